@@ -1,0 +1,56 @@
+# Wangge — the two commands of the README, and a few more.
+#   make demo   install what is missing, build, load the sample district, route its orders
+#   make test   install what is missing, run every test
+#   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data
+DISTRICT ?= baoshan
+DEMO := .build/demo
+WANGGE := .build/release/wangge
+BENCH_CITY := .build/bench-city
+
+.PHONY: deps build demo test bench clean
+
+## Install the Debian packages a fresh machine lacks (needs root or sudo).
+deps:
+	missing=""
+	for p in $(APT_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done
+	if [ -n "$$missing" ]; then
+	  echo "installing:$$missing"
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo
+	  $$sudo apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
+	fi
+
+build: deps
+	swift build -c release --product wangge
+
+## Load the sample district into $(DEMO)/$(DISTRICT).sqlite and route its ground-truth set.
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	db=$(DEMO)/$(DISTRICT).sqlite; g=GeoData/$(DISTRICT)
+	for layer in units rules; do $(WANGGE) import $$layer $$g/$$layer.csv --db $$db; done
+	for layer in cells zones points; do $(WANGGE) import $$layer $$g/$$layer.geojson --db $$db; done
+	$(WANGGE) import orders $$g/orders.csv --db $$db
+	$(WANGGE) assign --db $$db --input $$g/truth_orders.csv --output $(DEMO)/truth_assigned.csv
+	python3 GeoData/compare_truth.py $$g/truth_expected.csv $(DEMO)/truth_assigned.csv
+	echo; echo "First routed sample orders:"
+	$(WANGGE) assign --db $$db --input $$g/orders.csv --output - 2>/dev/null | head -6
+	echo; $(WANGGE) info --db $$db
+	echo; echo "Database: $$db   Try: $(WANGGE) assign --db $$db --input $$g/orders.csv --output -"
+
+test: deps
+	python3 GeoData/generate.py --check
+	swift build --build-tests
+	swift test
+
+bench: build
+	[ -f $(BENCH_CITY)/orders.csv ] || python3 GeoData/generate.py --preset bench --out $(BENCH_CITY)
+	$(WANGGE) bench --city $(BENCH_CITY)
+
+clean:
+	rm -rf .build $(DEMO)

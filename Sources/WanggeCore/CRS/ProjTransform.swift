@@ -1,0 +1,165 @@
+import CPROJ
+
+/// A PROJ transformation between two CRSs, in GIS axis order (x = longitude or easting,
+/// y = latitude or northing) whatever the CRS definitions say, because Wangge's
+/// ``Coordinate`` is always lon/lat or easting/northing (the transformation is passed through
+/// `proj_normalize_for_visualization`).
+///
+/// Owns its own `PJ_CONTEXT`, so separate instances may be used on separate threads; a single
+/// instance is not thread-safe: create one per thread (or per worker). Creation looks the CRSs
+/// up in PROJ's database and costs around a millisecond, so keep instances and reuse them.
+public final class ProjTransform {
+    private let context: OpaquePointer
+    private let pj: OpaquePointer
+    /// Whether the source CRS is geographic (degrees), so inputs can be range-checked as lon/lat.
+    let sourceIsGeographic: Bool
+
+    /// Sets up the transformation from `source` to `target`, each anything PROJ accepts as a CRS
+    /// (e.g. `"EPSG:4549"`, `"EPSG:4326"`).
+    /// - Throws: ``CoordinateError/unknownCRS(_:)`` naming the CRS PROJ does not know, or
+    ///   ``CoordinateError/transformFailed(_:)`` if PROJ finds no operation between them.
+    public init(from source: String, to target: String) throws(CoordinateError) {
+        guard let ctx = proj_context_create() else {
+            throw .transformFailed("could not create a PROJ context")
+        }
+        // Errors are reported through CoordinateError; keep PROJ quiet on stderr.
+        proj_log_level(ctx, PJ_LOG_NONE)
+
+        // Identify which CRS, if any, is unknown, so the error names it.
+        // (proj_create also accepts non-CRS objects such as units; those count as unknown.)
+        guard let sourceCRS = proj_create(ctx, source), proj_is_crs(sourceCRS) != 0 || Self.destroy(sourceCRS) else {
+            proj_context_destroy(ctx)
+            throw .unknownCRS(source)
+        }
+        let sourceType = proj_get_type(sourceCRS)
+        proj_destroy(sourceCRS)
+        guard let targetCRS = proj_create(ctx, target), proj_is_crs(targetCRS) != 0 || Self.destroy(targetCRS) else {
+            proj_context_destroy(ctx)
+            throw .unknownCRS(target)
+        }
+        proj_destroy(targetCRS)
+
+        guard let raw = proj_create_crs_to_crs(ctx, source, target, nil) else {
+            let message = Self.lastError(ctx)
+            proj_context_destroy(ctx)
+            throw .transformFailed("no PROJ operation from \(source) to \(target): \(message)")
+        }
+        let normalized = proj_normalize_for_visualization(ctx, raw)
+        proj_destroy(raw)
+        guard let normalized else {
+            let message = Self.lastError(ctx)
+            proj_context_destroy(ctx)
+            throw .transformFailed("cannot normalise axis order from \(source) to \(target): \(message)")
+        }
+        context = ctx
+        pj = normalized
+        sourceIsGeographic = sourceType == PJ_TYPE_GEOGRAPHIC_2D_CRS || sourceType == PJ_TYPE_GEOGRAPHIC_3D_CRS
+    }
+
+    deinit {
+        proj_destroy(pj)
+        proj_context_destroy(context)
+    }
+
+    /// Transforms one position from the source to the target CRS; nil if PROJ fails or the
+    /// result is not finite (PROJ signals failure with HUGE_VAL).
+    public func transform(_ c: Coordinate) -> Coordinate? {
+        run(c, PJ_FWD)
+    }
+
+    /// Transforms the positions in place with one `proj_trans_generic` call (no per-point
+    /// Swift/C round trips or optionals). Positions PROJ cannot transform become (NaN, NaN).
+    public func transform(_ cs: inout [Coordinate]) {
+        runBatch(&cs, PJ_FWD)
+    }
+
+    /// Transforms one position from the target back to the source CRS; nil on failure.
+    public func inverse(_ c: Coordinate) -> Coordinate? {
+        run(c, PJ_INV)
+    }
+
+    /// The batch inverse transformation, in place; failures become (NaN, NaN).
+    func inverse(_ cs: inout [Coordinate]) {
+        runBatch(&cs, PJ_INV)
+    }
+
+    private func run(_ c: Coordinate, _ direction: PJ_DIRECTION) -> Coordinate? {
+        let out = proj_trans(pj, direction, proj_coord(c.x, c.y, 0, .infinity))
+        let r = Coordinate(out.xy.x, out.xy.y)
+        guard r.x.isFinite, r.y.isFinite else {
+            proj_errno_reset(pj)
+            return nil
+        }
+        return r
+    }
+
+    private func runBatch(_ cs: inout [Coordinate], _ direction: PJ_DIRECTION) {
+        guard !cs.isEmpty else { return }
+        let stride = MemoryLayout<Coordinate>.stride
+        let xOffset = MemoryLayout<Coordinate>.offset(of: \.x)!
+        let yOffset = MemoryLayout<Coordinate>.offset(of: \.y)!
+        cs.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            let x = (base + xOffset).assumingMemoryBound(to: Double.self)
+            let y = (base + yOffset).assumingMemoryBound(to: Double.self)
+            _ = proj_trans_generic(pj, direction,
+                                   x, stride, buffer.count,
+                                   y, stride, buffer.count,
+                                   nil, 0, 0,
+                                   nil, 0, 0)
+            for i in buffer.indices where !(buffer[i].x.isFinite && buffer[i].y.isFinite) {
+                buffer[i] = Coordinate(.nan, .nan)
+            }
+        }
+        proj_errno_reset(pj)
+    }
+
+    /// Destroys a PROJ object and returns false, for use in guard conditions.
+    private static func destroy(_ object: OpaquePointer) -> Bool {
+        proj_destroy(object)
+        return false
+    }
+
+    private static func lastError(_ ctx: OpaquePointer) -> String {
+        let code = proj_context_errno(ctx)
+        guard code != 0, let text = proj_context_errno_string(ctx, code) else { return "unknown error" }
+        return String(cString: text)
+    }
+}
+
+/// WGS84 lon/lat ↔ CGCS2000 / 3-degree Gauss-Krüger CM 120E (EPSG:4549) metres.
+///
+/// Every metric distance and area in Wangge (snapping radii, inspection-point radii, cell
+/// areas, overlap tolerances) is measured in this plane: it is the national survey grid for
+/// Shanghai, whose scale error there is below 0.03 %. Not thread-safe: one per thread.
+public final class MetricProjection {
+    private let transformation: ProjTransform
+
+    /// Sets up the EPSG:4326 → EPSG:4549 transformation.
+    /// - Throws: ``CoordinateError`` if PROJ's database is missing or broken.
+    public init() throws(CoordinateError) {
+        transformation = try ProjTransform(from: "EPSG:4326", to: "EPSG:4549")
+    }
+
+    /// Projects WGS84 (lon, lat) degrees to EPSG:4549 (easting, northing) metres;
+    /// (NaN, NaN) if PROJ fails, so the failure propagates through arithmetic.
+    public func project(_ lonLat: Coordinate) -> Coordinate {
+        transformation.transform(lonLat) ?? Coordinate(.nan, .nan)
+    }
+
+    /// Projects the positions in place with one batch call; failures become (NaN, NaN).
+    public func project(_ cs: inout [Coordinate]) {
+        transformation.transform(&cs)
+    }
+
+    /// Converts EPSG:4549 (easting, northing) metres back to WGS84 (lon, lat);
+    /// (NaN, NaN) if PROJ fails.
+    public func unproject(_ metres: Coordinate) -> Coordinate {
+        transformation.inverse(metres) ?? Coordinate(.nan, .nan)
+    }
+
+    /// Converts the metre positions back to WGS84 in place; failures become (NaN, NaN).
+    public func unproject(_ cs: inout [Coordinate]) {
+        transformation.inverse(&cs)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A fast RFC 4180 CSV reader over bytes: fields separated by commas, records by LF or CRLF,
+/// double quotes around fields that hold commas, quotes or line breaks, `""` for a quote.
+/// A UTF-8 byte-order mark at the start is skipped. Records are returned as byte ranges so
+/// callers build only the strings and numbers they need.
+public struct CSVReader {
+    public let bytes: [UInt8]
+    private var offset: Int
+    /// 1-based line number where the last returned record started (for messages).
+    public private(set) var line = 0
+    private var nextLine = 1
+
+    /// Raised for a quote that is never closed or text after a closing quote.
+    public struct Error: Swift.Error, CustomStringConvertible, Sendable {
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.offset = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    public init(data: Data) { self.init(bytes: [UInt8](data)) }
+
+    /// Reads the next record into `fields` (ranges into ``bytes``; a quoted field's range
+    /// includes its quotes). Returns false at the end. Blank lines are skipped.
+    public mutating func next(into fields: inout [Range<Int>]) throws -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        let n = bytes.count
+        return try bytes.withUnsafeBufferPointer { b in
+            // Skip blank lines.
+            while offset < n && (b[offset] == 0x0A || b[offset] == 0x0D) {
+                if b[offset] == 0x0A { nextLine += 1 }
+                offset += 1
+            }
+            guard offset < n else { return false }
+            line = nextLine
+            var fieldStart = offset
+            var i = offset
+            while true {
+                if i < n && b[i] == 0x22 {
+                    // Quoted field.
+                    i += 1
+                    while true {
+                        guard i < n else { throw Error(line: line, message: "a quoted field is never closed") }
+                        if b[i] == 0x22 {
+                            if i + 1 < n && b[i + 1] == 0x22 { i += 2; continue }
+                            i += 1
+                            break
+                        }
+                        if b[i] == 0x0A { nextLine += 1 }
+                        i += 1
+                    }
+                    if i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D {
+                        throw Error(line: line, message: "text after a closing quote")
+                    }
+                } else {
+                    while i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
+                }
+                fields.append(fieldStart ..< i)
+                if i < n && b[i] == 0x2C {
+                    i += 1
+                    fieldStart = i
+                    continue
+                }
+                // End of record.
+                if i < n && b[i] == 0x0D { i += 1 }
+                if i < n && b[i] == 0x0A { i += 1; nextLine += 1 }
+                offset = i
+                return true
+            }
+        }
+    }
+
+    /// The text of a field, unquoted.
+    public func string(_ range: Range<Int>) -> String {
+        if range.count >= 2 && bytes[range.lowerBound] == 0x22 {
+            let inner = bytes[(range.lowerBound + 1) ..< (range.upperBound - 1)]
+            return String(decoding: inner, as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
+        }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// Whether a field is empty (or holds only spaces).
+    public func isBlank(_ range: Range<Int>) -> Bool {
+        bytes[range].allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x22 }
+    }
+}
+
+/// Writes CSV records into a byte buffer, quoting fields only when RFC 4180 requires it.
+public struct CSVWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+    public mutating func write(_ fields: [String]) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            append(field: f)
+        }
+        bytes.append(0x0A)
+    }
+
+    /// Appends one field (call ``endField()`` / ``endRecord()`` between fields yourself).
+    public mutating func append(field: String) {
+        var f = field
+        f.withUTF8 { utf8 in
+            if utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+                bytes.append(0x22)
+                for c in utf8 { bytes.append(c); if c == 0x22 { bytes.append(0x22) } }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: utf8)
+            }
+        }
+    }
+
+    public mutating func endField() { bytes.append(0x2C) }
+    public mutating func endRecord() { bytes.append(0x0A) }
+
+    /// Appends a non-negative number with exactly three decimals (metres to the millimetre).
+    public mutating func append(millimetres value: Double) {
+        let total = Int64((value * 1000).rounded())
+        append(field: String(total / 1000))
+        bytes.append(0x2E)
+        let frac = Int(total % 1000)
+        bytes.append(UInt8(48 + frac / 100)); bytes.append(UInt8(48 + (frac / 10) % 10)); bytes.append(UInt8(48 + frac % 10))
+    }
+
+    /// Hands out the bytes written so far and empties the buffer.
+    public mutating func take() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// ISO 8601 timestamps as 12345 exports write them.
+///
+/// Accepted: `YYYY-MM-DD`, then `T` or a space, `HH:MM`, optional `:SS` and fraction, and an
+/// optional zone `Z`, `±HH:MM`, `±HHMM` or `±HH`. A time without a zone is China Standard
+/// Time (UTC+08:00), as the hotline's own systems record it. A date alone is midnight.
+public enum Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a timestamp.
+    public static func parse(_ text: String) -> Double? {
+        var s = Substring(text.trimmingCharacters(in: .whitespaces)).utf8[...]
+        func digits(_ n: Int) -> Int? {
+            guard s.count >= n else { return nil }
+            var v = 0
+            for c in s.prefix(n) {
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            s = s.dropFirst(n)
+            return v
+        }
+        func take(_ c: UInt8) -> Bool {
+            if s.first == c { s = s.dropFirst(); return true }
+            return false
+        }
+        guard let year = digits(4), take(45), let month = digits(2), take(45), let day = digits(2),
+              (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        var hour = 0, minute = 0, second = 0.0
+        var offsetSeconds = 8 * 3600
+        if take(84) || take(32) {
+            guard let h = digits(2), take(58), let m = digits(2), h < 24, m < 60 else { return nil }
+            hour = h; minute = m
+            if take(58) {
+                guard let sec = digits(2), sec < 61 else { return nil }
+                second = Double(sec)
+                if take(46) || take(44) {
+                    var scale = 0.1
+                    var any = false
+                    while let c = s.first, c >= 48 && c <= 57 { second += Double(c - 48) * scale; scale /= 10; s = s.dropFirst(); any = true }
+                    guard any else { return nil }
+                }
+            }
+            if take(90) {
+                offsetSeconds = 0
+            } else if let sign = s.first, sign == 43 || sign == 45 {
+                s = s.dropFirst()
+                guard let oh = digits(2), oh <= 14 else { return nil }
+                var om = 0
+                if take(58) { guard let m = digits(2) else { return nil }; om = m } else if let m = digits(2) { om = m }
+                offsetSeconds = (oh * 3600 + om * 60) * (sign == 45 ? -1 : 1)
+            }
+        }
+        guard s.isEmpty else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Double(days * 86400 + hour * 3600 + minute * 60 - offsetSeconds) + second
+    }
+
+    /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SS+08:00` (China Standard Time).
+    public static func format(_ epoch: Double) -> String {
+        let local = Int((epoch + 8 * 3600).rounded(.down))
+        let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let secs = local - days * 86400
+        let (y, m, d) = civilFromDays(days)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))+08:00"
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// One row of a 12345 orders CSV.
+public struct WorkOrderRecord: Sendable {
+    /// 1-based line of the row in its file.
+    public var line: Int
+    public var id: String
+    /// The coordinates exactly as given (kept, so nothing is lost even when unusable).
+    public var lonText: String = ""
+    public var latText: String = ""
+    /// The position as given (in `crs`), when both ordinates parsed as numbers.
+    public var position: Coordinate?
+    /// Why the position could not be read (empty field, not a number, bad CRS), if so.
+    public var positionProblem: String?
+    public var crsText: String
+    public var category: String
+    public var receivedAtText: String
+    /// Seconds since the epoch, when `receivedAtText` parsed.
+    public var receivedAt: Double?
+    /// The source's other columns, as a JSON object text (`{}` when none).
+    public var attributesJSON: String
+    /// A problem with the row itself (wrong column count, missing id), in lenient mode.
+    public var rowProblem: String?
+
+    public init(line: Int, id: String, lonText: String = "", latText: String = "", crsText: String = "",
+                category: String = "", receivedAtText: String = "", attributesJSON: String = "{}") {
+        self.line = line; self.id = id; self.lonText = lonText; self.latText = latText
+        self.crsText = crsText; self.category = category; self.receivedAtText = receivedAtText
+        self.receivedAt = Timestamp.parse(receivedAtText); self.attributesJSON = attributesJSON
+        (self.position, self.positionProblem) = WorkOrderRecord.position(lon: lonText, lat: latText)
+    }
+
+    /// Reads a position from its two text fields: a number each (NaN and infinity parse here
+    /// and are rejected when converted), or the reason why not.
+    public static func position(lon: String, lat: String) -> (Coordinate?, String?) {
+        let x = lon.trimmingCharacters(in: .whitespaces), y = lat.trimmingCharacters(in: .whitespaces)
+        if x.isEmpty { return (nil, "lon is empty") }
+        if y.isEmpty { return (nil, "lat is empty") }
+        guard let lonValue = Double(x) else { return (nil, "lon \"\(x)\" is not a number") }
+        guard let latValue = Double(y) else { return (nil, "lat \"\(y)\" is not a number") }
+        return (Coordinate(lonValue, latValue), nil)
+    }
+}
+
+/// A structural problem with an orders file: the import fails with the line number.
+public struct WorkOrderCSVError: Error, CustomStringConvertible, Sendable {
+    public let line: Int
+    public let message: String
+    public var description: String { "line \(line): \(message)" }
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+}
+
+/// Reads 12345 order exports: a header with at least `id,lon,lat,category,received_at`,
+/// optionally `crs`; every other column is kept as an attribute.
+public enum WorkOrderCSV {
+    public static let requiredColumns = ["id", "lon", "lat", "category", "received_at"]
+
+    /// How rows with structural problems are treated.
+    public enum Mode: Sendable {
+        /// Fail on the first bad row (import: a file lands whole or not at all).
+        case strict
+        /// Keep going: such rows come back with `rowProblem` set (assignment: one output row per input row).
+        case lenient
+    }
+
+    /// Parses `bytes`. `defaultCRS` applies to rows whose `crs` is empty (or when there is no column).
+    public static func read(_ bytes: [UInt8], defaultCRS: String = "", mode: Mode,
+                            progress: ((Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
+        var reader = CSVReader(bytes: bytes)
+        var fields: [Range<Int>] = []
+        guard try reader.next(into: &fields) else {
+            throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
+        }
+        let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
+        var column: [String: Int] = [:]
+        for (i, name) in header.enumerated() {
+            if column[name] != nil {
+                throw WorkOrderCSVError(line: reader.line, message: "column \"\(name)\" appears twice in the header")
+            }
+            column[name] = i
+        }
+        let missing = requiredColumns.filter { column[$0] == nil }
+        guard missing.isEmpty else {
+            throw WorkOrderCSVError(line: reader.line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(requiredColumns.joined(separator: ","))")
+        }
+        let idColumn = column["id"]!, lonColumn = column["lon"]!, latColumn = column["lat"]!
+        let categoryColumn = column["category"]!, receivedColumn = column["received_at"]!
+        let crsColumn = column["crs"]
+        let known = Set(requiredColumns + ["crs"])
+        let attributeColumns = header.enumerated().filter { !known.contains($0.element) }
+
+        var records: [WorkOrderRecord] = []
+        records.reserveCapacity(bytes.count / 80)
+        while try reader.next(into: &fields) {
+            let line = reader.line
+            var record = WorkOrderRecord(line: line, id: "", crsText: defaultCRS)
+            record.positionProblem = nil
+            if fields.count != header.count {
+                let message = "has \(fields.count) fields, the header has \(header.count)"
+                if mode == .strict { throw WorkOrderCSVError(line: line, message: message) }
+                record.rowProblem = message
+                if idColumn < fields.count { record.id = reader.string(fields[idColumn]) }
+                records.append(record)
+                continue
+            }
+            record.id = reader.string(fields[idColumn]).trimmingCharacters(in: .whitespaces)
+            if record.id.isEmpty {
+                if mode == .strict { throw WorkOrderCSVError(line: line, message: "the order id is empty") }
+                record.rowProblem = "the order id is empty"
+            }
+            record.category = reader.string(fields[categoryColumn]).trimmingCharacters(in: .whitespaces)
+            record.receivedAtText = reader.string(fields[receivedColumn]).trimmingCharacters(in: .whitespaces)
+            record.receivedAt = Timestamp.parse(record.receivedAtText)
+            if let crsColumn, !reader.isBlank(fields[crsColumn]) {
+                record.crsText = reader.string(fields[crsColumn]).trimmingCharacters(in: .whitespaces)
+            }
+            record.lonText = reader.string(fields[lonColumn])
+            record.latText = reader.string(fields[latColumn])
+            (record.position, record.positionProblem) = WorkOrderRecord.position(lon: record.lonText, lat: record.latText)
+            if !attributeColumns.isEmpty {
+                var json = "{"
+                for (n, (i, name)) in attributeColumns.enumerated() {
+                    if n > 0 { json += "," }
+                    json += jsonString(name) + ":" + jsonString(reader.string(fields[i]))
+                }
+                record.attributesJSON = json + "}"
+            }
+            records.append(record)
+            if records.count % 100_000 == 0 { progress?(records.count) }
+        }
+        return records
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

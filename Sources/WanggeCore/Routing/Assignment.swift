@@ -1,0 +1,53 @@
+/// How an order's location relates to the grid.
+public enum AssignmentStatus: String, Sendable, CaseIterable {
+    /// Covered by its cell and strictly inside every covering cell.
+    case inside
+    /// On the boundary of a covering cell: a shared edge or vertex, or the district outline.
+    case boundary
+    /// Covered by no cell; the nearest cell lies within the snap distance and is used.
+    case snapped
+    /// Covered by no cell and farther than the snap distance from every cell.
+    case outside
+    /// Unusable coordinates: unparseable, NaN, infinite, out of range or in an unknown CRS.
+    case invalid
+}
+
+/// Where the responsible unit came from.
+public enum RouteSource: Equatable, Sendable {
+    /// A zone of the layer at this index of ``DistrictIndex/zoneLayers``.
+    case zone(layer: Int)
+    /// The street unit of the order's cell (属地兜底).
+    case street
+    /// No unit found.
+    case none
+}
+
+/// The answer for one work order. Indexes point into the ``DistrictIndex`` it came from.
+public struct Assignment: Sendable {
+    public var status: AssignmentStatus
+    /// The WGS84 location the order was routed at (nil when invalid).
+    public var location: Coordinate?
+    /// The primary cell: the smallest covering code, or the nearest cell when snapped.
+    public var cell: Int?
+    /// Further covering cells beyond the primary, ascending (empty for the common single cover).
+    public var otherCoveringCells: [Int] = []
+    public var unit: Int?
+    public var route: RouteSource = .none
+    public var zone: Int?
+    /// 0 when covered; metres to the nearest cell otherwise (nil when invalid or unmeasurable).
+    public var distanceMetres: Double?
+    /// Inspection points within their radius, ascending by id.
+    public var points: [Int] = []
+    /// Why the coordinates were unusable.
+    public var invalidReason: String?
+    /// The order's category has no routing rule (routed by street fallback).
+    public var categoryHasNoRule = false
+
+    public init(status: AssignmentStatus) { self.status = status }
+
+    /// Every covering cell, ascending (empty when snapped, outside or invalid).
+    public var coveringCells: [Int] {
+        guard status == .inside || status == .boundary, let cell else { return [] }
+        return [cell] + otherCoveringCells
+    }
+}

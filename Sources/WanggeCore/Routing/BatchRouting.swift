@@ -1,0 +1,117 @@
+import Dispatch
+import Foundation
+
+/// The text fields of an assignment as `wangge assign` writes them and the store keeps them.
+/// Column order: `id,status,cell,cells,street,community,unit,route,zone,distance_m,points`.
+public struct AssignmentRow: Sendable, Equatable {
+    public static let header = ["id", "status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points"]
+
+    public var status: String
+    public var cell: String
+    public var cells: String
+    public var street: String
+    public var community: String
+    public var unit: String
+    public var route: String
+    public var zone: String
+    /// Metres with three decimals, "0" when covered, empty when unknown.
+    public var distance: String
+    public var points: String
+
+    public init(_ a: Assignment, in index: DistrictIndex) {
+        status = a.status.rawValue
+        let cellInfo = a.cell.map { index.cells[$0] }
+        cell = cellInfo?.code ?? ""
+        street = cellInfo?.street ?? ""
+        community = cellInfo?.community ?? ""
+        cells = a.coveringCells.map { index.cells[$0].code }.joined(separator: ";")
+        unit = a.unit.map { index.units[$0].id } ?? (a.zone.map { index.zones[$0].unitID } ?? "")
+        switch a.route {
+        case .zone(let layer): route = index.zoneLayers[layer].kind
+        case .street: route = "street"
+        case .none: route = "none"
+        }
+        zone = a.zone.map { index.zones[$0].id } ?? ""
+        if let d = a.distanceMetres, d.isFinite {
+            distance = d == 0 ? "0" : AssignmentRow.millimetres(d)
+        } else {
+            distance = ""
+        }
+        points = a.points.map { index.points[$0].id }.joined(separator: ";")
+    }
+
+    /// A distance with exactly three decimals.
+    public static func millimetres(_ d: Double) -> String {
+        let total = Int64((d * 1000).rounded())
+        let frac = total % 1000
+        return "\(total / 1000)." + (frac < 10 ? "00" : frac < 100 ? "0" : "") + "\(frac)"
+    }
+
+    /// The fields after `id`, in header order.
+    public var fields: [String] { [status, cell, cells, street, community, unit, route, zone, distance, points] }
+}
+
+extension DistrictIndex {
+    /// Routes every record on all cores (one ``Router`` per worker, the index shared).
+    /// Records with a row problem, an unreadable position or an unknown CRS come back
+    /// `invalid` with the reason; nothing is dropped and the order is kept.
+    public func assign(_ records: [WorkOrderRecord], snapMetres: Double = 50,
+                       workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
+        let count = records.count
+        guard count > 0 else { return [] }
+        let workerCount = max(1, min(workers, (count + 4095) / 4096))
+        let routers = try (0 ..< workerCount).map { _ in try Router(index: self, snapMetres: snapMetres) }
+        let results = UnsafeMutableBufferPointer<Assignment>.allocate(capacity: count)
+        defer { _ = results.deinitialize(); results.deallocate() }
+        let box = UnsafeSendable(routers: routers, results: results, records: records)
+        let chunk = (count + workerCount - 1) / workerCount
+        let done = Counter()
+        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
+            let router = box.routers[w]
+            var crsCache: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+            let end = min(count, (w + 1) * chunk)
+            var i = w * chunk
+            while i < end {
+                let record = box.records[i]
+                var a: Assignment
+                if let problem = record.rowProblem ?? record.positionProblem {
+                    a = Assignment(status: .invalid)
+                    a.invalidReason = problem
+                } else {
+                    let crs: Result<CoordinateReferenceSystem, CoordinateError>
+                    if let cached = crsCache[record.crsText] { crs = cached } else {
+                        crs = Result { () throws(CoordinateError) in try CoordinateReferenceSystem(parsing: record.crsText) }
+                        crsCache[record.crsText] = crs
+                    }
+                    switch crs {
+                    case .success(let system):
+                        a = router.assign(record.position!, crs: system, category: record.category)
+                    case .failure(let error):
+                        a = Assignment(status: .invalid)
+                        a.invalidReason = error.description
+                    }
+                }
+                (box.results.baseAddress! + i).initialize(to: a)
+                i += 1
+                if i % 65_536 == 0, let progress { progress(done.add(65_536)) }
+            }
+        }
+        return Array(results)
+    }
+}
+
+/// Hands per-worker state to `concurrentPerform`: each worker touches only its own router and
+/// its own slice of the results.
+private struct UnsafeSendable: @unchecked Sendable {
+    let routers: [Router]
+    let results: UnsafeMutableBufferPointer<Assignment>
+    let records: [WorkOrderRecord]
+}
+
+/// A thread-safe counter for progress reports.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
+}

@@ -1,0 +1,181 @@
+import Foundation
+
+/// The in-memory index of one district's layers, built once and shared read-only by every
+/// thread that routes orders (it is immutable and `Sendable`). Per-thread state — PROJ
+/// objects and scratch buffers — lives in ``Router``.
+///
+/// Cells, zones and inspection points are kept sorted by code or id, so "the smallest covering
+/// code" and "the smallest zone id" are simply the first hit of an ascending scan.
+public final class DistrictIndex: Sendable {
+    /// Cells sorted by code.
+    public let cells: [CellInfo]
+    /// Responsible units, in the order given.
+    public let units: [ResponsibleUnit]
+    /// Zones sorted by kind, then id.
+    public let zones: [ZoneInfo]
+    /// One layer per zone kind, sorted by kind.
+    public let zoneLayers: [ZoneLayer]
+    /// Inspection points sorted by id.
+    public let points: [PointInfo]
+    /// Routing: category → indexes into `zoneLayers` (kinds without any zone are skipped),
+    /// plus the route as written.
+    public let rules: [String: RoutingRule]
+    let ruleLayers: [String: [Int]]
+
+    let cellShapes: FlatPolygons
+    let cellMetricShapes: FlatPolygons
+    let cellGrid: BucketGrid
+    let pointShapes: FlatPolygons
+    let pointGrid: BucketGrid
+    /// Unit index by id.
+    public let unitIndex: [String: Int]
+
+    /// What the index keeps of a cell: its code, names and street unit.
+    public struct CellInfo: Sendable {
+        public let code: String
+        public let name: String
+        public let communityName: String
+        public let streetName: String
+        public let street: String
+        public let community: String
+        /// The street unit (属地) of the cell's street, if any.
+        public let streetUnit: Int?
+    }
+
+    public struct ZoneInfo: Sendable {
+        public let id: String
+        public let kind: String
+        public let name: String
+        public let unit: Int?
+        public let unitID: String
+    }
+
+    /// The zones of one kind with their own shapes and grid.
+    public struct ZoneLayer: Sendable {
+        public let kind: String
+        /// Indexes into `zones`, ascending (so ascending by id).
+        let zoneIndexes: [Int]
+        let shapes: FlatPolygons
+        let grid: BucketGrid
+    }
+
+    public struct PointInfo: Sendable {
+        public let id: String
+        public let name: String
+        public let type: String
+        public let radiusMetres: Double
+        /// Whether the geometry is an area (an order inside it is at distance 0).
+        let isAreal: Bool
+    }
+
+    /// Builds the index. Geometries must be in WGS84 lon/lat; metric copies are made with
+    /// ``MetricProjection`` (EPSG:4549).
+    public init(district: District) throws {
+        let projection = try MetricProjection()
+        let project: (inout [Coordinate]) -> Void = { projection.project(&$0) }
+
+        var unitIndex: [String: Int] = [:]
+        for (i, u) in district.units.enumerated() where unitIndex[u.id] == nil { unitIndex[u.id] = i }
+        var streetUnits: [String: Int] = [:]
+        for (i, u) in district.units.enumerated() where !u.area.isEmpty && streetUnits[u.area] == nil {
+            streetUnits[u.area] = i
+        }
+        self.units = district.units
+        self.unitIndex = unitIndex
+
+        let sortedCells = district.cells.sorted { $0.code < $1.code }
+        var cellShapes = FlatPolygons()
+        var cells: [CellInfo] = []
+        cells.reserveCapacity(sortedCells.count)
+        for c in sortedCells {
+            cellShapes.append(c.geometry.polygons ?? [])
+            cells.append(CellInfo(code: c.code, name: c.name, communityName: c.communityName,
+                                  streetName: c.streetName, street: c.streetCode, community: c.communityCode,
+                                  streetUnit: streetUnits[c.streetCode]))
+        }
+        self.cells = cells
+        self.cellShapes = cellShapes
+        self.cellMetricShapes = cellShapes.mapCoordinates(project)
+        self.cellGrid = BucketGrid(boxes: cellShapes.boxes, bucketsPerFeature: 4)
+
+        let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
+        self.zones = sortedZones.map {
+            ZoneInfo(id: $0.id, kind: $0.kind, name: $0.name, unit: unitIndex[$0.unit], unitID: $0.unit)
+        }
+        var layers: [ZoneLayer] = []
+        var kindStart = 0
+        while kindStart < sortedZones.count {
+            let kind = sortedZones[kindStart].kind
+            var end = kindStart
+            var shapes = FlatPolygons()
+            while end < sortedZones.count && sortedZones[end].kind == kind {
+                shapes.append(sortedZones[end].geometry.polygons ?? [])
+                end += 1
+            }
+            layers.append(ZoneLayer(kind: kind, zoneIndexes: Array(kindStart ..< end), shapes: shapes,
+                                    grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 2)))
+            kindStart = end
+        }
+        self.zoneLayers = layers
+        let layerByKind = Dictionary(uniqueKeysWithValues: layers.enumerated().map { ($1.kind, $0) })
+        var rules: [String: RoutingRule] = [:]
+        var ruleLayers: [String: [Int]] = [:]
+        for rule in district.rules {
+            rules[rule.category] = rule
+            ruleLayers[rule.category] = rule.route.compactMap { layerByKind[$0] }
+        }
+        self.rules = rules
+        self.ruleLayers = ruleLayers
+
+        // Inspection points: metric shapes (points as one-vertex rings, lines as open rings),
+        // indexed by their lon/lat boxes grown by the radius.
+        let sortedPoints = district.points.sorted { $0.id < $1.id }
+        var pointShapes = FlatPolygons()
+        var pointBoxes: [BoundingBox] = []
+        var points: [PointInfo] = []
+        for p in sortedPoints {
+            let polygons: [Polygon]
+            switch p.geometry {
+            case .point(let c): polygons = [Polygon(exterior: LinearRing([c]))]
+            case .multiPoint(let cs): polygons = cs.map { Polygon(exterior: LinearRing([$0])) }
+            case .lineString(let cs): polygons = [Polygon(exterior: LinearRing(cs))]
+            case .multiLineString(let ls): polygons = ls.map { Polygon(exterior: LinearRing($0)) }
+            case .polygon(let g): polygons = [g]
+            case .multiPolygon(let gs): polygons = gs
+            }
+            pointShapes.append(polygons)
+            let box = p.geometry.boundingBox ?? BoundingBox(minX: .nan, minY: .nan, maxX: .nan, maxY: .nan)
+            let window = DegreeWindow(metres: p.radiusMetres, latitude: max(abs(box.minY), abs(box.maxY)))
+            pointBoxes.append(box.expanded(dx: window.dLon, dy: window.dLat))
+            points.append(PointInfo(id: p.id, name: p.name, type: p.type, radiusMetres: p.radiusMetres,
+                                    isAreal: p.geometry.polygons != nil))
+        }
+        self.points = points
+        self.pointShapes = pointShapes.mapCoordinates(project)
+        self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 2)
+    }
+
+    /// The route kinds configured for `category`, or nil when the category has no rule.
+    public func route(for category: String) -> RoutingRule? { rules[category] }
+}
+
+/// A conservative conversion of a distance in metres to degrees at a latitude: the window
+/// is never smaller than the true one. It over-estimates by using 110,000 m per degree of
+/// latitude (true: 110,574–111,694) and a cosine taken 0.5° poleward for longitude; EPSG:4549
+/// distances are never shorter than true ones near Shanghai (scale factor ≥ 1), so a window
+/// made from a projected distance also covers it.
+struct DegreeWindow {
+    let dLon: Double
+    let dLat: Double
+
+    init(metres: Double, latitude: Double) {
+        dLat = metres / 110_000
+        let cosine = cos(min(89.0, abs(latitude) + 0.5) * .pi / 180)
+        dLon = metres / (111_000 * cosine)
+    }
+}
+
+extension DistrictIndex {
+    /// The extent of the cell grid (all cells), in lon/lat.
+    public var cellGridExtent: BoundingBox { cellGrid.extent }
+}

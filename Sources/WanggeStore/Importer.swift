@@ -1,0 +1,161 @@
+import Foundation
+import WanggeCore
+
+/// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
+public enum Layer: String, CaseIterable, Sendable {
+    case cells, zones, points, units, rules, orders
+
+    /// GeoJSON layers; the others are CSV.
+    public var isGeoJSON: Bool { self == .cells || self == .zones || self == .points }
+}
+
+/// What an import did.
+public struct ImportReport: Sendable {
+    public var layer: Layer
+    /// Rows or features stored.
+    public var stored = 0
+    /// Orders only: how many were new and how many updated an order already stored.
+    public var inserted = 0
+    public var updated = 0
+    /// Warnings that did not stop the import.
+    public var warnings: [ValidationIssue] = []
+    /// Stored orders re-routed because a layer changed.
+    public var reassigned = 0
+    /// Orders with unusable coordinates: stored, flagged `invalid`, listed for manual dispatch.
+    public var invalidOrders: [(line: Int, id: String, reason: String)] = []
+    /// Categories without a routing rule (street fallback), with their order counts.
+    public var categoriesWithoutRule: [String: Int] = [:]
+    /// Assignment status counts of the imported orders.
+    public var statusCounts: [AssignmentStatus: Int] = [:]
+}
+
+/// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
+public struct Importer {
+    public let store: WanggeStore
+    public var strict = false
+    public var snapMetres = 50.0
+    /// Called with progress messages for long jobs.
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(store: WanggeStore, strict: Bool = false, snapMetres: Double = 50, progress: (@Sendable (String) -> Void)? = nil) {
+        self.store = store; self.strict = strict; self.snapMetres = snapMetres; self.progress = progress
+    }
+
+    /// Imports `bytes` as `layer`. `crs` converts coordinates (GeoJSON layers) or is the
+    /// default for orders whose `crs` column is empty. Re-importing a layer replaces it;
+    /// re-importing orders updates those with known ids. Everything lands or nothing does.
+    public func importLayer(_ layer: Layer, bytes: [UInt8], crs: String? = nil) throws -> ImportReport {
+        var report = ImportReport(layer: layer)
+        let system = try crs.map { text throws(CoordinateError) in try CoordinateReferenceSystem(parsing: text) } ?? .wgs84
+        let validator = try LayerValidator()
+        let db = store.database
+
+        func accept(_ check: ValidationReport) throws {
+            guard check.passes(strict: strict) else { throw LayerRejected(layer: layer.rawValue, report: check, strict: strict) }
+            report.warnings.append(contentsOf: check.warnings)
+        }
+        func features() throws -> [GeoJSONFeature] {
+            try GeoJSON.decodeFeatureCollection(Data(bytes))
+        }
+
+        try db.transaction {
+            switch layer {
+            case .units:
+                var (units, check) = try LayerDecoder.units(bytes)
+                let ids = Set(units.map(\.id))
+                for row in try db.prepare("SELECT id, unit FROM zones ORDER BY id").rows() where !ids.contains(row[1].string ?? "") {
+                    check.append(.error("zone \(row[0].string ?? "") refers to unit \(row[1].string ?? ""), which this file no longer has"))
+                }
+                try accept(check)
+                try store.replaceUnits(units)
+                report.stored = units.count
+            case .rules:
+                let (rules, check) = try LayerDecoder.rules(bytes)
+                try accept(check)
+                try store.replaceRules(rules)
+                report.stored = rules.count
+            case .cells:
+                progress?("reading cells")
+                let (cells, decodeCheck) = LayerDecoder.cells(try features(), crs: system)
+                guard decodeCheck.errors.isEmpty else { throw LayerRejected(layer: layer.rawValue, report: decodeCheck, strict: strict) }
+                progress?("checking \(cells.count) cells (validity, overlaps, gaps)")
+                var check = decodeCheck
+                check.append(contentsOf: validator.check(cells: cells).issues)
+                try accept(check)
+                let projection = try MetricProjection()
+                let areas = cells.map { c in
+                    (c.geometry.polygons ?? []).reduce(0.0) { sum, p in
+                        sum + p.rings.enumerated().reduce(0.0) { s, r in
+                            let a = abs(LinearRing(r.element.points.map { projection.project($0) }).signedDoubleArea) / 2
+                            return r.offset == 0 ? s + a : s - a
+                        }
+                    }
+                }
+                try store.replaceCells(cells, areas: areas)
+                report.stored = cells.count
+            case .zones:
+                let (zones, decodeCheck) = LayerDecoder.zones(try features(), crs: system)
+                var check = decodeCheck
+                check.append(contentsOf: validator.check(zones: zones, knownUnits: try store.unitIDs()).issues)
+                try accept(check)
+                try store.replaceZones(zones)
+                report.stored = zones.count
+            case .points:
+                let (points, decodeCheck) = LayerDecoder.points(try features(), crs: system)
+                var check = decodeCheck
+                check.append(contentsOf: validator.check(points: points).issues)
+                try accept(check)
+                try store.replacePoints(points)
+                report.stored = points.count
+            case .orders:
+                try importOrders(bytes, defaultCRS: crs ?? "", into: &report)
+                return
+            }
+            report.reassigned = try reassignStoredOrders()
+        }
+        return report
+    }
+
+    private func importOrders(_ bytes: [UInt8], defaultCRS: String, into report: inout ImportReport) throws {
+        let progress = self.progress
+        progress?("reading orders")
+        var records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
+        for r in records where r.receivedAt == nil {
+            throw WorkOrderCSVError(line: r.line, message: "order \(r.id): received_at \"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)")
+        }
+        // Several rows for one id: the last one wins, as a later import would.
+        var lastRow: [String: Int] = [:]
+        for (i, r) in records.enumerated() { lastRow[r.id] = i }
+        if lastRow.count < records.count {
+            report.warnings.append(.warning("\(records.count - lastRow.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
+            records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
+        }
+        progress?("building the index")
+        let index = try DistrictIndex(district: try store.loadDistrict())
+        progress?("routing \(records.count) orders")
+        let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
+        let before = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
+        progress?("storing \(records.count) orders")
+        try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
+        let after = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
+        report.stored = records.count
+        report.inserted = after - before
+        report.updated = records.count - report.inserted
+        for (r, a) in zip(records, assignments) {
+            report.statusCounts[a.status, default: 0] += 1
+            if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
+            if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
+        }
+    }
+
+    /// Re-routes every stored order against the current layers (after a layer changed).
+    public func reassignStoredOrders() throws -> Int {
+        let records = try store.storedOrderInputs()
+        guard !records.isEmpty else { return 0 }
+        progress?("re-routing \(records.count) stored orders")
+        let index = try DistrictIndex(district: try store.loadDistrict())
+        let assignments = try index.assign(records, snapMetres: snapMetres)
+        try store.updateAssignments(records, assignments, index: index)
+        return records.count
+    }
+}

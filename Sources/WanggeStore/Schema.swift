@@ -1,0 +1,93 @@
+/// The database schema and its migrations.
+///
+/// The schema version lives in SQLite's `PRAGMA user_version` (an integer in the file header,
+/// 0 in a new file). Each migration runs in its own transaction together with the version
+/// bump, so a database is always at exactly one version. Opening a database written by a
+/// newer Wangge fails rather than guessing.
+///
+/// Geometry columns are registered with SpatiaLite (`AddGeometryColumn`: SRID 4326, a fixed
+/// type, triggers that reject any other type or SRID) and indexed with `CreateSpatialIndex`
+/// (an R*Tree kept in step by triggers; its boxes are float32 rounded outwards, so it only
+/// prefilters — exact predicates decide).
+enum Schema {
+    static let migrations: [(version: Int, sql: String)] = [
+        (1, """
+        SELECT InitSpatialMetadata(1);
+        CREATE TABLE wangge_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+
+        CREATE TABLE units (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT '',
+            area TEXT NOT NULL DEFAULT '',
+            sla_hours REAL NOT NULL DEFAULT 72 CHECK (sla_hours > 0)
+        );
+        CREATE TABLE rules (
+            category TEXT PRIMARY KEY NOT NULL,
+            route TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE cells (
+            code TEXT PRIMARY KEY NOT NULL CHECK (length(code) = 15),
+            street TEXT NOT NULL,
+            community TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            community_name TEXT NOT NULL DEFAULT '',
+            street_name TEXT NOT NULL DEFAULT '',
+            area_m2 REAL
+        );
+        SELECT AddGeometryColumn('cells', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);
+        SELECT CreateSpatialIndex('cells', 'geom');
+        CREATE INDEX cells_street ON cells (street);
+
+        CREATE TABLE zones (
+            id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL,
+            unit TEXT NOT NULL REFERENCES units (id) DEFERRABLE INITIALLY DEFERRED,
+            name TEXT NOT NULL DEFAULT ''
+        );
+        SELECT AddGeometryColumn('zones', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);
+        SELECT CreateSpatialIndex('zones', 'geom');
+
+        CREATE TABLE points (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            type TEXT NOT NULL,
+            radius_m REAL NOT NULL DEFAULT 0 CHECK (radius_m >= 0)
+        );
+        SELECT AddGeometryColumn('points', 'geom', 4326, 'GEOMETRY', 'XY', 1);
+        SELECT CreateSpatialIndex('points', 'geom');
+
+        CREATE TABLE orders (
+            id TEXT PRIMARY KEY NOT NULL,
+            lon TEXT NOT NULL DEFAULT '',
+            lat TEXT NOT NULL DEFAULT '',
+            crs TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            received_at TEXT NOT NULL,
+            received_epoch REAL NOT NULL,
+            attributes TEXT NOT NULL DEFAULT '{}',
+            assign_status TEXT NOT NULL CHECK (assign_status IN ('inside','boundary','snapped','outside','invalid')),
+            cell TEXT NOT NULL DEFAULT '',
+            cells TEXT NOT NULL DEFAULT '',
+            street TEXT NOT NULL DEFAULT '',
+            community TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            route TEXT NOT NULL DEFAULT 'none',
+            zone TEXT NOT NULL DEFAULT '',
+            distance_m REAL,
+            points TEXT NOT NULL DEFAULT '',
+            invalid_reason TEXT,
+            wgs_lon REAL,
+            wgs_lat REAL,
+            imported_at TEXT NOT NULL
+        );
+        SELECT AddGeometryColumn('orders', 'geom', 4326, 'POINT', 'XY');
+        SELECT CreateSpatialIndex('orders', 'geom');
+        CREATE INDEX orders_received ON orders (received_epoch);
+        CREATE INDEX orders_cell ON orders (cell);
+        CREATE INDEX orders_assign_status ON orders (assign_status);
+        """),
+    ]
+
+    static var latestVersion: Int { migrations.last!.version }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import WanggeCore
+import WanggeStore
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure routing speed on a synthetic city (see `make bench`).",
+        discussion: """
+            Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes
+            random points in memory (one core, then all cores), then times `wangge import` and
+            `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
+            """)
+
+    @Option(help: "Directory of the synthetic city (cells.geojson, zones.geojson, points.geojson, units.csv, rules.csv, orders.csv).")
+    var city: String
+
+    @Option(help: "Random points routed in memory.")
+    var points: Int = 1_000_000
+
+    @Option(help: "Seed of the random points.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Skip the end-to-end runs of `wangge import` and `wangge assign`.")
+    var inMemoryOnly = false
+
+    func run() throws {
+        let dir = URL(fileURLWithPath: city)
+        func file(_ name: String) throws -> [UInt8] { try readInput(dir.appendingPathComponent(name).path) }
+        var t = Date()
+        func lap() -> Double { let now = Date(); defer { t = now }; return now.timeIntervalSince(t) }
+
+        note("… reading the city")
+        var district = District()
+        district.cells = LayerDecoder.cells(try GeoJSON.decodeFeatureCollection(Data(try file("cells.geojson"))), crs: .wgs84).0
+        district.zones = LayerDecoder.zones(try GeoJSON.decodeFeatureCollection(Data(try file("zones.geojson"))), crs: .wgs84).0
+        district.points = LayerDecoder.points(try GeoJSON.decodeFeatureCollection(Data(try file("points.geojson"))), crs: .wgs84).0
+        district.units = try LayerDecoder.units(try file("units.csv")).0
+        district.rules = try LayerDecoder.rules(try file("rules.csv")).0
+        let readSeconds = lap()
+        let index = try DistrictIndex(district: district)
+        let buildSeconds = lap()
+        print("city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s)")
+
+        // Random points over the cells' extent (SplitMix64, deterministic).
+        var box = index.cellGridExtent
+        box = box.expanded(dx: (box.maxX - box.minX) * 0.02, dy: (box.maxY - box.minY) * 0.02)
+        var state = seed
+        func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        let sample = (0 ..< points).map { _ in
+            Coordinate(box.minX + next() * (box.maxX - box.minX), box.minY + next() * (box.maxY - box.minY))
+        }
+        let categories = district.rules.map(\.category)
+
+        let router = try Router(index: index)
+        _ = lap()
+        var covered = 0
+        for p in sample where router.locateCell(p).cell >= 0 { covered += 1 }
+        let cellOne = lap()
+        for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, category: categories.isEmpty ? "" : categories[i % categories.count]) }
+        let fullOne = lap()
+
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let routers = try (0 ..< workers).map { _ in try Router(index: index) }
+        let shared = SendableBox(routers: routers, sample: sample, categories: categories)
+        _ = lap()
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let r = shared.routers[w]
+            var hits = 0
+            var i = w
+            while i < shared.sample.count { if r.locateCell(shared.sample[i]).cell >= 0 { hits += 1 }; i += workers }
+            shared.sink(hits)
+        }
+        let cellAll = lap()
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let r = shared.routers[w]
+            var i = w
+            while i < shared.sample.count {
+                _ = r.assign(wgs84: shared.sample[i], category: shared.categories.isEmpty ? "" : shared.categories[i % shared.categories.count])
+                i += workers
+            }
+        }
+        let fullAll = lap()
+        let n = Double(points)
+        print("in-memory routing of \(points) random points (\(covered) inside cells):")
+        print("  cell location, 1 core:        \(rate(n / cellOne)) points/s")
+        print("  cell location, \(workers) cores:       \(rate(n / cellAll)) points/s")
+        print("  full routing (cell, unit, points), 1 core:  \(rate(n / fullOne)) points/s")
+        print("  full routing (cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
+
+        guard !inMemoryOnly else { return }
+        let orders = dir.appendingPathComponent("orders.csv").path
+        guard FileManager.default.fileExists(atPath: orders) else { note("no orders.csv in \(city): end-to-end runs skipped"); return }
+        let rows = max(0, (try file("orders.csv")).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let db = work.appendingPathComponent("city.sqlite").path
+        for (layer, name) in [("units", "units.csv"), ("rules", "rules.csv"), ("cells", "cells.geojson"), ("zones", "zones.geojson"), ("points", "points.geojson")] {
+            let run = try runSelf(["import", layer, dir.appendingPathComponent(name).path, "--db", db])
+            print("wangge import \(layer): \(fmt(run.seconds)) s")
+        }
+        let assign = try runSelf(["assign", "--db", db, "--input", orders, "--output", work.appendingPathComponent("out.csv").path])
+        print("wangge assign, \(rows) rows end to end: \(fmt(assign.seconds)) s, \(rate(Double(rows) / assign.seconds)) orders/s, peak memory \(assign.peakMiB) MiB")
+        let imported = try runSelf(["import", "orders", orders, "--db", db])
+        print("wangge import orders, \(rows) rows (stored and assigned): \(fmt(imported.seconds)) s, \(rate(Double(rows) / imported.seconds)) orders/s, peak memory \(imported.peakMiB) MiB")
+    }
+
+    /// Runs this executable with `arguments`, timing it; fails if it fails.
+    private func runSelf(_ arguments: [String]) throws -> (seconds: Double, peakMiB: Int) {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        var environment = ProcessInfo.processInfo.environment
+        environment[peakMemoryVariable] = "1"
+        process.environment = environment
+        let start = Date()
+        try process.run()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("wangge \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus): \(String(decoding: stderr.suffix(2000), as: UTF8.self))")
+        }
+        // The child reports its own peak resident memory (see reportPeakMemoryIfAsked).
+        let peakKiB = String(decoding: stderr, as: UTF8.self).split(separator: "\n")
+            .last { $0.hasPrefix("peak_rss_kib=") }.flatMap { Int($0.dropFirst("peak_rss_kib=".count)) } ?? 0
+        return (seconds, peakKiB / 1024)
+    }
+
+    private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
+    private func rate(_ v: Double) -> String { String(format: "%.2f M", v / 1e6) }
+}
+
+/// Read-only state shared with `concurrentPerform` workers; each worker uses its own router.
+private final class SendableBox: @unchecked Sendable {
+    let routers: [Router]
+    let sample: [Coordinate]
+    let categories: [String]
+    private let lock = NSLock()
+    private(set) var total = 0
+    init(routers: [Router], sample: [Coordinate], categories: [String]) {
+        self.routers = routers; self.sample = sample; self.categories = categories
+    }
+    func sink(_ n: Int) { lock.lock(); total += n; lock.unlock() }
+}

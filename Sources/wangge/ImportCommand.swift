@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import WanggeCore
+import WanggeStore
+
+extension Layer: ExpressibleByArgument {}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders: CSV) into the database.",
+        discussion: """
+            Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
+            updates those with known ids. An import is one transaction: it lands whole or not at all.
+            Import units before zones (zones name their unit). Orders with unusable coordinates are
+            stored all the same, flagged invalid, and listed for manual dispatch.
+            """)
+
+    @Argument(help: "The layer: \(Layer.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var layer: Layer
+
+    @Argument(help: "The file to import, or - for standard input.")
+    var file: String
+
+    @Option(help: "The SpatiaLite database (created when missing).")
+    var db: String
+
+    @Option(help: "CRS of the file: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn. For orders: the default for rows whose crs column is empty.")
+    var crs: String?
+
+    @Flag(help: "Fail on warnings too (overlapping cells or zones, gaps between cells).")
+    var strict = false
+
+    @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance.")
+    var snapMeters: Double = 50
+
+    func run() throws {
+        let bytes = try readInput(file)
+        let store = try WanggeStore(path: db)
+        let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, progress: { note("… \($0)") })
+        let report: ImportReport
+        do {
+            report = try importer.importLayer(layer, bytes: bytes, crs: crs)
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        for w in report.warnings { note("warning: \(w.message)") }
+        var summary = "imported \(report.stored) \(layer.rawValue)"
+        if layer == .orders {
+            summary += " (\(report.inserted) new, \(report.updated) updated): "
+            summary += AssignmentStatus.allCases.map { "\(report.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        }
+        if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }
+        print(summary)
+        if !report.invalidOrders.isEmpty {
+            note("\(report.invalidOrders.count) order(s) with unusable coordinates were stored for manual dispatch (list them with `wangge orders --db \(db) --status invalid`):")
+            for o in report.invalidOrders.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
+            if report.invalidOrders.count > 20 { note("  … and \(report.invalidOrders.count - 20) more") }
+        }
+        if !report.categoriesWithoutRule.isEmpty {
+            let list = report.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            note("warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
+        }
+        reportPeakMemoryIfAsked()
+    }
+}

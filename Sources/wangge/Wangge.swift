@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+
+/// `wangge`: route 12345 work orders to grid cells and responsible units.
+@main
+struct Wangge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wangge",
+        abstract: "Grid-management analytics: route 12345 work orders to their grid cell and responsible unit.",
+        discussion: """
+            Load a district's layers, then route orders:
+              wangge import units units.csv --db district.sqlite
+              wangge import rules rules.csv --db district.sqlite
+              wangge import cells cells.geojson --db district.sqlite
+              wangge import zones zones.geojson --db district.sqlite
+              wangge import points points.geojson --db district.sqlite
+              wangge import orders orders.csv --db district.sqlite
+              wangge assign --db district.sqlite --input orders.csv --output -
+            """,
+        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, InfoCommand.self, BenchCommand.self]
+    )
+}
+
+/// Writes a line to standard error (progress, warnings, row problems).
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Reads a whole file, or standard input for "-".
+func readInput(_ path: String) throws -> [UInt8] {
+    if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read \(path): no such file or not readable")
+    }
+    return [UInt8](data)
+}
+
+/// A destination for output: a file (written whole, then moved into place) or standard output.
+struct OutputSink {
+    let path: String
+    private let handle: FileHandle
+    private let temporary: String?
+
+    init(_ path: String) throws {
+        self.path = path
+        if path == "-" {
+            handle = FileHandle.standardOutput
+            temporary = nil
+        } else {
+            let tmp = path + ".partial"
+            guard FileManager.default.createFile(atPath: tmp, contents: nil) else {
+                throw ValidationError("cannot write \(path)")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
+            temporary = tmp
+        }
+    }
+
+    func write(_ bytes: [UInt8]) { handle.write(Data(bytes)) }
+
+    /// Finishes the output: a file appears only once complete.
+    func close() throws {
+        guard let temporary else { return }
+        try handle.close()
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+}
+
+/// Set by `wangge bench` on the processes it times.
+let peakMemoryVariable = "WANGGE_REPORT_PEAK_MEMORY"
+
+/// Prints this process's peak resident memory to standard error when `wangge bench` asks.
+func reportPeakMemoryIfAsked() {
+    guard ProcessInfo.processInfo.environment[peakMemoryVariable] != nil else { return }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    note("peak_rss_kib=\(usage.ru_maxrss)")
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// End-to-end tests: the real `wangge` executable on temporary databases.
+@Suite(.serialized) struct CLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `wangge` binary built beside this test bundle.
+    static var executable: URL {
+        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        candidates += [root.appendingPathComponent(".build/debug")]
+        for dir in candidates {
+            let url = dir.appendingPathComponent("wangge")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return root.appendingPathComponent(".build/debug/wangge")
+    }
+
+    struct Run { let status: Int32; let stdout: String; let stderr: String }
+
+    @discardableResult
+    static func wangge(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a full pipe cannot block the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Loads a sample district into a new database.
+    static func load(_ district: String, into db: String) throws {
+        let g = root.appendingPathComponent("GeoData/\(district)").path
+        for (layer, file) in [("units", "units.csv"), ("rules", "rules.csv"), ("cells", "cells.geojson"), ("zones", "zones.geojson"), ("points", "points.geojson")] {
+            let run = try wangge(["import", layer, "\(g)/\(file)", "--db", db])
+            #expect(run.status == 0, "import \(layer): \(run.stderr)")
+        }
+    }
+
+    static func readCSV(_ text: String) -> [[String]] {
+        // Ground-truth and output files never quote (no commas in their fields).
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// 100 % agreement with the ground truth built by construction in GeoData/ (distance
+    /// within 0.05 m + 0.1 %, see GeoData/README.md).
+    @Test(arguments: ["baoshan", "huangpu"])
+    func groundTruth(district: String) throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load(district, into: db)
+        let g = Self.root.appendingPathComponent("GeoData/\(district)")
+        let out = dir.appendingPathComponent("out.csv").path
+        let run = try Self.wangge(["assign", "--db", db, "--input", g.appendingPathComponent("truth_orders.csv").path, "--output", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let expected = Self.readCSV(try String(contentsOf: g.appendingPathComponent("truth_expected.csv"), encoding: .utf8))
+        let actual = Self.readCSV(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(actual.first == ["id", "status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points"])
+        #expect(expected.count == actual.count)
+        #expect(expected.count > 1000)
+        var disagreements: [String] = []
+        for (e, a) in zip(expected.dropFirst(), actual.dropFirst()) {
+            for (i, name) in expected[0].enumerated() where e[i] != a[i] {
+                if name == "distance_m", let x = Double(e[i]), let y = Double(a[i]), abs(x - y) <= 0.05 + 0.001 * x { continue }
+                disagreements.append("\(e[0]) \(name): expected \(e[i]), got \(a[i])")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) disagreements, first: \(disagreements.prefix(10))")
+        // Invalid truth rows are reported on stderr with their line numbers.
+        let invalid = expected.filter { $0[1] == "invalid" }.count
+        #expect(invalid > 0)
+        #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("line ") && $0.contains(": invalid: ") }.count == invalid)
+    }
+
+    @Test func assignThroughPipesAndInvalidRows() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let input = """
+            id,lon,lat,category,received_at,crs
+            T1,121.49,31.235,道路破损,2025-05-01T10:00:00+08:00,
+            T2,abc,31.2,道路破损,2025-05-01T10:00:00+08:00,
+            T3,121.49,31.235,道路破损,2025-05-01T10:00:00+08:00,EPSG:999999
+            T4,1e400,31.2,道路破损,2025-05-01T10:00:00+08:00,
+            T5,121.0,31.0,道路破损,2025-05-01T10:00:00+08:00,
+            T6,121.49
+            """
+        let run = try Self.wangge(["assign", "--db", db, "--input", "-", "--output", "-"], stdin: input)
+        #expect(run.status == 0)
+        let rows = Self.readCSV(run.stdout)
+        #expect(rows.map { $0[0] } == ["id", "T1", "T2", "T3", "T4", "T5", "T6"])
+        #expect(rows.map { $0[1] } == ["status", "inside", "invalid", "invalid", "invalid", "outside", "invalid"])
+        #expect(rows[1][6].hasPrefix("U-") && rows[1][7] == "street")   // 道路破损: street fallback
+        #expect(rows[5][7] == "none" && rows[5][2].isEmpty && (Double(rows[5][9]) ?? 0) > 10_000)
+        #expect(run.stderr.contains("line 3: order T2: invalid: lon \"abc\" is not a number"))
+        #expect(run.stderr.contains("line 4: order T3: invalid:") && run.stderr.contains("EPSG:999999"))
+        #expect(run.stderr.contains("line 5: order T4: invalid:"))
+        #expect(run.stderr.contains("line 7: order T6: invalid: has 2 fields, the header has 6"))
+    }
+
+    @Test func importReportsAndManualDispatchList() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let orders = Self.root.appendingPathComponent("GeoData/huangpu/orders.csv").path
+        let first = try Self.wangge(["import", "orders", orders, "--db", db])
+        #expect(first.status == 0, "\(first.stderr)")
+        let total = try String(contentsOfFile: orders, encoding: .utf8).split(separator: "\n").count - 1
+        #expect(first.stdout.contains("imported \(total) orders (\(total) new, 0 updated)"))
+        #expect(first.stderr.contains("stored for manual dispatch"))
+        let again = try Self.wangge(["import", "orders", orders, "--db", db])
+        #expect(again.stdout.contains("imported \(total) orders (0 new, \(total) updated)"))
+        let info = try Self.wangge(["info", "--db", db])
+        #expect(info.stdout.contains("orders\t\(total)"))
+        let manual = try Self.wangge(["orders", "--db", db, "--status", "invalid"])
+        let lines = Self.readCSV(manual.stdout)
+        #expect(lines.first == ["id", "received_at", "category", "lon", "lat", "crs", "reason"])
+        #expect(lines.count > 1)
+        // A broken layer fails with a message and leaves the database as it was.
+        let broken = dir.appendingPathComponent("broken.geojson")
+        try Data(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"X"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#.utf8).write(to: broken)
+        let failed = try Self.wangge(["import", "cells", broken.path, "--db", db])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains("malformed cell code \"X\""))
+        let after = try Self.wangge(["info", "--db", db])
+        #expect(after.stdout == info.stdout)
+    }
+}

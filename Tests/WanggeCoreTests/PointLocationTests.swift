@@ -1,0 +1,93 @@
+import Testing
+@testable import WanggeCore
+
+func closedRing(_ pts: [(Double, Double)]) -> LinearRing {
+    LinearRing((pts + [pts[0]]).map { Coordinate($0.0, $0.1) })
+}
+
+@Suite struct PointLocationTests {
+    let squareWithHole = Polygon(exterior: closedRing([(0, 0), (10, 0), (10, 10), (0, 10)]),
+                                 holes: [closedRing([(3, 3), (3, 6), (6, 6), (6, 3)])])
+
+    @Test func squareWithHoleLocations() {
+        var shapes = FlatPolygons()
+        shapes.append([squareWithHole])
+        #expect(shapes.locate(1, 1, in: 0) == .interior)
+        #expect(shapes.locate(0, 5, in: 0) == .boundary)      // left edge
+        #expect(shapes.locate(10, 10, in: 0) == .boundary)    // vertex
+        #expect(shapes.locate(5, 0, in: 0) == .boundary)      // bottom edge (horizontal)
+        #expect(shapes.locate(4, 4, in: 0) == .exterior)      // inside the hole
+        #expect(shapes.locate(3, 4, in: 0) == .boundary)      // on the hole's ring
+        #expect(shapes.locate(6, 6, in: 0) == .boundary)      // hole vertex
+        #expect(shapes.locate(11, 5, in: 0) == .exterior)
+        #expect(shapes.locate(-1, 0, in: 0) == .exterior)     // on the line of an edge, beyond it
+        #expect(shapes.locate(5, 10.000000000000002, in: 0) == .exterior)
+        #expect(shapes.locate(5, 9.999999999999998, in: 0) == .interior)
+    }
+
+    @Test func multiPolygonTakesBestPart() {
+        var shapes = FlatPolygons()
+        shapes.append([Polygon(exterior: closedRing([(0, 0), (1, 0), (1, 1), (0, 1)])),
+                       Polygon(exterior: closedRing([(2, 0), (3, 0), (3, 1), (2, 1)]))])
+        #expect(shapes.locate(0.5, 0.5, in: 0) == .interior)
+        #expect(shapes.locate(2.5, 0.5, in: 0) == .interior)
+        #expect(shapes.locate(1.5, 0.5, in: 0) == .exterior)
+        #expect(shapes.locate(2, 0.5, in: 0) == .boundary)
+    }
+
+    /// Two cells sharing a slanted edge with awkward coordinates: every point exactly on the
+    /// edge is on the boundary of both, and every point off it is covered by exactly one
+    /// (or neither, outside the pair). A textbook ray-casting test with a division fails here.
+    @Test func sharedEdgeIsExact() {
+        let q = 1.0 / Double(1 << 20)
+        func snap(_ v: Double) -> Double { (v / q).rounded() * q }
+        let a = Coordinate(snap(121.4013), snap(31.29017)), b = Coordinate(snap(121.40281), snap(31.29133))
+        let left = Coordinate(snap(121.4001), snap(31.2915)), right = Coordinate(snap(121.4035), snap(31.2899))
+        var shapes = FlatPolygons()
+        shapes.append([Polygon(exterior: LinearRing([a, b, left, a]))])
+        shapes.append([Polygon(exterior: LinearRing([a, right, b, a]))])
+        for k in 1 ..< 64 {
+            let t = Double(k) / 64
+            let px = a.x + (b.x - a.x) * t, py = a.y + (b.y - a.y) * t
+            #expect(shapes.locate(px, py, in: 0) == .boundary)
+            #expect(shapes.locate(px, py, in: 1) == .boundary)
+            for (x, y) in [(px.nextUp, py), (px.nextDown, py), (px, py.nextUp), (px, py.nextDown)] {
+                let l0 = shapes.locate(x, y, in: 0), l1 = shapes.locate(x, y, in: 1)
+                #expect([l0, l1].filter { $0 == .interior }.count == 1, "point (\(x), \(y)) must be inside exactly one cell")
+                #expect(l0 != .boundary && l1 != .boundary)
+            }
+        }
+    }
+
+    @Test func distanceToRings() {
+        var shapes = FlatPolygons()
+        shapes.append([Polygon(exterior: closedRing([(0, 0), (10, 0), (10, 10), (0, 10)]))])
+        shapes.append([Polygon(exterior: LinearRing([Coordinate(20, 20)]))])                       // a point
+        shapes.append([Polygon(exterior: LinearRing([Coordinate(0, 20), Coordinate(10, 20)]))])   // a line
+        #expect(shapes.distanceToRings(13, 14, of: 0) == 5)
+        #expect(shapes.distanceToRings(5, -2, of: 0) == 2)
+        #expect(shapes.distanceToRings(23, 24, of: 1) == 5)
+        #expect(shapes.distanceToRings(5, 23, of: 2) == 3)
+        #expect(shapes.distanceToRings(13, 24, of: 2) == 5)
+    }
+
+    /// The grid never misses a covering feature: compare with a brute-force scan.
+    @Test func bucketGridIsConservative() {
+        var shapes = FlatPolygons()
+        var seed: UInt64 = 7
+        func random() -> Double { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Double(seed >> 11) / Double(1 << 53) }
+        for i in 0 ..< 30 { for j in 0 ..< 30 {
+            let x = Double(i) * 0.0015 + 121.4, y = Double(j) * 0.0012 + 31.3
+            let s = 0.0003 + random() * 0.0015
+            shapes.append([Polygon(exterior: closedRing([(x, y), (x + s, y), (x + s, y + s * 0.9), (x, y + s * 0.9)]))])
+        } }
+        let grid = BucketGrid(boxes: shapes.boxes)
+        for _ in 0 ..< 20_000 {
+            let x = 121.399 + random() * 0.048, y = 31.299 + random() * 0.039
+            var fromGrid: [Int] = []
+            grid.forEachCandidate(x, y) { if shapes.locate(x, y, in: $0).isCovered { fromGrid.append($0) } }
+            let brute = (0 ..< shapes.count).filter { shapes.locate(x, y, in: $0).isCovered }
+            #expect(fromGrid == brute)
+        }
+    }
+}
