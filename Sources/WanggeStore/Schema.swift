@@ -9,10 +9,17 @@
 /// type, triggers that reject any other type or SRID) and indexed with `CreateSpatialIndex`
 /// (an R*Tree kept in step by triggers; its boxes are float32 rounded outwards, so it only
 /// prefilters — exact predicates decide).
+///
+/// SpatiaLite's metadata functions (`InitSpatialMetadata`, `AddGeometryColumn`,
+/// `CreateSpatialIndex`) do not raise SQL errors: they print to stderr and return 0. The
+/// migration therefore runs each `SELECT` of the script on its own and fails unless it
+/// returns 1, so a half-built schema is rolled back instead of committed.
+/// `InitSpatialMetadata(0)` is used because its `1` form opens a transaction of its own,
+/// which SQLite refuses inside the migration's transaction.
 enum Schema {
     static let migrations: [(version: Int, sql: String)] = [
         (1, """
-        SELECT InitSpatialMetadata(1);
+        SELECT InitSpatialMetadata(0);
         CREATE TABLE wangge_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 
         CREATE TABLE units (
@@ -90,4 +97,11 @@ enum Schema {
     ]
 
     static var latestVersion: Int { migrations.last!.version }
+
+    /// The statements of a migration script, split at semicolons that end a line.
+    static func statements(of script: String) -> [String] {
+        script.components(separatedBy: ";\n")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+    }
 }

@@ -33,7 +33,16 @@ public final class WanggeStore {
     private func migrate(from version: Int) throws {
         for migration in Schema.migrations where migration.version > version {
             try database.transaction {
-                try database.execute(migration.sql)
+                for statement in Schema.statements(of: migration.sql) {
+                    if statement.hasPrefix("SELECT") {
+                        // SpatiaLite metadata functions report failure by returning 0.
+                        guard try database.scalar(statement).int == 1 else {
+                            throw SchemaError(description: "migration \(migration.version) failed at `\(statement)`: \(database.lastErrorMessage)")
+                        }
+                    } else {
+                        try database.execute(statement)
+                    }
+                }
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }
         }

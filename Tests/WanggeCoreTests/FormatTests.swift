@@ -53,8 +53,8 @@ import Testing
         let geometries: [Geometry] = [
             .point(Coordinate(121.5, 31.2)),
             .lineString([Coordinate(0, 0), Coordinate(1, 1)]),
-            .polygon(Polygon(exterior: ring([(0, 0), (4, 0), (4, 4), (0, 4)]), holes: [ring([(1, 1), (1, 2), (2, 2)])])),
-            .multiPolygon([Polygon(exterior: ring([(0, 0), (1, 0), (1, 1)])), Polygon(exterior: ring([(5, 5), (6, 5), (6, 6)]))]),
+            .polygon(Polygon(exterior: closedRing([(0, 0), (4, 0), (4, 4), (0, 4)]), holes: [closedRing([(1, 1), (1, 2), (2, 2)])])),
+            .multiPolygon([Polygon(exterior: closedRing([(0, 0), (1, 0), (1, 1)])), Polygon(exterior: closedRing([(5, 5), (6, 5), (6, 6)]))]),
             .multiPoint([Coordinate(1, 2), Coordinate(3, 4)]),
             .multiLineString([[Coordinate(0, 0), Coordinate(1, 0)], [Coordinate(2, 2), Coordinate(3, 3)]]),
         ]

@@ -68,7 +68,7 @@ import Testing
         for j in 0 ..< 3 { for i in 0 ..< 3 where !(i == 1 && j == 1) { ring3.append(Fixture.square(i, j)) } }
         let holed = Fixture.collection(ring3.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
         let gapReport = try Importer(store: store).importLayer(.cells, bytes: holed)
-        #expect(gapReport.warnings.map(\.message).contains { $0.hasPrefix("street 310113102: a hole of 1") && $0.contains("m² between its cells") })
+        #expect(gapReport.warnings.map(\.message).contains { $0.hasPrefix("street 310113102: a hole of 1") && $0.contains("m² between its cells") }, "\(gapReport.warnings)")
     }
 
     @Test func zonesNeedKnownUnitsAndSameKindZonesShouldNotOverlap() throws {

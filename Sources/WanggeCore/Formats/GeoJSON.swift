@@ -32,30 +32,30 @@ public struct GeoJSONError: Error, CustomStringConvertible, Sendable {
 /// polygon validity (see ``GeometryChecker``). Ring orientation is accepted either way.
 public enum GeoJSON {
     public static func decodeFeatureCollection(_ data: Data) throws -> [GeoJSONFeature] {
-        let root: Any
+        let root: JSONValue
         do {
-            root = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            throw GeoJSONError("not valid JSON: \(describe(error))")
+            root = try JSONParser.parse([UInt8](data))
+        } catch let error as JSONParseError {
+            throw GeoJSONError("not valid JSON: \(error)")
         }
-        guard let object = root as? [String: Any], object["type"] as? String == "FeatureCollection" else {
+        guard case .object(let object) = root, object["type"] == .string("FeatureCollection") else {
             throw GeoJSONError("expected a GeoJSON FeatureCollection (an object with \"type\": \"FeatureCollection\")")
         }
-        guard let features = object["features"] as? [Any] else {
+        guard case .array(let features)? = object["features"] else {
             throw GeoJSONError("the FeatureCollection has no \"features\" array")
         }
         var result: [GeoJSONFeature] = []
         result.reserveCapacity(features.count)
         for (i, item) in features.enumerated() {
-            guard let feature = item as? [String: Any], feature["type"] as? String == "Feature" else {
+            guard case .object(let feature) = item, feature["type"] == .string("Feature") else {
                 throw GeoJSONError("feature \(i): not a GeoJSON Feature object")
             }
             var properties: [String: JSONValue] = [:]
-            if let p = feature["properties"] as? [String: Any] { properties = p.mapValues(JSONValue.init(foundation:)) }
-            let id = feature["id"].flatMap { JSONValue(foundation: $0).text }
+            if case .object(let p)? = feature["properties"] { properties = p }
+            let id = feature["id"]?.text
             let label = GeoJSONFeature(index: i, id: id, properties: properties, geometry: .point(Coordinate(0, 0)))
             let name = properties["code"] != nil ? label.label(key: "code") : label.label(key: "id")
-            guard let g = feature["geometry"], !(g is NSNull) else {
+            guard let g = feature["geometry"], g != .null else {
                 throw GeoJSONError("\(name): geometry is missing or null")
             }
             do {
@@ -68,15 +68,9 @@ public enum GeoJSON {
         return result
     }
 
-    static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
-        return ns.localizedDescription
-    }
-
     /// Decodes a GeoJSON geometry object.
-    public static func decodeGeometry(_ value: Any) throws -> Geometry {
-        guard let object = value as? [String: Any], let type = object["type"] as? String else {
+    public static func decodeGeometry(_ value: JSONValue) throws -> Geometry {
+        guard case .object(let object) = value, case .string(let type)? = object["type"] else {
             throw GeoJSONError("geometry is not an object with a \"type\"")
         }
         guard let coordinates = object["coordinates"] else {
@@ -99,33 +93,33 @@ public enum GeoJSON {
         }
     }
 
-    private static func array(_ value: Any, _ what: String) throws -> [Any] {
-        guard let a = value as? [Any] else { throw GeoJSONError("\(what) coordinates are not an array") }
+    private static func array(_ value: JSONValue, _ what: String) throws -> [JSONValue] {
+        guard case .array(let a) = value else { throw GeoJSONError("\(what) coordinates are not an array") }
         return a
     }
 
-    private static func position(_ value: Any) throws -> Coordinate {
-        guard let a = value as? [Any], a.count == 2 || a.count == 3 else {
-            throw GeoJSONError("a position must be an array of 2 or 3 numbers")
+    private static func position(_ value: JSONValue) throws -> Coordinate {
+        guard case .array(let a) = value, a.count == 2 || a.count == 3 else {
+            throw GeoJSONError("a position must be an array of 2 or 3 numbers, got \(value.jsonText.prefix(80))")
         }
         var numbers: [Double] = []
         for v in a {
-            guard case .number(let d) = JSONValue(foundation: v) else {
-                throw GeoJSONError("a position holds a non-number: \(JSONValue(foundation: v).jsonText)")
+            guard case .number(let d) = v else {
+                throw GeoJSONError("a position holds a non-number: \(v.jsonText.prefix(80))")
             }
-            guard d.isFinite else { throw GeoJSONError("a position holds a non-finite number") }
             numbers.append(d)
         }
+        guard numbers[0].isFinite, numbers[1].isFinite else { throw GeoJSONError("a position holds a non-finite number") }
         return Coordinate(numbers[0], numbers[1])
     }
 
-    private static func line(_ value: Any) throws -> [Coordinate] {
+    private static func line(_ value: JSONValue) throws -> [Coordinate] {
         let points = try array(value, "LineString").map(position)
         guard points.count >= 2 else { throw GeoJSONError("a LineString needs at least 2 positions, has \(points.count)") }
         return points
     }
 
-    private static func polygon(_ value: Any) throws -> Polygon {
+    private static func polygon(_ value: JSONValue) throws -> Polygon {
         let rings = try array(value, "Polygon")
         guard !rings.isEmpty else { throw GeoJSONError("Polygon has no rings") }
         var parsed: [LinearRing] = []

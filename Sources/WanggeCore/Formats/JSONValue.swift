@@ -9,20 +9,6 @@ public enum JSONValue: Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Converts what `JSONSerialization` returns.
-    public init(foundation value: Any) {
-        switch value {
-        case let s as String: self = .string(s)
-        case let n as NSNumber:
-            // Booleans arrive as a distinct NSNumber subclass whose type code is "c".
-            if String(describing: type(of: n)).contains("Boolean") { self = .bool(n.boolValue) } else { self = .number(n.doubleValue) }
-        case let b as Bool: self = .bool(b)
-        case let a as [Any]: self = .array(a.map(JSONValue.init(foundation:)))
-        case let o as [String: Any]: self = .object(o.mapValues(JSONValue.init(foundation:)))
-        default: self = .null
-        }
-    }
-
     /// A scalar as text: strings as they are, integral numbers without ".0"; nil otherwise.
     public var text: String? {
         switch self {
@@ -42,21 +28,60 @@ public enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// The value as Foundation objects, for `JSONSerialization`.
-    public var foundation: Any {
+    /// Compact JSON text with sorted keys (stable across runs). Numbers are written in their
+    /// shortest round-trip form, so they read back bit for bit.
+    public var jsonText: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    /// Parses JSON text (see ``JSONParser``).
+    public init(parsing text: String) throws {
+        self = try JSONParser.parse(Array(text.utf8))
+    }
+
+    func write(to out: inout String) {
         switch self {
-        case .null: return NSNull()
-        case .bool(let b): return b
-        case .number(let d): return d
-        case .string(let s): return s
-        case .array(let a): return a.map(\.foundation)
-        case .object(let o): return o.mapValues(\.foundation)
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d):
+            if !d.isFinite { out += "null" }
+            else if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) }
+            else { out += "\(d)" }
+        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .array(let a):
+            out += "["
+            for (i, v) in a.enumerated() { if i > 0 { out += "," }; v.write(to: &out) }
+            out += "]"
+        case .object(let o):
+            out += "{"
+            for (i, key) in o.keys.sorted().enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.writeString(key, to: &out)
+                out += ":"
+                o[key]!.write(to: &out)
+            }
+            out += "}"
         }
     }
 
-    /// Compact JSON text with sorted keys (stable across runs).
-    public var jsonText: String {
-        guard let data = try? JSONSerialization.data(withJSONObject: foundation, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+    /// Writes `s` as a JSON string literal (RFC 8259 escapes; non-ASCII kept as UTF-8).
+    public static func writeString(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 }

@@ -3,7 +3,8 @@
 /// zones of one kind, and gaps between the cells of a street.
 ///
 /// Validity problems and broken references are errors; overlaps and gaps larger than
-/// ``minimumArea`` (1 m²) are warnings, because real grids carry digitising slivers.
+/// ``minimumArea`` (1 m²) are warnings, because real grids carry digitising slivers. Gaps are
+/// found on a 1 cm precision grid, so vertices that differ only by rounding still meet.
 public struct LayerValidator {
     /// Overlaps and gaps at or below this many square metres are ignored.
     public var minimumArea = 1.0
@@ -45,7 +46,7 @@ public struct LayerValidator {
         var byStreet: [String: [Int]] = [:]
         for (i, c) in valid.enumerated() { byStreet[c.streetCode, default: []].append(i) }
         for street in byStreet.keys.sorted() {
-            for gap in checker.gaps(in: byStreet[street]!.map { projected[$0] }, minimumArea: minimumArea) {
+            for gap in checker.gaps(in: byStreet[street]!.map { projected[$0] }, minimumArea: minimumArea, gridSize: 0.01) {
                 report.append(.warning("street \(street): a hole of \(squareMetres(gap.area)) between its cells near \(lonLat(gap.location))"))
             }
         }

@@ -201,8 +201,9 @@ extension GEOSContext {
     }
 
     /// `GEOSUnaryUnion_r` of `members` (which it consumes).
-    func unaryUnion(of members: [GEOSGeometryHandle]) -> GEOSGeometryHandle? {
+    func unaryUnion(of members: [GEOSGeometryHandle], gridSize: Double = 0) -> GEOSGeometryHandle? {
         guard let collection = makeCollection(of: members) else { return nil }
+        if gridSize > 0 { return own(GEOSUnaryUnionPrec_r(handle, collection.pointer, gridSize)) }
         return own(GEOSUnaryUnion_r(handle, collection.pointer))
     }
 

@@ -232,11 +232,15 @@ public final class GeometryChecker {
     /// the hole minus the islands and the location avoids them. Points, lines and geometries
     /// GEOS cannot build are ignored; invalid polygons are repaired first. Sorted by location
     /// (x, then y) so results are stable.
-    public func gaps(in geometries: [Geometry], minimumArea: Double) -> [Gap] {
+    ///
+    /// `gridSize` > 0 unions on that precision grid (`GEOSUnaryUnionPrec_r`): neighbours whose
+    /// shared vertices differ by less than it (rounding in the source data) then close up, so
+    /// a slit one ulp wide cannot connect a hole to the outside and hide it.
+    public func gaps(in geometries: [Geometry], minimumArea: Double, gridSize: Double = 0) -> [Gap] {
         let minimum = max(minimumArea, 0)
         let h = context.handle
         let operands = geometries.compactMap(overlayOperand)
-        guard !operands.isEmpty, let union = context.unaryUnion(of: operands) else { return [] }
+        guard !operands.isEmpty, let union = context.unaryUnion(of: operands, gridSize: gridSize) else { return [] }
         defer { withExtendedLifetime(union) {} } // `components` are borrowed from it
         let components = context.polygons(in: union.pointer)
         // Shell-only copies of the components, to subtract islands from the holes around them.
