@@ -39,7 +39,8 @@ demo: build
 	$(WANGGE) assign --db $$db --input $$g/truth_orders.csv --output $(DEMO)/truth_assigned.csv
 	python3 GeoData/compare_truth.py $$g/truth_expected.csv $(DEMO)/truth_assigned.csv
 	echo; echo "First routed sample orders:"
-	$(WANGGE) assign --db $$db --input $$g/orders.csv --output - 2>/dev/null | head -6
+	$(WANGGE) assign --db $$db --input $$g/orders.csv --output $(DEMO)/orders_assigned.csv 2>/dev/null
+	head -6 $(DEMO)/orders_assigned.csv
 	echo; $(WANGGE) info --db $$db
 	echo; echo "Database: $$db   Try: $(WANGGE) assign --db $$db --input $$g/orders.csv --output -"
 
