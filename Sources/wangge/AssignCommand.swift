@@ -35,21 +35,26 @@ struct AssignCommand: ParsableCommand {
     }
 
     func run() throws {
+        let t0 = Date()
+        func phase(_ name: String) { if ProcessInfo.processInfo.environment["WANGGE_PHASES"] != nil { note("phase \(name): \(String(format: "%.2f", Date().timeIntervalSince(t0))) s") } }
         let index: DistrictIndex
         let records: [WorkOrderRecord]
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
-            records = try WorkOrderCSV.read(try readInput(input), defaultCRS: crs, mode: .lenient)
+            phase("index")
+            records = try WorkOrderCSV.read(try readInput(input), defaultCRS: crs, mode: .lenient, keepAttributes: false)
         } catch let error as ValidationError {
             throw error
         } catch {
             note("error: \(error)")
             throw ExitCode.failure
         }
+        phase("read")
         if index.cells.isEmpty { note("warning: the database has no cells; every order will be outside") }
         let assignments = try index.assign(records, snapMetres: snapMeters) { n in note("… routed \(n) orders") }
 
+        phase("route")
         let sink = try OutputSink(output)
         var writer = CSVWriter(capacity: 1 << 20)
         writer.write(AssignmentRow.header)
@@ -72,6 +77,7 @@ struct AssignCommand: ParsableCommand {
         }
         sink.write(writer.take())
         try sink.close()
+        phase("write")
         note("assigned \(records.count) orders: " + AssignmentStatus.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         if !withoutRule.isEmpty {
             let list = withoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")

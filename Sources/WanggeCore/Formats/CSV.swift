@@ -79,9 +79,29 @@ public struct CSVReader {
     public func string(_ range: Range<Int>) -> String {
         if range.count >= 2 && bytes[range.lowerBound] == 0x22 {
             let inner = bytes[(range.lowerBound + 1) ..< (range.upperBound - 1)]
-            return String(decoding: inner, as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
+            guard inner.contains(0x22) else { return String(decoding: inner, as: UTF8.self) }
+            // `""` inside a quoted field is one quote.
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(inner.count)
+            var previousWasQuote = false
+            for b in inner {
+                if b == 0x22 && previousWasQuote { previousWasQuote = false; continue }
+                previousWasQuote = b == 0x22
+                unescaped.append(b)
+            }
+            return String(decoding: unescaped, as: UTF8.self)
         }
         return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// The field's text without leading and trailing spaces and tabs.
+    public func trimmedString(_ range: Range<Int>) -> String {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
+        while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09) { upper -= 1 }
+        let text = string(lower ..< upper)
+        // A quoted field may hold spaces inside its quotes.
+        return lower < upper && bytes[lower] == 0x22 ? text.trimmedASCIISpaces : text
     }
 
     /// Whether a field is empty (or holds only spaces).
@@ -134,5 +154,16 @@ public struct CSVWriter {
     public mutating func take() -> [UInt8] {
         defer { bytes.removeAll(keepingCapacity: true) }
         return bytes
+    }
+}
+
+extension String {
+    /// Without leading and trailing ASCII spaces and tabs (no Foundation, no copy when clean).
+    var trimmedASCIISpaces: String {
+        let u = utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return self }
+        return String(self[first ... last])
     }
 }

@@ -1,7 +1,7 @@
 /// A uniform grid over feature bounding boxes: each bucket lists, in ascending feature order,
 /// the features whose box touches it. A point query returns the candidates of one bucket;
 /// exactness comes from the predicate run on them afterwards, so the grid only has to be
-/// conservative (boxes are closed and buckets are widened by one ulp-safe margin).
+/// conservative (boxes are closed; see `init` for why no margin is needed).
 public struct BucketGrid: Sendable {
     public let origin: Coordinate
     public let bucketWidth: Double
@@ -12,8 +12,9 @@ public struct BucketGrid: Sendable {
     @usableFromInline let start: [Int32]
     @usableFromInline let items: [Int32]
 
-    /// Builds a grid over `boxes` with about `bucketsPerFeature` buckets per feature.
-    public init(boxes: [BoundingBox], bucketsPerFeature: Double = 4) {
+    /// Builds a grid over `boxes` with about `bucketsPerFeature` buckets per feature (16: a
+    /// bucket is a quarter of a typical feature's side, so most buckets list 1–3 features).
+    public init(boxes: [BoundingBox], bucketsPerFeature: Double = 16) {
         let valid = boxes.filter { $0.minX.isFinite && $0.maxX.isFinite }
         var extent = valid.first ?? BoundingBox(minX: 0, minY: 0, maxX: 1, maxY: 1)
         for b in valid { extent.include(b) }
@@ -30,16 +31,19 @@ public struct BucketGrid: Sendable {
         self.bucketHeight = height / Double(rows) * (1 + 1e-12)
 
         var counts = [Int32](repeating: 0, count: columns * rows + 1)
+        // A box's buckets are found with the very expression `bucket(_:_:)` uses for points.
+        // Subtraction and division by a positive number are correctly rounded, hence
+        // monotone: a point inside a box never maps to a bucket outside the box's range, so
+        // no safety margin is needed.
+        let origin = self.origin, bucketWidth = self.bucketWidth, bucketHeight = self.bucketHeight
         func span(_ b: BoundingBox) -> (ClosedRange<Int>, ClosedRange<Int>)? {
             guard b.minX.isFinite, b.maxX.isFinite else { return nil }
-            let c0 = Self.clamp(Int(((b.minX - extent.minX) / (width / Double(columns))).rounded(.down)) - 1, columns)
-            let c1 = Self.clamp(Int(((b.maxX - extent.minX) / (width / Double(columns))).rounded(.down)) + 1, columns)
-            let r0 = Self.clamp(Int(((b.minY - extent.minY) / (height / Double(rows))).rounded(.down)) - 1, rows)
-            let r1 = Self.clamp(Int(((b.maxY - extent.minY) / (height / Double(rows))).rounded(.down)) + 1, rows)
+            let c0 = Self.clamp(Int(((b.minX - origin.x) / bucketWidth).rounded(.down)), columns)
+            let c1 = Self.clamp(Int(((b.maxX - origin.x) / bucketWidth).rounded(.down)), columns)
+            let r0 = Self.clamp(Int(((b.minY - origin.y) / bucketHeight).rounded(.down)), rows)
+            let r1 = Self.clamp(Int(((b.maxY - origin.y) / bucketHeight).rounded(.down)), rows)
             return (c0 ... c1, r0 ... r1)
         }
-        // The ±1 bucket margin makes the grid conservative against rounding in the division;
-        // candidates outside the true box are discarded by the exact box test.
         let spans = boxes.map(span)
         for s in spans { if let (cs, rs) = s { for r in rs { for c in cs { counts[r * columns + c + 1] += 1 } } } }
         for i in 1 ..< counts.count { counts[i] += counts[i - 1] }

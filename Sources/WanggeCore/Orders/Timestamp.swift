@@ -8,21 +8,30 @@ import Foundation
 public enum Timestamp {
     /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a timestamp.
     public static func parse(_ text: String) -> Double? {
-        var s = Substring(text.trimmingCharacters(in: .whitespaces)).utf8[...]
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var position = 0, end = bytes.count
+        while position < end && (bytes[position] == 0x20 || bytes[position] == 0x09) { position += 1 }
+        while end > position && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
         func digits(_ n: Int) -> Int? {
-            guard s.count >= n else { return nil }
+            guard end - position >= n else { return nil }
             var v = 0
-            for c in s.prefix(n) {
+            for k in position ..< position + n {
+                let c = bytes[k]
                 guard c >= 48 && c <= 57 else { return nil }
                 v = v * 10 + Int(c - 48)
             }
-            s = s.dropFirst(n)
+            position += n
             return v
         }
         func take(_ c: UInt8) -> Bool {
-            if s.first == c { s = s.dropFirst(); return true }
+            if position < end && bytes[position] == c { position += 1; return true }
             return false
         }
+        var first: UInt8? { position < end ? bytes[position] : nil }
         guard let year = digits(4), take(45), let month = digits(2), take(45), let day = digits(2),
               (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         var hour = 0, minute = 0, second = 0.0
@@ -36,21 +45,21 @@ public enum Timestamp {
                 if take(46) || take(44) {
                     var scale = 0.1
                     var any = false
-                    while let c = s.first, c >= 48 && c <= 57 { second += Double(c - 48) * scale; scale /= 10; s = s.dropFirst(); any = true }
+                    while let c = first, c >= 48 && c <= 57 { second += Double(c - 48) * scale; scale /= 10; position += 1; any = true }
                     guard any else { return nil }
                 }
             }
             if take(90) {
                 offsetSeconds = 0
-            } else if let sign = s.first, sign == 43 || sign == 45 {
-                s = s.dropFirst()
+            } else if let sign = first, sign == 43 || sign == 45 {
+                position += 1
                 guard let oh = digits(2), oh <= 14 else { return nil }
                 var om = 0
                 if take(58) { guard let m = digits(2) else { return nil }; om = m } else if let m = digits(2) { om = m }
                 offsetSeconds = (oh * 3600 + om * 60) * (sign == 45 ? -1 : 1)
             }
         }
-        guard s.isEmpty else { return nil }
+        guard position == end else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days * 86400 + hour * 3600 + minute * 60 - offsetSeconds) + second
     }

@@ -30,10 +30,16 @@ public struct WorkOrderRecord: Sendable {
         (self.position, self.positionProblem) = WorkOrderRecord.position(lon: lonText, lat: latText)
     }
 
+    /// An empty row to be filled in by the reader.
+    init(line: Int, crsText: String) {
+        self.line = line; self.id = ""; self.crsText = crsText; self.category = ""
+        self.receivedAtText = ""; self.attributesJSON = "{}"
+    }
+
     /// Reads a position from its two text fields: a number each (NaN and infinity parse here
     /// and are rejected when converted), or the reason why not.
     public static func position(lon: String, lat: String) -> (Coordinate?, String?) {
-        let x = lon.trimmingCharacters(in: .whitespaces), y = lat.trimmingCharacters(in: .whitespaces)
+        let x = lon.trimmedASCIISpaces, y = lat.trimmedASCIISpaces
         if x.isEmpty { return (nil, "lon is empty") }
         if y.isEmpty { return (nil, "lat is empty") }
         guard let lonValue = Double(x) else { return (nil, "lon \"\(x)\" is not a number") }
@@ -68,7 +74,8 @@ public enum WorkOrderCSV {
     }
 
     /// Parses `bytes`. `defaultCRS` applies to rows whose `crs` is empty (or when there is no column).
-    public static func read(_ bytes: [UInt8], defaultCRS: String = "", mode: Mode,
+    /// `keepAttributes: false` skips building `attributesJSON` (routing alone does not need it).
+    public static func read(_ bytes: [UInt8], defaultCRS: String = "", mode: Mode, keepAttributes: Bool = true,
                             progress: ((Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
@@ -97,8 +104,7 @@ public enum WorkOrderCSV {
         records.reserveCapacity(bytes.count / 80)
         while try reader.next(into: &fields) {
             let line = reader.line
-            var record = WorkOrderRecord(line: line, id: "", crsText: defaultCRS)
-            record.positionProblem = nil
+            var record = WorkOrderRecord(line: line, crsText: defaultCRS)
             if fields.count != header.count {
                 let message = "has \(fields.count) fields, the header has \(header.count)"
                 if mode == .strict { throw WorkOrderCSVError(line: line, message: message) }
@@ -107,25 +113,27 @@ public enum WorkOrderCSV {
                 records.append(record)
                 continue
             }
-            record.id = reader.string(fields[idColumn]).trimmingCharacters(in: .whitespaces)
+            record.id = reader.trimmedString(fields[idColumn])
             if record.id.isEmpty {
                 if mode == .strict { throw WorkOrderCSVError(line: line, message: "the order id is empty") }
                 record.rowProblem = "the order id is empty"
             }
-            record.category = reader.string(fields[categoryColumn]).trimmingCharacters(in: .whitespaces)
-            record.receivedAtText = reader.string(fields[receivedColumn]).trimmingCharacters(in: .whitespaces)
+            record.category = reader.trimmedString(fields[categoryColumn])
+            record.receivedAtText = reader.trimmedString(fields[receivedColumn])
             record.receivedAt = Timestamp.parse(record.receivedAtText)
             if let crsColumn, !reader.isBlank(fields[crsColumn]) {
-                record.crsText = reader.string(fields[crsColumn]).trimmingCharacters(in: .whitespaces)
+                record.crsText = reader.trimmedString(fields[crsColumn])
             }
             record.lonText = reader.string(fields[lonColumn])
             record.latText = reader.string(fields[latColumn])
             (record.position, record.positionProblem) = WorkOrderRecord.position(lon: record.lonText, lat: record.latText)
-            if !attributeColumns.isEmpty {
+            if keepAttributes && !attributeColumns.isEmpty {
                 var json = "{"
                 for (n, (i, name)) in attributeColumns.enumerated() {
                     if n > 0 { json += "," }
-                    json += jsonString(name) + ":" + jsonString(reader.string(fields[i]))
+                    JSONValue.writeString(name, to: &json)
+                    json += ":"
+                    JSONValue.writeString(reader.string(fields[i]), to: &json)
                 }
                 record.attributesJSON = json + "}"
             }
@@ -133,22 +141,5 @@ public enum WorkOrderCSV {
             if records.count % 100_000 == 0 { progress?(records.count) }
         }
         return records
-    }
-
-    /// A JSON string literal.
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
