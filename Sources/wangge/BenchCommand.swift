@@ -42,7 +42,7 @@ struct BenchCommand: ParsableCommand {
         let readSeconds = lap()
         let index = try DistrictIndex(district: district)
         let buildSeconds = lap()
-        print("city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s)")
+        print("city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s, \(Int((index.cellRasterDecidedShare * 100).rounded())) % of the cell raster decided)")
 
         // Random points over the cells' extent (SplitMix64, deterministic).
         var box = index.cellGridExtent

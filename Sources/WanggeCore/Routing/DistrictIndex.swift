@@ -25,6 +25,8 @@ public final class DistrictIndex: Sendable {
     let cellShapes: FlatPolygons
     let cellMetricShapes: FlatPolygons
     let cellGrid: BucketGrid
+    /// Sure answers for most locations (see ``CoverageRaster``); the grid serves the rest.
+    let cellRaster: CoverageRaster
     let pointShapes: FlatPolygons
     let pointGrid: BucketGrid
     /// Unit index by id.
@@ -57,6 +59,7 @@ public final class DistrictIndex: Sendable {
         let zoneIndexes: [Int]
         let shapes: FlatPolygons
         let grid: BucketGrid
+        let raster: CoverageRaster
     }
 
     public struct PointInfo: Sendable {
@@ -96,7 +99,8 @@ public final class DistrictIndex: Sendable {
         self.cells = cells
         self.cellShapes = cellShapes
         self.cellMetricShapes = cellShapes.mapCoordinates(project)
-        self.cellGrid = BucketGrid(boxes: cellShapes.boxes, bucketsPerFeature: 4)
+        self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
+        self.cellRaster = CoverageRaster(shapes: cellShapes)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
         self.zones = sortedZones.map {
@@ -112,8 +116,11 @@ public final class DistrictIndex: Sendable {
                 shapes.append(sortedZones[end].geometry.polygons ?? [])
                 end += 1
             }
+            // Zones are few and large: the raster's resolution follows the cells' instead.
+            let pixels = Double(max(sortedCells.count, 1)) * 32 / Double(max(shapes.count, 1))
             layers.append(ZoneLayer(kind: kind, zoneIndexes: Array(kindStart ..< end), shapes: shapes,
-                                    grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 2)))
+                                    grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 16),
+                                    raster: CoverageRaster(shapes: shapes, pixelsPerFeature: pixels, maximumPixels: 1 << 22)))
             kindStart = end
         }
         self.zoneLayers = layers
@@ -152,7 +159,7 @@ public final class DistrictIndex: Sendable {
         }
         self.points = points
         self.pointShapes = pointShapes.mapCoordinates(project)
-        self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 2)
+        self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 64)
     }
 
     /// The route kinds configured for `category`, or nil when the category has no rule.
@@ -178,4 +185,9 @@ struct DegreeWindow {
 extension DistrictIndex {
     /// The extent of the cell grid (all cells), in lon/lat.
     public var cellGridExtent: BoundingBox { cellGrid.extent }
+}
+
+extension DistrictIndex {
+    /// The share of the cell raster's pixels that answer without an exact test.
+    public var cellRasterDecidedShare: Double { cellRaster.decidedShare }
 }

@@ -55,12 +55,17 @@ public final class Router {
         // Cells.
         var primary = -1
         var onBoundary = false
-        let shapes = index.cellShapes
-        index.cellGrid.forEachCandidate(p.x, p.y) { c in
-            let where_ = shapes.locate(p.x, p.y, in: c)
-            guard where_.isCovered else { return }
-            if where_ == .boundary { onBoundary = true }
-            if primary < 0 { primary = c } else { result.otherCoveringCells.append(c) }
+        let sure = index.cellRaster.answer(p.x, p.y)
+        if sure >= 0 {
+            primary = Int(sure)
+        } else if sure == CoverageRaster.undecided {
+            let shapes = index.cellShapes
+            index.cellGrid.forEachCandidate(p.x, p.y) { c in
+                let where_ = shapes.locate(p.x, p.y, in: c)
+                guard where_.isCovered else { return }
+                if where_ == .boundary { onBoundary = true }
+                if primary < 0 { primary = c } else { result.otherCoveringCells.append(c) }
+            }
         }
         if primary >= 0 {
             result.cell = primary
@@ -84,8 +89,13 @@ public final class Router {
         for layerIndex in layers ?? [] {
             let layer = index.zoneLayers[layerIndex]
             var hit = -1
-            layer.grid.forEachCandidate(p.x, p.y) { z in
-                if hit < 0 && layer.shapes.locate(p.x, p.y, in: z).isCovered { hit = z }
+            let sure = layer.raster.answer(p.x, p.y)
+            if sure >= 0 {
+                hit = Int(sure)
+            } else if sure == CoverageRaster.undecided {
+                layer.grid.forEachCandidate(p.x, p.y) { z in
+                    if hit < 0 && layer.shapes.locate(p.x, p.y, in: z).isCovered { hit = z }
+                }
             }
             if hit >= 0 {
                 let zone = layer.zoneIndexes[hit]
@@ -116,6 +126,9 @@ public final class Router {
     /// Only the cell part of routing, allocation-free: the primary covering cell (-1 if none)
     /// and whether the point is on a boundary. This is the hot loop measured by `wangge bench`.
     public func locateCell(_ p: Coordinate) -> (cell: Int, onBoundary: Bool) {
+        let sure = index.cellRaster.answer(p.x, p.y)
+        if sure >= 0 { return (Int(sure), false) }
+        if sure == CoverageRaster.uncovered { return (-1, false) }
         var primary = -1
         var onBoundary = false
         let shapes = index.cellShapes
