@@ -35,53 +35,37 @@ struct AssignCommand: ParsableCommand {
     }
 
     func run() throws {
-        let t0 = Date()
-        func phase(_ name: String) { if ProcessInfo.processInfo.environment["WANGGE_PHASES"] != nil { note("phase \(name): \(String(format: "%.2f", Date().timeIntervalSince(t0))) s") } }
         let index: DistrictIndex
-        let records: [WorkOrderRecord]
+        let input: [UInt8]
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
-            phase("index")
-            records = try WorkOrderCSV.read(try readInput(input), defaultCRS: crs, mode: .lenient, keepAttributes: false)
-        } catch let error as ValidationError {
-            throw error
+            input = try readInput(self.input)
         } catch {
             note("error: \(error)")
             throw ExitCode.failure
         }
-        phase("read")
         if index.cells.isEmpty { note("warning: the database has no cells; every order will be outside") }
-        let assignments = try index.assign(records, snapMetres: snapMeters) { n in note("… routed \(n) orders") }
 
-        phase("route")
         let sink = try OutputSink(output)
-        var writer = CSVWriter(capacity: 1 << 20)
-        writer.write(AssignmentRow.header)
-        var counts: [AssignmentStatus: Int] = [:]
-        var withoutRule: [String: Int] = [:]
-        for (r, a) in zip(records, assignments) {
-            counts[a.status, default: 0] += 1
-            if a.status == .invalid {
-                note("line \(r.line): order \(r.id.isEmpty ? "(no id)" : r.id): invalid: \(a.invalidReason ?? "unusable coordinates")")
-            } else if a.categoryHasNoRule {
-                withoutRule[r.category, default: 0] += 1
-            }
-            writer.append(field: r.id)
-            for f in AssignmentRow(a, in: index).fields {
-                writer.endField()
-                writer.append(field: f)
-            }
-            writer.endRecord()
-            if writer.bytes.count > 1 << 20 { sink.write(writer.take()) }
+        let summary: AssignmentFile.Summary
+        do {
+            summary = try AssignmentFile.route(input, index: index, defaultCRS: crs, snapMetres: snapMeters,
+                                               progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
+                                               write: sink.write)
+        } catch {
+            sink.discard()
+            note("error: \(error)")
+            throw ExitCode.failure
         }
-        sink.write(writer.take())
         try sink.close()
-        phase("write")
-        note("assigned \(records.count) orders: " + AssignmentStatus.allCases.map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        if !withoutRule.isEmpty {
-            let list = withoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            note("warning: \(withoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
+        for row in summary.invalidRows {
+            note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : row.id): invalid: \(row.reason)")
+        }
+        note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if !summary.categoriesWithoutRule.isEmpty {
+            let list = summary.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            note("warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
         }
         reportPeakMemoryIfAsked()
     }

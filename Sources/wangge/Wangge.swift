@@ -29,10 +29,27 @@ func note(_ message: String) {
 /// Reads a whole file, or standard input for "-".
 func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw ValidationError("cannot read \(path): no such file or not readable")
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        return [UInt8](try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data())
     }
-    return [UInt8](data)
+    // A regular file is read straight into the array: one pass, no intermediate copy.
+    let size = Int(info.st_size)
+    var failure: Int32 = 0
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        count = 0
+        while count < size {
+            let n = read(fd, buffer.baseAddress! + count, size - count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failure = n < 0 ? errno : 0; break }
+            count += n
+        }
+    }
+    if failure != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(failure)))") }
+    return bytes
 }
 
 /// A destination for output: a file (written whole, then moved into place) or standard output.
@@ -57,6 +74,13 @@ struct OutputSink {
     }
 
     func write(_ bytes: [UInt8]) { handle.write(Data(bytes)) }
+
+    /// Abandons a file output after an error (nothing appears at `path`).
+    func discard() {
+        guard let temporary else { return }
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
 
     /// Finishes the output: a file appears only once complete.
     func close() throws {

@@ -7,9 +7,13 @@ import Foundation
 public struct CSVReader {
     public let bytes: [UInt8]
     private var offset: Int
+    private let end: Int
     /// 1-based line number where the last returned record started (for messages).
     public private(set) var line = 0
-    private var nextLine = 1
+    /// 1-based line number where the next record starts (blank lines aside).
+    public private(set) var nextLine = 1
+    /// Where the next record starts in ``bytes``.
+    public var position: Int { offset }
 
     /// Raised for a quote that is never closed or text after a closing quote.
     public struct Error: Swift.Error, CustomStringConvertible, Sendable {
@@ -21,6 +25,16 @@ public struct CSVReader {
     public init(bytes: [UInt8]) {
         self.bytes = bytes
         self.offset = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        self.end = bytes.count
+    }
+
+    /// A reader of the records in `range` only, the first of which starts on line `firstLine`
+    /// (``CSVSplitter`` finds such ranges so a file can be read in parallel).
+    public init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
+        self.bytes = bytes
+        self.offset = range.lowerBound
+        self.end = range.upperBound
+        self.nextLine = firstLine
     }
 
     public init(data: Data) { self.init(bytes: [UInt8](data)) }
@@ -29,7 +43,7 @@ public struct CSVReader {
     /// includes its quotes). Returns false at the end. Blank lines are skipped.
     public mutating func next(into fields: inout [Range<Int>]) throws -> Bool {
         fields.removeAll(keepingCapacity: true)
-        let n = bytes.count
+        let n = end
         return try bytes.withUnsafeBufferPointer { b in
             // Skip blank lines.
             while offset < n && (b[offset] == 0x0A || b[offset] == 0x0D) {
@@ -111,6 +125,54 @@ public struct CSVReader {
 }
 
 /// Writes CSV records into a byte buffer, quoting fields only when RFC 4180 requires it.
+/// Cuts the records after `start` into about `pieces` ranges that each begin at a record
+/// boundary, following the quoting rules of ``CSVReader`` (a quote opens a quoted field only at
+/// the start of a field; line breaks inside one do not end a record), with the line number each
+/// range starts on.
+public enum CSVSplitter {
+    public static func split(_ bytes: [UInt8], from start: Int, firstLine: Int, pieces: Int) -> [(range: Range<Int>, firstLine: Int)] {
+        let n = bytes.count
+        guard start < n else { return [] }
+        let size = max(1 << 16, (n - start) / max(1, pieces))
+        var result: [(range: Range<Int>, firstLine: Int)] = []
+        var pieceStart = start, pieceLine = firstLine
+        bytes.withUnsafeBufferPointer { b in
+            var line = firstLine
+            var inQuotes = false, atFieldStart = true
+            var target = start + size
+            var i = start
+            while i < n {
+                let c = b[i]
+                if inQuotes {
+                    if c == 0x22 {
+                        if i + 1 < n && b[i + 1] == 0x22 { i += 1 } else { inQuotes = false }
+                    } else if c == 0x0A {
+                        line += 1
+                    }
+                } else if c == 0x22 && atFieldStart {
+                    inQuotes = true
+                    atFieldStart = false
+                } else if c == 0x2C {
+                    atFieldStart = true
+                } else if c == 0x0A {
+                    line += 1
+                    atFieldStart = true
+                    if i + 1 >= target && i + 1 < n {
+                        result.append((pieceStart ..< i + 1, pieceLine))
+                        pieceStart = i + 1; pieceLine = line
+                        target = i + 1 + size
+                    }
+                } else {
+                    atFieldStart = c == 0x0D
+                }
+                i += 1
+            }
+        }
+        result.append((pieceStart ..< n, pieceLine))
+        return result
+    }
+}
+
 public struct CSVWriter {
     public private(set) var bytes: [UInt8] = []
 
@@ -122,6 +184,23 @@ public struct CSVWriter {
             append(field: f)
         }
         bytes.append(0x0A)
+    }
+
+    /// Appends a field already escaped for CSV (see ``escaped(_:)``).
+    public mutating func append(escaped field: [UInt8]) { bytes.append(contentsOf: field) }
+
+    /// Appends bytes already escaped for CSV.
+    public mutating func append(escaped field: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: field) }
+
+    /// Appends one byte (a separator such as `;`).
+    public mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// A field's bytes as they must appear in CSV: quoted when it holds a comma, a quote or a
+    /// line break.
+    public static func escaped(_ field: String) -> [UInt8] {
+        var writer = CSVWriter(capacity: field.utf8.count + 2)
+        writer.append(field: field)
+        return writer.bytes
     }
 
     /// Appends one field (call ``endField()`` / ``endRecord()`` between fields yourself).
@@ -139,12 +218,18 @@ public struct CSVWriter {
     }
 
     public mutating func endField() { bytes.append(0x2C) }
+
+    /// Appends a non-negative integer in decimal.
+    public mutating func append(integer value: Int64) {
+        if value >= 10 { append(integer: value / 10) }
+        bytes.append(UInt8(48 + value % 10))
+    }
     public mutating func endRecord() { bytes.append(0x0A) }
 
     /// Appends a non-negative number with exactly three decimals (metres to the millimetre).
     public mutating func append(millimetres value: Double) {
         let total = Int64((value * 1000).rounded())
-        append(field: String(total / 1000))
+        append(integer: total / 1000)
         bytes.append(0x2E)
         let frac = Int(total % 1000)
         bytes.append(UInt8(48 + frac / 100)); bytes.append(UInt8(48 + (frac / 10) % 10)); bytes.append(UInt8(48 + frac % 10))

@@ -65,6 +65,35 @@ public struct WorkOrderCSVError: Error, CustomStringConvertible, Sendable {
 public enum WorkOrderCSV {
     public static let requiredColumns = ["id", "lon", "lat", "category", "received_at"]
 
+    /// Where the known columns are in a header; the other columns are attributes.
+    public struct Columns: Sendable {
+        /// The header's names, trimmed and lower-cased.
+        public let names: [String]
+        public let id: Int, lon: Int, lat: Int, category: Int, receivedAt: Int
+        public let crs: Int?
+        public let attributes: [(offset: Int, element: String)]
+
+        public init(header: [String], line: Int) throws {
+            names = header.map { $0.trimmedASCIISpaces.lowercased() }
+            var column: [String: Int] = [:]
+            for (i, name) in names.enumerated() {
+                if column[name] != nil {
+                    throw WorkOrderCSVError(line: line, message: "column \"\(name)\" appears twice in the header")
+                }
+                column[name] = i
+            }
+            let missing = WorkOrderCSV.requiredColumns.filter { column[$0] == nil }
+            guard missing.isEmpty else {
+                throw WorkOrderCSVError(line: line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+            }
+            id = column["id"]!; lon = column["lon"]!; lat = column["lat"]!
+            category = column["category"]!; receivedAt = column["received_at"]!
+            crs = column["crs"]
+            let known = Set(WorkOrderCSV.requiredColumns + ["crs"])
+            attributes = names.enumerated().filter { !known.contains($0.element) }
+        }
+    }
+
     /// How rows with structural problems are treated.
     public enum Mode: Sendable {
         /// Fail on the first bad row (import: a file lands whole or not at all).
@@ -82,23 +111,12 @@ public enum WorkOrderCSV {
         guard try reader.next(into: &fields) else {
             throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
         }
-        let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
-        var column: [String: Int] = [:]
-        for (i, name) in header.enumerated() {
-            if column[name] != nil {
-                throw WorkOrderCSVError(line: reader.line, message: "column \"\(name)\" appears twice in the header")
-            }
-            column[name] = i
-        }
-        let missing = requiredColumns.filter { column[$0] == nil }
-        guard missing.isEmpty else {
-            throw WorkOrderCSVError(line: reader.line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(requiredColumns.joined(separator: ","))")
-        }
-        let idColumn = column["id"]!, lonColumn = column["lon"]!, latColumn = column["lat"]!
-        let categoryColumn = column["category"]!, receivedColumn = column["received_at"]!
-        let crsColumn = column["crs"]
-        let known = Set(requiredColumns + ["crs"])
-        let attributeColumns = header.enumerated().filter { !known.contains($0.element) }
+        let columns = try Columns(header: fields.map { reader.string($0) }, line: reader.line)
+        let header = columns.names
+        let idColumn = columns.id, lonColumn = columns.lon, latColumn = columns.lat
+        let categoryColumn = columns.category, receivedColumn = columns.receivedAt
+        let crsColumn = columns.crs
+        let attributeColumns = columns.attributes
 
         var records: [WorkOrderRecord] = []
         records.reserveCapacity(bytes.count / 80)

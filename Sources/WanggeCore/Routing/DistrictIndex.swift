@@ -164,6 +164,19 @@ public final class DistrictIndex: Sendable {
 
     /// The route kinds configured for `category`, or nil when the category has no rule.
     public func route(for category: String) -> RoutingRule? { rules[category] }
+
+    /// The zone layers to try for `category`, resolved once so a batch of orders does not
+    /// look the category up again for every order.
+    public func categoryRoute(for category: String) -> CategoryRoute {
+        CategoryRoute(layers: ruleLayers[category] ?? [], hasRule: ruleLayers[category] != nil)
+    }
+}
+
+/// The zone layers a category's orders try, in order (see ``DistrictIndex/categoryRoute(for:)``).
+public struct CategoryRoute: Sendable {
+    let layers: [Int]
+    /// Whether the category has a routing rule (without one, orders go to the street unit).
+    public let hasRule: Bool
 }
 
 /// A conservative conversion of a distance in metres to degrees at a latitude: the window

@@ -29,6 +29,11 @@ public final class Router {
 
     /// Routes one order given as a position in `crs`.
     public func assign(_ position: Coordinate, crs: CoordinateReferenceSystem, category: String) -> Assignment {
+        assign(position, crs: crs, route: index.categoryRoute(for: category))
+    }
+
+    /// Routes one order given as a position in `crs`, its category already resolved.
+    public func assign(_ position: Coordinate, crs: CoordinateReferenceSystem, route: CategoryRoute) -> Assignment {
         let location: Coordinate
         do {
             location = try converter.toWGS84(position, from: crs)
@@ -37,11 +42,16 @@ public final class Router {
             result.invalidReason = error.description
             return result
         }
-        return assign(wgs84: location, category: category)
+        return assign(wgs84: location, route: route)
     }
 
     /// Routes one order at a WGS84 location.
     public func assign(wgs84 p: Coordinate, category: String) -> Assignment {
+        assign(wgs84: p, route: index.categoryRoute(for: category))
+    }
+
+    /// Routes one order at a WGS84 location, its category already resolved.
+    public func assign(wgs84 p: Coordinate, route: CategoryRoute) -> Assignment {
         var result = Assignment(status: .inside)
         result.location = p
         var metric: Coordinate?
@@ -84,9 +94,8 @@ public final class Router {
         }
 
         // Responsible unit.
-        let layers = index.ruleLayers[category]
-        result.categoryHasNoRule = layers == nil
-        for layerIndex in layers ?? [] {
+        result.categoryHasNoRule = !route.hasRule
+        for layerIndex in route.layers {
             let layer = index.zoneLayers[layerIndex]
             var hit = -1
             let sure = layer.raster.answer(p.x, p.y)

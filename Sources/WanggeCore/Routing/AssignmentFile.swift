@@ -1,0 +1,269 @@
+import Dispatch
+import Foundation
+
+/// `wangge assign` over a whole orders CSV: every row in, one output row out, in input order,
+/// with the header `id,status,cell,cells,street,community,unit,route,zone,distance_m,points`.
+///
+/// The file is cut at record boundaries (``CSVSplitter``) and the pieces are read, routed and
+/// written on all cores, straight from bytes to bytes: only the few strings routing needs are
+/// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``Router``: a row with the
+/// wrong number of fields, an empty id, unreadable coordinates or an unknown CRS comes out
+/// `invalid`, and its reason is reported with its line number. A quote that is never closed
+/// still fails the run (the rest of the file cannot be read), naming the line.
+public enum AssignmentFile {
+    /// What a run saw, for the summary on standard error.
+    public struct Summary: Sendable {
+        public var rows = 0
+        public var statusCounts: [AssignmentStatus: Int] = [:]
+        /// Rows (not invalid) whose category has no routing rule, by category.
+        public var categoriesWithoutRule: [String: Int] = [:]
+        /// Invalid rows in input order: line, order id (may be empty) and reason.
+        public var invalidRows: [(line: Int, id: String, reason: String)] = []
+    }
+
+    /// Routes every row of `bytes` (an orders CSV) and passes the output CSV to `write`,
+    /// header first, in input order.
+    public static func route(_ bytes: [UInt8], index: DistrictIndex, defaultCRS: String = "", snapMetres: Double = 50,
+                             workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                             progress: (@Sendable (Int) -> Void)? = nil,
+                             write: ([UInt8]) throws -> Void) throws -> Summary {
+        var reader = CSVReader(bytes: bytes)
+        var fields: [Range<Int>] = []
+        guard try reader.next(into: &fields) else {
+            throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+        }
+        let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
+        var header = CSVWriter(capacity: 128)
+        header.write(AssignmentRow.header)
+        try write(header.bytes)
+
+        let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 8)
+        let texts = OutputTexts(index: index)
+        let results = UnsafeMutableBufferPointer<PieceResult?>.allocate(capacity: pieces.count)
+        results.initialize(repeating: nil)
+        defer { _ = results.deinitialize(); results.deallocate() }
+        let shared = Shared(results: results)
+        let routed = Counter()
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+            let piece = pieces[k]
+            let outcome: Result<PieceOutput, Error> = Result {
+                let router = try Router(index: index, snapMetres: snapMetres)
+                var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS)
+                return try worker.run(piece.range, firstLine: piece.firstLine)
+            }
+            shared.results[k] = outcome
+            if case .success(let output) = outcome, let progress { progress(routed.add(output.summary.rows)) }
+        }
+
+        var summary = Summary()
+        for k in 0 ..< pieces.count {
+            let output = try results[k]!.get()
+            try write(output.bytes)
+            summary.rows += output.summary.rows
+            summary.statusCounts.merge(output.summary.statusCounts, uniquingKeysWith: +)
+            summary.categoriesWithoutRule.merge(output.summary.categoriesWithoutRule, uniquingKeysWith: +)
+            summary.invalidRows += output.summary.invalidRows
+        }
+        return summary
+    }
+
+    typealias PieceResult = Result<PieceOutput, Error>
+
+    struct PieceOutput {
+        var bytes: [UInt8]
+        var summary: Summary
+    }
+
+    /// Each piece writes only its own slot.
+    private struct Shared: @unchecked Sendable {
+        let results: UnsafeMutableBufferPointer<PieceResult?>
+    }
+
+    /// The CSV bytes of every code and id the output can hold, escaped once and kept in one
+    /// buffer (no reference counting per field written).
+    struct OutputTexts: @unchecked Sendable {
+        enum Table: Int, CaseIterable { case cellCode, street, community, unitID, zoneID, zoneUnitID, layerKind, pointID, status }
+        private(set) var buffer: [UInt8] = []
+        /// Entry e of table t spans `buffer[bounds[first[t] + e] ..< bounds[first[t] + e + 1]]`.
+        private(set) var bounds: [Int] = []
+        private(set) var first: [Int] = []
+
+        init(index: DistrictIndex) {
+            let tables: [[String]] = Table.allCases.map { table in
+                switch table {
+                case .cellCode: return index.cells.map(\.code)
+                case .street: return index.cells.map(\.street)
+                case .community: return index.cells.map(\.community)
+                case .unitID: return index.units.map(\.id)
+                case .zoneID: return index.zones.map(\.id)
+                case .zoneUnitID: return index.zones.map(\.unitID)
+                case .layerKind: return index.zoneLayers.map(\.kind)
+                case .pointID: return index.points.map(\.id)
+                case .status: return AssignmentStatus.allCases.map(\.rawValue)
+                }
+            }
+            for entries in tables {
+                first.append(bounds.count)
+                bounds.append(buffer.count)
+                for e in entries { buffer += CSVWriter.escaped(e); bounds.append(buffer.count) }
+            }
+        }
+
+        func append(_ table: Table, _ entry: Int, to out: inout CSVWriter) {
+            let k = first[table.rawValue] + entry
+            let lower = bounds[k], upper = bounds[k + 1]
+            buffer.withUnsafeBufferPointer { out.append(escaped: UnsafeBufferPointer(rebasing: $0[lower ..< upper])) }
+        }
+
+        func append(_ status: AssignmentStatus, to out: inout CSVWriter) {
+            let entry: Int
+            switch status {
+            case .inside: entry = 0
+            case .boundary: entry = 1
+            case .snapped: entry = 2
+            case .outside: entry = 3
+            case .invalid: entry = 4
+            }
+            append(.status, entry, to: &out)
+        }
+    }
+
+    /// Reads, routes and writes one piece of the file.
+    struct PieceWorker {
+        let bytes: [UInt8]
+        let columns: WorkOrderCSV.Columns
+        let router: Router
+        let texts: OutputTexts
+        let defaultCRS: String
+        var crsCache: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+        /// Categories seen in this piece, by a hash of their bytes.
+        var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute)]] = [:]
+        var out = CSVWriter(capacity: 1 << 20)
+        var summary = Summary()
+
+        static let invalidTail = Array(",,,,,,none,,,".utf8)
+        static let streetRoute = Array("street".utf8)
+        static let noRoute = Array("none".utf8)
+
+        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: Router, texts: OutputTexts, defaultCRS: String) {
+            self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
+        }
+
+        mutating func run(_ range: Range<Int>, firstLine: Int) throws -> PieceOutput {
+            var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine)
+            var fields: [Range<Int>] = []
+            out = CSVWriter(capacity: range.count * 3 / 4 + 1024)
+            while try reader.next(into: &fields) {
+                summary.rows += 1
+                guard fields.count == columns.names.count else {
+                    let id = columns.id < fields.count ? reader.trimmedString(fields[columns.id]) : ""
+                    invalid(line: reader.line, id: id, reason: "has \(fields.count) fields, the header has \(columns.names.count)")
+                    continue
+                }
+                let idRange = trimmed(fields[columns.id])
+                guard !idRange.isEmpty else {
+                    invalid(line: reader.line, id: "", reason: "the order id is empty")
+                    continue
+                }
+                let (position, problem) = WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
+                guard let position else {
+                    invalid(line: reader.line, id: reader.string(idRange), reason: problem ?? "unusable coordinates")
+                    continue
+                }
+                var crsText = defaultCRS
+                if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
+                let crs: Result<CoordinateReferenceSystem, CoordinateError>
+                if let cached = crsCache[crsText] { crs = cached } else {
+                    crs = Result { () throws(CoordinateError) in try CoordinateReferenceSystem(parsing: crsText) }
+                    crsCache[crsText] = crs
+                }
+                let category = categoryEntry(reader, fields[columns.category])
+                let assignment: Assignment
+                switch crs {
+                case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
+                case .failure(let error):
+                    invalid(line: reader.line, id: reader.string(idRange), reason: error.description)
+                    continue
+                }
+                if assignment.status == .invalid {
+                    invalid(line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
+                    continue
+                }
+                if !category.route.hasRule { summary.categoriesWithoutRule[category.name, default: 0] += 1 }
+                summary.statusCounts[assignment.status, default: 0] += 1
+                out.append(field: reader.string(idRange))
+                write(assignment)
+            }
+            return PieceOutput(bytes: out.take(), summary: summary)
+        }
+
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lower = range.lowerBound, upper = range.upperBound
+            while lower < upper && (bytes[lower] == 0x20 || bytes[lower] == 0x09) { lower += 1 }
+            while upper > lower && (bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09) { upper -= 1 }
+            return lower ..< upper
+        }
+
+        /// The category of a row, resolved once per distinct text in this piece.
+        mutating func categoryEntry(_ reader: CSVReader, _ field: Range<Int>) -> (name: String, route: CategoryRoute) {
+            let range = trimmed(field)
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in bytes[range] { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            if let candidates = categories[hash] {
+                for c in candidates where c.bytes.elementsEqual(bytes[range]) { return (c.name, c.route) }
+            }
+            let name = reader.trimmedString(field)
+            let route = router.index.categoryRoute(for: name)
+            categories[hash, default: []].append((Array(bytes[range]), name, route))
+            return (name, route)
+        }
+
+        mutating func invalid(line: Int, id: String, reason: String) {
+            summary.statusCounts[.invalid, default: 0] += 1
+            summary.invalidRows.append((line, id, reason))
+            out.append(field: id)
+            out.endField()
+            texts.append(.invalid, to: &out)
+            // cell,cells,street,community,unit: empty; route none; zone, distance_m, points empty.
+            out.append(escaped: Self.invalidTail)
+            out.endRecord()
+        }
+
+        /// Writes the fields after `id`, in header order.
+        mutating func write(_ a: Assignment) {
+            out.endField()
+            texts.append(a.status, to: &out)
+            out.endField()
+            if let c = a.cell { texts.append(.cellCode, c, to: &out) }
+            out.endField()
+            if a.status == .inside || a.status == .boundary, let c = a.cell {
+                texts.append(.cellCode, c, to: &out)
+                for other in a.otherCoveringCells { out.append(byte: 0x3B); texts.append(.cellCode, other, to: &out) }
+            }
+            out.endField()
+            if let c = a.cell { texts.append(.street, c, to: &out) }
+            out.endField()
+            if let c = a.cell { texts.append(.community, c, to: &out) }
+            out.endField()
+            if let u = a.unit { texts.append(.unitID, u, to: &out) } else if let z = a.zone { texts.append(.zoneUnitID, z, to: &out) }
+            out.endField()
+            switch a.route {
+            case .zone(let layer): texts.append(.layerKind, layer, to: &out)
+            case .street: out.append(escaped: Self.streetRoute)
+            case .none: out.append(escaped: Self.noRoute)
+            }
+            out.endField()
+            if let z = a.zone { texts.append(.zoneID, z, to: &out) }
+            out.endField()
+            if let d = a.distanceMetres, d.isFinite {
+                if d == 0 { out.append(byte: 0x30) } else { out.append(millimetres: d) }
+            }
+            out.endField()
+            for (k, p) in a.points.enumerated() {
+                if k > 0 { out.append(byte: 0x3B) }
+                texts.append(.pointID, p, to: &out)
+            }
+            out.endRecord()
+        }
+    }
+}
