@@ -58,19 +58,20 @@ struct BenchCommand: ParsableCommand {
         let sample = (0 ..< points).map { _ in
             Coordinate(box.minX + next() * (box.maxX - box.minX), box.minY + next() * (box.maxY - box.minY))
         }
-        let categories = district.rules.map(\.category)
+        // Categories are resolved once per distinct text, as `wangge assign` does.
+        let routes = district.rules.map { index.categoryRoute(for: $0.category) }
 
         let router = try Router(index: index)
         _ = lap()
         var covered = 0
         for p in sample where router.locateCell(p).cell >= 0 { covered += 1 }
         let cellOne = lap()
-        for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, category: categories.isEmpty ? "" : categories[i % categories.count]) }
+        for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, route: routes.isEmpty ? index.categoryRoute(for: "") : routes[i % routes.count]) }
         let fullOne = lap()
 
         let workers = ProcessInfo.processInfo.activeProcessorCount
         let routers = try (0 ..< workers).map { _ in try Router(index: index) }
-        let shared = SendableBox(routers: routers, sample: sample, categories: categories)
+        let shared = SendableBox(routers: routers, sample: sample, routes: routes.isEmpty ? [index.categoryRoute(for: "")] : routes)
         _ = lap()
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let r = shared.routers[w]
@@ -84,7 +85,7 @@ struct BenchCommand: ParsableCommand {
             let r = shared.routers[w]
             var i = w
             while i < shared.sample.count {
-                _ = r.assign(wgs84: shared.sample[i], category: shared.categories.isEmpty ? "" : shared.categories[i % shared.categories.count])
+                _ = r.assign(wgs84: shared.sample[i], route: shared.routes[i % shared.routes.count])
                 i += workers
             }
         }
@@ -148,11 +149,11 @@ struct BenchCommand: ParsableCommand {
 private final class SendableBox: @unchecked Sendable {
     let routers: [Router]
     let sample: [Coordinate]
-    let categories: [String]
+    let routes: [CategoryRoute]
     private let lock = NSLock()
     private(set) var total = 0
-    init(routers: [Router], sample: [Coordinate], categories: [String]) {
-        self.routers = routers; self.sample = sample; self.categories = categories
+    init(routers: [Router], sample: [Coordinate], routes: [CategoryRoute]) {
+        self.routers = routers; self.sample = sample; self.routes = routes
     }
     func sink(_ n: Int) { lock.lock(); total += n; lock.unlock() }
 }

@@ -25,6 +25,8 @@ public final class DistrictIndex: Sendable {
     let cellShapes: FlatPolygons
     let cellMetricShapes: FlatPolygons
     let cellGrid: BucketGrid
+    /// A coarser grid for nearest-cell searches, whose windows span many fine buckets.
+    let cellSearchGrid: BucketGrid
     /// Sure answers for most locations (see ``CoverageRaster``); the grid serves the rest.
     let cellRaster: CoverageRaster
     let pointShapes: FlatPolygons
@@ -100,6 +102,7 @@ public final class DistrictIndex: Sendable {
         self.cellShapes = cellShapes
         self.cellMetricShapes = cellShapes.mapCoordinates(project)
         self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
+        self.cellSearchGrid = BucketGrid(boxes: cellShapes.boxes, bucketsPerFeature: 1)
         self.cellRaster = CoverageRaster(shapes: cellShapes)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }

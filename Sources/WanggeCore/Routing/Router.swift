@@ -157,7 +157,7 @@ public final class Router {
     /// answer is the true minimum.
     func nearestCell(to m: Coordinate, near p: Coordinate) -> (Int, Double)? {
         guard m.x.isFinite, m.y.isFinite, !index.cells.isEmpty else { return nil }
-        let grid = index.cellGrid
+        let grid = index.cellSearchGrid
         let extent = grid.extent
         // Start from the distance to the grid's extent (0 inside it) plus one bucket.
         let dxDeg = max(extent.minX - p.x, 0, p.x - extent.maxX)
@@ -181,7 +181,7 @@ public final class Router {
         if query == 0 { stamp = [UInt32](repeating: 0, count: stamp.count); query = 1 }
         var best = best
         let q = query
-        index.cellGrid.forEachCandidate(in: box) { c in
+        index.cellSearchGrid.forEachCandidate(in: box) { c in
             guard stamp[c] != q else { return }
             stamp[c] = q
             guard index.cellShapes.boxes[c].intersects(box) else { return }
