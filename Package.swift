@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "wangge", targets: ["wangge"]),
         .library(name: "WanggeCore", targets: ["WanggeCore"]),
         .library(name: "WanggeStore", targets: ["WanggeStore"]),
+        .library(name: "WanggeAnalytics", targets: ["WanggeAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
         .target(name: "WanggeCore", dependencies: ["CGEOS", "CPROJ"]),
         // SpatiaLite store: schema, migrations, imports, loading the district for the core.
         .target(name: "WanggeStore", dependencies: ["WanggeCore", "CSQLite", "CSpatiaLite"]),
+        // Statistics over routed orders (hot spots, recurrence). Pure Swift over the core's types.
+        .target(name: "WanggeAnalytics", dependencies: ["WanggeCore"]),
         // The `wangge` command.
         .executableTarget(name: "wangge", dependencies: [
             "WanggeCore", "WanggeStore",
@@ -35,5 +38,6 @@ let package = Package(
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
+        .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics"]),
     ]
 )
