@@ -96,6 +96,23 @@ public final class Database {
         }
     }
 
+    /// Runs `body` inside a savepoint (`SAVEPOINT`, which nests inside a transaction): released
+    /// when `body` returns, rolled back to and released when it throws, so `body`'s changes,
+    /// schema changes included, land whole or not at all even if the caller carries on.
+    /// Outside a transaction a savepoint is itself a (deferred) transaction.
+    public func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
     /// The first column of the first row of `sql`, or nil.
     public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue {
         let statement = try prepare(sql)
@@ -107,6 +124,9 @@ public final class Database {
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the row the last successful INSERT on this connection added.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 }
 
 /// A value bound to or read from SQLite.
@@ -133,6 +153,11 @@ public enum SQLValue: Equatable, Sendable {
         case .text(let s): return Double(s)
         default: return nil
         }
+    }
+
+    public var int64: Int64? {
+        if case .integer(let i) = self { return i }
+        return nil
     }
 
     public var int: Int? {
@@ -181,7 +206,14 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(handle, index)
         case .integer(let i): rc = sqlite3_bind_int64(handle, index, i)
         case .real(let d): rc = sqlite3_bind_double(handle, index, d)
-        case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, SQLITE_TRANSIENT)
+        case .text(let s):
+            // The UTF-8 in place, with its length: no C-string copy, no strlen. An empty text
+            // still needs a non-NULL pointer (NULL would bind SQL NULL).
+            var text = s
+            rc = text.withUTF8 { utf8 in
+                utf8.isEmpty ? sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
+                    : utf8.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+            }
         case .blob(let b):
             rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
         }

@@ -120,12 +120,12 @@ public struct Importer {
         let progress = self.progress
         progress?("reading orders")
         var records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
-        for r in records where r.receivedAt == nil {
+        if let r = records.first(where: { $0.receivedAt == nil }) {
             throw WorkOrderCSVError(line: r.line, message: "order \(r.id): received_at \"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)")
         }
         // Several rows for one id: the last one wins, as a later import would.
-        var lastRow: [String: Int] = [:]
-        for (i, r) in records.enumerated() { lastRow[r.id] = i }
+        var lastRow = [String: Int](minimumCapacity: records.count)
+        for i in records.indices { lastRow[records[i].id] = i }
         if lastRow.count < records.count {
             report.warnings.append(.warning("\(records.count - lastRow.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
             records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
@@ -134,12 +134,9 @@ public struct Importer {
         let index = try DistrictIndex(district: try store.loadDistrict())
         progress?("routing \(records.count) orders")
         let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
-        let before = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
         progress?("storing \(records.count) orders")
-        try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
-        let after = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
+        report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
         report.stored = records.count
-        report.inserted = after - before
         report.updated = records.count - report.inserted
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
@@ -150,12 +147,12 @@ public struct Importer {
 
     /// Re-routes every stored order against the current layers (after a layer changed).
     public func reassignStoredOrders() throws -> Int {
-        let records = try store.storedOrderInputs()
-        guard !records.isEmpty else { return 0 }
-        progress?("re-routing \(records.count) stored orders")
+        let orders = try store.storedOrders()
+        guard !orders.records.isEmpty else { return 0 }
+        progress?("re-routing \(orders.records.count) stored orders")
         let index = try DistrictIndex(district: try store.loadDistrict())
-        let assignments = try index.assign(records, snapMetres: snapMetres)
-        try store.updateAssignments(records, assignments, index: index)
-        return records.count
+        let assignments = try index.assign(orders.records, snapMetres: snapMetres)
+        try store.updateAssignments(orders, assignments, index: index)
+        return orders.records.count
     }
 }

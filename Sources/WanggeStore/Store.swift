@@ -136,76 +136,159 @@ public final class WanggeStore {
 
     // MARK: Orders
 
-    /// Inserts or updates orders (by id) with their assignments.
-    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws {
-        let statement = try database.prepare("""
-            INSERT INTO orders (id, lon, lat, crs, category, received_at, received_epoch, attributes,
-                assign_status, cell, cells, street, community, unit, route, zone, distance_m, points, invalid_reason,
-                wgs_lon, wgs_lat, imported_at, geom)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
-                CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 4326) END)
-            ON CONFLICT (id) DO UPDATE SET lon = excluded.lon, lat = excluded.lat, crs = excluded.crs,
-                category = excluded.category, received_at = excluded.received_at, received_epoch = excluded.received_epoch,
-                attributes = excluded.attributes, assign_status = excluded.assign_status, cell = excluded.cell,
-                cells = excluded.cells, street = excluded.street, community = excluded.community, unit = excluded.unit,
-                route = excluded.route, zone = excluded.zone, distance_m = excluded.distance_m, points = excluded.points,
-                invalid_reason = excluded.invalid_reason, wgs_lon = excluded.wgs_lon, wgs_lat = excluded.wgs_lat,
-                imported_at = excluded.imported_at, geom = excluded.geom
-            """)
-        for (r, a) in zip(records, assignments) {
-            let row = AssignmentRow(a, in: index)
-            statement.reset()
-            try statement.bind(.text(r.id), at: 1)
-            try statement.bind(.text(r.lonText), at: 2)
-            try statement.bind(.text(r.latText), at: 3)
-            try statement.bind(.text(r.crsText), at: 4)
-            try statement.bind(.text(r.category), at: 5)
-            try statement.bind(.text(r.receivedAtText), at: 6)
-            try statement.bind(r.receivedAt.map(SQLValue.real) ?? .null, at: 7)
-            try statement.bind(.text(r.attributesJSON), at: 8)
-            try bindAssignment(row, a, to: statement, from: 9)
-            try statement.bind(.text(importedAt), at: 22)
-            while try statement.step() {}
+    /// The columns an import writes. Every order statement binds column `i` of this list as
+    /// ?`i + 1` and the order's rowid as ?23: with `?NNN` parameters a statement has every
+    /// number up to its largest, used or not, so one binding code serves them all.
+    private static let orderColumns = [
+        "id", "lon", "lat", "crs", "category", "received_at", "received_epoch", "attributes",
+        "assign_status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points",
+        "invalid_reason", "wgs_lon", "wgs_lat", "imported_at",
+    ]
+    /// `assign_status` … `invalid_reason`: what routing decides, bound by ``bindAssignment(_:_:to:)``.
+    private static let assignmentColumns = 8 ... 18
+    /// The indexed columns (`orders_received`, `orders_assign_status`, `orders_cell`).
+    private static let indexedOrderColumns: Set = ["received_epoch", "assign_status", "cell"]
+    /// The order's point from ?20 (`wgs_lon`) and ?21 (`wgs_lat`), NULL without a location.
+    private static let orderGeometry = "CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 4326) END"
+
+    /// `column = ?n, …` for the given ``orderColumns``.
+    private static func setting(_ columns: some Sequence<Int>) -> String {
+        columns.map { "\(orderColumns[$0]) = ?\($0 + 1)" }.joined(separator: ", ")
+    }
+
+    /// Inserts or updates orders (by id) with their assignments; returns how many were new.
+    ///
+    /// SQLite rewrites the entries of every index whose column an UPDATE sets, even to an
+    /// equal value, so an order whose time, status and cell are unchanged (the usual
+    /// re-import) is updated without setting them.
+    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws -> Int {
+        try OrderBatch.run(in: database) { batch in
+            let columns = Self.orderColumns.indices
+            let insert = try database.prepare("""
+                INSERT INTO orders (\(Self.orderColumns.joined(separator: ", ")), geom)
+                VALUES (\(columns.map { "?\($0 + 1)" }.joined(separator: ", ")), \(Self.orderGeometry))
+                """)
+            let updateAll = try database.prepare("""
+                UPDATE orders SET \(Self.setting(columns.dropFirst())), geom = \(Self.orderGeometry) WHERE rowid = ?23
+                """)
+            let updateUnindexed = try database.prepare("""
+                UPDATE orders SET \(Self.setting(columns.dropFirst().filter { !Self.indexedOrderColumns.contains(Self.orderColumns[$0]) })),
+                    geom = \(Self.orderGeometry)
+                WHERE rowid = ?23
+                """)
+            let find = try database.prepare("""
+                SELECT rowid, wgs_lon, wgs_lat, received_epoch IS ?7 AND assign_status IS ?9 AND cell IS ?10 FROM orders WHERE id = ?1
+                """)
+            // Into an empty table every order is new: no need to look any up.
+            let hasOrders = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int == 1
+            var inserted = 0
+            for (r, a) in zip(records, assignments) {
+                let row = AssignmentRow(a, in: index)
+                var stored: (rowid: Int64, location: Coordinate?, sameIndexed: Bool)?
+                if hasOrders {
+                    find.reset()
+                    try find.bind(.text(r.id), at: 1)
+                    try find.bind(r.receivedAt.map(SQLValue.real) ?? .null, at: 7)
+                    try find.bind(.text(row.status), at: 9)
+                    try find.bind(.text(row.cell), at: 10)
+                    if try find.step() { stored = (find.value(0).int64 ?? 0, Self.location(find, at: 1), find.value(3).int == 1) }
+                    find.reset()
+                }
+                let statement = stored.map { $0.sameIndexed ? updateUnindexed : updateAll } ?? insert
+                statement.reset()
+                try statement.bind(.text(r.id), at: 1)
+                try statement.bind(.text(r.lonText), at: 2)
+                try statement.bind(.text(r.latText), at: 3)
+                try statement.bind(.text(r.crsText), at: 4)
+                try statement.bind(.text(r.category), at: 5)
+                try statement.bind(.text(r.receivedAtText), at: 6)
+                try statement.bind(r.receivedAt.map(SQLValue.real) ?? .null, at: 7)
+                try statement.bind(.text(r.attributesJSON), at: 8)
+                try bindAssignment(row, a, to: statement)
+                try statement.bind(.text(importedAt), at: 22)
+                if let stored { try statement.bind(.integer(stored.rowid), at: 23) }
+                while try statement.step() {}
+                if let stored {
+                    if a.location != stored.location { batch.relocate(stored.rowid, to: a.location) }
+                } else {
+                    inserted += 1
+                    if a.location != nil { batch.relocate(database.lastInsertRowID, to: a.location) }
+                }
+            }
+            try batch.stamp(inserted: inserted > 0, updated: inserted < records.count)
+            return inserted
         }
     }
 
-    /// Binds status…invalid_reason, wgs_lon, wgs_lat at parameters `first` … `first + 12`.
-    private func bindAssignment(_ row: AssignmentRow, _ a: Assignment, to s: Statement, from first: Int32) throws {
+    /// The location stored in columns `i` (`wgs_lon`) and `i + 1` (`wgs_lat`) of the current row.
+    private static func location(_ s: Statement, at i: Int) -> Coordinate? {
+        guard let x = s.double(i), let y = s.double(i + 1) else { return nil }
+        return Coordinate(x, y)
+    }
+
+    /// Binds ``assignmentColumns`` (?9 … ?19) and the location (?20 `wgs_lon`, ?21 `wgs_lat`).
+    private func bindAssignment(_ row: AssignmentRow, _ a: Assignment, to s: Statement) throws {
         let texts = [row.status, row.cell, row.cells, row.street, row.community, row.unit, row.route, row.zone]
-        for (i, t) in texts.enumerated() { try s.bind(.text(t), at: first + Int32(i)) }
-        try s.bind(a.distanceMetres.flatMap { $0.isFinite ? SQLValue.real(($0 * 1000).rounded() / 1000) : nil } ?? .null, at: first + 8)
-        try s.bind(.text(row.points), at: first + 9)
-        try s.bind(a.invalidReason.map(SQLValue.text) ?? .null, at: first + 10)
-        try s.bind(a.location.map { SQLValue.real($0.x) } ?? .null, at: first + 11)
-        try s.bind(a.location.map { SQLValue.real($0.y) } ?? .null, at: first + 12)
+        for (i, t) in texts.enumerated() { try s.bind(.text(t), at: 9 + Int32(i)) }
+        try s.bind(a.distanceMetres.flatMap { $0.isFinite ? SQLValue.real(($0 * 1000).rounded() / 1000) : nil } ?? .null, at: 17)
+        try s.bind(.text(row.points), at: 18)
+        try s.bind(a.invalidReason.map(SQLValue.text) ?? .null, at: 19)
+        try s.bind(a.location.map { SQLValue.real($0.x) } ?? .null, at: 20)
+        try s.bind(a.location.map { SQLValue.real($0.y) } ?? .null, at: 21)
     }
 
-    /// Every stored order's routing inputs, for re-assignment after a layer changes.
-    func storedOrderInputs() throws -> [WorkOrderRecord] {
-        let statement = try database.prepare("SELECT id, lon, lat, crs, category FROM orders ORDER BY rowid")
-        try statement.bind([])
+    /// The stored orders' routing inputs with their rowids and stored locations, for
+    /// re-assignment after a layer changes.
+    struct StoredOrders {
+        var rowids: [Int64] = []
         var records: [WorkOrderRecord] = []
-        while try statement.step() {
-            records.append(WorkOrderRecord(line: records.count + 1, id: statement.string(0) ?? "", lonText: statement.string(1) ?? "",
-                                           latText: statement.string(2) ?? "", crsText: statement.string(3) ?? "",
-                                           category: statement.string(4) ?? ""))
-        }
-        return records
+        var locations: [Coordinate?] = []
     }
 
-    /// Writes new assignments for stored orders.
-    func updateAssignments(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex) throws {
-        let statement = try database.prepare("""
-            UPDATE orders SET assign_status = ?1, cell = ?2, cells = ?3, street = ?4, community = ?5, unit = ?6, route = ?7,
-                zone = ?8, distance_m = ?9, points = ?10, invalid_reason = ?11, wgs_lon = ?12, wgs_lat = ?13,
-                geom = CASE WHEN ?12 IS NULL THEN NULL ELSE MakePoint(?12, ?13, 4326) END
-            WHERE id = ?14
-            """)
-        for (r, a) in zip(records, assignments) {
-            statement.reset()
-            try bindAssignment(AssignmentRow(a, in: index), a, to: statement, from: 1)
-            try statement.bind(.text(r.id), at: 14)
-            while try statement.step() {}
+    /// Every stored order, see ``StoredOrders``.
+    func storedOrders() throws -> StoredOrders {
+        let statement = try database.prepare("SELECT rowid, id, lon, lat, crs, category, wgs_lon, wgs_lat FROM orders ORDER BY rowid")
+        try statement.bind([])
+        var orders = StoredOrders()
+        while try statement.step() {
+            orders.rowids.append(statement.value(0).int64 ?? 0)
+            orders.records.append(WorkOrderRecord(line: orders.records.count + 1, id: statement.string(1) ?? "", lonText: statement.string(2) ?? "",
+                                                  latText: statement.string(3) ?? "", crsText: statement.string(4) ?? "",
+                                                  category: statement.string(5) ?? ""))
+            orders.locations.append(Self.location(statement, at: 6))
+        }
+        return orders
+    }
+
+    /// Writes new assignments for stored orders. Only orders whose assignment changed are
+    /// written (SQLite rewrites a row and its index entries on any UPDATE, even to equal
+    /// values), and their points only where the new location differs from the stored one.
+    func updateAssignments(_ orders: StoredOrders, _ assignments: [Assignment], index: DistrictIndex) throws {
+        try OrderBatch.run(in: database) { batch in
+            let changed = Self.assignmentColumns.map { "\(Self.orderColumns[$0]) IS NOT ?\($0 + 1)" }.joined(separator: " OR ")
+            let reassign = try database.prepare("""
+                UPDATE orders SET \(Self.setting(Self.assignmentColumns)) WHERE rowid = ?23 AND (\(changed))
+                """)
+            let relocate = try database.prepare("""
+                UPDATE orders SET wgs_lon = ?20, wgs_lat = ?21, geom = \(Self.orderGeometry) WHERE rowid = ?23
+                """)
+            var updated = 0
+            for (i, a) in assignments.enumerated() {
+                let row = AssignmentRow(a, in: index), rowid = orders.rowids[i]
+                func write(_ statement: Statement) throws {
+                    statement.reset()
+                    try bindAssignment(row, a, to: statement)
+                    try statement.bind(.integer(rowid), at: 23)
+                    while try statement.step() {}
+                    updated += database.changes
+                }
+                try write(reassign)
+                if a.location != orders.locations[i] {
+                    try write(relocate)
+                    batch.relocate(rowid, to: a.location)
+                }
+            }
+            try batch.stamp(inserted: false, updated: updated > 0)
         }
     }
 
