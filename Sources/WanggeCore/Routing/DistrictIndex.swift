@@ -120,7 +120,7 @@ public final class DistrictIndex: Sendable {
                 end += 1
             }
             // Zones are few and large: the raster's resolution follows the cells' instead.
-            let pixels = Double(max(sortedCells.count, 1)) * 32 / Double(max(shapes.count, 1))
+            let pixels = Double(max(sortedCells.count, 1)) * 8 / Double(max(shapes.count, 1))
             layers.append(ZoneLayer(kind: kind, zoneIndexes: Array(kindStart ..< end), shapes: shapes,
                                     grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 16),
                                     raster: CoverageRaster(shapes: shapes, pixelsPerFeature: pixels, maximumPixels: 1 << 22)))
