@@ -30,7 +30,7 @@ public struct CoverageRaster: Sendable {
 
     /// Builds the raster over the features' extent with about `pixelsPerFeature` pixels per
     /// feature, at most `maximumPixels` in all.
-    public init(shapes: FlatPolygons, pixelsPerFeature: Double = 128, maximumPixels: Int = 1 << 24) {
+    public init(shapes: FlatPolygons, pixelsPerFeature: Double = 256, maximumPixels: Int = 1 << 24) {
         var extent: BoundingBox?
         for b in shapes.boxes where b.minX.isFinite && b.maxX.isFinite && b.minY.isFinite && b.maxY.isFinite {
             if extent == nil { extent = b } else { extent!.include(b) }

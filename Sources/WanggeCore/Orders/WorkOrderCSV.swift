@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// One row of a 12345 orders CSV.
@@ -104,22 +105,52 @@ public enum WorkOrderCSV {
 
     /// Parses `bytes`. `defaultCRS` applies to rows whose `crs` is empty (or when there is no column).
     /// `keepAttributes: false` skips building `attributesJSON` (routing alone does not need it).
+    /// Large files are read on all cores, in pieces cut at record boundaries (``CSVSplitter``);
+    /// the records and the first error (in file order) are those of a single sequential read.
     public static func read(_ bytes: [UInt8], defaultCRS: String = "", mode: Mode, keepAttributes: Bool = true,
-                            progress: ((Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
+                            workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            progress: (@Sendable (Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
             throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
         }
         let columns = try Columns(header: fields.map { reader.string($0) }, line: reader.line)
+        let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 4)
+        let results = PieceResults(count: pieces.count)
+        let done = Counter()
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+            let result = Result {
+                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
+            }
+            let count = (try? result.get())?.count ?? 0
+            results.store(k, result)
+            if let progress { progress(done.add(count)) }
+        }
+        var records: [WorkOrderRecord] = []
+        records.reserveCapacity(results.slots.reduce(0) { $0 + ((try? $1?.get())?.count ?? 0) })
+        for slot in results.slots { records += try slot!.get() }
+        return records
+    }
+
+    /// One slot per piece; workers write under the lock, the slots are read once all are done.
+    private final class PieceResults: @unchecked Sendable {
+        var slots: [Result<[WorkOrderRecord], Error>?]
+        private let lock = NSLock()
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func store(_ k: Int, _ result: Result<[WorkOrderRecord], Error>) { lock.lock(); slots[k] = result; lock.unlock() }
+    }
+
+    private static func readRecords(_ reader: inout CSVReader, columns: Columns, defaultCRS: String, mode: Mode,
+                                    keepAttributes: Bool) throws -> [WorkOrderRecord] {
         let header = columns.names
         let idColumn = columns.id, lonColumn = columns.lon, latColumn = columns.lat
         let categoryColumn = columns.category, receivedColumn = columns.receivedAt
         let crsColumn = columns.crs
         let attributeColumns = columns.attributes
-
+        var fields: [Range<Int>] = []
         var records: [WorkOrderRecord] = []
-        records.reserveCapacity(bytes.count / 80)
         while try reader.next(into: &fields) {
             let line = reader.line
             var record = WorkOrderRecord(line: line, crsText: defaultCRS)
@@ -156,7 +187,6 @@ public enum WorkOrderCSV {
                 record.attributesJSON = json + "}"
             }
             records.append(record)
-            if records.count % 100_000 == 0 { progress?(records.count) }
         }
         return records
     }

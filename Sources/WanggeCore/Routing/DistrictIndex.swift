@@ -55,13 +55,18 @@ public final class DistrictIndex: Sendable {
     }
 
     /// The zones of one kind with their own shapes and grid.
-    public struct ZoneLayer: Sendable {
+    /// (A class, so routing reads a layer without copying its arrays.)
+    public final class ZoneLayer: Sendable {
         public let kind: String
         /// Indexes into `zones`, ascending (so ascending by id).
         let zoneIndexes: [Int]
         let shapes: FlatPolygons
         let grid: BucketGrid
         let raster: CoverageRaster
+
+        init(kind: String, zoneIndexes: [Int], shapes: FlatPolygons, grid: BucketGrid, raster: CoverageRaster) {
+            self.kind = kind; self.zoneIndexes = zoneIndexes; self.shapes = shapes; self.grid = grid; self.raster = raster
+        }
     }
 
     public struct PointInfo: Sendable {

@@ -123,9 +123,8 @@ public final class Router {
         index.pointGrid.forEachCandidate(p.x, p.y) { i in
             let m = projected()
             guard m.x.isFinite else { return }
-            let info = index.points[i]
-            let inside = info.isAreal && index.pointShapes.locate(m.x, m.y, in: i).isCovered
-            if inside || index.pointShapes.distanceToRings(m.x, m.y, of: i) <= info.radiusMetres {
+            let inside = index.points[i].isAreal && index.pointShapes.locate(m.x, m.y, in: i).isCovered
+            if inside || index.pointShapes.distanceToRings(m.x, m.y, of: i) <= index.points[i].radiusMetres {
                 result.points.append(i)
             }
         }

@@ -1,0 +1,37 @@
+import Testing
+@testable import WanggeCore
+
+@Suite struct WorkOrderCSVTests {
+    /// Rows in `badRows` have two fields; the others span two lines (a quoted line break).
+    func file(rows: Int, badRows: Set<Int>) -> [UInt8] {
+        var text = "id,lon,lat,category,received_at,note\n"
+        for i in 0 ..< rows {
+            if badRows.contains(i) { text += "B\(i),121.4\n"; continue }
+            text += "O\(i),121.4\(i % 10),31.2\(i % 7),乱设摊,2025-03-0\(1 + i % 9)T08:00:00+08:00,\"a, \"\"b\"\"\nc\"\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// A file of many pieces reads like one sequential pass: same records, same line numbers,
+    /// and in strict mode the first bad row in file order is the one reported.
+    @Test func piecesReadInFileOrder() throws {
+        let records = try WorkOrderCSV.read(file(rows: 30_000, badRows: []), mode: .strict, workers: 4)
+        #expect(records.count == 30_000)
+        #expect(records.map(\.id) == (0 ..< 30_000).map { "O\($0)" })
+        // Each row spans two physical lines (a quoted line break): row i starts on line 2 + 2i.
+        #expect(records.map(\.line) == (0 ..< 30_000).map { 2 + 2 * $0 })
+        #expect(records[7].attributesJSON == #"{"note":"a, \"b\"\nc"}"#)
+        #expect(records[7].receivedAt == Timestamp.parse("2025-03-08T00:00:00Z"))
+
+        // Rows 8,999 and 20,000 are bad; row 8,999 starts on line 2 + 2 × 8,999 = 18,000.
+        let bad = file(rows: 30_000, badRows: [20_000, 8_999])
+        do {
+            _ = try WorkOrderCSV.read(bad, mode: .strict, workers: 4)
+            Issue.record("a bad row must fail a strict read")
+        } catch let error as WorkOrderCSVError {
+            #expect(error.line == 18_000 && error.message == "has 2 fields, the header has 6", "\(error)")
+        }
+        let lenient = try WorkOrderCSV.read(bad, mode: .lenient, workers: 4)
+        #expect(lenient.filter { $0.rowProblem != nil }.count == 2)
+    }
+}
