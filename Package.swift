@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Module map (dependencies point one way):
-//   wangge (CLI) ─┬─> WanggeStore ──> WanggeCore ──> CGEOS, CPROJ
-//                 └─> WanggeCore       WanggeStore ──> CSQLite, CSpatiaLite
+//   wangge (CLI) ─┬─> WanggeAnalytics ─> WanggeCore ──> CGEOS, CPROJ
+//                 ├─> WanggeStore ──> WanggeCore       WanggeStore ──> CSQLite, CSpatiaLite
+//                 └─> WanggeCore
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v14)],
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "WanggeAnalytics", dependencies: ["WanggeCore"]),
         // The `wangge` command.
         .executableTarget(name: "wangge", dependencies: [
-            "WanggeCore", "WanggeStore",
+            "WanggeCore", "WanggeStore", "WanggeAnalytics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WanggeAnalytics
 
@@ -28,5 +29,55 @@ import Testing
         let p = [0.041, 0.001, 0.008, 0.039, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216]
         #expect(GetisOrdGiStar.benjaminiHochberg(p, alpha: 0.05) == 0.008)
         #expect(GetisOrdGiStar.benjaminiHochberg([0.5, 0.9], alpha: 0.05) == -1)
+    }
+}
+
+@Suite struct HotspotTests {
+    /// A 5×5 lattice of 100 m cells (1 ha each) with orders piled on the centre.
+    func lattice() -> [Hotspots.Site] {
+        (0 ..< 25).map { (k: Int) -> Hotspots.Site in
+            let community = k < 10 ? "001" : "002"
+            let code = "310113102" + community + String(format: "%03d", k)
+            let x = Double(k % 5) * 100 + 50, y = Double(k / 5) * 100 + 50
+            return Hotspots.Site(code: code, area: 10_000, x: x, y: y)
+        }
+    }
+
+    @Test func countsListEveryAreaWithDensity() {
+        let sites = lattice()
+        let counts = ["310113102001000": 3, "310113102002012": 7, "310113199999999": 5]
+        let cells = Hotspots.counts(sites: sites, counts: counts, level: .cell)
+        #expect(cells.count == 25)
+        #expect(cells[0] == Hotspots.CountRow(area: "310113102001000", count: 3, density: 300))
+        let communities = Hotspots.counts(sites: sites, counts: counts, level: .community)
+        // Community 001 holds cells 0–9 (0.1 km²), 002 cells 10–24 (0.15 km²).
+        let first = Hotspots.CountRow(area: "310113102001", count: 3, density: 30)
+        let second = Hotspots.CountRow(area: "310113102002", count: 7, density: 7.0 / 0.15)
+        #expect(communities == [first, second])
+    }
+
+    /// Against the formula evaluated directly (O(n²)) on the lattice; band 100 m = rook
+    /// neighbours plus the cell itself.
+    @Test func giStarMatchesTheFormula() {
+        let sites = lattice()
+        var counts: [String: Int] = [:]
+        for (k, s) in sites.enumerated() { counts[s.code] = [0, 1, 2, 1, 0][k % 5] + (k == 12 ? 20 : 0) }
+        let (rows, band) = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false)
+        #expect(band == 100)
+        let x = sites.map { Double(counts[$0.code]!) }
+        let n = Double(x.count), mean = x.reduce(0, +) / n
+        let s = (x.map { $0 * $0 }.reduce(0, +) / n - mean * mean).squareRoot()
+        for (i, row) in rows.enumerated() {
+            let neighbours = sites.indices.filter { j in
+                let dx = sites[i].x - sites[j].x, dy = sites[i].y - sites[j].y
+                return (dx * dx + dy * dy).squareRoot() <= 100
+            }
+            let w = Double(neighbours.count)
+            let z = (neighbours.map { x[$0] }.reduce(0, +) - mean * w) / (s * ((n * w - w * w) / (n - 1)).squareRoot())
+            #expect(abs(row.result.z - z) < 1e-12, "\(row.cell)")
+        }
+        // Worked independently: z = 2.319734, p = 0.020355 → 95 % hot spot.
+        #expect(abs(rows[12].result.z - 2.319734) < 1e-6 && abs(rows[12].result.p - 0.020355) < 1e-6)
+        #expect(rows[12].result.bin == 2)
     }
 }

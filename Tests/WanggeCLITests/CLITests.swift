@@ -148,4 +148,42 @@ import Testing
         let after = try Self.wangge(["info", "--db", db])
         #expect(after.stdout == info.stdout)
     }
+
+    /// `wangge hotspots` counts stored orders by the cell their assignment gave them, filtered
+    /// by category and time; Gi* lists every cell.
+    @Test func hotspotsCountStoredOrders() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let orders = Self.root.appendingPathComponent("GeoData/huangpu/truth_orders.csv").path
+        #expect(try Self.wangge(["import", "orders", orders, "--db", db]).status == 0)
+        let assigned = Self.readCSV(try Self.wangge(["assign", "--db", db, "--input", orders, "--output", "-"]).stdout)
+        let input = Self.readCSV(try String(contentsOfFile: orders, encoding: .utf8))
+        let categoryOf = Dictionary(input.dropFirst().filter { $0.count == 7 }.map { ($0[0], $0[4]) }, uniquingKeysWith: { a, _ in a })
+        var expected: [String: Int] = [:]
+        for row in assigned.dropFirst() where !row[2].isEmpty && categoryOf[row[0]] == "乱设摊" { expected[row[4], default: 0] += 1 }
+        #expect(expected.values.reduce(0, +) > 50)
+
+        let run = try Self.wangge(["hotspots", "--db", db, "--level", "street", "--category", "乱设摊"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = Self.readCSV(run.stdout)
+        #expect(rows.first == ["street", "count", "density_per_km2"])
+        #expect(rows.dropFirst().map { $0[0] } == ["310101002", "310101013", "310101018"])
+        for row in rows.dropFirst() { #expect(Int(row[1]) == expected[row[0]] ?? 0, "\(row)") }
+
+        // A window after every order: every street still listed, with zero.
+        let later = Self.readCSV(try Self.wangge(["hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00"]).stdout)
+        #expect(later.dropFirst().map { $0[1] } == ["0", "0", "0"])
+
+        let gi = try Self.wangge(["hotspots", "--db", db, "--method", "gi"])
+        let giRows = Self.readCSV(gi.stdout)
+        #expect(giRows.first == ["cell", "count", "z", "p", "bin"])
+        #expect(giRows.count == 501)
+        #expect(giRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
+        #expect(giRows.dropFirst().allSatisfy { (-3 ... 3).contains(Int($0[4])!) && Double($0[3])! <= 1 })
+        #expect(gi.stderr.contains("distance band") && gi.stderr.contains("smallest band giving every cell a neighbour"))
+        #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
+        #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("is not an ISO 8601 time"))
+    }
 }

@@ -91,3 +91,19 @@ func closedRing(_ pts: [(Double, Double)]) -> LinearRing {
         }
     }
 }
+
+@Suite struct AreaCentroidTests {
+    /// 10×10 square (area 100, centroid (5, 5)) minus the hole [0,2]×[0,2] wound clockwise:
+    /// area 96, centroid ((100·5 − 4·1) / 96, same) = (5.1667, 5.1667).
+    @Test func holeSubtractsWhateverItsOrientation() {
+        var shapes = FlatPolygons()
+        shapes.append([Polygon(exterior: closedRing([(0, 0), (10, 0), (10, 10), (0, 10)]),
+                               holes: [closedRing([(0, 0), (0, 2), (2, 2), (2, 0)])])])
+        shapes.append([Polygon(exterior: closedRing([(0, 10), (10, 10), (10, 0), (0, 0)]))])   // clockwise shell
+        let holed = shapes.areaCentroid(of: 0)
+        #expect(holed.area == 96)
+        #expect(abs(holed.x - 496.0 / 96) < 1e-12 && abs(holed.y - 496.0 / 96) < 1e-12)
+        let clockwise = shapes.areaCentroid(of: 1)
+        #expect(clockwise.area == 100 && clockwise.x == 5 && clockwise.y == 5)
+    }
+}

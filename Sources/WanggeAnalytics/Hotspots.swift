@@ -1,0 +1,74 @@
+/// Hot spots over grid areas: order counts per cell, community or street (every area listed,
+/// zeros included, with density per km²), and Getis-Ord Gi* per cell.
+public enum Hotspots {
+    /// The area an order count is reported for.
+    public enum Level: String, Sendable, CaseIterable {
+        case cell, community, street
+
+        /// The code of the area holding a cell: its first 15, 12 or 9 characters.
+        func area(ofCell code: String) -> String {
+            switch self {
+            case .cell: return code
+            case .community: return String(code.prefix(12))
+            case .street: return String(code.prefix(9))
+            }
+        }
+    }
+
+    /// One grid cell as a site: its code, area (m²) and area centroid in metres (EPSG:4549).
+    public struct Site: Sendable {
+        public var code: String
+        public var area: Double
+        public var x: Double
+        public var y: Double
+
+        public init(code: String, area: Double, x: Double, y: Double) {
+            self.code = code; self.area = area; self.x = x; self.y = y
+        }
+    }
+
+    public struct CountRow: Sendable, Equatable {
+        public var area: String
+        public var count: Int
+        /// Orders per km² of the area.
+        public var density: Double
+    }
+
+    /// Orders per area at `level`, every area of the grid listed (zeros included), sorted by code.
+    /// `counts` are orders per cell code; codes of no known cell are ignored.
+    public static func counts(sites: [Site], counts: [String: Int], level: Level) -> [CountRow] {
+        var total: [String: (count: Int, area: Double)] = [:]
+        for site in sites {
+            let key = level.area(ofCell: site.code)
+            var entry = total[key] ?? (0, 0)
+            entry.count += counts[site.code] ?? 0
+            entry.area += site.area
+            total[key] = entry
+        }
+        return total.keys.sorted().map { key in
+            let e = total[key]!
+            return CountRow(area: key, count: e.count, density: e.area > 0 ? Double(e.count) / (e.area / 1e6) : 0)
+        }
+    }
+
+    public struct GiRow: Sendable, Equatable {
+        public var cell: String
+        public var count: Int
+        public var result: GetisOrdGiStar.Result
+    }
+
+    /// Gi* of the order counts over the cells, binary distance-band weights between cell
+    /// centroids with each cell its own neighbour. `band` nil: the smallest band that gives
+    /// every cell a neighbour (returned, so the output can say which band was used).
+    public static func giStar(sites: [Site], counts: [String: Int], band: Double?,
+                              falseDiscoveryRate: Bool) -> (rows: [GiRow], band: Double) {
+        let usable = sites.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.code < $1.code }
+        let x = usable.map(\.x), y = usable.map(\.y)
+        let distance = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
+        let weights = SpatialWeights.distanceBand(x: x, y: y, band: distance, includeSelf: true)
+        let values = usable.map { Double(counts[$0.code] ?? 0) }
+        let results = GetisOrdGiStar.compute(values: values, weights: weights, falseDiscoveryRate: falseDiscoveryRate)
+        let rows = zip(usable, results).map { GiRow(cell: $0.code, count: counts[$0.code] ?? 0, result: $1) }
+        return (rows, distance)
+    }
+}
