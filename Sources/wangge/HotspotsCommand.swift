@@ -21,7 +21,7 @@ struct HotspotsCommand: ParsableCommand {
             """)
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
     @Option(help: "The SpatiaLite database.")
     var db: String
@@ -47,7 +47,7 @@ struct HotspotsCommand: ParsableCommand {
     @Flag(help: "Gi*: bins with the Benjamini-Hochberg false-discovery-rate correction.")
     var fdr = false
 
-    @Option(help: "csv or json.")
+    @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
     var format: Format = .csv
 
     @Option(help: "Output file, or - for standard output.")
@@ -58,14 +58,18 @@ struct HotspotsCommand: ParsableCommand {
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
+        if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
     }
 
     func run() throws {
         let sites: [Hotspots.Site]
         let counts: [String: Int]
+        let geometry: [String: Geometry]
         do {
             let store = try WanggeStore(path: db, readOnly: true)
-            let index = try DistrictIndex(district: try store.loadDistrict())
+            let district = try store.loadDistrict()
+            geometry = format == .geojson ? Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) : [:]
+            let index = try DistrictIndex(district: district)
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
             counts = try store.orderCountsByCell(from: from.flatMap(Timestamp.parse), to: to.flatMap(Timestamp.parse), categories: category)
         } catch {
@@ -78,12 +82,18 @@ struct HotspotsCommand: ParsableCommand {
         }
         var writer = CSVWriter()
         var json = ""
+        var features: [JSONValue] = []
+        func feature(_ cell: String, _ properties: [String: JSONValue]) {
+            guard let g = geometry[cell] else { return }
+            features.append(GeoJSON.feature(g, properties: properties.merging(["cell": .string(cell)]) { a, _ in a }))
+        }
         switch method {
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
             writer.write([level.rawValue, "count", "density_per_km2"])
             for r in rows { writer.write([r.area, String(r.count), String(format: "%.3f", r.density)]) }
             json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number(($0.density * 1000).rounded() / 1000)]) }).jsonText
+            for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number((r.density * 1000).rounded() / 1000)]) }
             note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr)
@@ -94,10 +104,15 @@ struct HotspotsCommand: ParsableCommand {
                 "band_m": .number((usedBand * 1000).rounded() / 1000), "band": .string(bandNote), "fdr": .bool(fdr),
                 "cells": .array(rows.map { .object(["cell": .string($0.cell), "count": .number(Double($0.count)), "z": .number($0.result.z), "p": .number($0.result.p), "bin": .number(Double($0.result.bin))]) }),
             ]).jsonText
+            for r in rows { feature(r.cell, ["count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p), "bin": .number(Double(r.result.bin))]) }
             note("Gi* over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
         }
         let sink = try OutputSink(output)
-        sink.write(format == .csv ? writer.take() : Array((json + "\n").utf8))
+        switch format {
+        case .csv: sink.write(writer.take())
+        case .json: sink.write(Array((json + "\n").utf8))
+        case .geojson: sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+        }
         try sink.close()
     }
 }

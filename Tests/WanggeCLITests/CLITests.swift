@@ -183,6 +183,15 @@ import Testing
         #expect(giRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
         #expect(giRows.dropFirst().allSatisfy { (-3 ... 3).contains(Int($0[4])!) && Double($0[3])! <= 1 })
         #expect(gi.stderr.contains("distance band") && gi.stderr.contains("smallest band giving every cell a neighbour"))
+        // GeoJSON for planners: one feature per cell, the same figures as the CSV.
+        let geo = try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--format", "geojson"])
+        let collection = try #require(try JSONSerialization.jsonObject(with: Data(geo.stdout.utf8)) as? [String: Any])
+        let features = try #require(collection["features"] as? [[String: Any]])
+        #expect(features.count == 500)
+        let firstProperties = try #require(features.first?["properties"] as? [String: Any])
+        #expect(firstProperties["cell"] as? String == giRows[1][0])
+        #expect((firstProperties["count"] as? NSNumber)?.intValue == Int(giRows[1][1]))
+        #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "MultiPolygon")
         #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
         #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("is not an ISO 8601 time"))
     }

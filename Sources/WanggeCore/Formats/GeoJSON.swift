@@ -137,27 +137,32 @@ public enum GeoJSON {
         return Polygon(exterior: parsed[0], holes: Array(parsed.dropFirst()))
     }
 
-    /// Encodes a geometry as a GeoJSON geometry object (Foundation form) following RFC 7946:
-    /// exterior rings counter-clockwise, holes clockwise, at most `decimals` decimal places.
-    public static func encode(_ geometry: Geometry, decimals: Int = 7) -> [String: Any] {
+    /// Encodes a geometry as a GeoJSON geometry object following RFC 7946: exterior rings
+    /// counter-clockwise, holes clockwise, at most `decimals` decimal places.
+    public static func encode(_ geometry: Geometry, decimals: Int = 7) -> JSONValue {
         let scale = pow(10.0, Double(decimals))
-        func pos(_ c: Coordinate) -> [Double] { [(c.x * scale).rounded() / scale, (c.y * scale).rounded() / scale] }
-        func ring(_ r: LinearRing, counterClockwise: Bool) -> [[Double]] {
+        func pos(_ c: Coordinate) -> JSONValue { .array([.number((c.x * scale).rounded() / scale), .number((c.y * scale).rounded() / scale)]) }
+        func ring(_ r: LinearRing, counterClockwise: Bool) -> JSONValue {
             let isCCW = r.signedDoubleArea > 0
             let points = isCCW == counterClockwise ? r.points : r.points.reversed()
-            return points.map(pos)
+            return .array(points.map(pos))
         }
-        func poly(_ p: Polygon) -> [[[Double]]] {
-            [ring(p.exterior, counterClockwise: true)] + p.holes.map { ring($0, counterClockwise: false) }
+        func poly(_ p: Polygon) -> JSONValue {
+            .array([ring(p.exterior, counterClockwise: true)] + p.holes.map { ring($0, counterClockwise: false) })
         }
-        let coordinates: Any
+        let coordinates: JSONValue
         switch geometry {
         case .point(let c): coordinates = pos(c)
-        case .multiPoint(let cs), .lineString(let cs): coordinates = cs.map(pos)
-        case .multiLineString(let ls): coordinates = ls.map { $0.map(pos) }
+        case .multiPoint(let cs), .lineString(let cs): coordinates = .array(cs.map(pos))
+        case .multiLineString(let ls): coordinates = .array(ls.map { .array($0.map(pos)) })
         case .polygon(let p): coordinates = poly(p)
-        case .multiPolygon(let ps): coordinates = ps.map(poly)
+        case .multiPolygon(let ps): coordinates = .array(ps.map(poly))
         }
-        return ["type": geometry.typeName, "coordinates": coordinates]
+        return .object(["type": .string(geometry.typeName), "coordinates": coordinates])
+    }
+
+    /// A Feature with `properties` and `geometry` (RFC 7946).
+    public static func feature(_ geometry: Geometry, properties: [String: JSONValue]) -> JSONValue {
+        .object(["type": .string("Feature"), "properties": .object(properties), "geometry": encode(geometry)])
     }
 }
