@@ -252,6 +252,17 @@ public final class Statement {
 
     public var columnCount: Int { Int(sqlite3_column_count(handle)) }
 
+    /// The names of the statement's parameters, in index order, with their `:`/`@`/`$`
+    /// prefix removed (`sqlite3_bind_parameter_name`; nil for anonymous `?` parameters).
+    public var parameterNames: [String?] {
+        (1 ... max(1, Int(sqlite3_bind_parameter_count(handle)))).prefix(Int(sqlite3_bind_parameter_count(handle))).map { i in
+            sqlite3_bind_parameter_name(handle, Int32(i)).map { String(String(cString: $0).dropFirst()) }
+        }
+    }
+
+    /// Whether the statement only reads (`sqlite3_stmt_readonly`).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
     public func columnName(_ i: Int) -> String { String(cString: sqlite3_column_name(handle, Int32(i))) }
 
     /// The value of column `i` of the current row.

@@ -291,32 +291,4 @@ public final class WanggeStore {
             try batch.stamp(inserted: false, updated: updated > 0)
         }
     }
-
-    /// Orders whose coordinates were unusable: the manual-dispatch list.
-    public func ordersNeedingManualDispatch() throws -> [[String]] {
-        try database.prepare("""
-            SELECT id, received_at, category, lon, lat, crs, invalid_reason FROM orders
-            WHERE assign_status = 'invalid' ORDER BY received_epoch, id
-            """).rows().map { $0.map { $0.string ?? "" } }
-    }
-
-    /// Orders counted by their primary cell (snapped orders included; outside and invalid
-    /// orders have no cell and are not counted), received in `[from, to)` (seconds since the
-    /// epoch, nil for open ends), in any of `categories` (empty: all). Categories are bound
-    /// as one JSON array and expanded with SQLite's `json_each`, so the SQL text never
-    /// changes with the filter.
-    public func orderCountsByCell(from: Double?, to: Double?, categories: [String]) throws -> [String: Int] {
-        let statement = try database.prepare("""
-            SELECT cell, count(*) FROM orders
-            WHERE cell != ''
-              AND (?1 IS NULL OR received_epoch >= ?1) AND (?2 IS NULL OR received_epoch < ?2)
-              AND (?3 = '[]' OR category IN (SELECT value FROM json_each(?3)))
-            GROUP BY cell
-            """)
-        try statement.bind([from.map(SQLValue.real) ?? .null, to.map(SQLValue.real) ?? .null,
-                            .text(JSONValue.array(categories.map(JSONValue.string)).jsonText)])
-        var counts: [String: Int] = [:]
-        while try statement.step() { counts[statement.string(0) ?? ""] = statement.value(1).int ?? 0 }
-        return counts
-    }
 }

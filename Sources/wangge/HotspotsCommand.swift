@@ -50,6 +50,9 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
     var format: Format = .csv
 
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    var queries: String?
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -66,12 +69,16 @@ struct HotspotsCommand: ParsableCommand {
         let counts: [String: Int]
         let geometry: [String: Geometry]
         do {
-            let store = try WanggeStore(path: db, readOnly: true)
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
             let district = try store.loadDistrict()
             geometry = format == .geojson ? Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) : [:]
             let index = try DistrictIndex(district: district)
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
-            counts = try store.orderCountsByCell(from: from.flatMap(Timestamp.parse), to: to.flatMap(Timestamp.parse), categories: category)
+            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
+            if let from { parameters["from"] = from }
+            if let to { parameters["to"] = to }
+            let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
+            counts = Dictionary(rows.map { ($0[0].string ?? "", $0[1].int ?? 0) }, uniquingKeysWith: +)
         } catch {
             note("error: \(error)")
             throw ExitCode.failure

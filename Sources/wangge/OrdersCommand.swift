@@ -21,10 +21,14 @@ struct OrdersCommand: ParsableCommand {
         guard status == "invalid" else { throw ValidationError("--status: only \"invalid\" (the manual-dispatch list) is supported") }
     }
 
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    var queries: String?
+
     func run() throws {
         let rows: [[String]]
         do {
-            rows = try WanggeStore(path: db, readOnly: true).ordersNeedingManualDispatch()
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            rows = try catalog.run("manual_dispatch", parameters: [:], on: store).rows.map { (row: [SQLValue]) in row.map { $0.csvText } }
         } catch {
             note("error: \(error)")
             throw ExitCode.failure

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WanggeStore
 
 /// `wangge`: route 12345 work orders to grid cells and responsible units.
 @main
@@ -17,7 +18,7 @@ struct Wangge: ParsableCommand {
               wangge import orders orders.csv --db district.sqlite
               wangge assign --db district.sqlite --input orders.csv --output -
             """,
-        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, InfoCommand.self, BenchCommand.self]
+        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, QueryCommand.self, InfoCommand.self, BenchCommand.self]
     )
 }
 
@@ -100,4 +101,28 @@ func reportPeakMemoryIfAsked() {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     note("peak_rss_kib=\(usage.ru_maxrss)")
+}
+
+/// The `Queries/` directory: `--queries`, else `$WANGGE_QUERIES`, else the `Queries/` of the
+/// source tree the binary was built in (found by walking up from the executable to a folder
+/// holding `Package.swift` and `Queries/`), else `./Queries`.
+func queriesDirectory(_ option: String?) -> String {
+    if let option { return option }
+    if let variable = ProcessInfo.processInfo.environment["WANGGE_QUERIES"], !variable.isEmpty { return variable }
+    var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0 ..< 6 {
+        let queries = dir.appendingPathComponent("Queries").path
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+           FileManager.default.fileExists(atPath: queries) { return queries }
+        dir.deleteLastPathComponent()
+    }
+    return "Queries"
+}
+
+/// Opens the database read-only and loads and checks the named queries against it.
+func openForQueries(db: String, queries: String?) throws -> (WanggeStore, QueryCatalog) {
+    let store = try WanggeStore(path: db, readOnly: true)
+    let catalog = try QueryCatalog(directory: queriesDirectory(queries))
+    try catalog.check(on: store)
+    return (store, catalog)
 }

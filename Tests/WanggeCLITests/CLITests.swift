@@ -193,6 +193,14 @@ import Testing
         #expect((firstProperties["count"] as? NSNumber)?.intValue == Int(giRows[1][1]))
         #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "MultiPolygon")
         #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
+        // The same counts through the named query the command runs.
+        let named = Self.readCSV(try Self.wangge(["query", "orders_by_cell", "--db", db, "--param", "categories=乱设摊"]).stdout)
+        #expect(named.first == ["cell", "count"])
+        #expect(named.dropFirst().reduce(0) { $0 + Int($1[1])! } == expected.values.reduce(0, +))
+        let listing = try Self.wangge(["query", "--list", "--db", db])
+        #expect(listing.stdout.contains("orders_by_cell") && listing.stdout.contains("--param from=<time> (default: null)"))
+        let broken = try Self.wangge(["query", "orders_by_cell", "--db", db, "--queries", "/nonexistent"])
+        #expect(broken.status != 0 && broken.stderr.contains("cannot read the queries directory /nonexistent"))
         #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("is not an ISO 8601 time"))
     }
 }

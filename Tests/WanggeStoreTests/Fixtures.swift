@@ -6,6 +6,12 @@ import Foundation
 enum Fixture {
     static let x0 = 121.40, y0 = 31.30, dx = 0.0015, dy = 0.0012
 
+    /// The repository's named queries.
+    static var queries: QueryCatalog {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try! QueryCatalog(directory: root.appendingPathComponent("Queries").path)
+    }
+
     static func square(_ i: Int, _ j: Int) -> [[Double]] {
         let x = x0 + Double(i) * dx, y = y0 + Double(j) * dy
         return [[x, y], [x + dx, y], [x + dx, y + dy], [x, y + dy], [x, y]]

@@ -141,7 +141,7 @@ import Testing
         // A is in the bottom-left cell (code 003), inside the market zone (first in its route).
         #expect(rows[0].map { $0.string ?? "" } == ["A", "inside", Fixture.cellCode(3), "U-MARKET", "market", "MK-1", #"{"address":"场中路 1 号, 东侧"}"#])
         #expect(rows[5].map { $0.string ?? "" }.prefix(6) == ["F", "inside", Fixture.cellCode(3), "U-STREET", "street", ""])
-        let manual = try store.ordersNeedingManualDispatch()
+        let manual = try Fixture.queries.run("manual_dispatch", parameters: [:], on: store).rows.map { $0.map { $0.string ?? "" } }
         #expect(manual.map { $0[0] } == ["B", "C", "D", "E"])
         #expect(manual[3][6].contains("mars"))
 
