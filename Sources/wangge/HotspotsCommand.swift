@@ -18,9 +18,14 @@ struct HotspotsCommand: ParsableCommand {
                                weights between cell area centroids in EPSG:4549 metres, the cell
                                itself included; z is Gi*, p two-sided normal, bin ±3/±2/±1 for
                                99/95/90 % confidence (--fdr: Benjamini-Hochberg bins).
+              --method kde     quartic kernel density of order locations (invalid orders excluded)
+                               on a square raster in EPSG:4549 metres over the cells' extent,
+                               orders per km². Defaults as ArcGIS documents them: cell size =
+                               shorter side / 250; bandwidth = 0.9·min(SD, √(1/ln2)·Dm)·n^-0.2.
+                               CSV header: row,column,x,y,lon,lat,density_per_km2 (non-zero cells).
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
     @Option(help: "The SpatiaLite database.")
@@ -44,6 +49,12 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "Gi* distance band in metres (default: the smallest band giving every cell a neighbour).")
     var band: Double?
 
+    @Option(name: .customLong("cell-size"), help: "KDE raster cell size in metres (default: the extent's shorter side / 250).")
+    var cellSize: Double?
+
+    @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
+    var bandwidth: Double?
+
     @Flag(help: "Gi*: bins with the Benjamini-Hochberg false-discovery-rate correction.")
     var fdr = false
 
@@ -62,9 +73,13 @@ struct HotspotsCommand: ParsableCommand {
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
+        if method == .kde && level != .cell { throw ValidationError("--method kde works on a raster: leave --level at cell") }
+        if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
+        if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
     }
 
     func run() throws {
+        if method == .kde { return try runKernelDensity() }
         let sites: [Hotspots.Site]
         let counts: [String: Int]
         let geometry: [String: Geometry]
@@ -95,6 +110,8 @@ struct HotspotsCommand: ParsableCommand {
             features.append(GeoJSON.feature(g, properties: properties.merging(["cell": .string(cell)]) { a, _ in a }))
         }
         switch method {
+        case .kde:
+            preconditionFailure("kernel density is handled by runKernelDensity()")
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
             writer.write([level.rawValue, "count", "density_per_km2"])
@@ -119,6 +136,74 @@ struct HotspotsCommand: ParsableCommand {
         case .csv: sink.write(writer.take())
         case .json: sink.write(Array((json + "\n").utf8))
         case .geojson: sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+        }
+        try sink.close()
+    }
+
+    /// `--method kde`: density of order locations over the cells' extent.
+    private func runKernelDensity() throws {
+        let projection = try MetricProjection()
+        var points: [Coordinate] = []
+        let extent: BoundingBox
+        do {
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let index = try DistrictIndex(district: try store.loadDistrict())
+            guard let e = index.cellExtentMetres else { throw QueryError("the database has no cells; import the cells layer first") }
+            extent = e
+            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
+            if let from { parameters["from"] = from }
+            if let to { parameters["to"] = to }
+            points = try catalog.run("order_locations", parameters: parameters, on: store).rows.compactMap { row in
+                guard let lon = row[0].double, let lat = row[1].double else { return nil }
+                return Coordinate(lon, lat)
+            }
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        projection.project(&points)
+        let x = points.map(\.x), y = points.map(\.y)
+        let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
+        guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
+            note("error: \(points.count) located order(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
+            throw ExitCode.failure
+        }
+        let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
+        note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
+        var writer = CSVWriter()
+        var features: [JSONValue] = []
+        var objects: [JSONValue] = []
+        if format == .csv { writer.write(["row", "column", "x", "y", "lon", "lat", "density_per_km2"]) }
+        for row in 0 ..< kde.rows { for column in 0 ..< kde.columns {
+            let value = kde.density[row * kde.columns + column]
+            guard value > 0 else { continue }
+            let c = kde.centre(row: row, column: column)
+            let rounded = (value * 1000).rounded() / 1000
+            switch format {
+            case .csv:
+                let ll = projection.unproject(Coordinate(c.x, c.y))
+                writer.write([String(row), String(column), String(format: "%.1f", c.x), String(format: "%.1f", c.y),
+                              String(format: "%.7f", ll.x), String(format: "%.7f", ll.y), String(format: "%.3f", value)])
+            case .json:
+                objects.append(.object(["row": .number(Double(row)), "column": .number(Double(column)), "density_per_km2": .number(rounded)]))
+            case .geojson:
+                let h = size / 2
+                let corners = [(-h, -h), (h, -h), (h, h), (-h, h), (-h, -h)].map { projection.unproject(Coordinate(c.x + $0.0, c.y + $0.1)) }
+                features.append(GeoJSON.feature(.polygon(Polygon(exterior: LinearRing(corners))),
+                                                properties: ["row": .number(Double(row)), "column": .number(Double(column)), "density_per_km2": .number(rounded)]))
+            }
+        } }
+        let sink = try OutputSink(output)
+        switch format {
+        case .csv: sink.write(writer.take())
+        case .json:
+            let document = JSONValue.object(["cell_size_m": .number(size), "bandwidth_m": .number(radius), "kernel": .string("quartic"),
+                                             "bandwidth_rule": .string(bandwidth == nil ? "ArcGIS default" : "given"),
+                                             "rows": .number(Double(kde.rows)), "columns": .number(Double(kde.columns)),
+                                             "origin_epsg4549": .array([.number(kde.originX), .number(kde.originY)]), "cells": .array(objects)])
+            sink.write(Array((document.jsonText + "\n").utf8))
+        case .geojson:
+            sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
         }
         try sink.close()
     }

@@ -81,3 +81,38 @@ import Testing
         #expect(rows[12].result.bin == 2)
     }
 }
+
+@Suite struct KernelDensityTests {
+    /// One point at a cell centre: the peak is 3/(π r²) per m², and the kernel integrates to 1.
+    @Test func onePointPeakAndIntegral() {
+        let kde = KernelDensity(x: [505], y: [505], extent: (0, 0, 1000, 1000), cellSize: 10, bandwidth: 100)
+        #expect(kde.columns == 100 && kde.rows == 100)
+        let peak = kde.density[50 * 100 + 50]
+        #expect(abs(peak - 3 / Double.pi / 10_000 * 1e6) < 1e-9)
+        // Sum × cell area (km²) ≈ 1 point; the discretisation error at 10 m cells is small.
+        let total = kde.density.reduce(0, +) * (10 * 10 / 1e6)
+        #expect(abs(total - 1) < 0.01, "\(total)")
+        // A cell centre 60 m east: (1 − 0.36)² = 0.4096 of the peak; none at or beyond 100 m.
+        #expect(abs(kde.density[50 * 100 + 56] / peak - 0.4096) < 1e-12)
+        #expect(kde.density[50 * 100 + 60] == 0)
+    }
+
+    /// Worked by hand: four corners of a 10 m square. Mean centre (5, 5); SD = √50 = 7.0711;
+    /// every distance to the centre is √50, so Dm = √50 and √(1/ln 2)·Dm = 8.4929 > SD;
+    /// r = 0.9 · 7.0711 · 4^(−0.2) = 0.9 · 7.0711 · 0.757858 = 4.822981.
+    @Test func defaultBandwidthFollowsTheDocumentedRule() {
+        let r = KernelDensity.defaultBandwidth(x: [0, 10, 0, 10], y: [0, 0, 10, 10])!
+        #expect(abs(r - 4.822981) < 1e-6)
+        #expect(KernelDensity.defaultBandwidth(x: [3, 3], y: [4, 4]) == nil)
+    }
+
+    /// Workers split the points; the sum must not depend on how many.
+    @Test func workersDoNotChangeTheResult() {
+        var state: UInt64 = 7
+        func unit() -> Double { state = state &* 6364136223846793005 &+ 1; return Double(state >> 11) / Double(1 << 53) }
+        let x = (0 ..< 50_000).map { _ in unit() * 2000 }, y = (0 ..< 50_000).map { _ in unit() * 1000 }
+        let one = KernelDensity(x: x, y: y, extent: (0, 0, 2000, 1000), cellSize: 20, bandwidth: 150, workers: 1)
+        let four = KernelDensity(x: x, y: y, extent: (0, 0, 2000, 1000), cellSize: 20, bandwidth: 150, workers: 4)
+        #expect(zip(one.density, four.density).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) })
+    }
+}

@@ -193,6 +193,18 @@ import Testing
         #expect((firstProperties["count"] as? NSNumber)?.intValue == Int(giRows[1][1]))
         #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "MultiPolygon")
         #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
+        // Kernel density: every located order counted; the raster holds about all of them
+        // (sum × cell area), less what the kernel spreads beyond the cells' extent.
+        let located = assigned.dropFirst().filter { $0[1] != "invalid" }.count
+        let kde = try Self.wangge(["hotspots", "--db", db, "--method", "kde", "--cell-size", "10", "--bandwidth", "100"])
+        #expect(kde.status == 0, "\(kde.stderr)")
+        #expect(kde.stderr.contains("kernel density of \(located) order(s)") && kde.stderr.contains("cells of 10.0 m, bandwidth 100.0 m (given)"))
+        let kdeRows = Self.readCSV(kde.stdout)
+        #expect(kdeRows.first == ["row", "column", "x", "y", "lon", "lat", "density_per_km2"])
+        let mass = kdeRows.dropFirst().reduce(0.0) { $0 + Double($1[6])! } * (10 * 10 / 1e6)
+        let inside = assigned.dropFirst().filter { $0[1] == "inside" || $0[1] == "boundary" }.count
+        #expect(mass > 0.9 * Double(inside) && mass < Double(located) + 0.5, "mass \(mass), \(inside) inside, \(located) located")
+
         // The same counts through the named query the command runs.
         let named = Self.readCSV(try Self.wangge(["query", "orders_by_cell", "--db", db, "--param", "categories=乱设摊"]).stdout)
         #expect(named.first == ["cell", "count"])

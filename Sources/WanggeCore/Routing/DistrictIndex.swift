@@ -251,3 +251,14 @@ extension FlatPolygons {
         return (area, sx / area, sy / area)
     }
 }
+
+extension DistrictIndex {
+    /// The extent of all cells in EPSG:4549 metres (nil without cells).
+    public var cellExtentMetres: BoundingBox? {
+        var extent: BoundingBox?
+        for b in cellMetricShapes.boxes where b.minX.isFinite && b.maxX.isFinite {
+            if extent == nil { extent = b } else { extent!.include(b) }
+        }
+        return extent
+    }
+}
