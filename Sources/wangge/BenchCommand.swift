@@ -1,16 +1,18 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure routing speed on a synthetic city (see `make bench`).",
+        abstract: "Measure routing and analytics speed on a synthetic city (see `make bench`).",
         discussion: """
             Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes
-            random points in memory (one core, then all cores), then times `wangge import` and
+            random points in memory (one core, then all cores), times Gi* over every cell and the
+            kernel density of the points on a 500×500 raster, then times `wangge import` and
             `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
             """)
 
@@ -96,6 +98,28 @@ struct BenchCommand: ParsableCommand {
         print("  cell location, \(workers) cores:       \(rate(n / cellAll)) points/s")
         print("  full routing (cell, unit, points), 1 core:  \(rate(n / fullOne)) points/s")
         print("  full routing (cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
+
+        // Analytics on the same city: Gi* over every cell, KDE of the sample on 500×500.
+        let centroids = index.cellCentroidsMetres()
+        let sites = zip(index.cells, centroids).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        var counts: [String: Int] = [:]
+        for (k, site) in sites.enumerated() { counts[site.code] = Int(next() * 20) + (k % 97 == 0 ? 40 : 0) }
+        _ = lap()
+        let gi = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: true)
+        let giSeconds = lap()
+        let projection = try MetricProjection()
+        var metric = sample
+        projection.project(&metric)
+        let mx = metric.map(\.x), my = metric.map(\.y)
+        guard let extent = index.cellExtentMetres else { return }
+        _ = lap()
+        let side = max(extent.maxX - extent.minX, extent.maxY - extent.minY) / 500
+        let kde = KernelDensity(x: mx, y: my, extent: (extent.minX, extent.minY, extent.minX + side * 500, extent.minY + side * 500),
+                                cellSize: side, bandwidth: KernelDensity.defaultBandwidth(x: mx, y: my) ?? side * 5)
+        let kdeSeconds = lap()
+        print("analytics:")
+        print("  Gi* over \(gi.rows.count) cells (band \(fmt(gi.band)) m, FDR bins): \(fmt(giSeconds)) s")
+        print("  KDE of \(points) points on \(kde.columns)×\(kde.rows) cells (bandwidth \(fmt(kde.bandwidth)) m): \(fmt(kdeSeconds)) s")
 
         guard !inMemoryOnly else { return }
         let orders = dir.appendingPathComponent("orders.csv").path
