@@ -37,7 +37,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
-        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore"]),
+        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics"]),
     ]

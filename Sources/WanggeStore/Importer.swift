@@ -3,7 +3,7 @@ import WanggeCore
 
 /// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
 public enum Layer: String, CaseIterable, Sendable {
-    case cells, zones, points, units, rules, orders
+    case cells, zones, points, units, rules, orders, events
 
     /// GeoJSON layers; the others are CSV.
     public var isGeoJSON: Bool { self == .cells || self == .zones || self == .points }
@@ -27,6 +27,9 @@ public struct ImportReport: Sendable {
     public var categoriesWithoutRule: [String: Int] = [:]
     /// Assignment status counts of the imported orders.
     public var statusCounts: [AssignmentStatus: Int] = [:]
+    /// Events only: rows not applied (unknown order, impossible or out-of-order transition,
+    /// unreadable row), with their line and why.
+    public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
 }
 
 /// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
@@ -110,6 +113,9 @@ public struct Importer {
             case .orders:
                 try importOrders(bytes, defaultCRS: crs ?? "", into: &report)
                 return
+            case .events:
+                try importEvents(bytes, into: &report)
+                return
             }
             report.reassigned = try reassignStoredOrders()
         }
@@ -143,6 +149,44 @@ public struct Importer {
             if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
+    }
+
+    /// Applies status changes in file order. Each must follow the order's current status
+    /// (``OrderStatus/next``) and come no earlier than its last change and its reception;
+    /// any other row is reported and not applied — never silently.
+    private func importEvents(_ bytes: [UInt8], into report: inout ImportReport) throws {
+        let (events, problems) = try OrderEvent.read(bytes)
+        report.rejectedEvents = problems
+        let db = store.database
+        let current = try db.prepare("""
+            SELECT o.status, o.received_epoch, (SELECT max(e.at_epoch) FROM order_events e WHERE e.order_id = o.id),
+                   (SELECT count(*) FROM order_events e WHERE e.order_id = o.id)
+            FROM orders o WHERE o.id = ?1
+            """)
+        let insert = try db.prepare("INSERT INTO order_events (order_id, seq, status, at, at_epoch, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        let update = try db.prepare("UPDATE orders SET status = ?2 WHERE id = ?1")
+        var state: [String: (status: OrderStatus, last: Double, count: Int)] = [:]
+        for e in events {
+            if state[e.orderID] == nil {
+                let row = try current.rows([.text(e.orderID)])
+                guard let r = row.first else { report.rejectedEvents.append((e.line, e.orderID, "no stored order has this id")); continue }
+                state[e.orderID] = (OrderStatus(rawValue: r[0].string ?? "") ?? .received, r[2].double ?? r[1].double ?? 0, r[3].int ?? 0)
+            }
+            let s = state[e.orderID]!
+            guard s.status.next.contains(e.status) else {
+                report.rejectedEvents.append((e.line, e.orderID, "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"))
+                continue
+            }
+            guard e.at >= s.last else {
+                report.rejectedEvents.append((e.line, e.orderID, "at \(e.atText) is earlier than the order's last change or its reception"))
+                continue
+            }
+            try insert.run([.text(e.orderID), .integer(Int64(s.count + 1)), .text(e.status.rawValue), .text(e.atText), .real(e.at), .text(e.note)])
+            try update.run([.text(e.orderID), .text(e.status.rawValue)])
+            state[e.orderID] = (e.status, e.at, s.count + 1)
+            report.stored += 1
+        }
+        report.rejectedEvents.sort { $0.line < $1.line }
     }
 
     /// Re-routes every stored order against the current layers (after a layer changed).

@@ -94,6 +94,20 @@ enum Schema {
         CREATE INDEX orders_cell ON orders (cell);
         CREATE INDEX orders_assign_status ON orders (assign_status);
         """),
+        // Handling: each order's current status, and the history of its status changes.
+        (2, """
+        ALTER TABLE orders ADD COLUMN status TEXT NOT NULL DEFAULT 'received';
+        CREATE TABLE order_events (
+            order_id TEXT NOT NULL REFERENCES orders (id),
+            seq INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            at TEXT NOT NULL,
+            at_epoch REAL NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (order_id, seq)
+        );
+        CREATE INDEX order_events_at ON order_events (at_epoch);
+        """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

@@ -8,7 +8,7 @@ extension Layer: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders: CSV) into the database.",
+        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV) into the database.",
         discussion: """
             Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
             updates those with known ids. An import is one transaction: it lands whole or not at all.
@@ -57,6 +57,11 @@ struct ImportCommand: ParsableCommand {
             note("\(report.invalidOrders.count) order(s) with unusable coordinates were stored for manual dispatch (list them with `wangge orders --db \(db) --status invalid`):")
             for o in report.invalidOrders.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
             if report.invalidOrders.count > 20 { note("  … and \(report.invalidOrders.count - 20) more") }
+        }
+        if !report.rejectedEvents.isEmpty {
+            note("warning: \(report.rejectedEvents.count) event(s) were not applied:")
+            for e in report.rejectedEvents.prefix(50) { note("  line \(e.line): order \(e.id.isEmpty ? "(no id)" : e.id): \(e.reason)") }
+            if report.rejectedEvents.count > 50 { note("  … and \(report.rejectedEvents.count - 50) more") }
         }
         if !report.categoriesWithoutRule.isEmpty {
             let list = report.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")

@@ -205,6 +205,16 @@ import Testing
         let inside = assigned.dropFirst().filter { $0[1] == "inside" || $0[1] == "boundary" }.count
         #expect(mass > 0.9 * Double(inside) && mass < Double(located) + 0.5, "mass \(mass), \(inside) inside, \(located) located")
 
+        // Lights: every truth order was received 2025-06-01 10:00 and none has events, so 4
+        // days later each is open past the 72 h default: every street with orders is red.
+        let lights = try Self.wangge(["lights", "--db", db, "--as-of", "2025-06-05T10:00:00+08:00", "--level", "street"])
+        let lightRows = Self.readCSV(lights.stdout)
+        #expect(lightRows.first == ["street", "name", "light", "overdue", "open_within_deadline"])
+        #expect(lightRows.dropFirst().map { $0[2] } == ["red", "red", "red"])
+        #expect(lightRows.dropFirst().reduce(0) { $0 + Int($1[3])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
+        let before = Self.readCSV(try Self.wangge(["lights", "--db", db, "--as-of", "2025-06-01T09:59:59+08:00", "--level", "street"]).stdout)
+        #expect(before.dropFirst().map { $0[2] } == ["green", "green", "green"])
+
         // The same counts through the named query the command runs.
         let named = Self.readCSV(try Self.wangge(["query", "orders_by_cell", "--db", db, "--param", "categories=乱设摊"]).stdout)
         #expect(named.first == ["cell", "count"])

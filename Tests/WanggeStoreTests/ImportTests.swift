@@ -8,10 +8,35 @@ import Testing
         do { try body(); return "accepted" } catch { return "\(error)" }
     }
 
+    /// A database written at schema version 1 gains the handling columns and the event
+    /// history when opened for writing, its orders kept.
+    @Test func version1DatabasesAreMigrated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-migrate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("v1.sqlite").path
+        do {
+            let db = try Database(path: path)
+            try db.transaction {
+                for statement in Schema.statements(of: Schema.migrations[0].sql) {
+                    if statement.hasPrefix("SELECT") { #expect(try db.scalar(statement).int == 1) } else { try db.execute(statement) }
+                }
+                try db.execute("PRAGMA user_version = 1")
+            }
+            try db.execute("INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at) VALUES ('X', '2025-01-01', 0, 'invalid', 'now')")
+        }
+        #expect(throws: WanggeStore.SchemaError.self) { try WanggeStore(path: path, readOnly: true) }
+        let store = try WanggeStore(path: path)
+        #expect(store.schemaVersion == 2)
+        #expect(try store.database.scalar("SELECT status FROM orders WHERE id = 'X'").string == "received")
+        #expect(try store.database.scalar("SELECT count(*) FROM order_events").int == 0)
+    }
+
     @Test func schemaIsCreatedWithSpatialIndexes() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(store.schemaVersion == 1)
+        #expect(store.schemaVersion == Schema.latestVersion)
+        #expect(Schema.latestVersion == 2)
         let indexed = try store.database.prepare("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1 ORDER BY 1").rows()
         #expect(indexed.map { $0[0].string ?? "" } == ["cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import WanggeAnalytics
+@testable import WanggeCore
+@testable import WanggeStore
+
+@Suite struct LifecycleTests {
+    /// Three orders in cell 003 (western column: squad zone, 48 h; street unit 72 h), a hand-built
+    /// history with every transition, and the lights it gives at several moments.
+    @Test func eventsAndLightsOnAHandBuiltHistory() throws {
+        let (store, dir) = try Fixture.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let importer = Importer(store: store)
+        let x = Fixture.x0 + 0.25 * Fixture.dx, y = Fixture.y0 + 0.25 * Fixture.dy
+        let orders = """
+            id,lon,lat,category,received_at
+            O1,\(x),\(y),违法搭建,2025-01-01T09:00:00+08:00
+            O2,\(x),\(y),道路破损,2025-01-01T09:00:00+08:00
+            O3,\(x),\(y),道路破损,2025-01-01T09:00:00+08:00
+            """
+        _ = try importer.importLayer(.orders, bytes: Array(orders.utf8))
+        let events = """
+            id,status,at,note
+            O1,dispatched,2025-01-01T10:00:00+08:00,派单
+            O2,closed,2025-01-01T10:00:00+08:00,
+            O1,resolved,2025-01-02T09:00:00+08:00,"已整改, 附照片"
+            O1,closed,2025-01-02T10:00:00+08:00,
+            O1,reopened,2025-01-01T08:00:00+08:00,
+            O3,resolved,2025-01-02T09:00:00+08:00,
+            O3,closed,2025-01-02T10:00:00+08:00,
+            O3,reopened,2025-01-02T12:00:00+08:00,反弹
+            O3,dispatched,2025-01-02T13:00:00+08:00,
+            O9,dispatched,2025-01-02T13:00:00+08:00,
+            O2,fixed,2025-01-02T13:00:00+08:00,
+            """
+        let report = try importer.importLayer(.events, bytes: Array(events.utf8))
+        #expect(report.stored == 7)
+        #expect(report.rejectedEvents.map(\.line) == [3, 6, 11, 12])
+        #expect(report.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
+        #expect(report.rejectedEvents[1].reason.contains("earlier than the order's last change"))
+        #expect(report.rejectedEvents[2].reason == "no stored order has this id")
+        #expect(report.rejectedEvents[3].reason.hasPrefix("unknown status \"fixed\""))
+        let status = try store.database.prepare("SELECT id, status FROM orders ORDER BY id").rows().map { $0.map { $0.string ?? "" } }
+        #expect(status == [["O1", "closed"], ["O2", "received"], ["O3", "dispatched"]])
+
+        func light(at time: String) throws -> Lights.Row {
+            let rows = try Fixture.queries.run("open_orders_at", parameters: ["as_of": time], on: store).rows
+            let open = rows.map { Lights.OpenOrder(areas: [$0[1].string ?? ""], overdue: $0[6].int == 1) }
+            return Lights.board(areas: [(Fixture.cellCode(3), "")], open: open)[0]
+        }
+        // Before any order: green. O2 open, O1 and O3 closed: yellow 1.
+        #expect(try light(at: "2024-12-31T00:00:00+08:00").colour == .green)
+        #expect(try light(at: "2025-01-02T11:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 1))
+        // O3 reopened; both within the street unit's 72 h (deadline 01-04 09:00).
+        #expect(try light(at: "2025-01-03T12:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 2))
+        // Past 72 h: red with 2 overdue; O1 (closed) never counts again.
+        #expect(try light(at: "2025-01-04T10:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .red, overdue: 2, withinDeadline: 0))
+        // O1's squad deadline is 48 h: had it stayed open at 01-03 10:00 it would be overdue;
+        // at 01-02 08:00 it was only dispatched, within deadline.
+        let early = try Fixture.queries.run("open_orders_at", parameters: ["as_of": "2025-01-02T08:00:00+08:00"], on: store).rows
+        #expect(early.map { [$0[0].string!, $0[4].string!, String($0[6].int!)] } == [["O1", "dispatched", "0"], ["O2", "received", "0"], ["O3", "received", "0"]])
+    }
+
+    @Test func boardPutsTheReddestFirst() {
+        let board = Lights.board(areas: [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")], open: [
+            .init(areas: ["B"], overdue: false), .init(areas: ["C"], overdue: true), .init(areas: ["D"], overdue: true),
+            .init(areas: ["D"], overdue: false), .init(areas: ["D", "D"], overdue: true),
+        ])
+        #expect(board.map(\.area) == ["D", "C", "B", "A"])
+        #expect(board.map(\.colour) == [.red, .red, .yellow, .green])
+        #expect(board[0].overdue == 2 && board[0].withinDeadline == 1)
+    }
+}
