@@ -59,6 +59,37 @@ import Testing
         // at 01-02 08:00 it was only dispatched, within deadline.
         let early = try Fixture.queries.run("open_orders_at", parameters: ["as_of": "2025-01-02T08:00:00+08:00"], on: store).rows
         #expect(early.map { [$0[0].string!, $0[4].string!, String($0[6].int!)] } == [["O1", "dispatched", "0"], ["O2", "received", "0"], ["O3", "received", "0"]])
+
+        // KPIs over a period holding every deadline. Worked by hand:
+        // U-SQUAD: O1 closed 25 h after reception, before its 48 h deadline → all rates 1, rework 0.
+        // U-STREET: O2 never closed (late); O3 first closed on time (25 h) but reopened and open at
+        // the end → due 2, closed 0, on time 1, late 1, rework undefined (no closed order).
+        let due = try Fixture.queries.run("order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-10T00:00:00+08:00"], on: store).rows
+        let kpi = UnitKPI.table(due.map {
+            UnitKPI.DueOrder(group: $0[1].string!, name: $0[2].string!, received: $0[4].double!, deadline: $0[5].double!,
+                             firstClosed: $0[6].double, closedAtEnd: $0[7].int == 1, reopened: $0[8].int!)
+        })
+        #expect(kpi.map(\.group) == ["U-SQUAD", "U-STREET"])
+        #expect(kpi[0] == UnitKPI.Row(group: "U-SQUAD", name: "大场城管中队", due: 1, closed: 1, closedOnTime: 1, reopened: 0, late: 0,
+                                      closureRate: 1, onTimeRate: 1, reworkRate: 0, lateRate: 0, medianHoursToClose: 25, p90HoursToClose: 25))
+        #expect(kpi[1] == UnitKPI.Row(group: "U-STREET", name: "大场镇网格中心", due: 2, closed: 0, closedOnTime: 1, reopened: 0, late: 1,
+                                      closureRate: 0, onTimeRate: 0.5, reworkRate: nil, lateRate: 0.5, medianHoursToClose: 25, p90HoursToClose: 25))
+        // A period before every deadline has nothing due.
+        #expect(try Fixture.queries.run("order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-02T00:00:00+08:00"], on: store).rows.isEmpty)
+    }
+
+    /// Nearest-rank percentiles and reopened-after-closure counting on a larger hand-made set.
+    @Test func kpiPercentilesAndRework() {
+        let h = 3600.0
+        let orders = (1 ... 10).map { k in
+            UnitKPI.DueOrder(group: "U", name: "u", received: 0, deadline: 72 * h, firstClosed: Double(k * 10) * h,
+                             closedAtEnd: k != 10, reopened: k <= 2 ? 1 : 0)
+        }
+        let row = UnitKPI.table(orders)[0]
+        // Hours 10, 20, …, 100: median = 5th = 50, p90 = 9th = 90. On time: 10…70 h → 7.
+        #expect(row.medianHoursToClose == 50 && row.p90HoursToClose == 90)
+        #expect(row.closedOnTime == 7 && row.late == 3 && row.closed == 9 && row.reopened == 2)
+        #expect(row.reworkRate == 2.0 / 9 && row.onTimeRate == 0.7 && row.closureRate == 0.9)
     }
 
     @Test func boardPutsTheReddestFirst() {

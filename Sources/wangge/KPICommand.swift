@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import WanggeAnalytics
+import WanggeCore
+import WanggeStore
+
+struct KPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kpi",
+        abstract: "Handling KPIs per responsible unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close.",
+        discussion: """
+            Denominator: the orders due to be closed in [--from, --to) (应结案: deadline =
+            received_at + sla_hours of the unit, 72 h when unknown, inside the period).
+              结案率 = closed at --to / due;  按期结案率 = first closed by the deadline / due;
+              返工率 = closed orders reopened at least once / closed;
+              延期率 = first closed after the deadline, or still open past it / due.
+            Hours to close: reception to first closure (median and p90, nearest rank).
+            CSV header: <by>,name,due,closed,closed_on_time,reopened,late,closure_rate,on_time_rate,
+            rework_rate,late_rate,median_hours_to_close,p90_hours_to_close
+            """)
+
+    enum Grouping: String, ExpressibleByArgument, CaseIterable { case unit, street }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @Option(help: "The SpatiaLite database.")
+    var db: String
+
+    @Option(help: "Start of the period (ISO 8601, inclusive).")
+    var from: String
+
+    @Option(help: "End of the period (ISO 8601, exclusive).")
+    var to: String
+
+    @Option(help: "unit or street.")
+    var by: Grouping = .unit
+
+    @Option(help: "csv or json.")
+    var format: Format = .csv
+
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    var queries: String?
+
+    @Option(help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    func validate() throws {
+        guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time") }
+        guard let end = Timestamp.parse(to) else { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
+        guard start < end else { throw ValidationError("--from must be earlier than --to") }
+    }
+
+    func run() throws {
+        let orders: [UnitKPI.DueOrder]
+        do {
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
+                let group = by == .unit ? (r[1].string ?? "") : (r[3].string ?? "")
+                let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : "")
+                return UnitKPI.DueOrder(group: group, name: name, received: r[4].double ?? 0,
+                                        deadline: r[5].double ?? 0, firstClosed: r[6].double, closedAtEnd: (r[7].int ?? 0) != 0,
+                                        reopened: r[8].int ?? 0)
+            }
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        let table = UnitKPI.table(orders)
+        func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+        func hours(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "" }
+        let sink = try OutputSink(output)
+        switch format {
+        case .csv:
+            var writer = CSVWriter()
+            writer.write([by.rawValue, "name", "due", "closed", "closed_on_time", "reopened", "late", "closure_rate", "on_time_rate",
+                          "rework_rate", "late_rate", "median_hours_to_close", "p90_hours_to_close"])
+            for r in table {
+                writer.write([r.group, r.name, String(r.due), String(r.closed), String(r.closedOnTime), String(r.reopened), String(r.late),
+                              rate(r.closureRate), rate(r.onTimeRate), rate(r.reworkRate), rate(r.lateRate),
+                              hours(r.medianHoursToClose), hours(r.p90HoursToClose)])
+            }
+            sink.write(writer.take())
+        case .json:
+            func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
+            let rows = table.map { r in JSONValue.object([
+                by.rawValue: .string(r.group), "name": .string(r.name), "due": .number(Double(r.due)), "closed": .number(Double(r.closed)),
+                "closed_on_time": .number(Double(r.closedOnTime)), "reopened": .number(Double(r.reopened)), "late": .number(Double(r.late)),
+                "closure_rate": number(r.closureRate), "on_time_rate": number(r.onTimeRate), "rework_rate": number(r.reworkRate),
+                "late_rate": number(r.lateRate), "median_hours_to_close": number(r.medianHoursToClose), "p90_hours_to_close": number(r.p90HoursToClose),
+            ]) }
+            sink.write(Array((JSONValue.object(["from": .string(from), "to": .string(to), "by": .string(by.rawValue), "rows": .array(rows)]).jsonText + "\n").utf8))
+        }
+        try sink.close()
+        note("\(table.count) \(by.rawValue)(s), \(orders.count) order(s) due in [\(from), \(to))")
+    }
+}
