@@ -117,9 +117,17 @@ struct BenchCommand: ParsableCommand {
         let kde = KernelDensity(x: mx, y: my, extent: (extent.minX, extent.minY, extent.minX + side * 500, extent.minY + side * 500),
                                 cellSize: side, bandwidth: KernelDensity.defaultBandwidth(x: mx, y: my) ?? side * 5)
         let kdeSeconds = lap()
+        // Recurrence: the sample as orders of 18 categories over one year.
+        let recurring = (0 ..< metric.count).map { k in
+            Recurrence.Order(id: "", category: "c\(k % 18)", received: next() * 365 * 86_400, x: mx[k], y: my[k], areas: [])
+        }
+        _ = lap()
+        let recurrence = Recurrence.analyse(recurring, radius: 50, days: 30) { i, _ in i % 3 == 0 }
+        let recurrenceSeconds = lap()
         print("analytics:")
         print("  Gi* over \(gi.rows.count) cells (band \(fmt(gi.band)) m, FDR bins): \(fmt(giSeconds)) s")
         print("  KDE of \(points) points on \(kde.columns)×\(kde.rows) cells (bandwidth \(fmt(kde.bandwidth)) m): \(fmt(kdeSeconds)) s")
+        print("  recurrence of \(points) orders (50 m, 30 days; \(recurrence.isRepeat.filter { $0 }.count) repeats): \(fmt(recurrenceSeconds)) s")
 
         guard !inMemoryOnly else { return }
         let orders = dir.appendingPathComponent("orders.csv").path

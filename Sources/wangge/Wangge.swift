@@ -18,7 +18,7 @@ struct Wangge: ParsableCommand {
               wangge import orders orders.csv --db district.sqlite
               wangge assign --db district.sqlite --input orders.csv --output -
             """,
-        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, QueryCommand.self, InfoCommand.self, BenchCommand.self]
+        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, RecurrenceCommand.self, QueryCommand.self, InfoCommand.self, BenchCommand.self]
     )
 }
 

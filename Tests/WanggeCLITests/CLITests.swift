@@ -215,6 +215,14 @@ import Testing
         let before = Self.readCSV(try Self.wangge(["lights", "--db", db, "--as-of", "2025-06-01T09:59:59+08:00", "--level", "street"]).stdout)
         #expect(before.dropFirst().map { $0[2] } == ["green", "green", "green"])
 
+        // Recurrence: every located order counted once per street; all truth orders share one
+        // time, so any two of a category within 50 m are repeats, and none can be a rebound.
+        let recurrence = try Self.wangge(["recurrence", "--db", db, "--level", "street"])
+        let recurrenceRows = Self.readCSV(recurrence.stdout)
+        #expect(recurrenceRows.first == ["street", "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
+        #expect(recurrenceRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
+        #expect(recurrenceRows.dropFirst().allSatisfy { $0[3] == "0" && Int($0[2])! <= Int($0[1])! })
+
         // The same counts through the named query the command runs.
         let named = Self.readCSV(try Self.wangge(["query", "orders_by_cell", "--db", db, "--param", "categories=乱设摊"]).stdout)
         #expect(named.first == ["cell", "count"])

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import WanggeAnalytics
+import WanggeCore
+import WanggeStore
+
+struct RecurrenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recurrence",
+        abstract: "易反弹: repeats and rebounds per area, and the worst rebound chains.",
+        discussion: """
+            A repeat is an order with an earlier order of the same category within --radius metres
+            (EPSG:4549) and --days days before it; a rebound is a repeat whose earlier order was
+            already resolved or closed when the new one arrived (from the status history). A chain
+            links each rebound to its latest rebounding predecessor.
+            CSV header: <level>,orders,repeats,rebounds,recurrence_rate,rebound_rate
+            (every area listed; the worst chains go to standard error, and into --format json).
+            """)
+
+    enum Level: String, ExpressibleByArgument, CaseIterable { case cell, community, street, unit, point }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @Option(help: "The SpatiaLite database.")
+    var db: String
+
+    @Option(help: "Orders received at or after this ISO 8601 time.")
+    var from: String?
+
+    @Option(help: "Orders received before this ISO 8601 time.")
+    var to: String?
+
+    @Option(help: "Only orders of this category (repeatable).")
+    var category: [String] = []
+
+    @Option(help: "Metres between an order and an earlier one of the same category.")
+    var radius: Double = 50
+
+    @Option(help: "Days between an order and an earlier one of the same category.")
+    var days: Double = 30
+
+    @Option(help: "cell, community, street, unit or point.")
+    var level: Level = .cell
+
+    @Option(help: "How many of the longest rebound chains to report.")
+    var chains: Int = 10
+
+    @Option(help: "csv or json.")
+    var format: Format = .csv
+
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    var queries: String?
+
+    @Option(help: "Output file, or - for standard output.")
+    var output: String = "-"
+
+    func validate() throws {
+        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time") }
+        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
+        guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
+        guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
+        guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
+    }
+
+    func run() throws {
+        var orders: [Recurrence.Order] = []
+        var areas: [String] = []
+        var history: [String: [(status: String, at: Double)]] = [:]
+        do {
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let district = try store.loadDistrict()
+            switch level {
+            case .cell: areas = district.cells.map(\.code)
+            case .community: areas = Array(Set(district.cells.map(\.communityCode)))
+            case .street: areas = Array(Set(district.cells.map(\.streetCode)))
+            case .unit: areas = district.units.map(\.id)
+            case .point: areas = district.points.map(\.id)
+            }
+            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
+            if let from { parameters["from"] = from }
+            if let to { parameters["to"] = to }
+            let rows = try catalog.run("order_histories", parameters: parameters, on: store).rows
+            var positions = rows.map { Coordinate($0[3].double ?? .nan, $0[4].double ?? .nan) }
+            try MetricProjection().project(&positions)
+            orders = zip(rows, positions).map { row, m in
+                let cell = row[5].string ?? ""
+                let places: [String]
+                switch level {
+                case .cell: places = cell.isEmpty ? [] : [cell]
+                case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
+                case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
+                case .unit: places = (row[6].string ?? "").isEmpty ? [] : [row[6].string!]
+                case .point: places = (row[7].string ?? "").split(separator: ";").map(String.init)
+                }
+                return Recurrence.Order(id: row[0].string ?? "", category: row[1].string ?? "", received: row[2].double ?? 0, x: m.x, y: m.y, areas: places)
+            }
+            for e in try catalog.run("order_events", parameters: [:], on: store).rows {
+                history[e[0].string ?? "", default: []].append((e[1].string ?? "", e[2].double ?? 0))
+            }
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        let started = Date()
+        let result = Recurrence.analyse(orders, radius: radius, days: days) { i, t in
+            // The last status change at or before t (history is time-sorted).
+            guard let changes = history[orders[i].id] else { return false }
+            var status = "received"
+            for c in changes { if c.at <= t { status = c.status } else { break } }
+            return status == "resolved" || status == "closed"
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let table = Recurrence.byArea(orders, result, areas: areas)
+        let worst = Recurrence.worstChains(result, limit: chains)
+        func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
+        let sink = try OutputSink(output)
+        switch format {
+        case .csv:
+            var writer = CSVWriter()
+            writer.write([level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
+            for r in table { writer.write([r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
+            sink.write(writer.take())
+        case .json:
+            func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
+            let rows = table.map { JSONValue.object([level.rawValue: .string($0.area), "orders": .number(Double($0.orders)), "repeats": .number(Double($0.repeats)),
+                                                     "rebounds": .number(Double($0.rebounds)), "recurrence_rate": number($0.recurrenceRate), "rebound_rate": number($0.reboundRate)]) }
+            let chainValues = worst.map { chain in JSONValue.object([
+                "length": .number(Double(chain.count)), "category": .string(orders[chain[0]].category),
+                "orders": .array(chain.map { .string(orders[$0].id) }), "areas": .array(orders[chain.last!].areas.map(JSONValue.string)),
+            ]) }
+            sink.write(Array((JSONValue.object(["radius_m": .number(radius), "days": .number(days), "areas": .array(rows), "worst_chains": .array(chainValues)]).jsonText + "\n").utf8))
+        }
+        try sink.close()
+        note("\(orders.count) order(s): \(result.isRepeat.filter { $0 }.count) repeat(s), \(result.isRebound.filter { $0 }.count) rebound(s) within \(String(format: "%g", radius)) m and \(String(format: "%g", days)) days (\(String(format: "%.2f", seconds)) s)")
+        for chain in worst {
+            note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
+        }
+    }
+}
