@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
-        .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics"]),
+        .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
     ]
 )

@@ -58,7 +58,9 @@ public struct SpatialWeights: Sendable {
 
     /// The smallest distance band that gives every site at least one neighbour other than
     /// itself: the largest nearest-neighbour distance (ArcGIS's default for Hot Spot Analysis
-    /// uses this same criterion). Nil with fewer than two sites.
+    /// uses this same criterion). Nil with fewer than two sites. The pair that defines it sits
+    /// exactly on the band and is included (distances ≤ band are neighbours); another library
+    /// computing the centroids a last bit differently may leave that pair out.
     public static func smallestBandWithNeighbours(x: [Double], y: [Double]) -> Double? {
         let n = x.count
         guard n >= 2 else { return nil }
