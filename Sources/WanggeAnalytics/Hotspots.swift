@@ -55,20 +55,25 @@ public enum Hotspots {
         public var cell: String
         public var count: Int
         public var result: GetisOrdGiStar.Result
+        /// Conditional-randomisation pseudo p-value, when permutations were asked for.
+        public var pSim: Double?
     }
 
     /// Gi* of the order counts over the cells, binary distance-band weights between cell
     /// centroids with each cell its own neighbour. `band` nil: the smallest band that gives
     /// every cell a neighbour (returned, so the output can say which band was used).
-    public static func giStar(sites: [Site], counts: [String: Int], band: Double?,
-                              falseDiscoveryRate: Bool) -> (rows: [GiRow], band: Double) {
+    public static func giStar(sites: [Site], counts: [String: Int], band: Double?, falseDiscoveryRate: Bool,
+                              permutations: Int = 0, seed: UInt64 = 0) -> (rows: [GiRow], band: Double) {
         let usable = sites.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.code < $1.code }
         let x = usable.map(\.x), y = usable.map(\.y)
         let distance = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
         let weights = SpatialWeights.distanceBand(x: x, y: y, band: distance, includeSelf: true)
         let values = usable.map { Double(counts[$0.code] ?? 0) }
         let results = GetisOrdGiStar.compute(values: values, weights: weights, falseDiscoveryRate: falseDiscoveryRate)
-        let rows = zip(usable, results).map { GiRow(cell: $0.code, count: counts[$0.code] ?? 0, result: $1) }
+        let pSim = permutations > 0 ? GetisOrdGiStar.pseudoPValues(values: values, weights: weights, permutations: permutations, seed: seed) : nil
+        let rows = zip(usable, results).enumerated().map { k, pair in
+            GiRow(cell: pair.0.code, count: counts[pair.0.code] ?? 0, result: pair.1, pSim: pSim?[k])
+        }
         return (rows, distance)
     }
 }

@@ -14,7 +14,8 @@ struct HotspotsCommand: ParsableCommand {
             An order counts for its primary cell (snapped orders included); outside and invalid
             orders count for no cell; communities and streets sum their cells.
               --method count   CSV header: <level>,count,density_per_km2 (every area, zeros included)
-              --method gi      CSV header: cell,count,z,p,bin (cell level). Binary distance-band
+              --method gi      CSV header: cell,count,z,p,bin (cell level; with --permutations N
+                               also p_sim, esda's conditional randomisation). Binary distance-band
                                weights between cell area centroids in EPSG:4549 metres, the cell
                                itself included; z is Gi*, p two-sided normal, bin ±3/±2/±1 for
                                99/95/90 % confidence (--fdr: Benjamini-Hochberg bins).
@@ -55,6 +56,12 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
     var bandwidth: Double?
 
+    @Option(help: "Gi*: conditional-randomisation permutations for pseudo p-values (adds a p_sim column).")
+    var permutations: Int = 0
+
+    @Option(help: "Seed of the permutations.")
+    var seed: UInt64 = 1
+
     @Flag(help: "Gi*: bins with the Benjamini-Hochberg false-discovery-rate correction.")
     var fdr = false
 
@@ -73,6 +80,7 @@ struct HotspotsCommand: ParsableCommand {
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
+        if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
         if method == .kde && level != .cell { throw ValidationError("--method kde works on a raster: leave --level at cell") }
         if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
         if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
@@ -120,15 +128,19 @@ struct HotspotsCommand: ParsableCommand {
             for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number((r.density * 1000).rounded() / 1000)]) }
             note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
-            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr)
-            writer.write(["cell", "count", "z", "p", "bin"])
-            for r in rows { writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]) }
+            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed)
+            writer.write(["cell", "count", "z", "p", "bin"] + (permutations > 0 ? ["p_sim"] : []))
+            for r in rows {
+                writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]
+                             + (r.pSim.map { [String(format: "%.6f", $0)] } ?? []))
+            }
             let bandNote = band == nil ? "smallest band giving every cell a neighbour" : "given"
             json = JSONValue.object([
                 "band_m": .number((usedBand * 1000).rounded() / 1000), "band": .string(bandNote), "fdr": .bool(fdr),
-                "cells": .array(rows.map { .object(["cell": .string($0.cell), "count": .number(Double($0.count)), "z": .number($0.result.z), "p": .number($0.result.p), "bin": .number(Double($0.result.bin))]) }),
+                "permutations": .number(Double(permutations)),
+                "cells": .array(rows.map { .object(["cell": .string($0.cell), "count": .number(Double($0.count)), "z": .number($0.result.z), "p": .number($0.result.p), "bin": .number(Double($0.result.bin)), "p_sim": $0.pSim.map(JSONValue.number) ?? .null]) }),
             ]).jsonText
-            for r in rows { feature(r.cell, ["count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p), "bin": .number(Double(r.result.bin))]) }
+            for r in rows { feature(r.cell, ["count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p), "bin": .number(Double(r.result.bin)), "p_sim": r.pSim.map(JSONValue.number) ?? .null]) }
             note("Gi* over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
         }
         let sink = try OutputSink(output)

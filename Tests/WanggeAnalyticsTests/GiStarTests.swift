@@ -116,3 +116,22 @@ import Testing
         #expect(zip(one.density, four.density).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($0)) })
     }
 }
+
+@Suite struct PermutationTests {
+    /// 5×5 lattice, rook neighbours plus self (band 1). The centre and its four neighbours hold
+    /// 10, everything else 0. A random neighbourhood reaches the centre's sum (50) only by
+    /// drawing all four other 10s among the 24 other cells: 1 / C(24, 4) = 1 / 10,626.
+    @Test func conditionalRandomisation() {
+        let x = (0 ..< 25).map { Double($0 % 5) }, y = (0 ..< 25).map { Double($0 / 5) }
+        let weights = SpatialWeights.distanceBand(x: x, y: y, band: 1, includeSelf: true)
+        let values = (0 ..< 25).map { [7, 11, 12, 13, 17].contains($0) ? 10.0 : 0 }
+        let p = GetisOrdGiStar.pseudoPValues(values: values, weights: weights, permutations: 999, seed: 42)
+        #expect(p[12] == 0.001)
+        #expect(p == GetisOrdGiStar.pseudoPValues(values: values, weights: weights, permutations: 999, seed: 42))
+        #expect(p.allSatisfy { $0 >= 0.001 && $0 <= 0.5 + 1e-9 })
+        // Cell 2 (value 0; neighbours 1, 3: 0, 7: 10): its sum 10 is reached by a random draw of
+        // 3 from the 24 others (five 10s) with probability 1 − C(19,3)/C(24,3) = 1 − 969/2024 ≈ 0.521,
+        // so `larger` folds to the lower tail: p_sim ≈ 0.479 (sampling error ≈ 0.016 at 999).
+        #expect(abs(p[2] - (969.0 / 2024)) < 0.05, "\(p[2])")
+    }
+}

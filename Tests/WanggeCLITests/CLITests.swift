@@ -183,6 +183,13 @@ import Testing
         #expect(giRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
         #expect(giRows.dropFirst().allSatisfy { (-3 ... 3).contains(Int($0[4])!) && Double($0[3])! <= 1 })
         #expect(gi.stderr.contains("distance band") && gi.stderr.contains("smallest band giving every cell a neighbour"))
+        // Permutations add p_sim; the same seed gives the same values.
+        let permuted = try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--permutations", "99", "--seed", "7"])
+        let permutedRows = Self.readCSV(permuted.stdout)
+        #expect(permutedRows.first == ["cell", "count", "z", "p", "bin", "p_sim"])
+        #expect(permutedRows.dropFirst().allSatisfy { (0.01 ... 0.5).contains(Double($0[5])!) })
+        #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--permutations", "99", "--seed", "7"]).stdout == permuted.stdout)
+
         // GeoJSON for planners: one feature per cell, the same figures as the CSV.
         let geo = try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--format", "geojson"])
         let collection = try #require(try JSONSerialization.jsonObject(with: Data(geo.stdout.utf8)) as? [String: Any])
