@@ -15,6 +15,10 @@ struct RecurrenceCommand: ParsableCommand {
             links each rebound to its latest rebounding predecessor.
             CSV header: <level>,orders,repeats,rebounds,recurrence_rate,rebound_rate
             (every area listed; the worst chains go to standard error, and into --format json).
+            --knox: the Knox near-repeat test instead (as Ratcliffe's calculator): pairs of orders by
+            distance band × time band, expected counts from --permutations of the times (--seed);
+            CSV header: distance_from_m,distance_to_m,days_from,days_to,observed,expected,knox_ratio,p
+            with p = (#permutations ≥ observed + 1) / (permutations + 1).
             """)
 
     enum Level: String, ExpressibleByArgument, CaseIterable { case cell, community, street, unit, point }
@@ -44,6 +48,27 @@ struct RecurrenceCommand: ParsableCommand {
     @Option(help: "How many of the longest rebound chains to report.")
     var chains: Int = 10
 
+    @Flag(help: "Run the Knox near-repeat test instead of the per-area table.")
+    var knox = false
+
+    @Option(name: .customLong("distance-band"), help: "Knox: width of a distance band in metres.")
+    var distanceBand: Double = 100
+
+    @Option(name: .customLong("distance-bands"), help: "Knox: number of distance bands.")
+    var distanceBands: Int = 3
+
+    @Option(name: .customLong("time-band"), help: "Knox: width of a time band in days.")
+    var timeBand: Double = 7
+
+    @Option(name: .customLong("time-bands"), help: "Knox: number of time bands.")
+    var timeBands: Int = 4
+
+    @Option(help: "Knox: permutations of the times.")
+    var permutations: Int = 99
+
+    @Option(help: "Knox: seed of the permutations.")
+    var seed: UInt64 = 1
+
     @Option(help: "csv or json.")
     var format: Format = .csv
 
@@ -59,6 +84,9 @@ struct RecurrenceCommand: ParsableCommand {
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
         guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
+        guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else { throw ValidationError("--distance-band and --time-band must be positive") }
+        guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
+        guard (0 ... 9_999).contains(permutations) else { throw ValidationError("--permutations must be between 0 and 9999") }
     }
 
     func run() throws {
@@ -100,6 +128,7 @@ struct RecurrenceCommand: ParsableCommand {
             note("error: \(error)")
             throw ExitCode.failure
         }
+        if knox { return try runKnox(orders) }
         let started = Date()
         let result = Recurrence.analyse(orders, radius: radius, days: days) { i, t in
             // The last status change at or before t (history is time-sorted).
@@ -134,5 +163,34 @@ struct RecurrenceCommand: ParsableCommand {
         for chain in worst {
             note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
         }
+    }
+
+    /// `--knox`: the near-repeat table over the selected orders.
+    private func runKnox(_ orders: [Recurrence.Order]) throws {
+        let started = Date()
+        let cells = NearRepeat.knox(x: orders.map(\.x), y: orders.map(\.y), days: orders.map { $0.received / 86_400 },
+                                    distanceBand: distanceBand, distanceBands: distanceBands, timeBand: timeBand, timeBands: timeBands,
+                                    permutations: permutations, seed: seed)
+        let sink = try OutputSink(output)
+        switch format {
+        case .csv:
+            var writer = CSVWriter()
+            writer.write(["distance_from_m", "distance_to_m", "days_from", "days_to", "observed", "expected", "knox_ratio", "p"])
+            for c in cells {
+                writer.write([String(format: "%g", c.distanceFrom), String(format: "%g", c.distanceTo), String(format: "%g", c.daysFrom),
+                              String(format: "%g", c.daysTo), String(c.observed), String(format: "%.3f", c.expected),
+                              c.knoxRatio.map { String(format: "%.3f", $0) } ?? "", String(format: "%.4f", c.p)])
+            }
+            sink.write(writer.take())
+        case .json:
+            let rows = cells.map { c in JSONValue.object([
+                "distance_from_m": .number(c.distanceFrom), "distance_to_m": .number(c.distanceTo), "days_from": .number(c.daysFrom),
+                "days_to": .number(c.daysTo), "observed": .number(Double(c.observed)), "expected": .number(c.expected),
+                "knox_ratio": c.knoxRatio.map(JSONValue.number) ?? .null, "p": .number(c.p),
+            ]) }
+            sink.write(Array((JSONValue.object(["permutations": .number(Double(permutations)), "seed": .number(Double(seed)), "cells": .array(rows)]).jsonText + "\n").utf8))
+        }
+        try sink.close()
+        note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
     }
 }

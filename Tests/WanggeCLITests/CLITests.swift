@@ -230,6 +230,12 @@ import Testing
         #expect(recurrenceRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
         #expect(recurrenceRows.dropFirst().allSatisfy { $0[3] == "0" && Int($0[2])! <= Int($0[1])! })
 
+        // Knox: one shared time, so permuting times changes nothing: expected = observed, ratio 1, p = 1.
+        let knox = Self.readCSV(try Self.wangge(["recurrence", "--db", db, "--knox", "--distance-bands", "2", "--time-bands", "1", "--permutations", "9"]).stdout)
+        #expect(knox.first == ["distance_from_m", "distance_to_m", "days_from", "days_to", "observed", "expected", "knox_ratio", "p"])
+        #expect(knox.count == 3 && Int(knox[1][4])! > 0)
+        #expect(knox.dropFirst().allSatisfy { Double($0[5])! == Double($0[4])! && $0[6] == "1.000" && $0[7] == "1.0000" })
+
         // The same counts through the named query the command runs.
         let named = Self.readCSV(try Self.wangge(["query", "orders_by_cell", "--db", db, "--param", "categories=乱设摊"]).stdout)
         #expect(named.first == ["cell", "count"])
