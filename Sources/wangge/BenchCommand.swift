@@ -124,9 +124,17 @@ struct BenchCommand: ParsableCommand {
         _ = lap()
         let recurrence = Recurrence.analyse(recurring, radius: 50, days: 30) { i, _ in i % 3 == 0 }
         let recurrenceSeconds = lap()
+        // Emerging hot spots: every cell × 52 weeks of random counts.
+        let cube = (0 ..< sites.count).map { _ in (0 ..< 52).map { _ in Double(Int(next() * 4)) } }
+        let sx = sites.map(\.x), sy = sites.map(\.y)
+        let cubeWeights = SpatialWeights.distanceBand(x: sx, y: sy, band: gi.band, includeSelf: true)
+        _ = lap()
+        let emerging = EmergingHotSpots.analyse(counts: cube, weights: cubeWeights, timeLag: 1)
+        let emergingSeconds = lap()
         print("analytics:")
         print("  Gi* over \(gi.rows.count) cells (band \(fmt(gi.band)) m, FDR bins): \(fmt(giSeconds)) s")
         print("  KDE of \(points) points on \(kde.columns)×\(kde.rows) cells (bandwidth \(fmt(kde.bandwidth)) m): \(fmt(kdeSeconds)) s")
+        print("  emerging hot spots over \(emerging.count) cells × 52 weeks: \(fmt(emergingSeconds)) s")
         print("  recurrence of \(points) orders (50 m, 30 days; \(recurrence.isRepeat.filter { $0 }.count) repeats): \(fmt(recurrenceSeconds)) s")
 
         guard !inMemoryOnly else { return }

@@ -24,9 +24,16 @@ struct HotspotsCommand: ParsableCommand {
                                orders per km². Defaults as ArcGIS documents them: cell size =
                                shorter side / 250; bandwidth = 0.9·min(SD, √(1/ln2)·Dm)·n^-0.2.
                                CSV header: row,column,x,y,lon,lat,density_per_km2 (non-zero cells).
+              --method emerging  emerging hot spots: Gi* per cell per --step (day, week, month in
+                               UTC+08:00) with the cell's band neighbours in that step and --time-lag
+                               earlier steps, Mann–Kendall on each cell's z series, and the ArcGIS
+                               categories (definitions in EmergingHotSpots.swift). Steps run from
+                               --from (default: the first order's day) to --to (default: after the last).
+                               CSV header: cell,category,trend_z,trend_p,hot_steps,cold_steps,final_z
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde, emerging }
+    enum Step: String, ExpressibleByArgument, CaseIterable { case day, week, month }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
     @Option(help: "The SpatiaLite database.")
@@ -56,6 +63,12 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
     var bandwidth: Double?
 
+    @Option(help: "Emerging: the time step (day, week or month).")
+    var step: Step = .week
+
+    @Option(name: .customLong("time-lag"), help: "Emerging: earlier steps in each bin's neighbourhood.")
+    var timeLag: Int = 1
+
     @Option(help: "Gi*: conditional-randomisation permutations for pseudo p-values (adds a p_sim column).")
     var permutations: Int = 0
 
@@ -81,6 +94,9 @@ struct HotspotsCommand: ParsableCommand {
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
         if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
+        if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
+        if method == .emerging && format == .geojson { throw ValidationError("--method emerging writes csv or json") }
+        if !(0 ... 52).contains(timeLag) { throw ValidationError("--time-lag must be between 0 and 52 steps") }
         if method == .kde && level != .cell { throw ValidationError("--method kde works on a raster: leave --level at cell") }
         if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
         if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
@@ -88,6 +104,7 @@ struct HotspotsCommand: ParsableCommand {
 
     func run() throws {
         if method == .kde { return try runKernelDensity() }
+        if method == .emerging { return try runEmerging() }
         let sites: [Hotspots.Site]
         let counts: [String: Int]
         let geometry: [String: Geometry]
@@ -118,8 +135,8 @@ struct HotspotsCommand: ParsableCommand {
             features.append(GeoJSON.feature(g, properties: properties.merging(["cell": .string(cell)]) { a, _ in a }))
         }
         switch method {
-        case .kde:
-            preconditionFailure("kernel density is handled by runKernelDensity()")
+        case .kde, .emerging:
+            preconditionFailure("kernel density and emerging hot spots have their own runners")
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
             writer.write([level.rawValue, "count", "density_per_km2"])
@@ -218,5 +235,80 @@ struct HotspotsCommand: ParsableCommand {
             sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
         }
         try sink.close()
+    }
+
+    /// `--method emerging`: the space-time cube of Gi* and its categories.
+    private func runEmerging() throws {
+        var sites: [Hotspots.Site] = []
+        var orders: [(cell: String, time: Double)] = []
+        do {
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let index = try DistrictIndex(district: try store.loadDistrict())
+            sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
+            if let from { parameters["from"] = from }
+            if let to { parameters["to"] = to }
+            orders = try catalog.run("order_histories", parameters: parameters, on: store).rows.compactMap { r in
+                guard let cell = r[5].string, !cell.isEmpty, let t = r[2].double else { return nil }
+                return (cell, t)
+            }
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        guard !sites.isEmpty, let first = orders.map(\.time).min(), let last = orders.map(\.time).max() else {
+            note("error: no cells or no orders with a cell in the window")
+            throw ExitCode.failure
+        }
+        // Step boundaries in China Standard Time.
+        let start = from.flatMap(Timestamp.parse) ?? Timestamp.dayStart(first)
+        let end = to.flatMap(Timestamp.parse) ?? (last + 1)
+        func stepIndex(_ t: Double) -> Int {
+            switch step {
+            case .day: return Int(((t - start) / 86_400).rounded(.down))
+            case .week: return Int(((t - start) / (7 * 86_400)).rounded(.down))
+            case .month: return Timestamp.monthIndex(t) - Timestamp.monthIndex(start)
+            }
+        }
+        let steps = stepIndex(end - 0.001) + 1
+        guard steps >= 2, steps <= 5_000 else {
+            note("error: the window holds \(steps) \(step.rawValue) step(s); emerging hot spots need 2 to 5,000")
+            throw ExitCode.failure
+        }
+        let order = sites.indices.sorted { sites[$0].code < sites[$1].code }
+        let sorted = order.map { sites[$0] }
+        let row = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.code, $0) })
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: steps), count: sorted.count)
+        for o in orders {
+            guard let i = row[o.cell] else { continue }
+            let t = stepIndex(o.time)
+            if t >= 0 && t < steps { counts[i][t] += 1 }
+        }
+        let x = sorted.map(\.x), y = sorted.map(\.y)
+        let usedBand = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
+        let weights = SpatialWeights.distanceBand(x: x, y: y, band: usedBand, includeSelf: true)
+        let locations = EmergingHotSpots.analyse(counts: counts, weights: weights, timeLag: timeLag)
+        let sink = try OutputSink(output)
+        switch format {
+        case .json:
+            let rows = zip(sorted, locations).map { JSONValue.object(["cell": .string($0.code), "category": .string($1.category), "trend_z": .number($1.trendZ),
+                                                                      "trend_p": .number($1.trendP), "hot_steps": .number(Double($1.hotSteps)),
+                                                                      "cold_steps": .number(Double($1.coldSteps)), "final_z": .number($1.finalZ)]) }
+            sink.write(Array((JSONValue.object(["step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
+                                                "band_m": .number(usedBand), "cells": .array(rows)]).jsonText + "\n").utf8))
+        default:
+            var writer = CSVWriter()
+            writer.write(["cell", "category", "trend_z", "trend_p", "hot_steps", "cold_steps", "final_z"])
+            for (site, l) in zip(sorted, locations) {
+                writer.write([site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
+                              String(l.hotSteps), String(l.coldSteps), String(format: "%.4f", l.finalZ)])
+            }
+            sink.write(writer.take())
+        }
+        try sink.close()
+        var tally: [String: Int] = [:]
+        for l in locations { tally[l.category, default: 0] += 1 }
+        note("emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
+             + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
     }
 }

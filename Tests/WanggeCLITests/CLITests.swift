@@ -246,4 +246,26 @@ import Testing
         #expect(broken.status != 0 && broken.stderr.contains("cannot read the queries directory /nonexistent"))
         #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("is not an ISO 8601 time"))
     }
+
+    /// Emerging hot spots over the 黄浦 sample's year of orders, month by month.
+    @Test func emergingHotSpotsOverAYear() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        #expect(try Self.wangge(["import", "orders", Self.root.appendingPathComponent("GeoData/huangpu/orders.csv").path, "--db", db]).status == 0)
+        let run = try Self.wangge(["hotspots", "--db", db, "--method", "emerging", "--step", "month",
+                                   "--from", "2025-01-01T00:00:00+08:00", "--to", "2026-01-01T00:00:00+08:00"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("500 cells × 12 months"))
+        let rows = Self.readCSV(run.stdout)
+        #expect(rows.first == ["cell", "category", "trend_z", "trend_p", "hot_steps", "cold_steps", "final_z"])
+        #expect(rows.count == 501)
+        let kinds = ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical"]
+        let allowed = Set(kinds.flatMap { ["\($0) hot spot", "\($0) cold spot"] } + ["no pattern"])
+        #expect(rows.dropFirst().allSatisfy { allowed.contains($0[1]) && Int($0[4])! <= 12 })
+        let single = try Self.wangge(["hotspots", "--db", db, "--method", "emerging", "--step", "month",
+                                      "--from", "2025-03-01T00:00:00+08:00", "--to", "2025-03-20T00:00:00+08:00"])
+        #expect(single.status != 0 && single.stderr.contains("emerging hot spots need 2 to 5,000"))
+    }
 }

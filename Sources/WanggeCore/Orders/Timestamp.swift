@@ -64,6 +64,19 @@ public enum Timestamp {
         return Double(days * 86400 + hour * 3600 + minute * 60 - offsetSeconds) + second
     }
 
+    /// The start of the China Standard Time day holding `epoch`.
+    public static func dayStart(_ epoch: Double) -> Double {
+        let local = (epoch + 8 * 3600) / 86_400
+        return local.rounded(.down) * 86_400 - 8 * 3600
+    }
+
+    /// Months since 1970-01 of the China Standard Time month holding `epoch`.
+    public static func monthIndex(_ epoch: Double) -> Int {
+        let local = Int(((epoch + 8 * 3600) / 86_400).rounded(.down))
+        let (y, m, _) = civilFromDays(local)
+        return (y - 1970) * 12 + (m - 1)
+    }
+
     /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SS+08:00` (China Standard Time).
     public static func format(_ epoch: Double) -> String {
         let local = Int((epoch + 8 * 3600).rounded(.down))
