@@ -62,12 +62,28 @@ public enum Hotspots {
     /// Gi* of the order counts over the cells, binary distance-band weights between cell
     /// centroids with each cell its own neighbour. `band` nil: the smallest band that gives
     /// every cell a neighbour (returned, so the output can say which band was used).
+    ///
+    /// `queen`: when given, queen-contiguity neighbour lists (indexes into `sites`) replace the
+    /// distance band; each cell is still its own neighbour. The returned band is then 0.
     public static func giStar(sites: [Site], counts: [String: Int], band: Double?, falseDiscoveryRate: Bool,
-                              permutations: Int = 0, seed: UInt64 = 0) -> (rows: [GiRow], band: Double) {
+                              permutations: Int = 0, seed: UInt64 = 0, queen: [[Int]]? = nil) -> (rows: [GiRow], band: Double) {
         let usable = sites.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.code < $1.code }
         let x = usable.map(\.x), y = usable.map(\.y)
-        let distance = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
-        let weights = SpatialWeights.distanceBand(x: x, y: y, band: distance, includeSelf: true)
+        let distance: Double
+        let weights: SpatialWeights
+        if let queen {
+            let position = Dictionary(uniqueKeysWithValues: usable.enumerated().map { ($1.code, $0) })
+            var lists = [[Int]](repeating: [], count: usable.count)
+            for (k, site) in sites.enumerated() {
+                guard let p = position[site.code] else { continue }
+                lists[p] = queen[k].compactMap { position[sites[$0].code] }
+            }
+            distance = 0
+            weights = SpatialWeights(neighbourLists: lists, includeSelf: true)
+        } else {
+            distance = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
+            weights = SpatialWeights.distanceBand(x: x, y: y, band: distance, includeSelf: true)
+        }
         let values = usable.map { Double(counts[$0.code] ?? 0) }
         let results = GetisOrdGiStar.compute(values: values, weights: weights, falseDiscoveryRate: falseDiscoveryRate)
         let pSim = permutations > 0 ? GetisOrdGiStar.pseudoPValues(values: values, weights: weights, permutations: permutations, seed: seed) : nil

@@ -15,6 +15,17 @@ public struct SpatialWeights: Sendable {
         self.neighbours = neighbours
     }
 
+    /// Weights from neighbour lists (for instance queen contiguity), optionally with each site
+    /// its own neighbour.
+    public init(neighbourLists: [[Int]], includeSelf: Bool) {
+        var start = [0], neighbours: [Int] = []
+        for (i, list) in neighbourLists.enumerated() {
+            neighbours += (includeSelf ? list + [i] : list.filter { $0 != i }).sorted()
+            start.append(neighbours.count)
+        }
+        self.init(start: start, neighbours: neighbours)
+    }
+
     /// The neighbours of site `i`.
     public func neighbours(of i: Int) -> ArraySlice<Int> { neighbours[start[i] ..< start[i + 1]] }
 

@@ -34,6 +34,7 @@ struct HotspotsCommand: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde, emerging }
     enum Step: String, ExpressibleByArgument, CaseIterable { case day, week, month }
+    enum Weights: String, ExpressibleByArgument, CaseIterable { case band, queen }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
     @Option(help: "The SpatiaLite database.")
@@ -62,6 +63,9 @@ struct HotspotsCommand: ParsableCommand {
 
     @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
     var bandwidth: Double?
+
+    @Option(help: "Gi* weights: band (distance band, see --band) or queen (cells sharing any boundary point).")
+    var weights: Weights = .band
 
     @Option(help: "Emerging: the time step (day, week or month).")
     var step: Step = .week
@@ -94,6 +98,7 @@ struct HotspotsCommand: ParsableCommand {
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
         if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
+        if weights == .queen && band != nil { throw ValidationError("--band and --weights queen exclude each other") }
         if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
         if method == .emerging && format == .geojson { throw ValidationError("--method emerging writes csv or json") }
         if !(0 ... 52).contains(timeLag) { throw ValidationError("--time-lag must be between 0 and 52 steps") }
@@ -108,12 +113,14 @@ struct HotspotsCommand: ParsableCommand {
         let sites: [Hotspots.Site]
         let counts: [String: Int]
         let geometry: [String: Geometry]
+        var queen: [[Int]]?
         do {
             let (store, catalog) = try openForQueries(db: db, queries: queries)
             let district = try store.loadDistrict()
             geometry = format == .geojson ? Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) : [:]
             let index = try DistrictIndex(district: district)
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+            if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
             var parameters: [String: String] = ["categories": category.joined(separator: ",")]
             if let from { parameters["from"] = from }
             if let to { parameters["to"] = to }
@@ -145,20 +152,21 @@ struct HotspotsCommand: ParsableCommand {
             for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number((r.density * 1000).rounded() / 1000)]) }
             note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
-            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed)
+            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             writer.write(["cell", "count", "z", "p", "bin"] + (permutations > 0 ? ["p_sim"] : []))
             for r in rows {
                 writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]
                              + (r.pSim.map { [String(format: "%.6f", $0)] } ?? []))
             }
-            let bandNote = band == nil ? "smallest band giving every cell a neighbour" : "given"
+            let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
             json = JSONValue.object([
                 "band_m": .number((usedBand * 1000).rounded() / 1000), "band": .string(bandNote), "fdr": .bool(fdr),
                 "permutations": .number(Double(permutations)),
                 "cells": .array(rows.map { .object(["cell": .string($0.cell), "count": .number(Double($0.count)), "z": .number($0.result.z), "p": .number($0.result.p), "bin": .number(Double($0.result.bin)), "p_sim": $0.pSim.map(JSONValue.number) ?? .null]) }),
             ]).jsonText
             for r in rows { feature(r.cell, ["count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p), "bin": .number(Double(r.result.bin)), "p_sim": r.pSim.map(JSONValue.number) ?? .null]) }
-            note("Gi* over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
+            let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
+            note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
         }
         let sink = try OutputSink(output)
         switch format {

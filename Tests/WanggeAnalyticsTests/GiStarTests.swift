@@ -135,3 +135,20 @@ import Testing
         #expect(abs(p[2] - (969.0 / 2024)) < 0.05, "\(p[2])")
     }
 }
+
+@Suite struct QueenGiStarTests {
+    /// Queen lists on the 5×5 lattice equal the distance band √2 (rook + diagonals): same z.
+    @Test func queenListsMatchTheEquivalentBand() {
+        let sites = (0 ..< 25).map { k in Hotspots.Site(code: String(format: "C%02d", k), area: 1, x: Double(k % 5), y: Double(k / 5)) }
+        func touches(_ j: Int, _ k: Int) -> Bool {
+            let dx = abs(j % 5 - k % 5), dy = abs(j / 5 - k / 5)
+            return j != k && dx <= 1 && dy <= 1
+        }
+        let queen: [[Int]] = (0 ..< 25).map { (k: Int) -> [Int] in (0 ..< 25).filter { touches($0, k) } }
+        var counts: [String: Int] = [:]
+        for (k, s) in sites.enumerated() { counts[s.code] = (k * 7) % 6 }
+        let a = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false, queen: queen).rows
+        let b = Hotspots.giStar(sites: sites, counts: counts, band: 2.0.squareRoot() + 1e-9, falseDiscoveryRate: false).rows
+        for (r, s) in zip(a, b) { #expect(abs(r.result.z - s.result.z) < 1e-12) }
+    }
+}

@@ -107,3 +107,25 @@ func closedRing(_ pts: [(Double, Double)]) -> LinearRing {
         #expect(clockwise.area == 100 && clockwise.x == 5 && clockwise.y == 5)
     }
 }
+
+@Suite struct ContiguityTests {
+    /// A 3×3 block of unit squares plus one square touching the block only at the corner (3, 3),
+    /// one sharing only half an edge, and one a hair (1 ulp) away.
+    @Test func queenNeighboursAreExact() {
+        var shapes = FlatPolygons()
+        for j in 0 ..< 3 { for i in 0 ..< 3 {
+            let x = Double(i), y = Double(j)
+            shapes.append([Polygon(exterior: closedRing([(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1)]))])
+        } }
+        shapes.append([Polygon(exterior: closedRing([(3, 3), (4, 3), (4, 4), (3, 4)]))])            // 9: corner of 8
+        shapes.append([Polygon(exterior: closedRing([(3, 0.5), (4, 0.5), (4, 1.5), (3, 1.5)]))])    // 10: half edges of 2 and 5
+        let gap = 3.0.nextUp
+        shapes.append([Polygon(exterior: closedRing([(gap, 2.2), (4, 2.2), (4, 2.8), (gap, 2.8)]))]) // 11: 1 ulp from 8
+        let n = shapes.queenNeighbours()
+        #expect(n[4] == [0, 1, 2, 3, 5, 6, 7, 8])       // the centre touches all eight
+        #expect(n[0] == [1, 3, 4])                       // a corner cell: two edges and one vertex
+        #expect(n[8] == [4, 5, 7, 9])                    // 9 by its corner only; 11 not (1 ulp)
+        #expect(n[10] == [2, 5])
+        #expect(n[11] == [])
+    }
+}
