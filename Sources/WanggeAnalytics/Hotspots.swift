@@ -1,14 +1,16 @@
 /// Hot spots over grid areas: order counts per cell, community or street (every area listed,
-/// zeros included, with density per km²), and Getis-Ord Gi* per cell.
+/// zeros included, with density per km²) or per responsible unit or inspection point (no
+/// area, so no density), and Getis-Ord Gi* per cell.
 public enum Hotspots {
     /// The area an order count is reported for.
     public enum Level: String, Sendable, CaseIterable {
-        case cell, community, street
+        case cell, community, street, unit, point
 
-        /// The code of the area holding a cell: its first 15, 12 or 9 characters.
+        /// The code of the area holding a cell: its first 15, 12 or 9 characters (unit and
+        /// point levels are not areas of the grid: see ``placeCounts(places:orderPlaces:)``).
         func area(ofCell code: String) -> String {
             switch self {
-            case .cell: return code
+            case .cell, .unit, .point: return code
             case .community: return String(code.prefix(12))
             case .street: return String(code.prefix(9))
             }
@@ -30,8 +32,16 @@ public enum Hotspots {
     public struct CountRow: Sendable, Equatable {
         public var area: String
         public var count: Int
-        /// Orders per km² of the area.
-        public var density: Double
+        /// Orders per km² of the area (nil for units and inspection points).
+        public var density: Double?
+    }
+
+    /// Orders per unit or inspection point: every place of `places` listed (zeros included),
+    /// sorted; an order counts once for each place it names.
+    public static func placeCounts(places: [String], orderPlaces: [[String]]) -> [CountRow] {
+        var counts = Dictionary(uniqueKeysWithValues: places.map { ($0, 0) })
+        for list in orderPlaces { for p in Set(list) where counts[p] != nil { counts[p]! += 1 } }
+        return counts.keys.sorted().map { CountRow(area: $0, count: counts[$0]!, density: nil) }
     }
 
     /// Orders per area at `level`, every area of the grid listed (zeros included), sorted by code.

@@ -13,7 +13,9 @@ struct HotspotsCommand: ParsableCommand {
         discussion: """
             An order counts for its primary cell (snapped orders included); outside and invalid
             orders count for no cell; communities and streets sum their cells.
-              --method count   CSV header: <level>,count,density_per_km2 (every area, zeros included)
+              --method count   CSV header: <level>,count,density_per_km2 (every area, zeros included);
+                             --level unit|point: <level>,name,count (orders per responsible unit, or
+                             per inspection point within its radius)
               --method gi      CSV header: cell,count,z,p,bin (cell level; with --permutations N
                                also p_sim, esda's conditional randomisation). Binary distance-band
                                weights between cell area centroids in EPSG:4549 metres, the cell
@@ -49,7 +51,7 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "Only orders of this category (repeatable).")
     var category: [String] = []
 
-    @Option(help: "cell, community or street.")
+    @Option(help: "cell, community, street, unit or point (unit and point: --method count only).")
     var level: Hotspots.Level = .cell
 
     @Option(help: "count or gi.")
@@ -95,6 +97,7 @@ struct HotspotsCommand: ParsableCommand {
         if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
+        if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
         if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
@@ -110,6 +113,7 @@ struct HotspotsCommand: ParsableCommand {
     func run() throws {
         if method == .kde { return try runKernelDensity() }
         if method == .emerging { return try runEmerging() }
+        if level == .unit || level == .point { return try runPlaceCounts() }
         let sites: [Hotspots.Site]
         let counts: [String: Int]
         let geometry: [String: Geometry]
@@ -147,9 +151,9 @@ struct HotspotsCommand: ParsableCommand {
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
             writer.write([level.rawValue, "count", "density_per_km2"])
-            for r in rows { writer.write([r.area, String(r.count), String(format: "%.3f", r.density)]) }
-            json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number(($0.density * 1000).rounded() / 1000)]) }).jsonText
-            for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number((r.density * 1000).rounded() / 1000)]) }
+            for r in rows { writer.write([r.area, String(r.count), String(format: "%.3f", r.density ?? 0)]) }
+            json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
+            for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
             note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
@@ -318,5 +322,40 @@ struct HotspotsCommand: ParsableCommand {
         for l in locations { tally[l.category, default: 0] += 1 }
         note("emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
              + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+    }
+
+    /// `--level unit|point`: orders per responsible unit or inspection point.
+    private func runPlaceCounts() throws {
+        var places: [(code: String, name: String)] = []
+        var orderPlaces: [[String]] = []
+        do {
+            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let district = try store.loadDistrict()
+            places = level == .unit ? district.units.map { ($0.id, $0.name) } : district.points.map { ($0.id, $0.name) }
+            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
+            if let from { parameters["from"] = from }
+            if let to { parameters["to"] = to }
+            orderPlaces = try catalog.run("order_places", parameters: parameters, on: store).rows.map { r in
+                level == .unit ? [r[0].string ?? ""].filter { !$0.isEmpty } : (r[1].string ?? "").split(separator: ";").map(String.init)
+            }
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        let names = Dictionary(places.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows = Hotspots.placeCounts(places: places.map(\.code), orderPlaces: orderPlaces)
+        let sink = try OutputSink(output)
+        switch format {
+        case .json:
+            let values = rows.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count))]) }
+            sink.write(Array((JSONValue.array(values).jsonText + "\n").utf8))
+        default:
+            var writer = CSVWriter()
+            writer.write([level.rawValue, "name", "count"])
+            for r in rows { writer.write([r.area, names[r.area] ?? "", String(r.count)]) }
+            sink.write(writer.take())
+        }
+        try sink.close()
+        note("\(rows.count) \(level.rawValue)(s), \(rows.reduce(0) { $0 + $1.count }) order-\(level.rawValue) pair(s)")
     }
 }

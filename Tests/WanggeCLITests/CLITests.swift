@@ -200,6 +200,19 @@ import Testing
         #expect((firstProperties["count"] as? NSNumber)?.intValue == Int(giRows[1][1]))
         #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "MultiPolygon")
         #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
+        // Per responsible unit and per inspection point: the assign output's unit and points columns.
+        var byUnit: [String: Int] = [:], byPoint: [String: Int] = [:]
+        for row in assigned.dropFirst() where categoryOf[row[0]] == "乱设摊" {
+            if !row[6].isEmpty { byUnit[row[6], default: 0] += 1 }
+            for p in row[10].split(separator: ";") { byPoint[String(p), default: 0] += 1 }
+        }
+        let units = Self.readCSV(try Self.wangge(["hotspots", "--db", db, "--level", "unit", "--category", "乱设摊"]).stdout)
+        #expect(units.first == ["unit", "name", "count"] && units.count == 13)
+        for row in units.dropFirst() { #expect(Int(row[2]) == byUnit[row[0]] ?? 0, "\(row)") }
+        let points = Self.readCSV(try Self.wangge(["hotspots", "--db", db, "--level", "point", "--category", "乱设摊"]).stdout)
+        #expect(points.count == 20 && byPoint.values.reduce(0, +) > 0)
+        for row in points.dropFirst() { #expect(Int(row[2]) == byPoint[row[0]] ?? 0, "\(row)") }
+
         // Kernel density: every located order counted; the raster holds about all of them
         // (sum × cell area), less what the kernel spreads beyond the cells' extent.
         let located = assigned.dropFirst().filter { $0[1] != "invalid" }.count
