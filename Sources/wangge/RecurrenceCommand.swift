@@ -23,6 +23,7 @@ struct RecurrenceCommand: ParsableCommand {
 
     enum Level: String, ExpressibleByArgument, CaseIterable { case cell, community, street, unit, point }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Method: String, ExpressibleByArgument, CaseIterable { case table, gi, kde }
 
     @Option(help: "The SpatiaLite database.")
     var db: String
@@ -47,6 +48,18 @@ struct RecurrenceCommand: ParsableCommand {
 
     @Option(help: "How many of the longest rebound chains to report.")
     var chains: Int = 10
+
+    @Option(help: "table (per area), gi (Gi* of rebound counts per cell, header cell,count,z,p,bin) or kde (density of rebounds, header as hotspots --method kde).")
+    var method: Method = .table
+
+    @Option(help: "gi: distance band in metres (default: the smallest band giving every cell a neighbour).")
+    var band: Double?
+
+    @Option(name: .customLong("cell-size"), help: "kde: raster cell size in metres (default: the extent's shorter side / 250).")
+    var cellSize: Double?
+
+    @Option(help: "kde: search radius in metres (default: ArcGIS's rule).")
+    var bandwidth: Double?
 
     @Flag(help: "Run the Knox near-repeat test instead of the per-area table.")
     var knox = false
@@ -83,6 +96,11 @@ struct RecurrenceCommand: ParsableCommand {
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
+        if method != .table && format != .csv { throw ValidationError("--method \(method.rawValue) writes csv") }
+        if method != .table && level != .cell { throw ValidationError("--method \(method.rawValue) maps rebounds over cells: leave --level at cell") }
+        if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
+        if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
+        if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
         guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
         guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else { throw ValidationError("--distance-band and --time-band must be positive") }
         guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
@@ -93,9 +111,11 @@ struct RecurrenceCommand: ParsableCommand {
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]
+        var index: DistrictIndex?
         do {
             let (store, catalog) = try openForQueries(db: db, queries: queries)
             let district = try store.loadDistrict()
+            if method != .table { index = try DistrictIndex(district: district) }
             switch level {
             case .cell: areas = district.cells.map(\.code)
             case .community: areas = Array(Set(district.cells.map(\.communityCode)))
@@ -138,6 +158,7 @@ struct RecurrenceCommand: ParsableCommand {
             return status == "resolved" || status == "closed"
         }
         let seconds = Date().timeIntervalSince(started)
+        if let index { return try writeHeatmap(orders, result, index: index) }
         let table = Recurrence.byArea(orders, result, areas: areas)
         let worst = Recurrence.worstChains(result, limit: chains)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
@@ -192,5 +213,43 @@ struct RecurrenceCommand: ParsableCommand {
         }
         try sink.close()
         note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+    }
+
+    /// `--method gi|kde`: where rebounds concentrate.
+    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex) throws {
+        let rebounds = orders.indices.filter { result.isRebound[$0] }
+        var writer = CSVWriter()
+        switch method {
+        case .gi:
+            let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+            var counts: [String: Int] = [:]
+            for j in rebounds { if let cell = orders[j].areas.first { counts[cell, default: 0] += 1 } }
+            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
+            writer.write(["cell", "count", "z", "p", "bin"])
+            for r in rows { writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]) }
+            note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
+        case .kde:
+            guard let extent = index.cellExtentMetres else { note("error: the database has no cells"); throw ExitCode.failure }
+            let x = rebounds.map { orders[$0].x }, y = rebounds.map { orders[$0].y }
+            let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
+            guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
+                note("error: \(rebounds.count) rebound(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
+                throw ExitCode.failure
+            }
+            let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
+            let projection = try MetricProjection()
+            writer.write(["row", "column", "x", "y", "lon", "lat", "density_per_km2"])
+            for row in 0 ..< kde.rows { for column in 0 ..< kde.columns where kde.density[row * kde.columns + column] > 0 {
+                let c = kde.centre(row: row, column: column), ll = projection.unproject(Coordinate(c.x, c.y))
+                writer.write([String(row), String(column), String(format: "%.1f", c.x), String(format: "%.1f", c.y),
+                              String(format: "%.7f", ll.x), String(format: "%.7f", ll.y), String(format: "%.3f", kde.density[row * kde.columns + column])])
+            } }
+            note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
+        case .table:
+            preconditionFailure("the table is written by run()")
+        }
+        let sink = try OutputSink(output)
+        sink.write(writer.take())
+        try sink.close()
     }
 }

@@ -281,4 +281,37 @@ import Testing
                                       "--from", "2025-03-01T00:00:00+08:00", "--to", "2025-03-20T00:00:00+08:00"])
         #expect(single.status != 0 && single.stderr.contains("emerging hot spots need 2 to 5,000"))
     }
+
+    /// Rebounds built by hand: R2 comes 9 days after R1, ~10 m away, same category, and R1 was
+    /// resolved in between; R3 comes 11 days after R1 (~15 m away) and 2 after R2: a rebound of
+    /// R1 (resolved) though R2 is still open. Both chains are R1 → R2 and R1 → R3.
+    @Test func reboundsFromTheHistory() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let orders = """
+            id,lon,lat,category,received_at
+            R1,121.49,31.235,乱设摊,2025-03-01T10:00:00+08:00
+            R2,121.4901,31.235,乱设摊,2025-03-10T10:00:00+08:00
+            R3,121.4901,31.2351,乱设摊,2025-03-12T10:00:00+08:00
+            """
+        #expect(try Self.wangge(["import", "orders", "-", "--db", db], stdin: orders).status == 0)
+        let events = "id,status,at\nR1,resolved,2025-03-05T10:00:00+08:00\n"
+        #expect(try Self.wangge(["import", "events", "-", "--db", db], stdin: events).status == 0)
+        let cell = Self.readCSV(try Self.wangge(["assign", "--db", db, "--input", "-", "--output", "-"], stdin: orders).stdout)[2][2]
+
+        let table = try Self.wangge(["recurrence", "--db", db])
+        #expect(table.stderr.contains("3 order(s): 2 repeat(s), 2 rebound(s)"), "\(table.stderr)")
+        #expect(table.stderr.contains("R1 → R2") && table.stderr.contains("R1 → R3"))
+        let rows = Self.readCSV(table.stdout).dropFirst()
+        #expect(rows.reduce(0) { $0 + Int($1[1])! } == 3 && rows.reduce(0) { $0 + Int($1[2])! } == 2 && rows.reduce(0) { $0 + Int($1[3])! } == 2)
+
+        let gi = Self.readCSV(try Self.wangge(["recurrence", "--db", db, "--method", "gi"]).stdout)
+        #expect(gi.first == ["cell", "count", "z", "p", "bin"])
+        #expect(gi.dropFirst().reduce(0) { $0 + Int($1[1])! } == 2)
+        #expect(Int(gi.first { $0[0] == cell }?[1] ?? "0")! >= 1)
+        let kde = try Self.wangge(["recurrence", "--db", db, "--method", "kde", "--bandwidth", "100", "--cell-size", "10"])
+        #expect(kde.stderr.contains("kernel density of 2 rebound(s)") && Self.readCSV(kde.stdout).count > 100)
+    }
 }
