@@ -85,21 +85,14 @@ public enum GetisOrdGiStar {
             let observed = neighbours.reduce(0.0) { $0 + values[$1] }
             let draws = min(n - 1, neighbours.count - (neighbours.contains(i) ? 1 : 0))
             let own = neighbours.contains(i) ? values[i] : 0
-            var state = seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
-            func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
+            var random = SplitMix64(seed: seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15))
             // The other sites, i excluded, for partial Fisher–Yates shuffles.
             for k in 0 ..< n - 1 { pool[k] = k < i ? k : k + 1 }
             var larger = 0
             for _ in 0 ..< permutations {
                 var sum = own
                 for d in 0 ..< draws {
-                    let pick = d + Int(next() % UInt64(n - 1 - d))
+                    let pick = d + Int(random.next() % UInt64(n - 1 - d))
                     pool.swapAt(d, pick)
                     sum += values[pool[d]]
                 }

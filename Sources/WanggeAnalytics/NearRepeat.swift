@@ -50,17 +50,10 @@ public enum NearRepeat {
         let observed = table(days)
         var sums = [Double](repeating: 0, count: observed.count)
         var atLeast = [Int](repeating: 0, count: observed.count)
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: seed)
         var shuffled = days
         for _ in 0 ..< permutations {
-            if n > 1 { for k in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(k, Int(next() % UInt64(k + 1))) } }
+            if n > 1 { for k in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(k, Int(random.next() % UInt64(k + 1))) } }
             let counts = table(shuffled)
             for c in counts.indices {
                 sums[c] += Double(counts[c])

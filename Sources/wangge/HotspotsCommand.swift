@@ -39,17 +39,8 @@ struct HotspotsCommand: ParsableCommand {
     enum Weights: String, ExpressibleByArgument, CaseIterable { case band, queen }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
-    @Option(help: "The SpatiaLite database.")
-    var db: String
-
-    @Option(help: "Orders received at or after this ISO 8601 time.")
-    var from: String?
-
-    @Option(help: "Orders received before this ISO 8601 time.")
-    var to: String?
-
-    @Option(help: "Only orders of this category (repeatable).")
-    var category: [String] = []
+    @OptionGroup var source: QuerySource
+    @OptionGroup var filter: OrderFilter
 
     @Option(help: "cell, community, street, unit or point (unit and point: --method count only).")
     var level: Hotspots.Level = .cell
@@ -87,15 +78,10 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
     var format: Format = .csv
 
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
-
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
     func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
-        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
@@ -119,15 +105,13 @@ struct HotspotsCommand: ParsableCommand {
         let geometry: [String: Geometry]
         var queen: [[Int]]?
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
             geometry = format == .geojson ? Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) : [:]
             let index = try DistrictIndex(district: district)
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
             if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
-            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
-            if let from { parameters["from"] = from }
-            if let to { parameters["to"] = to }
+            let parameters = filter.parameters
             let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
             counts = Dictionary(rows.map { ($0[0].string ?? "", $0[1].int ?? 0) }, uniquingKeysWith: +)
         } catch {
@@ -187,13 +171,11 @@ struct HotspotsCommand: ParsableCommand {
         var points: [Coordinate] = []
         let extent: BoundingBox
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let index = try DistrictIndex(district: try store.loadDistrict())
             guard let e = index.cellExtentMetres else { throw QueryError("the database has no cells; import the cells layer first") }
             extent = e
-            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
-            if let from { parameters["from"] = from }
-            if let to { parameters["to"] = to }
+            let parameters = filter.parameters
             points = try catalog.run("order_locations", parameters: parameters, on: store).rows.compactMap { row in
                 guard let lon = row[0].double, let lat = row[1].double else { return nil }
                 return Coordinate(lon, lat)
@@ -254,12 +236,10 @@ struct HotspotsCommand: ParsableCommand {
         var sites: [Hotspots.Site] = []
         var orders: [(cell: String, time: Double)] = []
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let index = try DistrictIndex(district: try store.loadDistrict())
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
-            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
-            if let from { parameters["from"] = from }
-            if let to { parameters["to"] = to }
+            let parameters = filter.parameters
             orders = try catalog.run("order_histories", parameters: parameters, on: store).rows.compactMap { r in
                 guard let cell = r[5].string, !cell.isEmpty, let t = r[2].double else { return nil }
                 return (cell, t)
@@ -273,8 +253,8 @@ struct HotspotsCommand: ParsableCommand {
             throw ExitCode.failure
         }
         // Step boundaries in China Standard Time.
-        let start = from.flatMap(Timestamp.parse) ?? Timestamp.dayStart(first)
-        let end = to.flatMap(Timestamp.parse) ?? (last + 1)
+        let start = filter.from.flatMap(Timestamp.parse) ?? Timestamp.dayStart(first)
+        let end = filter.to.flatMap(Timestamp.parse) ?? (last + 1)
         func stepIndex(_ t: Double) -> Int {
             switch step {
             case .day: return Int(((t - start) / 86_400).rounded(.down))
@@ -329,12 +309,10 @@ struct HotspotsCommand: ParsableCommand {
         var places: [(code: String, name: String)] = []
         var orderPlaces: [[String]] = []
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
             places = level == .unit ? district.units.map { ($0.id, $0.name) } : district.points.map { ($0.id, $0.name) }
-            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
-            if let from { parameters["from"] = from }
-            if let to { parameters["to"] = to }
+            let parameters = filter.parameters
             orderPlaces = try catalog.run("order_places", parameters: parameters, on: store).rows.map { r in
                 level == .unit ? [r[0].string ?? ""].filter { !$0.isEmpty } : (r[1].string ?? "").split(separator: ";").map(String.init)
             }

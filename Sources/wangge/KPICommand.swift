@@ -22,8 +22,7 @@ struct KPICommand: ParsableCommand {
     enum Grouping: String, ExpressibleByArgument, CaseIterable { case unit, street }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
-    @Option(help: "The SpatiaLite database.")
-    var db: String
+    @OptionGroup var source: QuerySource
 
     @Option(help: "Start of the period (ISO 8601, inclusive).")
     var from: String
@@ -37,9 +36,6 @@ struct KPICommand: ParsableCommand {
     @Option(help: "csv or json.")
     var format: Format = .csv
 
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
-
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -52,7 +48,7 @@ struct KPICommand: ParsableCommand {
     func run() throws {
         let orders: [UnitKPI.DueOrder]
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
                 let group = by == .unit ? (r[1].string ?? "") : (r[3].string ?? "")
                 let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : "")

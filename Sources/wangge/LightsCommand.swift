@@ -20,8 +20,7 @@ struct LightsCommand: ParsableCommand {
     enum Level: String, ExpressibleByArgument, CaseIterable { case point, cell, community, street }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
-    @Option(help: "The SpatiaLite database.")
-    var db: String
+    @OptionGroup var source: QuerySource
 
     @Option(name: .customLong("as-of"), help: "The moment (ISO 8601).")
     var asOf: String
@@ -31,9 +30,6 @@ struct LightsCommand: ParsableCommand {
 
     @Option(help: "csv or json.")
     var format: Format = .csv
-
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
@@ -46,7 +42,7 @@ struct LightsCommand: ParsableCommand {
         let areas: [(code: String, name: String)]
         let open: [Lights.OpenOrder]
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
             switch level {
             case .point: areas = district.points.sorted { $0.id < $1.id }.map { ($0.id, $0.name) }

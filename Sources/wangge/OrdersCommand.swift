@@ -8,8 +8,7 @@ struct OrdersCommand: ParsableCommand {
         commandName: "orders",
         abstract: "List stored orders that need manual dispatch (unusable coordinates).")
 
-    @Option(help: "The SpatiaLite database.")
-    var db: String
+    @OptionGroup var source: QuerySource
 
     @Option(help: "Which orders: invalid (the manual-dispatch list).")
     var status: String = "invalid"
@@ -21,13 +20,10 @@ struct OrdersCommand: ParsableCommand {
         guard status == "invalid" else { throw ValidationError("--status: only \"invalid\" (the manual-dispatch list) is supported") }
     }
 
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
-
     func run() throws {
         let rows: [[String]]
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             rows = try catalog.run("manual_dispatch", parameters: [:], on: store).rows.map { (row: [SQLValue]) in row.map { $0.csvText } }
         } catch {
             note("error: \(error)")

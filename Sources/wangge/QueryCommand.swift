@@ -22,17 +22,13 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "List the queries with their parameters and columns.")
     var list = false
 
-    @Option(help: "The SpatiaLite database (opened read-only).")
-    var db: String
+    @OptionGroup var source: QuerySource
 
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeatable).")
     var parameters: [String] = []
 
     @Option(help: "csv, json or geojson.")
     var format: Format = .csv
-
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
@@ -44,7 +40,7 @@ struct QueryCommand: ParsableCommand {
 
     func run() throws {
         let store: WanggeStore, catalog: QueryCatalog
-        do { (store, catalog) = try openForQueries(db: db, queries: queries) } catch {
+        do { (store, catalog) = try source.open() } catch {
             note("error: \(error)")
             throw ExitCode.failure
         }

@@ -25,17 +25,8 @@ struct RecurrenceCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
     enum Method: String, ExpressibleByArgument, CaseIterable { case table, gi, kde }
 
-    @Option(help: "The SpatiaLite database.")
-    var db: String
-
-    @Option(help: "Orders received at or after this ISO 8601 time.")
-    var from: String?
-
-    @Option(help: "Orders received before this ISO 8601 time.")
-    var to: String?
-
-    @Option(help: "Only orders of this category (repeatable).")
-    var category: [String] = []
+    @OptionGroup var source: QuerySource
+    @OptionGroup var filter: OrderFilter
 
     @Option(help: "Metres between an order and an earlier one of the same category.")
     var radius: Double = 50
@@ -85,15 +76,10 @@ struct RecurrenceCommand: ParsableCommand {
     @Option(help: "csv or json.")
     var format: Format = .csv
 
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    var queries: String?
-
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
     func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time") }
-        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
         if method != .table && format != .csv { throw ValidationError("--method \(method.rawValue) writes csv") }
@@ -113,7 +99,7 @@ struct RecurrenceCommand: ParsableCommand {
         var history: [String: [(status: String, at: Double)]] = [:]
         var index: DistrictIndex?
         do {
-            let (store, catalog) = try openForQueries(db: db, queries: queries)
+            let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
             if method != .table { index = try DistrictIndex(district: district) }
             switch level {
@@ -123,9 +109,7 @@ struct RecurrenceCommand: ParsableCommand {
             case .unit: areas = district.units.map(\.id)
             case .point: areas = district.points.map(\.id)
             }
-            var parameters: [String: String] = ["categories": category.joined(separator: ",")]
-            if let from { parameters["from"] = from }
-            if let to { parameters["to"] = to }
+            let parameters = filter.parameters
             let rows = try catalog.run("order_histories", parameters: parameters, on: store).rows
             var positions = rows.map { Coordinate($0[3].double ?? .nan, $0[4].double ?? .nan) }
             try MetricProjection().project(&positions)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WanggeCore
 import WanggeStore
 
 /// `wangge`: route 12345 work orders to grid cells and responsible units.
@@ -125,4 +126,41 @@ func openForQueries(db: String, queries: String?) throws -> (WanggeStore, QueryC
     let catalog = try QueryCatalog(directory: queriesDirectory(queries))
     try catalog.check(on: store)
     return (store, catalog)
+}
+
+/// `--db` and `--queries`: the database, read through the named queries.
+struct QuerySource: ParsableArguments {
+    @Option(help: "The SpatiaLite database (opened read-only).")
+    var db: String
+
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    var queries: String?
+
+    /// Opens the database read-only with the checked named queries.
+    func open() throws -> (WanggeStore, QueryCatalog) { try openForQueries(db: db, queries: queries) }
+}
+
+/// `--from`, `--to`, `--category`: which stored orders, as the named queries' parameters.
+struct OrderFilter: ParsableArguments {
+    @Option(help: "Orders received at or after this ISO 8601 time.")
+    var from: String?
+
+    @Option(help: "Orders received before this ISO 8601 time.")
+    var to: String?
+
+    @Option(help: "Only orders of this category (repeatable).")
+    var category: [String] = []
+
+    func validate() throws {
+        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
+        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
+    }
+
+    /// `from`, `to` and `categories` for a named query.
+    var parameters: [String: String] {
+        var p = ["categories": category.joined(separator: ",")]
+        if let from { p["from"] = from }
+        if let to { p["to"] = to }
+        return p
+    }
 }
