@@ -41,6 +41,12 @@ demo: build
 	echo; echo "First routed sample orders:"
 	$(WANGGE) assign --db $$db --input $$g/orders.csv --output $(DEMO)/orders_assigned.csv 2>/dev/null
 	head -6 $(DEMO)/orders_assigned.csv
+	echo; echo "Orders per street (wangge hotspots --level street):"
+	$(WANGGE) hotspots --db $$db --level street 2>/dev/null
+	echo; echo "Hottest cells (wangge hotspots --method gi), first rows:"
+	$(WANGGE) hotspots --db $$db --method gi --output $(DEMO)/gi.csv
+	tail -n +2 $(DEMO)/gi.csv | sort -t, -k3 -g -r > $(DEMO)/gi_sorted.csv
+	head -1 $(DEMO)/gi.csv; head -4 $(DEMO)/gi_sorted.csv
 	echo; $(WANGGE) info --db $$db
 	echo; echo "Database: $$db   Try: $(WANGGE) assign --db $$db --input $$g/orders.csv --output -"
 
