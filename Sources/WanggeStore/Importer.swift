@@ -30,6 +30,8 @@ public struct ImportReport: Sendable {
     /// Events only: rows not applied (unknown order, impossible or out-of-order transition,
     /// unreadable row), with their line and why.
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
+    /// Status changes applied (events, or the handling columns of an orders file).
+    public var appliedEvents = 0
 }
 
 /// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
@@ -115,6 +117,7 @@ public struct Importer {
                 return
             case .events:
                 try importEvents(bytes, into: &report)
+                report.stored = report.appliedEvents
                 return
             }
             report.reassigned = try reassignStoredOrders()
@@ -144,6 +147,7 @@ public struct Importer {
         report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
         report.stored = records.count
         report.updated = records.count - report.inserted
+        try applyEvents(try handlingEvents(records, into: &report), into: &report)
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
             if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
@@ -157,7 +161,15 @@ public struct Importer {
     private func importEvents(_ bytes: [UInt8], into report: inout ImportReport) throws {
         let (events, problems) = try OrderEvent.read(bytes)
         report.rejectedEvents = problems
+        try applyEvents(events, into: &report)
+    }
+
+    /// Applies `events` in order (see ``importEvents(_:into:)``). An event identical to one the
+    /// order already has (same status, same time) is already applied and is skipped, so
+    /// importing the same file twice changes nothing.
+    private func applyEvents(_ events: [OrderEvent], into report: inout ImportReport) throws {
         let db = store.database
+        let existing = try db.prepare("SELECT 1 FROM order_events WHERE order_id = ?1 AND status = ?2 AND at_epoch = ?3")
         let current = try db.prepare("""
             SELECT o.status, o.received_epoch, (SELECT max(e.at_epoch) FROM order_events e WHERE e.order_id = o.id),
                    (SELECT count(*) FROM order_events e WHERE e.order_id = o.id)
@@ -173,6 +185,7 @@ public struct Importer {
                 state[e.orderID] = (OrderStatus(rawValue: r[0].string ?? "") ?? .received, r[2].double ?? r[1].double ?? 0, r[3].int ?? 0)
             }
             let s = state[e.orderID]!
+            if try !existing.rows([.text(e.orderID), .text(e.status.rawValue), .real(e.at)]).isEmpty { continue }
             guard s.status.next.contains(e.status) else {
                 report.rejectedEvents.append((e.line, e.orderID, "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"))
                 continue
@@ -184,9 +197,38 @@ public struct Importer {
             try insert.run([.text(e.orderID), .integer(Int64(s.count + 1)), .text(e.status.rawValue), .text(e.atText), .real(e.at), .text(e.note)])
             try update.run([.text(e.orderID), .text(e.status.rawValue)])
             state[e.orderID] = (e.status, e.at, s.count + 1)
-            report.stored += 1
+            report.appliedEvents += 1
         }
         report.rejectedEvents.sort { $0.line < $1.line }
+    }
+
+    /// Status changes carried by an orders file's optional `status`, `resolved_at` and
+    /// `closed_at` columns: `resolved` at resolved_at, `closed` at closed_at, then the `status`
+    /// if those do not already end in it, dated by the latest time the row gives (its own time
+    /// is unknown). They are applied like `wangge import events`: checked, reported, never
+    /// silently; already applied ones are skipped.
+    private func handlingEvents(_ records: [WorkOrderRecord], into report: inout ImportReport) throws -> [OrderEvent] {
+        var events: [OrderEvent] = []
+        for r in records where !(r.statusText.isEmpty && r.resolvedAtText.isEmpty && r.closedAtText.isEmpty) {
+            var latest = r.receivedAt ?? 0
+            var last: OrderStatus = .received
+            for (status, text) in [(OrderStatus.resolved, r.resolvedAtText), (.closed, r.closedAtText)] where !text.isEmpty {
+                guard let at = Timestamp.parse(text) else {
+                    throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not an ISO 8601 time")
+                }
+                events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: at, atText: text, note: "from the orders file"))
+                latest = max(latest, at); last = status
+            }
+            guard !r.statusText.isEmpty else { continue }
+            guard let status = OrderStatus(rawValue: r.statusText.lowercased()) else {
+                report.rejectedEvents.append((r.line, r.id, "unknown status \"\(r.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            if status != last && status != .received {
+                events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: latest, atText: Timestamp.format(latest), note: "status from the orders file"))
+            }
+        }
+        return events
     }
 
     /// Re-routes every stored order against the current layers (after a layer changed).

@@ -51,6 +51,7 @@ struct ImportCommand: ParsableCommand {
             summary += " (\(report.inserted) new, \(report.updated) updated): "
             summary += AssignmentStatus.allCases.map { "\(report.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
         }
+        if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }
         print(summary)
         if !report.invalidOrders.isEmpty {

@@ -92,6 +92,44 @@ import Testing
         #expect(row.reworkRate == 2.0 / 9 && row.onTimeRate == 0.7 && row.closureRate == 0.9)
     }
 
+    /// An export's `status,resolved_at,closed_at` columns become status changes, checked like
+    /// events; importing the same file again adds nothing.
+    @Test func handlingColumnsOfAnOrdersFile() throws {
+        let (store, dir) = try Fixture.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let importer = Importer(store: store)
+        let x = Fixture.x0 + 0.25 * Fixture.dx, y = Fixture.y0 + 0.25 * Fixture.dy
+        let t = "2025-01-01T09:00:00+08:00"
+        let file = """
+            id,lon,lat,category,received_at,status,resolved_at,closed_at
+            H1,\(x),\(y),道路破损,\(t),closed,2025-01-02T09:00:00+08:00,2025-01-02T10:00:00+08:00
+            H2,\(x),\(y),道路破损,\(t),dispatched,,
+            H3,\(x),\(y),道路破损,\(t),resolved,2025-01-03T09:00:00+08:00,
+            H4,\(x),\(y),道路破损,\(t),closed,,2025-01-02T10:00:00+08:00
+            H5,\(x),\(y),道路破损,\(t),flying,,
+            H6,\(x),\(y),道路破损,\(t),,,
+            """
+        let first = try importer.importLayer(.orders, bytes: Array(file.utf8))
+        #expect(first.appliedEvents == 4)   // H1 resolved + closed, H2 dispatched, H3 resolved
+        #expect(first.rejectedEvents.map(\.line) == [5, 6])
+        #expect(first.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
+        #expect(first.rejectedEvents[1].reason.hasPrefix("unknown status \"flying\""))
+        let status = try store.database.prepare("SELECT id, status FROM orders ORDER BY id").rows().map { $0.map { $0.string ?? "" } }
+        #expect(status == [["H1", "closed"], ["H2", "dispatched"], ["H3", "resolved"], ["H4", "received"], ["H5", "received"], ["H6", "received"]])
+        #expect(try store.database.scalar("SELECT at FROM order_events WHERE order_id = 'H2'").string == t)
+        // Again: nothing new, no duplicate history.
+        let second = try importer.importLayer(.orders, bytes: Array(file.utf8))
+        #expect(second.appliedEvents == 0 && second.updated == 6)
+        #expect(try store.database.scalar("SELECT count(*) FROM order_events").int == 4)
+        // An unreadable handling time fails the file, naming the line; nothing changes.
+        let broken = file.replacingOccurrences(of: "2025-01-03T09:00:00+08:00", with: "yesterday")
+        do {
+            _ = try importer.importLayer(.orders, bytes: Array(broken.utf8))
+            Issue.record("an unreadable resolved_at must fail the import")
+        } catch { #expect("\(error)".contains("line 4: order H3: resolved_at \"yesterday\" is not an ISO 8601 time")) }
+        #expect(try store.database.scalar("SELECT count(*) FROM order_events").int == 4)
+    }
+
     @Test func boardPutsTheReddestFirst() {
         let board = Lights.board(areas: [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")], open: [
             .init(areas: ["B"], overdue: false), .init(areas: ["C"], overdue: true), .init(areas: ["D"], overdue: true),

@@ -20,6 +20,10 @@ public struct WorkOrderRecord: Sendable {
     public var receivedAt: Double?
     /// The source's other columns, as a JSON object text (`{}` when none).
     public var attributesJSON: String
+    /// Handling columns an export may carry (`status`, `resolved_at`, `closed_at`), as given.
+    public var statusText = ""
+    public var resolvedAtText = ""
+    public var closedAtText = ""
     /// A problem with the row itself (wrong column count, missing id), in lenient mode.
     public var rowProblem: String?
 
@@ -72,6 +76,8 @@ public enum WorkOrderCSV {
         public let names: [String]
         public let id: Int, lon: Int, lat: Int, category: Int, receivedAt: Int
         public let crs: Int?
+        /// Optional handling columns.
+        public let status: Int?, resolvedAt: Int?, closedAt: Int?
         public let attributes: [(offset: Int, element: String)]
 
         public init(header: [String], line: Int) throws {
@@ -90,7 +96,8 @@ public enum WorkOrderCSV {
             id = column["id"]!; lon = column["lon"]!; lat = column["lat"]!
             category = column["category"]!; receivedAt = column["received_at"]!
             crs = column["crs"]
-            let known = Set(WorkOrderCSV.requiredColumns + ["crs"])
+            status = column["status"]; resolvedAt = column["resolved_at"]; closedAt = column["closed_at"]
+            let known = Set(WorkOrderCSV.requiredColumns + ["crs", "status", "resolved_at", "closed_at"])
             attributes = names.enumerated().filter { !known.contains($0.element) }
         }
     }
@@ -173,6 +180,9 @@ public enum WorkOrderCSV {
             if let crsColumn, !reader.isBlank(fields[crsColumn]) {
                 record.crsText = reader.trimmedString(fields[crsColumn])
             }
+            if let c = columns.status { record.statusText = reader.trimmedString(fields[c]) }
+            if let c = columns.resolvedAt { record.resolvedAtText = reader.trimmedString(fields[c]) }
+            if let c = columns.closedAt { record.closedAtText = reader.trimmedString(fields[c]) }
             record.lonText = reader.string(fields[lonColumn])
             record.latText = reader.string(fields[latColumn])
             (record.position, record.positionProblem) = WorkOrderRecord.position(lon: record.lonText, lat: record.latText)
