@@ -37,7 +37,6 @@ struct HotspotsCommand: ParsableCommand {
     enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde, emerging }
     enum Step: String, ExpressibleByArgument, CaseIterable { case day, week, month }
     enum Weights: String, ExpressibleByArgument, CaseIterable { case band, queen }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
 
     @OptionGroup var source: QuerySource
     @OptionGroup var filter: OrderFilter
@@ -76,7 +75,7 @@ struct HotspotsCommand: ParsableCommand {
     var fdr = false
 
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
-    var format: Format = .csv
+    var format: AnalyticsFormat = .csv
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
@@ -141,20 +140,13 @@ struct HotspotsCommand: ParsableCommand {
             note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
-            writer.write(["cell", "count", "z", "p", "bin"] + (permutations > 0 ? ["p_sim"] : []))
-            for r in rows {
-                writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]
-                             + (r.pSim.map { [String(format: "%.6f", $0)] } ?? []))
-            }
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
-            json = JSONValue.object([
-                "band_m": .number((usedBand * 1000).rounded() / 1000), "band": .string(bandNote), "fdr": .bool(fdr),
-                "permutations": .number(Double(permutations)),
-                "cells": .array(rows.map { .object(["cell": .string($0.cell), "count": .number(Double($0.count)), "z": .number($0.result.z), "p": .number($0.result.p), "bin": .number(Double($0.result.bin)), "p_sim": $0.pSim.map(JSONValue.number) ?? .null]) }),
-            ]).jsonText
-            for r in rows { feature(r.cell, ["count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p), "bin": .number(Double(r.result.bin)), "p_sim": r.pSim.map(JSONValue.number) ?? .null]) }
+            let sink = try OutputSink(output)
+            sink.write(giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format))
+            try sink.close()
             let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
             note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
+            return
         }
         let sink = try OutputSink(output)
         switch format {
@@ -193,41 +185,8 @@ struct HotspotsCommand: ParsableCommand {
         }
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
         note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
-        var writer = CSVWriter()
-        var features: [JSONValue] = []
-        var objects: [JSONValue] = []
-        if format == .csv { writer.write(["row", "column", "x", "y", "lon", "lat", "density_per_km2"]) }
-        for row in 0 ..< kde.rows { for column in 0 ..< kde.columns {
-            let value = kde.density[row * kde.columns + column]
-            guard value > 0 else { continue }
-            let c = kde.centre(row: row, column: column)
-            let rounded = (value * 1000).rounded() / 1000
-            switch format {
-            case .csv:
-                let ll = projection.unproject(Coordinate(c.x, c.y))
-                writer.write([String(row), String(column), String(format: "%.1f", c.x), String(format: "%.1f", c.y),
-                              String(format: "%.7f", ll.x), String(format: "%.7f", ll.y), String(format: "%.3f", value)])
-            case .json:
-                objects.append(.object(["row": .number(Double(row)), "column": .number(Double(column)), "density_per_km2": .number(rounded)]))
-            case .geojson:
-                let h = size / 2
-                let corners = [(-h, -h), (h, -h), (h, h), (-h, h), (-h, -h)].map { projection.unproject(Coordinate(c.x + $0.0, c.y + $0.1)) }
-                features.append(GeoJSON.feature(.polygon(Polygon(exterior: LinearRing(corners))),
-                                                properties: ["row": .number(Double(row)), "column": .number(Double(column)), "density_per_km2": .number(rounded)]))
-            }
-        } }
         let sink = try OutputSink(output)
-        switch format {
-        case .csv: sink.write(writer.take())
-        case .json:
-            let document = JSONValue.object(["cell_size_m": .number(size), "bandwidth_m": .number(radius), "kernel": .string("quartic"),
-                                             "bandwidth_rule": .string(bandwidth == nil ? "ArcGIS default" : "given"),
-                                             "rows": .number(Double(kde.rows)), "columns": .number(Double(kde.columns)),
-                                             "origin_epsg4549": .array([.number(kde.originX), .number(kde.originY)]), "cells": .array(objects)])
-            sink.write(Array((document.jsonText + "\n").utf8))
-        case .geojson:
-            sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
-        }
+        sink.write(try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format))
         try sink.close()
     }
 

@@ -22,7 +22,6 @@ struct RecurrenceCommand: ParsableCommand {
             """)
 
     enum Level: String, ExpressibleByArgument, CaseIterable { case cell, community, street, unit, point }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
     enum Method: String, ExpressibleByArgument, CaseIterable { case table, gi, kde }
 
     @OptionGroup var source: QuerySource
@@ -73,8 +72,8 @@ struct RecurrenceCommand: ParsableCommand {
     @Option(help: "Knox: seed of the permutations.")
     var seed: UInt64 = 1
 
-    @Option(help: "csv or json.")
-    var format: Format = .csv
+    @Option(help: "csv or json; with --method gi or kde also geojson.")
+    var format: AnalyticsFormat = .csv
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
@@ -82,7 +81,7 @@ struct RecurrenceCommand: ParsableCommand {
     func validate() throws {
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
-        if method != .table && format != .csv { throw ValidationError("--method \(method.rawValue) writes csv") }
+        if (method == .table || knox) && format == .geojson { throw ValidationError("--format geojson maps rebounds: use --method gi or kde") }
         if method != .table && level != .cell { throw ValidationError("--method \(method.rawValue) maps rebounds over cells: leave --level at cell") }
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
@@ -98,10 +97,12 @@ struct RecurrenceCommand: ParsableCommand {
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]
         var index: DistrictIndex?
+        var geometry: [String: Geometry] = [:]
         do {
             let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
             if method != .table { index = try DistrictIndex(district: district) }
+            if format == .geojson { geometry = Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) }
             switch level {
             case .cell: areas = district.cells.map(\.code)
             case .community: areas = Array(Set(district.cells.map(\.communityCode)))
@@ -142,13 +143,13 @@ struct RecurrenceCommand: ParsableCommand {
             return status == "resolved" || status == "closed"
         }
         let seconds = Date().timeIntervalSince(started)
-        if let index { return try writeHeatmap(orders, result, index: index) }
+        if let index { return try writeHeatmap(orders, result, index: index, geometry: geometry) }
         let table = Recurrence.byArea(orders, result, areas: areas)
         let worst = Recurrence.worstChains(result, limit: chains)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
         let sink = try OutputSink(output)
         switch format {
-        case .csv:
+        case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter()
             writer.write([level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
             for r in table { writer.write([r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
@@ -178,7 +179,7 @@ struct RecurrenceCommand: ParsableCommand {
                                     permutations: permutations, seed: seed)
         let sink = try OutputSink(output)
         switch format {
-        case .csv:
+        case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter()
             writer.write(["distance_from_m", "distance_to_m", "days_from", "days_to", "observed", "expected", "knox_ratio", "p"])
             for c in cells {
@@ -199,18 +200,18 @@ struct RecurrenceCommand: ParsableCommand {
         note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
     }
 
-    /// `--method gi|kde`: where rebounds concentrate.
-    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex) throws {
+    /// `--method gi|kde`: where rebounds concentrate, written as `hotspots` writes them.
+    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex, geometry: [String: Geometry]) throws {
         let rebounds = orders.indices.filter { result.isRebound[$0] }
-        var writer = CSVWriter()
+        let bytes: [UInt8]
         switch method {
         case .gi:
             let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
             var counts: [String: Int] = [:]
             for j in rebounds { if let cell = orders[j].areas.first { counts[cell, default: 0] += 1 } }
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
-            writer.write(["cell", "count", "z", "p", "bin"])
-            for r in rows { writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]) }
+            bytes = giStarOutput(rows, band: usedBand, bandNote: band == nil ? "smallest band giving every cell a neighbour" : "given",
+                                 fdr: false, permutations: 0, geometry: geometry, format: format)
             note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
         case .kde:
             guard let extent = index.cellExtentMetres else { note("error: the database has no cells"); throw ExitCode.failure }
@@ -221,19 +222,13 @@ struct RecurrenceCommand: ParsableCommand {
                 throw ExitCode.failure
             }
             let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
-            let projection = try MetricProjection()
-            writer.write(["row", "column", "x", "y", "lon", "lat", "density_per_km2"])
-            for row in 0 ..< kde.rows { for column in 0 ..< kde.columns where kde.density[row * kde.columns + column] > 0 {
-                let c = kde.centre(row: row, column: column), ll = projection.unproject(Coordinate(c.x, c.y))
-                writer.write([String(row), String(column), String(format: "%.1f", c.x), String(format: "%.1f", c.y),
-                              String(format: "%.7f", ll.x), String(format: "%.7f", ll.y), String(format: "%.3f", kde.density[row * kde.columns + column])])
-            } }
+            bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format)
             note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
         case .table:
             preconditionFailure("the table is written by run()")
         }
         let sink = try OutputSink(output)
-        sink.write(writer.take())
+        sink.write(bytes)
         try sink.close()
     }
 }

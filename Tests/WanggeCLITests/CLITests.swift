@@ -313,5 +313,10 @@ import Testing
         #expect(Int(gi.first { $0[0] == cell }?[1] ?? "0")! >= 1)
         let kde = try Self.wangge(["recurrence", "--db", db, "--method", "kde", "--bandwidth", "100", "--cell-size", "10"])
         #expect(kde.stderr.contains("kernel density of 2 rebound(s)") && Self.readCSV(kde.stdout).count > 100)
+        // The same outputs as hotspots: GeoJSON cells with their rebound Gi*.
+        let geo = try Self.wangge(["recurrence", "--db", db, "--method", "gi", "--format", "geojson"])
+        let features = try #require((try JSONSerialization.jsonObject(with: Data(geo.stdout.utf8)) as? [String: Any])?["features"] as? [[String: Any]])
+        #expect(features.count == 500)
+        #expect(try Self.wangge(["recurrence", "--db", db, "--format", "geojson"]).status != 0)
     }
 }
