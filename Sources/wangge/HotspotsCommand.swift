@@ -84,7 +84,7 @@ struct HotspotsCommand: ParsableCommand {
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
-        if format == .geojson && level != .cell { throw ValidationError("--format geojson draws cells: use --level cell") }
+        if format == .geojson && (level == .unit || level == .point) { throw ValidationError("--format geojson draws areas of the grid: use --level cell, community or street") }
         if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
         if weights == .queen && band != nil { throw ValidationError("--band and --weights queen exclude each other") }
         if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
@@ -106,7 +106,7 @@ struct HotspotsCommand: ParsableCommand {
         do {
             let (store, catalog) = try source.open()
             let district = try store.loadDistrict()
-            geometry = format == .geojson ? Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) : [:]
+            geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level) : [:]
             let index = try DistrictIndex(district: district)
             sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
             if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
@@ -126,7 +126,7 @@ struct HotspotsCommand: ParsableCommand {
         var features: [JSONValue] = []
         func feature(_ cell: String, _ properties: [String: JSONValue]) {
             guard let g = geometry[cell] else { return }
-            features.append(GeoJSON.feature(g, properties: properties.merging(["cell": .string(cell)]) { a, _ in a }))
+            features.append(GeoJSON.feature(g, properties: properties.merging([level.rawValue: .string(cell)]) { a, _ in a }))
         }
         switch method {
         case .kde, .emerging:
@@ -294,5 +294,15 @@ struct HotspotsCommand: ParsableCommand {
         }
         try sink.close()
         note("\(rows.count) \(level.rawValue)(s), \(rows.reduce(0) { $0 + $1.count }) order-\(level.rawValue) pair(s)")
+    }
+
+    /// Each area's geometry at `level`: the cell's own, or the union of a community's or a
+    /// street's cells.
+    static func areaGeometries(_ cells: [Cell], level: Hotspots.Level) -> [String: Geometry] {
+        guard level != .cell else { return Dictionary(cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) }
+        var groups: [String: [Geometry]] = [:]
+        for c in cells { groups[level == .community ? c.communityCode : c.streetCode, default: []].append(c.geometry) }
+        let checker = GeometryChecker()
+        return groups.compactMapValues { checker.union(of: $0) }
     }
 }

@@ -200,6 +200,16 @@ import Testing
         #expect((firstProperties["count"] as? NSNumber)?.intValue == Int(giRows[1][1]))
         #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "MultiPolygon")
         #expect(try Self.wangge(["hotspots", "--db", db, "--method", "gi", "--level", "street"]).status != 0)
+        // Streets drawn as the union of their cells, with their counts.
+        let streetsGeo = try Self.wangge(["hotspots", "--db", db, "--level", "street", "--format", "geojson", "--category", "乱设摊"])
+        let streetFeatures = try #require((try JSONSerialization.jsonObject(with: Data(streetsGeo.stdout.utf8)) as? [String: Any])?["features"] as? [[String: Any]])
+        #expect(streetFeatures.count == 3)
+        for f in streetFeatures {
+            let properties = try #require(f["properties"] as? [String: Any])
+            let code = try #require(properties["street"] as? String)
+            #expect((properties["count"] as? NSNumber)?.intValue == expected[code] ?? 0)
+            #expect(["Polygon", "MultiPolygon"].contains((f["geometry"] as? [String: Any])?["type"] as? String ?? ""))
+        }
         // Per responsible unit and per inspection point: the assign output's unit and points columns.
         var byUnit: [String: Int] = [:], byPoint: [String: Int] = [:]
         for row in assigned.dropFirst() where categoryOf[row[0]] == "乱设摊" {

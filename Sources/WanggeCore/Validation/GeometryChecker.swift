@@ -272,6 +272,17 @@ public final class GeometryChecker {
     }
 }
 
+extension GeometryChecker {
+    /// The union of polygonal geometries (GEOS unary union, exact: shared edges dissolve,
+    /// nothing is snapped), e.g. a community or street drawn from its cells. Nil when GEOS
+    /// cannot build or combine them.
+    public func union(of geometries: [Geometry]) -> Geometry? {
+        let operands = geometries.compactMap { try? context.makeGEOS($0) }
+        guard !operands.isEmpty, let union = context.unaryUnion(of: operands) else { return nil }
+        return union.wanggeGeometry
+    }
+}
+
 @available(*, unavailable, message: "GEOS contexts are not thread-safe: make one GeometryChecker per thread")
 extension GeometryChecker: Sendable {}
 
