@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The in-memory index of one district's layers, built once and shared read-only by every
@@ -105,10 +106,12 @@ public final class DistrictIndex: Sendable {
         }
         self.cells = cells
         self.cellShapes = cellShapes
+        // The cell raster is the largest piece: build it on another core meanwhile.
+        let finishedShapes = cellShapes
+        let rasterBuild = BackgroundValue { CoverageRaster(shapes: finishedShapes) }
         self.cellMetricShapes = cellShapes.mapCoordinates(project)
         self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
         self.cellSearchGrid = BucketGrid(boxes: cellShapes.boxes, bucketsPerFeature: 1)
-        self.cellRaster = CoverageRaster(shapes: cellShapes)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
         self.zones = sortedZones.map {
@@ -168,6 +171,7 @@ public final class DistrictIndex: Sendable {
         self.points = points
         self.pointShapes = pointShapes.mapCoordinates(project)
         self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 64)
+        self.cellRaster = rasterBuild.value
     }
 
     /// The route kinds configured for `category`, or nil when the category has no rule.
@@ -260,5 +264,24 @@ extension DistrictIndex {
             if extent == nil { extent = b } else { extent!.include(b) }
         }
         return extent
+    }
+}
+
+/// A value computed on a global queue while the caller goes on; `value` waits for it.
+final class BackgroundValue<Value: Sendable>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ compute: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async {
+            self.result = compute()
+            self.done.signal()
+        }
+    }
+
+    var value: Value {
+        done.wait()
+        done.signal()
+        return result!
     }
 }
