@@ -4,9 +4,6 @@ import WanggeCore
 /// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
 public enum Layer: String, CaseIterable, Sendable {
     case cells, zones, points, units, rules, orders, events
-
-    /// GeoJSON layers; the others are CSV.
-    public var isGeoJSON: Bool { self == .cells || self == .zones || self == .points }
 }
 
 /// What an import did.

@@ -49,14 +49,8 @@ struct BenchCommand: ParsableCommand {
         // Random points over the cells' extent (SplitMix64, deterministic).
         var box = index.cellGridExtent
         box = box.expanded(dx: (box.maxX - box.minX) * 0.02, dy: (box.maxY - box.minY) * 0.02)
-        var state = seed
-        func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = SplitMix64(seed: seed)
+        func next() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
         let sample = (0 ..< points).map { _ in
             Coordinate(box.minX + next() * (box.maxX - box.minX), box.minY + next() * (box.maxY - box.minY))
         }

@@ -36,11 +36,6 @@ public enum JSONValue: Hashable, Sendable {
         return out
     }
 
-    /// Parses JSON text (see ``JSONParser``).
-    public init(parsing text: String) throws {
-        self = try JSONParser.parse(Array(text.utf8))
-    }
-
     func write(to out: inout String) {
         switch self {
         case .null: out += "null"

@@ -135,7 +135,7 @@ public enum AssignmentFile {
         let router: Router
         let texts: OutputTexts
         let defaultCRS: String
-        var crsCache: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+        var systems = CRSCache()
         /// Categories seen in this piece, by a hash of their bytes.
         var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute)]] = [:]
         var out = CSVWriter(capacity: 1 << 20)
@@ -172,11 +172,7 @@ public enum AssignmentFile {
                 }
                 var crsText = defaultCRS
                 if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
-                let crs: Result<CoordinateReferenceSystem, CoordinateError>
-                if let cached = crsCache[crsText] { crs = cached } else {
-                    crs = Result { () throws(CoordinateError) in try CoordinateReferenceSystem(parsing: crsText) }
-                    crsCache[crsText] = crs
-                }
+                let crs = systems.system(crsText)
                 let category = categoryEntry(reader, fields[columns.category])
                 let assignment: Assignment
                 switch crs {

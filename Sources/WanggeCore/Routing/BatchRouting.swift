@@ -69,7 +69,7 @@ extension DistrictIndex {
         let done = Counter()
         DispatchQueue.concurrentPerform(iterations: workerCount) { w in
             let router = box.routers[w]
-            var crsCache: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+            var systems = CRSCache()
             let end = min(count, (w + 1) * chunk)
             var i = w * chunk
             while i < end {
@@ -79,12 +79,7 @@ extension DistrictIndex {
                     a = Assignment(status: .invalid)
                     a.invalidReason = problem
                 } else {
-                    let crs: Result<CoordinateReferenceSystem, CoordinateError>
-                    if let cached = crsCache[record.crsText] { crs = cached } else {
-                        crs = Result { () throws(CoordinateError) in try CoordinateReferenceSystem(parsing: record.crsText) }
-                        crsCache[record.crsText] = crs
-                    }
-                    switch crs {
+                    switch systems.system(record.crsText) {
                     case .success(let system):
                         a = router.assign(record.position!, crs: system, category: record.category)
                     case .failure(let error):
@@ -107,6 +102,18 @@ private struct UnsafeSendable: @unchecked Sendable {
     let routers: [Router]
     let results: UnsafeMutableBufferPointer<Assignment>
     let records: [WorkOrderRecord]
+}
+
+/// Coordinate systems parsed once per distinct `crs` text (one cache per worker, unshared).
+struct CRSCache {
+    private var known: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+
+    mutating func system(_ text: String) -> Result<CoordinateReferenceSystem, CoordinateError> {
+        if let cached = known[text] { return cached }
+        let parsed = Result { () throws(CoordinateError) in try CoordinateReferenceSystem(parsing: text) }
+        known[text] = parsed
+        return parsed
+    }
 }
 
 /// A thread-safe counter for progress reports.

@@ -174,9 +174,6 @@ public final class DistrictIndex: Sendable {
         self.cellRaster = rasterBuild.value
     }
 
-    /// The route kinds configured for `category`, or nil when the category has no rule.
-    public func route(for category: String) -> RoutingRule? { rules[category] }
-
     /// The zone layers to try for `category`, resolved once so a batch of orders does not
     /// look the category up again for every order.
     public func categoryRoute(for category: String) -> CategoryRoute {
