@@ -1,10 +1,12 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Module map (dependencies point one way):
-//   wangge (CLI) ─┬─> WanggeAnalytics ─> WanggeCore ──> CGEOS, CPROJ
-//                 ├─> WanggeStore ──> WanggeCore       WanggeStore ──> CSQLite, CSpatiaLite
-//                 └─> WanggeCore
+//   wangge (CLI) ──> WanggeServer ──> WanggeOperations ─┬─> WanggeAnalytics ─> WanggeCore ──> CGEOS, CPROJ
+//        └──────────────────────────────^               └─> WanggeStore ──> WanggeCore, CSQLite, CSpatiaLite
+// WanggeOperations holds every capability once, as a parameter set (the CLI's options, the
+// HTTP API's query parameters) and a function producing its output; the CLI and the server
+// are thin front ends over it.
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v14)],
@@ -16,6 +18,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // swift-configuration support is not used: the server is configured by `wangge serve`'s options.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries from Debian, found through pkg-config.
@@ -30,9 +35,21 @@ let package = Package(
         .target(name: "WanggeStore", dependencies: ["WanggeCore", "CSQLite", "CSpatiaLite"]),
         // Statistics over routed orders (hot spots, recurrence). Pure Swift over the core's types.
         .target(name: "WanggeAnalytics", dependencies: ["WanggeCore"]),
+        // Every capability once: its parameters (declared with ArgumentParser, so the CLI's
+        // options and the HTTP query parameters are the same names) and its output.
+        .target(name: "WanggeOperations", dependencies: [
+            "WanggeCore", "WanggeStore", "WanggeAnalytics",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The HTTP service (`wangge serve`): routes, tokens and roles, problem+json, metrics, OpenAPI.
+        .target(name: "WanggeServer", dependencies: [
+            "WanggeOperations", "WanggeStore", "WanggeCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The `wangge` command.
         .executableTarget(name: "wangge", dependencies: [
-            "WanggeCore", "WanggeStore", "WanggeAnalytics",
+            "WanggeOperations", "WanggeServer", "WanggeCore", "WanggeStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -40,5 +57,9 @@ let package = Package(
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
+        .testTarget(name: "WanggeServerTests", dependencies: [
+            "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

@@ -108,6 +108,17 @@ enum Schema {
         );
         CREATE INDEX order_events_at ON order_events (at_epoch);
         """),
+        // API tokens: only a SHA-256 of each token is kept; a revoked token stays listed.
+        (3, """
+        CREATE TABLE tokens (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('reader', 'operator', 'admin')),
+            sha256 TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import WanggeOperations
 import WanggeAnalytics
 import WanggeCore
 import WanggeStore

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WanggeOperations
 import WanggeCore
 import WanggeStore
 

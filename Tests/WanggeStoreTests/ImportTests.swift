@@ -27,7 +27,8 @@ import Testing
         }
         #expect(throws: WanggeStore.SchemaError.self) { try WanggeStore(path: path, readOnly: true) }
         let store = try WanggeStore(path: path)
-        #expect(store.schemaVersion == 2)
+        #expect(store.schemaVersion == 3)
+        #expect(try store.database.scalar("SELECT count(*) FROM tokens").int == 0)
         #expect(try store.database.scalar("SELECT status FROM orders WHERE id = 'X'").string == "received")
         #expect(try store.database.scalar("SELECT count(*) FROM order_events").int == 0)
     }
@@ -36,7 +37,7 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(store.schemaVersion == Schema.latestVersion)
-        #expect(Schema.latestVersion == 2)
+        #expect(Schema.latestVersion == 3)
         let indexed = try store.database.prepare("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1 ORDER BY 1").rows()
         #expect(indexed.map { $0[0].string ?? "" } == ["cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")

@@ -4,7 +4,7 @@ import WanggeAnalytics
 import WanggeCore
 
 /// The output formats of the analytics commands.
-enum AnalyticsFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
+public enum AnalyticsFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json, geojson }
 
 /// A Gi* result per cell as CSV (`cell,count,z,p,bin[,p_sim]`), JSON, or GeoJSON (one feature
 /// per cell drawn from `geometry`, with the same figures).

@@ -4,8 +4,10 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-struct KPICommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct KPICommand: ParsableCommand, Operation {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "kpi",
         abstract: "Handling KPIs per responsible unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close.",
         discussion: """
@@ -19,8 +21,8 @@ struct KPICommand: ParsableCommand {
             rework_rate,late_rate,median_hours_to_close,p90_hours_to_close
             """)
 
-    enum Grouping: String, ExpressibleByArgument, CaseIterable { case unit, street }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Grouping: String, ExpressibleByArgument, CaseIterable, Sendable { case unit, street }
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
     @OptionGroup var source: QuerySource
 
@@ -39,31 +41,28 @@ struct KPICommand: ParsableCommand {
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
-    func validate() throws {
+    public func validate() throws {
         guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time") }
         guard let end = Timestamp.parse(to) else { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
         guard start < end else { throw ValidationError("--from must be earlier than --to") }
     }
 
-    func run() throws {
+    public func run() throws { try deliver(self, from: source.data(), to: output) }
+
+    public func report(from data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         let orders: [UnitKPI.DueOrder]
-        do {
-            let (store, catalog) = try source.open()
-            orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
-                let group = by == .unit ? (r[1].string ?? "") : (r[3].string ?? "")
-                let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : "")
-                return UnitKPI.DueOrder(group: group, name: name, received: r[4].double ?? 0,
-                                        deadline: r[5].double ?? 0, firstClosed: r[6].double, closedAtEnd: (r[7].int ?? 0) != 0,
-                                        reopened: r[8].int ?? 0)
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+        let (store, catalog) = try data.open()
+        orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
+            let group = by == .unit ? (r[1].string ?? "") : (r[3].string ?? "")
+            let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : "")
+            return UnitKPI.DueOrder(group: group, name: name, received: r[4].double ?? 0,
+                                    deadline: r[5].double ?? 0, firstClosed: r[6].double, closedAtEnd: (r[7].int ?? 0) != 0,
+                                    reopened: r[8].int ?? 0)
         }
         let table = UnitKPI.table(orders)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
         func hours(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "" }
-        let sink = try OutputSink(output)
         switch format {
         case .csv:
             var writer = CSVWriter()
@@ -74,7 +73,7 @@ struct KPICommand: ParsableCommand {
                               rate(r.closureRate), rate(r.onTimeRate), rate(r.reworkRate), rate(r.lateRate),
                               hours(r.medianHoursToClose), hours(r.p90HoursToClose)])
             }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         case .json:
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
             let rows = table.map { r in JSONValue.object([
@@ -83,9 +82,9 @@ struct KPICommand: ParsableCommand {
                 "closure_rate": number(r.closureRate), "on_time_rate": number(r.onTimeRate), "rework_rate": number(r.reworkRate),
                 "late_rate": number(r.lateRate), "median_hours_to_close": number(r.medianHoursToClose), "p90_hours_to_close": number(r.p90HoursToClose),
             ]) }
-            sink.write(Array((JSONValue.object(["from": .string(from), "to": .string(to), "by": .string(by.rawValue), "rows": .array(rows)]).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.object(["from": .string(from), "to": .string(to), "by": .string(by.rawValue), "rows": .array(rows)]).jsonText + "\n").utf8))
         }
-        try sink.close()
-        note("\(table.count) \(by.rawValue)(s), \(orders.count) order(s) due in [\(from), \(to))")
+        report.note("\(table.count) \(by.rawValue)(s), \(orders.count) order(s) due in [\(from), \(to))")
+        return report
     }
 }

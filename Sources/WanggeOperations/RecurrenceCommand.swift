@@ -4,8 +4,10 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-struct RecurrenceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct RecurrenceCommand: ParsableCommand, Operation {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "recurrence",
         abstract: "易反弹: repeats and rebounds per area, and the worst rebound chains.",
         discussion: """
@@ -21,8 +23,8 @@ struct RecurrenceCommand: ParsableCommand {
             with p = (#permutations ≥ observed + 1) / (permutations + 1).
             """)
 
-    enum Level: String, ExpressibleByArgument, CaseIterable { case cell, community, street, unit, point }
-    enum Method: String, ExpressibleByArgument, CaseIterable { case table, gi, kde }
+    enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case cell, community, street, unit, point }
+    enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case table, gi, kde }
 
     @OptionGroup var source: QuerySource
     @OptionGroup var filter: OrderFilter
@@ -78,7 +80,7 @@ struct RecurrenceCommand: ParsableCommand {
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
-    func validate() throws {
+    public func validate() throws {
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
         if (method == .table || knox) && format == .geojson { throw ValidationError("--format geojson maps rebounds: use --method gi or kde") }
@@ -92,46 +94,44 @@ struct RecurrenceCommand: ParsableCommand {
         guard (0 ... 9_999).contains(permutations) else { throw ValidationError("--permutations must be between 0 and 9999") }
     }
 
-    func run() throws {
+    public func run() throws { try deliver(self, from: source.data(), to: output) }
+
+    public func report(from data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]
         var index: DistrictIndex?
         var geometry: [String: Geometry] = [:]
-        do {
-            let (store, catalog) = try source.open()
-            let district = try store.loadDistrict()
-            if method != .table { index = try DistrictIndex(district: district) }
-            if format == .geojson { geometry = Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) }
+        let (store, catalog) = try data.open()
+        let district = try data.district()
+        if method != .table { index = try data.index() }
+        if format == .geojson { geometry = Dictionary(district.cells.map { ($0.code, $0.geometry) }, uniquingKeysWith: { a, _ in a }) }
+        switch level {
+        case .cell: areas = district.cells.map(\.code)
+        case .community: areas = Array(Set(district.cells.map(\.communityCode)))
+        case .street: areas = Array(Set(district.cells.map(\.streetCode)))
+        case .unit: areas = district.units.map(\.id)
+        case .point: areas = district.points.map(\.id)
+        }
+        let parameters = filter.parameters
+        let rows = try catalog.run("order_histories", parameters: parameters, on: store).rows
+        var positions = rows.map { Coordinate($0[3].double ?? .nan, $0[4].double ?? .nan) }
+        try MetricProjection().project(&positions)
+        orders = zip(rows, positions).map { row, m in
+            let cell = row[5].string ?? ""
+            let places: [String]
             switch level {
-            case .cell: areas = district.cells.map(\.code)
-            case .community: areas = Array(Set(district.cells.map(\.communityCode)))
-            case .street: areas = Array(Set(district.cells.map(\.streetCode)))
-            case .unit: areas = district.units.map(\.id)
-            case .point: areas = district.points.map(\.id)
+            case .cell: places = cell.isEmpty ? [] : [cell]
+            case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
+            case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
+            case .unit: places = (row[6].string ?? "").isEmpty ? [] : [row[6].string!]
+            case .point: places = (row[7].string ?? "").split(separator: ";").map(String.init)
             }
-            let parameters = filter.parameters
-            let rows = try catalog.run("order_histories", parameters: parameters, on: store).rows
-            var positions = rows.map { Coordinate($0[3].double ?? .nan, $0[4].double ?? .nan) }
-            try MetricProjection().project(&positions)
-            orders = zip(rows, positions).map { row, m in
-                let cell = row[5].string ?? ""
-                let places: [String]
-                switch level {
-                case .cell: places = cell.isEmpty ? [] : [cell]
-                case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
-                case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
-                case .unit: places = (row[6].string ?? "").isEmpty ? [] : [row[6].string!]
-                case .point: places = (row[7].string ?? "").split(separator: ";").map(String.init)
-                }
-                return Recurrence.Order(id: row[0].string ?? "", category: row[1].string ?? "", received: row[2].double ?? 0, x: m.x, y: m.y, areas: places)
-            }
-            for e in try catalog.run("order_events", parameters: [:], on: store).rows {
-                history[e[0].string ?? "", default: []].append((e[1].string ?? "", e[2].double ?? 0))
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+            return Recurrence.Order(id: row[0].string ?? "", category: row[1].string ?? "", received: row[2].double ?? 0, x: m.x, y: m.y, areas: places)
+        }
+        for e in try catalog.run("order_events", parameters: [:], on: store).rows {
+            history[e[0].string ?? "", default: []].append((e[1].string ?? "", e[2].double ?? 0))
         }
         if knox { return try runKnox(orders) }
         let started = Date()
@@ -147,13 +147,12 @@ struct RecurrenceCommand: ParsableCommand {
         let table = Recurrence.byArea(orders, result, areas: areas)
         let worst = Recurrence.worstChains(result, limit: chains)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
-        let sink = try OutputSink(output)
         switch format {
         case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter()
             writer.write([level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
             for r in table { writer.write([r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         case .json:
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
             let rows = table.map { JSONValue.object([level.rawValue: .string($0.area), "orders": .number(Double($0.orders)), "repeats": .number(Double($0.repeats)),
@@ -162,22 +161,23 @@ struct RecurrenceCommand: ParsableCommand {
                 "length": .number(Double(chain.count)), "category": .string(orders[chain[0]].category),
                 "orders": .array(chain.map { .string(orders[$0].id) }), "areas": .array(orders[chain.last!].areas.map(JSONValue.string)),
             ]) }
-            sink.write(Array((JSONValue.object(["radius_m": .number(radius), "days": .number(days), "areas": .array(rows), "worst_chains": .array(chainValues)]).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.object(["radius_m": .number(radius), "days": .number(days), "areas": .array(rows), "worst_chains": .array(chainValues)]).jsonText + "\n").utf8))
         }
-        try sink.close()
-        note("\(orders.count) order(s): \(result.isRepeat.filter { $0 }.count) repeat(s), \(result.isRebound.filter { $0 }.count) rebound(s) within \(String(format: "%g", radius)) m and \(String(format: "%g", days)) days (\(String(format: "%.2f", seconds)) s)")
+        report.note("\(orders.count) order(s): \(result.isRepeat.filter { $0 }.count) repeat(s), \(result.isRebound.filter { $0 }.count) rebound(s) within \(String(format: "%g", radius)) m and \(String(format: "%g", days)) days (\(String(format: "%.2f", seconds)) s)")
         for chain in worst {
-            note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
+            report.note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
         }
+        return report
+        return report
     }
 
     /// `--knox`: the near-repeat table over the selected orders.
-    private func runKnox(_ orders: [Recurrence.Order]) throws {
+    private func runKnox(_ orders: [Recurrence.Order]) throws -> Report {
+        var report = Report(format: format.rawValue)
         let started = Date()
         let cells = NearRepeat.knox(x: orders.map(\.x), y: orders.map(\.y), days: orders.map { $0.received / 86_400 },
                                     distanceBand: distanceBand, distanceBands: distanceBands, timeBand: timeBand, timeBands: timeBands,
                                     permutations: permutations, seed: seed)
-        let sink = try OutputSink(output)
         switch format {
         case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter()
@@ -187,21 +187,22 @@ struct RecurrenceCommand: ParsableCommand {
                               String(format: "%g", c.daysTo), String(c.observed), String(format: "%.3f", c.expected),
                               c.knoxRatio.map { String(format: "%.3f", $0) } ?? "", String(format: "%.4f", c.p)])
             }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         case .json:
             let rows = cells.map { c in JSONValue.object([
                 "distance_from_m": .number(c.distanceFrom), "distance_to_m": .number(c.distanceTo), "days_from": .number(c.daysFrom),
                 "days_to": .number(c.daysTo), "observed": .number(Double(c.observed)), "expected": .number(c.expected),
                 "knox_ratio": c.knoxRatio.map(JSONValue.number) ?? .null, "p": .number(c.p),
             ]) }
-            sink.write(Array((JSONValue.object(["permutations": .number(Double(permutations)), "seed": .number(Double(seed)), "cells": .array(rows)]).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.object(["permutations": .number(Double(permutations)), "seed": .number(Double(seed)), "cells": .array(rows)]).jsonText + "\n").utf8))
         }
-        try sink.close()
-        note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+        report.note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+        return report
     }
 
     /// `--method gi|kde`: where rebounds concentrate, written as `hotspots` writes them.
-    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex, geometry: [String: Geometry]) throws {
+    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex, geometry: [String: Geometry]) throws -> Report {
+        var report = Report(format: format.rawValue)
         let rebounds = orders.indices.filter { result.isRebound[$0] }
         let bytes: [UInt8]
         switch method {
@@ -212,23 +213,21 @@ struct RecurrenceCommand: ParsableCommand {
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
             bytes = giStarOutput(rows, band: usedBand, bandNote: band == nil ? "smallest band giving every cell a neighbour" : "given",
                                  fdr: false, permutations: 0, geometry: geometry, format: format)
-            note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
+            report.note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
         case .kde:
-            guard let extent = index.cellExtentMetres else { note("error: the database has no cells"); throw ExitCode.failure }
+            guard let extent = index.cellExtentMetres else { throw OperationError("the database has no cells; import the cells layer first") }
             let x = rebounds.map { orders[$0].x }, y = rebounds.map { orders[$0].y }
             let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
             guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
-                note("error: \(rebounds.count) rebound(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
-                throw ExitCode.failure
+                throw OperationError("\(rebounds.count) rebound(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
             }
             let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
             bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format)
-            note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
+            report.note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
         case .table:
             preconditionFailure("the table is written by run()")
         }
-        let sink = try OutputSink(output)
-        sink.write(bytes)
-        try sink.close()
+        report.bytes = (bytes)
+        return report
     }
 }

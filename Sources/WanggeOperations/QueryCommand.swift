@@ -3,8 +3,10 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-struct QueryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct QueryCommand: ParsableCommand, Operation {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Run one of the named SQL queries of Queries/ (read-only), or list them.",
         discussion: """
@@ -14,7 +16,7 @@ struct QueryCommand: ParsableCommand {
             into the SQL. --format geojson needs a `geometry` column holding GeoJSON.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json, geojson }
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json, geojson }
 
     @Argument(help: "The query's name (see --list).")
     var name: String?
@@ -27,24 +29,33 @@ struct QueryCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeatable).")
     var parameters: [String] = []
 
-    @Option(help: "csv, json or geojson.")
+    @Option(help: "csv, json or geojson (--list: csv prints text, json the catalogue).")
     var format: Format = .csv
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
-    func validate() throws {
+    public func validate() throws {
         if !list && name == nil { throw ValidationError("give a query name, or --list") }
         for p in parameters where !p.contains("=") { throw ValidationError("--param \"\(p)\": expected name=value") }
     }
 
-    func run() throws {
-        let store: WanggeStore, catalog: QueryCatalog
-        do { (store, catalog) = try source.open() } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+    public func run() throws { try deliver(self, from: source.data(), to: output) }
+
+    public func report(from data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
+        let (store, catalog) = try data.open()
+        if list && format != .csv {
+            report.format = "json"
+            report.json(.array(catalog.queries.map { q in .object([
+                "name": .string(q.name), "description": .string(q.description), "columns": .array(q.columns.map(JSONValue.string)),
+                "parameters": .array(q.parameters.map { p in .object([
+                    "name": .string(p.name), "type": .string(p.type.rawValue), "description": .string(p.description),
+                    "required": .bool(p.defaultValue == nil), "default": p.defaultValue.map(JSONValue.string) ?? .null,
+                ]) }),
+            ]) }))
+            return report
         }
-        let sink = try OutputSink(output)
         if list {
             var text = ""
             for q in catalog.queries {
@@ -54,9 +65,9 @@ struct QueryCommand: ParsableCommand {
                     text += "  --param \(p.name)=<\(p.type.rawValue)>\(fallback)  \(p.description)\n"
                 }
             }
-            sink.write(Array(text.utf8))
-            try sink.close()
-            return
+            report.format = "text"
+            report.bytes = Array(text.utf8)
+            return report
         }
         var given: [String: String] = [:]
         for p in parameters {
@@ -64,25 +75,19 @@ struct QueryCommand: ParsableCommand {
             given[String(parts[0])] = String(parts[1])
         }
         let result: (columns: [String], rows: [[SQLValue]])
-        do { result = try catalog.run(name!, parameters: given, on: store) } catch {
-            sink.discard()
-            note("error: \(error)")
-            throw ExitCode.failure
-        }
+        result = try catalog.run(name!, parameters: given, on: store)
         switch format {
         case .csv:
             var writer = CSVWriter()
             writer.write(result.columns)
             for row in result.rows { writer.write(row.map { $0.csvText }) }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         case .json:
             let objects = result.rows.map { row in JSONValue.object(Dictionary(uniqueKeysWithValues: zip(result.columns, row.map(\.json)))) }
-            sink.write(Array((JSONValue.array(objects).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.array(objects).jsonText + "\n").utf8))
         case .geojson:
             guard let g = result.columns.firstIndex(of: "geometry") else {
-                sink.discard()
-                note("error: query \(name!) has no geometry column; use --format csv or json")
-                throw ExitCode.failure
+                throw OperationError("query \(name!) has no geometry column; use --format csv or json")
             }
             let features: [JSONValue] = result.rows.map { row in
                 var properties: [String: JSONValue] = [:]
@@ -90,16 +95,16 @@ struct QueryCommand: ParsableCommand {
                 let geometry = row[g].string.flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
                 return .object(["type": .string("Feature"), "properties": .object(properties), "geometry": geometry])
             }
-            sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
         }
-        try sink.close()
-        note("\(result.rows.count) row(s)")
+        report.note("\(result.rows.count) row(s)")
+        return report
     }
 }
 
 extension SQLValue {
     /// The value as a CSV field: NULL empty, numbers in their shortest form.
-    var csvText: String {
+    public var csvText: String {
         switch self {
         case .null: return ""
         case .integer(let i): return String(i)
@@ -109,7 +114,7 @@ extension SQLValue {
         }
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         switch self {
         case .null: return .null
         case .integer(let i): return .number(Double(i))

@@ -6,8 +6,10 @@ import WanggeStore
 
 extension Hotspots.Level: ExpressibleByArgument {}
 
-struct HotspotsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct HotspotsCommand: ParsableCommand, Operation {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "hotspots",
         abstract: "Where orders concentrate: counts per area, or Getis-Ord Gi* hot and cold spots per cell.",
         discussion: """
@@ -34,9 +36,9 @@ struct HotspotsCommand: ParsableCommand {
                                CSV header: cell,category,trend_z,trend_p,hot_steps,cold_steps,final_z
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable { case count, gi, kde, emerging }
-    enum Step: String, ExpressibleByArgument, CaseIterable { case day, week, month }
-    enum Weights: String, ExpressibleByArgument, CaseIterable { case band, queen }
+    enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case count, gi, kde, emerging }
+    enum Step: String, ExpressibleByArgument, CaseIterable, Sendable { case day, week, month }
+    enum Weights: String, ExpressibleByArgument, CaseIterable, Sendable { case band, queen }
 
     @OptionGroup var source: QuerySource
     @OptionGroup var filter: OrderFilter
@@ -80,7 +82,7 @@ struct HotspotsCommand: ParsableCommand {
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
-    func validate() throws {
+    public func validate() throws {
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
@@ -95,31 +97,28 @@ struct HotspotsCommand: ParsableCommand {
         if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
     }
 
-    func run() throws {
-        if method == .kde { return try runKernelDensity() }
-        if method == .emerging { return try runEmerging() }
-        if level == .unit || level == .point { return try runPlaceCounts() }
+    public func run() throws { try deliver(self, from: source.data(), to: output) }
+
+    public func report(from data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
+        if method == .kde { return try runKernelDensity(data) }
+        if method == .emerging { return try runEmerging(data) }
+        if level == .unit || level == .point { return try runPlaceCounts(data) }
         let sites: [Hotspots.Site]
         let counts: [String: Int]
         let geometry: [String: Geometry]
         var queen: [[Int]]?
-        do {
-            let (store, catalog) = try source.open()
-            let district = try store.loadDistrict()
-            geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level) : [:]
-            let index = try DistrictIndex(district: district)
-            sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
-            if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
-            let parameters = filter.parameters
-            let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
-            counts = Dictionary(rows.map { ($0[0].string ?? "", $0[1].int ?? 0) }, uniquingKeysWith: +)
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
-        }
+        let (store, catalog) = try data.open()
+        let district = try data.district()
+        geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level) : [:]
+        let index = try data.index()
+        sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
+        let parameters = filter.parameters
+        let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
+        counts = Dictionary(rows.map { ($0[0].string ?? "", $0[1].int ?? 0) }, uniquingKeysWith: +)
         guard !sites.isEmpty else {
-            note("error: the database has no cells; import the cells layer first")
-            throw ExitCode.failure
+            throw OperationError("the database has no cells; import the cells layer first")
         }
         var writer = CSVWriter()
         var json = ""
@@ -137,79 +136,65 @@ struct HotspotsCommand: ParsableCommand {
             for r in rows { writer.write([r.area, String(r.count), String(format: "%.3f", r.density ?? 0)]) }
             json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
             for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
-            note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
+            report.note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
-            let sink = try OutputSink(output)
-            sink.write(giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format))
-            try sink.close()
+            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format))
             let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
-            note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
-            return
+            report.note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
+            return report
         }
-        let sink = try OutputSink(output)
         switch format {
-        case .csv: sink.write(writer.take())
-        case .json: sink.write(Array((json + "\n").utf8))
-        case .geojson: sink.write(Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+        case .csv: report.bytes = (writer.take())
+        case .json: report.bytes = (Array((json + "\n").utf8))
+        case .geojson: report.bytes = (Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
         }
-        try sink.close()
+        return report
     }
 
     /// `--method kde`: density of order locations over the cells' extent.
-    private func runKernelDensity() throws {
+    private func runKernelDensity(_ data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         let projection = try MetricProjection()
         var points: [Coordinate] = []
         let extent: BoundingBox
-        do {
-            let (store, catalog) = try source.open()
-            let index = try DistrictIndex(district: try store.loadDistrict())
-            guard let e = index.cellExtentMetres else { throw QueryError("the database has no cells; import the cells layer first") }
-            extent = e
-            let parameters = filter.parameters
-            points = try catalog.run("order_locations", parameters: parameters, on: store).rows.compactMap { row in
-                guard let lon = row[0].double, let lat = row[1].double else { return nil }
-                return Coordinate(lon, lat)
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+        let (store, catalog) = try data.open()
+        let index = try data.index()
+        guard let e = index.cellExtentMetres else { throw QueryError("the database has no cells; import the cells layer first") }
+        extent = e
+        let parameters = filter.parameters
+        points = try catalog.run("order_locations", parameters: parameters, on: store).rows.compactMap { row in
+            guard let lon = row[0].double, let lat = row[1].double else { return nil }
+            return Coordinate(lon, lat)
         }
         projection.project(&points)
         let x = points.map(\.x), y = points.map(\.y)
         let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
         guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
-            note("error: \(points.count) located order(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
-            throw ExitCode.failure
+            throw OperationError("\(points.count) located order(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
         }
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
-        note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
-        let sink = try OutputSink(output)
-        sink.write(try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format))
-        try sink.close()
+        report.note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
+        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format))
+        return report
     }
 
     /// `--method emerging`: the space-time cube of Gi* and its categories.
-    private func runEmerging() throws {
+    private func runEmerging(_ data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         var sites: [Hotspots.Site] = []
         var orders: [(cell: String, time: Double)] = []
-        do {
-            let (store, catalog) = try source.open()
-            let index = try DistrictIndex(district: try store.loadDistrict())
-            sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
-            let parameters = filter.parameters
-            orders = try catalog.run("order_histories", parameters: parameters, on: store).rows.compactMap { r in
-                guard let cell = r[5].string, !cell.isEmpty, let t = r[2].double else { return nil }
-                return (cell, t)
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+        let (store, catalog) = try data.open()
+        let index = try data.index()
+        sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        let parameters = filter.parameters
+        orders = try catalog.run("order_histories", parameters: parameters, on: store).rows.compactMap { r in
+            guard let cell = r[5].string, !cell.isEmpty, let t = r[2].double else { return nil }
+            return (cell, t)
         }
         guard !sites.isEmpty, let first = orders.map(\.time).min(), let last = orders.map(\.time).max() else {
-            note("error: no cells or no orders with a cell in the window")
-            throw ExitCode.failure
+            throw OperationError("no cells or no orders with a cell in the window")
         }
         // Step boundaries in China Standard Time.
         let start = filter.from.flatMap(Timestamp.parse) ?? Timestamp.dayStart(first)
@@ -223,8 +208,7 @@ struct HotspotsCommand: ParsableCommand {
         }
         let steps = stepIndex(end - 0.001) + 1
         guard steps >= 2, steps <= 5_000 else {
-            note("error: the window holds \(steps) \(step.rawValue) step(s); emerging hot spots need 2 to 5,000")
-            throw ExitCode.failure
+            throw OperationError("the window holds \(steps) \(step.rawValue) step(s); emerging hot spots need 2 to 5,000")
         }
         let order = sites.indices.sorted { sites[$0].code < sites[$1].code }
         let sorted = order.map { sites[$0] }
@@ -239,13 +223,12 @@ struct HotspotsCommand: ParsableCommand {
         let usedBand = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
         let weights = SpatialWeights.distanceBand(x: x, y: y, band: usedBand, includeSelf: true)
         let locations = EmergingHotSpots.analyse(counts: counts, weights: weights, timeLag: timeLag)
-        let sink = try OutputSink(output)
         switch format {
         case .json:
             let rows = zip(sorted, locations).map { JSONValue.object(["cell": .string($0.code), "category": .string($1.category), "trend_z": .number($1.trendZ),
                                                                       "trend_p": .number($1.trendP), "hot_steps": .number(Double($1.hotSteps)),
                                                                       "cold_steps": .number(Double($1.coldSteps)), "final_z": .number($1.finalZ)]) }
-            sink.write(Array((JSONValue.object(["step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
+            report.bytes = (Array((JSONValue.object(["step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
                                                 "band_m": .number(usedBand), "cells": .array(rows)]).jsonText + "\n").utf8))
         default:
             var writer = CSVWriter()
@@ -254,46 +237,41 @@ struct HotspotsCommand: ParsableCommand {
                 writer.write([site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
                               String(l.hotSteps), String(l.coldSteps), String(format: "%.4f", l.finalZ)])
             }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         }
-        try sink.close()
         var tally: [String: Int] = [:]
         for l in locations { tally[l.category, default: 0] += 1 }
-        note("emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
+        report.note("emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
              + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        return report
     }
 
     /// `--level unit|point`: orders per responsible unit or inspection point.
-    private func runPlaceCounts() throws {
+    private func runPlaceCounts(_ data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         var places: [(code: String, name: String)] = []
         var orderPlaces: [[String]] = []
-        do {
-            let (store, catalog) = try source.open()
-            let district = try store.loadDistrict()
-            places = level == .unit ? district.units.map { ($0.id, $0.name) } : district.points.map { ($0.id, $0.name) }
-            let parameters = filter.parameters
-            orderPlaces = try catalog.run("order_places", parameters: parameters, on: store).rows.map { r in
-                level == .unit ? [r[0].string ?? ""].filter { !$0.isEmpty } : (r[1].string ?? "").split(separator: ";").map(String.init)
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+        let (store, catalog) = try data.open()
+        let district = try data.district()
+        places = level == .unit ? district.units.map { ($0.id, $0.name) } : district.points.map { ($0.id, $0.name) }
+        let parameters = filter.parameters
+        orderPlaces = try catalog.run("order_places", parameters: parameters, on: store).rows.map { r in
+            level == .unit ? [r[0].string ?? ""].filter { !$0.isEmpty } : (r[1].string ?? "").split(separator: ";").map(String.init)
         }
         let names = Dictionary(places.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = Hotspots.placeCounts(places: places.map(\.code), orderPlaces: orderPlaces)
-        let sink = try OutputSink(output)
         switch format {
         case .json:
             let values = rows.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count))]) }
-            sink.write(Array((JSONValue.array(values).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.array(values).jsonText + "\n").utf8))
         default:
             var writer = CSVWriter()
             writer.write([level.rawValue, "name", "count"])
             for r in rows { writer.write([r.area, names[r.area] ?? "", String(r.count)]) }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         }
-        try sink.close()
-        note("\(rows.count) \(level.rawValue)(s), \(rows.reduce(0) { $0 + $1.count }) order-\(level.rawValue) pair(s)")
+        report.note("\(rows.count) \(level.rawValue)(s), \(rows.reduce(0) { $0 + $1.count }) order-\(level.rawValue) pair(s)")
+        return report
     }
 
     /// Each area's geometry at `level`: the cell's own, or the union of a community's or a

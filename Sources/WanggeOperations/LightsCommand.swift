@@ -4,8 +4,10 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-struct LightsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct LightsCommand: ParsableCommand, Operation {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "lights",
         abstract: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first.",
         discussion: """
@@ -17,8 +19,8 @@ struct LightsCommand: ParsableCommand {
             CSV header: <level>,name,light,overdue,open_within_deadline
             """)
 
-    enum Level: String, ExpressibleByArgument, CaseIterable { case point, cell, community, street }
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case point, cell, community, street }
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
     @OptionGroup var source: QuerySource
 
@@ -34,57 +36,54 @@ struct LightsCommand: ParsableCommand {
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
-    func validate() throws {
+    public func validate() throws {
         guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \"\(asOf)\" is not an ISO 8601 time (e.g. 2025-06-30T18:00:00+08:00)") }
     }
 
-    func run() throws {
+    public func run() throws { try deliver(self, from: source.data(), to: output) }
+
+    public func report(from data: DataSource) throws -> Report {
+        var report = Report(format: format.rawValue)
         let areas: [(code: String, name: String)]
         let open: [Lights.OpenOrder]
-        do {
-            let (store, catalog) = try source.open()
-            let district = try store.loadDistrict()
+        let (store, catalog) = try data.open()
+        let district = try data.district()
+        switch level {
+        case .point: areas = district.points.sorted { $0.id < $1.id }.map { ($0.id, $0.name) }
+        case .cell: areas = district.cells.sorted { $0.code < $1.code }.map { ($0.code, $0.name) }
+        case .community, .street:
+            var names: [String: String] = [:]
+            for c in district.cells {
+                if level == .community { names[c.communityCode] = c.communityName } else { names[c.streetCode] = c.streetName }
+            }
+            areas = names.keys.sorted().map { ($0, names[$0]!) }
+        }
+        let rows = try catalog.run("open_orders_at", parameters: ["as_of": asOf], on: store).rows
+        open = rows.map { row in
+            let cell = row[1].string ?? ""
+            let places: [String]
             switch level {
-            case .point: areas = district.points.sorted { $0.id < $1.id }.map { ($0.id, $0.name) }
-            case .cell: areas = district.cells.sorted { $0.code < $1.code }.map { ($0.code, $0.name) }
-            case .community, .street:
-                var names: [String: String] = [:]
-                for c in district.cells {
-                    if level == .community { names[c.communityCode] = c.communityName } else { names[c.streetCode] = c.streetName }
-                }
-                areas = names.keys.sorted().map { ($0, names[$0]!) }
+            case .point: places = (row[2].string ?? "").split(separator: ";").map(String.init)
+            case .cell: places = cell.isEmpty ? [] : [cell]
+            case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
+            case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
             }
-            let rows = try catalog.run("open_orders_at", parameters: ["as_of": asOf], on: store).rows
-            open = rows.map { row in
-                let cell = row[1].string ?? ""
-                let places: [String]
-                switch level {
-                case .point: places = (row[2].string ?? "").split(separator: ";").map(String.init)
-                case .cell: places = cell.isEmpty ? [] : [cell]
-                case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
-                case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
-                }
-                return Lights.OpenOrder(areas: places, overdue: (row[6].int ?? 0) != 0)
-            }
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
+            return Lights.OpenOrder(areas: places, overdue: (row[6].int ?? 0) != 0)
         }
         let board = Lights.board(areas: areas, open: open)
-        let sink = try OutputSink(output)
         switch format {
         case .csv:
             var writer = CSVWriter()
             writer.write([level.rawValue, "name", "light", "overdue", "open_within_deadline"])
             for r in board { writer.write([r.area, r.name, r.colour.rawValue, String(r.overdue), String(r.withinDeadline)]) }
-            sink.write(writer.take())
+            report.bytes = (writer.take())
         case .json:
             let rows = board.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string($0.name), "light": .string($0.colour.rawValue),
                                                       "overdue": .number(Double($0.overdue)), "open_within_deadline": .number(Double($0.withinDeadline))]) }
-            sink.write(Array((JSONValue.object(["as_of": .string(asOf), "level": .string(level.rawValue), "lights": .array(rows)]).jsonText + "\n").utf8))
+            report.bytes = (Array((JSONValue.object(["as_of": .string(asOf), "level": .string(level.rawValue), "lights": .array(rows)]).jsonText + "\n").utf8))
         }
-        try sink.close()
         let count = { (c: Lights.Colour) in board.filter { $0.colour == c }.count }
-        note("\(board.count) \(level.rawValue)(s) at \(asOf): \(count(.red)) red, \(count(.yellow)) yellow, \(count(.green)) green; \(open.count) open order(s)")
+        report.note("\(board.count) \(level.rawValue)(s) at \(asOf): \(count(.red)) red, \(count(.yellow)) yellow, \(count(.green)) green; \(open.count) open order(s)")
+        return report
     }
 }

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// Writes a line to standard error (progress, warnings, row problems).
+public func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Reads a whole file, or standard input for "-".
+public func readInput(_ path: String) throws -> [UInt8] {
+    if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        return [UInt8](try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data())
+    }
+    // A regular file is read straight into the array: one pass, no intermediate copy.
+    let size = Int(info.st_size)
+    var failure: Int32 = 0
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        count = 0
+        while count < size {
+            let n = read(fd, buffer.baseAddress! + count, size - count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failure = n < 0 ? errno : 0; break }
+            count += n
+        }
+    }
+    if failure != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(failure)))") }
+    return bytes
+}
+
+/// A destination for output: a file (written whole, then moved into place) or standard output.
+public struct OutputSink {
+    public let path: String
+    private let handle: FileHandle
+    private let temporary: String?
+
+    public init(_ path: String) throws {
+        self.path = path
+        if path == "-" {
+            handle = FileHandle.standardOutput
+            temporary = nil
+        } else {
+            let tmp = path + ".partial"
+            guard FileManager.default.createFile(atPath: tmp, contents: nil) else {
+                throw ValidationError("cannot write \(path)")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
+            temporary = tmp
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) { handle.write(Data(bytes)) }
+
+    /// Abandons a file output after an error (nothing appears at `path`).
+    public func discard() {
+        guard let temporary else { return }
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
+
+    /// Finishes the output: a file appears only once complete.
+    public func close() throws {
+        guard let temporary else { return }
+        try handle.close()
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+    }
+}
+
+/// Set by `wangge bench` on the processes it times.
+public let peakMemoryVariable = "WANGGE_REPORT_PEAK_MEMORY"
+
+/// Prints this process's peak resident memory to standard error when `wangge bench` asks.
+public func reportPeakMemoryIfAsked() {
+    guard ProcessInfo.processInfo.environment[peakMemoryVariable] != nil else { return }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    note("peak_rss_kib=\(usage.ru_maxrss)")
+}
+
+/// The `Queries/` directory: `--queries`, else `$WANGGE_QUERIES`, else the `Queries/` of the
+/// source tree the binary was built in (found by walking up from the executable to a folder
+/// holding `Package.swift` and `Queries/`), else `./Queries`.
+public func queriesDirectory(_ option: String?) -> String {
+    if let option { return option }
+    if let variable = ProcessInfo.processInfo.environment["WANGGE_QUERIES"], !variable.isEmpty { return variable }
+    var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0 ..< 6 {
+        let queries = dir.appendingPathComponent("Queries").path
+        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+           FileManager.default.fileExists(atPath: queries) { return queries }
+        dir.deleteLastPathComponent()
+    }
+    return "Queries"
+}
+
+/// `--db` and `--queries`: the database, read through the named queries.
+public struct QuerySource: ParsableArguments, Sendable {
+    @Option(help: "The SpatiaLite database (opened read-only).")
+    public var db: String
+
+    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
+    public var queries: String?
+
+    public init() {}
+
+    /// The database file read-only with the checked named queries, opened on first use.
+    public func data() -> DatabaseFile { DatabaseFile(path: db, queriesDirectory: queriesDirectory(queries)) }
+}
+
+/// `--from`, `--to`, `--category`: which stored orders, as the named queries' parameters.
+public struct OrderFilter: ParsableArguments, Sendable {
+    public init() {}
+
+    @Option(help: "Orders received at or after this ISO 8601 time.")
+    public var from: String?
+
+    @Option(help: "Orders received before this ISO 8601 time.")
+    public var to: String?
+
+    @Option(help: "Only orders of this category (repeatable).")
+    public var category: [String] = []
+
+    public func validate() throws {
+        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
+        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
+    }
+
+    /// `from`, `to` and `categories` for a named query.
+    public var parameters: [String: String] {
+        var p = ["categories": category.joined(separator: ",")]
+        if let from { p["from"] = from }
+        if let to { p["to"] = to }
+        return p
+    }
+}
+
+/// Runs an operation for the CLI: its report to `output` (a file appears only when complete),
+/// its notes to standard error; an error is printed and ends the command with a failure.
+public func deliver(_ operation: some Operation, from data: DataSource, to output: String) throws {
+    let report: Report
+    do { report = try operation.report(from: data) } catch {
+        note("error: \(error)")
+        throw ExitCode.failure
+    }
+    let sink = try OutputSink(output)
+    sink.write(report.bytes)
+    try sink.close()
+    for line in report.notes { note(line) }
+}

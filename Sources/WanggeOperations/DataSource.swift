@@ -1,0 +1,98 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// Where an operation reads: a read-only store with the checked named queries, and the
+/// district's layers and routing index loaded from it.
+///
+/// The CLI opens the database file once per run (``DatabaseFile``); the server lends a pooled
+/// read-only connection and the index it keeps in memory, so a request never rebuilds it.
+public protocol DataSource {
+    /// A read-only store and the named queries, checked against it.
+    func open() throws -> (WanggeStore, QueryCatalog)
+    /// The district's layers.
+    func district() throws -> District
+    /// The routing index of ``district()``.
+    func index() throws -> DistrictIndex
+}
+
+/// A database file opened read-only on first use, for one CLI run.
+public final class DatabaseFile: DataSource {
+    public let path: String
+    public let queriesDirectory: String
+    private var opened: (WanggeStore, QueryCatalog)?
+    private var loaded: District?
+    private var built: DistrictIndex?
+
+    public init(path: String, queriesDirectory: String) {
+        self.path = path
+        self.queriesDirectory = queriesDirectory
+    }
+
+    public func open() throws -> (WanggeStore, QueryCatalog) {
+        if let opened { return opened }
+        let store = try WanggeStore(path: path, readOnly: true)
+        let catalog = try QueryCatalog(directory: queriesDirectory)
+        try catalog.check(on: store)
+        opened = (store, catalog)
+        return (store, catalog)
+    }
+
+    public func district() throws -> District {
+        if let loaded { return loaded }
+        let d = try open().0.loadDistrict()
+        loaded = d
+        return d
+    }
+
+    public func index() throws -> DistrictIndex {
+        if let built { return built }
+        let i = try DistrictIndex(district: try district())
+        built = i
+        return i
+    }
+}
+
+/// An operation's result: the bytes in its format, and one-line notes for people (the CLI
+/// writes them to standard error; the server logs them).
+public struct Report: Sendable {
+    public var format: String
+    public var bytes: [UInt8] = []
+    public var notes: [String] = []
+
+    public init(format: String) { self.format = format }
+
+    /// The media type of ``format``.
+    public var contentType: String { Report.contentType(of: format) }
+
+    public static func contentType(of format: String) -> String {
+        switch format {
+        case "csv": return "text/csv; charset=utf-8"
+        case "geojson": return "application/geo+json"
+        case "json": return "application/json"
+        case "html": return "text/html; charset=utf-8"
+        default: return "text/plain; charset=utf-8"
+        }
+    }
+
+    mutating func note(_ line: String) { notes.append(line) }
+
+    /// Sets the body to a JSON value followed by a newline.
+    mutating func json(_ value: JSONValue) { bytes = Array((value.jsonText + "\n").utf8) }
+}
+
+/// A request an operation cannot answer with the data at hand (no cells, too few orders, an
+/// unknown order): the message says what is missing. Not a bug, not a broken database.
+public struct OperationError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case unanswerable, notFound }
+    public let kind: Kind
+    public let message: String
+    public init(_ message: String, kind: Kind = .unanswerable) { self.message = message; self.kind = kind }
+    public var description: String { message }
+}
+
+/// A capability with its parameters parsed: what both `wangge <command>` and its HTTP route run.
+public protocol Operation: Sendable {
+    /// Computes the output from `data`.
+    func report(from data: DataSource) throws -> Report
+}
