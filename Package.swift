@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
+        .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeServerTests", dependencies: [
             "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
