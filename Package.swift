@@ -51,6 +51,7 @@ let package = Package(
         .executableTarget(name: "wangge", dependencies: [
             "WanggeOperations", "WanggeServer", "WanggeCore", "WanggeStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),

@@ -29,6 +29,8 @@ public struct ImportReport: Sendable {
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
+    /// Orders only: each stored order's id and assignment, in input order (last row per id).
+    public var assignments: [(id: String, row: AssignmentRow)] = []
 }
 
 /// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
@@ -125,10 +127,43 @@ public struct Importer {
     private func importOrders(_ bytes: [UInt8], defaultCRS: String, into report: inout ImportReport) throws {
         let progress = self.progress
         progress?("reading orders")
-        var records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
+        let records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
         if let r = records.first(where: { $0.receivedAt == nil }) {
             throw WorkOrderCSVError(line: r.line, message: "order \(r.id): received_at \"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)")
         }
+        progress?("building the index")
+        let index = try DistrictIndex(district: try store.loadDistrict())
+        try storeOrders(records, index: index, collectAssignments: false, into: &report)
+    }
+
+    /// Stores orders already read and checked (an id, a reception time each), routed against
+    /// `index` — the server's index of the stored layers — in one transaction. `check` sees
+    /// the report before the commit and rolls everything back by throwing. Orders with
+    /// unusable coordinates are stored flagged `invalid`, as by `wangge import orders`.
+    public func importOrders(_ records: [WorkOrderRecord], index: DistrictIndex, check: (ImportReport) throws -> Void = { _ in }) throws -> ImportReport {
+        var report = ImportReport(layer: .orders)
+        try store.database.transaction {
+            try storeOrders(records, index: index, collectAssignments: true, into: &report)
+            try check(report)
+        }
+        return report
+    }
+
+    /// Applies status events (see ``importEvents(_:into:)``) in one transaction; `check` sees
+    /// the report (rejected events included) before the commit and rolls back by throwing.
+    public func importEvents(_ events: [OrderEvent], check: (ImportReport) throws -> Void = { _ in }) throws -> ImportReport {
+        var report = ImportReport(layer: .events)
+        try store.database.transaction {
+            try applyEvents(events, into: &report)
+            report.stored = report.appliedEvents
+            try check(report)
+        }
+        return report
+    }
+
+    private func storeOrders(_ input: [WorkOrderRecord], index: DistrictIndex, collectAssignments: Bool, into report: inout ImportReport) throws {
+        let progress = self.progress
+        var records = input
         // Several rows for one id: the last one wins, as a later import would.
         var lastRow = [String: Int](minimumCapacity: records.count)
         for i in records.indices { lastRow[records[i].id] = i }
@@ -136,10 +171,10 @@ public struct Importer {
             report.warnings.append(.warning("\(records.count - lastRow.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
             records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
         }
-        progress?("building the index")
-        let index = try DistrictIndex(district: try store.loadDistrict())
         progress?("routing \(records.count) orders")
-        let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
+        // Small batches (an HTTP post) route on the calling thread: no worker start-up.
+        let workers = records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        let assignments = try index.assign(records, snapMetres: snapMetres, workers: workers) { n in progress?("routed \(n) orders") }
         progress?("storing \(records.count) orders")
         report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
         report.stored = records.count
@@ -150,6 +185,7 @@ public struct Importer {
             if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
+        if collectAssignments { report.assignments = zip(records, assignments).map { (r, a) in (r.id, AssignmentRow(a, in: index)) } }
     }
 
     /// Applies status changes in file order. Each must follow the order's current status

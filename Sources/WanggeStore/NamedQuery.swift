@@ -184,4 +184,19 @@ public struct QueryCatalog: Sendable {
         let rows = try statement.rows(try q.values(parameters, order: order))
         return (q.columns, rows)
     }
+
+    /// Runs query `name` like ``run(_:parameters:on:)`` but hands each row to `row` as it is
+    /// stepped, so a large result (an export of every order) is never held in memory.
+    public func stream(_ name: String, parameters: [String: String], on store: WanggeStore, row: ([SQLValue]) throws -> Void) throws {
+        let q = try query(named: name)
+        let statement = try store.database.prepare(q.sql)
+        let order = statement.parameterNames.map { $0 ?? "" }
+        try statement.bind(try q.values(parameters, order: order))
+        let width = statement.columnCount
+        var values = [SQLValue](repeating: .null, count: width)
+        while try statement.step() {
+            for i in 0 ..< width { values[i] = statement.value(i) }
+            try row(values)
+        }
+    }
 }

@@ -14,16 +14,28 @@ struct AssignCommand: ParsableCommand {
               \(["id"] + AssignmentRow.header.dropFirst()).joined(separator: ","))
             Rows with unusable coordinates come out with status invalid; the reason goes to
             standard error with the line number. They never stop the run.
+            One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S]
+            prints those fields as JSON, with the names of the cell, community, street, unit
+            and inspection points.
             """)
 
     @Option(help: "The SpatiaLite database holding the district's layers.")
     var db: String
 
     @Option(help: "Orders CSV, or - for standard input.")
-    var input: String
+    var input: String?
 
-    @Option(help: "Output CSV, or - for standard output.")
-    var output: String
+    @Option(help: "Output CSV (or JSON for one location), or - for standard output.")
+    var output: String = "-"
+
+    @Option(help: "One location: its longitude (or x in --crs).")
+    var lon: Double?
+
+    @Option(help: "One location: its latitude (or y in --crs).")
+    var lat: Double?
+
+    @Option(help: "One location: the order's category.")
+    var category: String = ""
 
     @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance (metres).")
     var snapMeters: Double = 50
@@ -33,15 +45,20 @@ struct AssignCommand: ParsableCommand {
 
     func validate() throws {
         guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
+        if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
+        if lon != nil && input != nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location), not both") }
+        if lon == nil && input == nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location)") }
+        if let lon, let lat, !(lon.isFinite && lat.isFinite) { throw ValidationError("--lon and --lat must be finite numbers") }
     }
 
     func run() throws {
+        if let lon, let lat { return try assignOne(Coordinate(lon, lat)) }
         let index: DistrictIndex
         let input: [UInt8]
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
-            input = try readInput(self.input)
+            input = try readInput(self.input ?? "-")
         } catch {
             note("error: \(error)")
             throw ExitCode.failure
@@ -69,5 +86,26 @@ struct AssignCommand: ParsableCommand {
             note("warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
         }
         reportPeakMemoryIfAsked()
+    }
+
+    /// `--lon --lat`: one location, as JSON.
+    private func assignOne(_ position: Coordinate) throws {
+        let assignment: Assignment
+        let index: DistrictIndex
+        do {
+            let system = try CoordinateReferenceSystem(parsing: crs.isEmpty ? "wgs84" : crs)
+            index = try DistrictIndex(district: try WanggeStore(path: db, readOnly: true).loadDistrict())
+            assignment = try Router(index: index, snapMetres: snapMeters).assign(position, crs: system, category: category)
+        } catch {
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        if assignment.status == .invalid {
+            note("error: the location cannot be used: \(assignment.invalidReason ?? "unusable coordinates")")
+            throw ExitCode.failure
+        }
+        let sink = try OutputSink(output)
+        sink.write(Array((PointAssignment.describe(assignment, in: index).jsonText + "\n").utf8))
+        try sink.close()
     }
 }

@@ -6,7 +6,7 @@ import WanggeStore
 
 /// `wangge`: route 12345 work orders to grid cells and responsible units.
 @main
-struct Wangge: ParsableCommand {
+struct Wangge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wangge",
         abstract: "Grid-management analytics: route 12345 work orders to their grid cell and responsible unit.",
@@ -19,8 +19,12 @@ struct Wangge: ParsableCommand {
               wangge import points points.geojson --db district.sqlite
               wangge import orders orders.csv --db district.sqlite
               wangge assign --db district.sqlite --input orders.csv --output -
+            Serve them over HTTP:
+              wangge token create --db district.sqlite --role reader --name leader
+              wangge serve --db district.sqlite --port 8080
             """,
-        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, RecurrenceCommand.self, QueryCommand.self, InfoCommand.self, BenchCommand.self]
+        subcommands: [ImportCommand.self, AssignCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, RecurrenceCommand.self,
+                      ExportCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
 }
 

@@ -1,0 +1,154 @@
+import Foundation
+import WanggeCore
+
+/// Orders posted to the service (`POST /v1/orders`) as JSON or CSV, read into records with
+/// the rows that cannot be stored: a missing id, an unreadable reception time, a field of the
+/// wrong type. Unusable coordinates are not such a problem: like `wangge import orders`, the
+/// order is stored and flagged for manual dispatch.
+public enum OrderIntake {
+    /// A row that cannot be stored, and why.
+    public struct Rejection: Sendable, Equatable {
+        /// 1-based: the line of a CSV body, the position in a JSON array.
+        public let row: Int
+        public let id: String
+        public let field: String
+        public let reason: String
+    }
+
+    /// The body is not an orders document at all (not JSON, not an object or an array of
+    /// objects, a CSV without the required columns).
+    public struct BodyError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// Reads a CSV body with the columns of `wangge import orders`.
+    public static func read(csv bytes: [UInt8], defaultCRS: String = "") throws -> (records: [WorkOrderRecord], rejected: [Rejection]) {
+        let records: [WorkOrderRecord]
+        do { records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .lenient) } catch {
+            throw BodyError(description: "the CSV body cannot be read: \(error)")
+        }
+        var good: [WorkOrderRecord] = [], rejected: [Rejection] = []
+        for r in records {
+            if let problem = r.rowProblem {
+                rejected.append(Rejection(row: r.line, id: r.id, field: problem.contains("id") ? "id" : "row", reason: problem))
+            } else if r.receivedAt == nil {
+                rejected.append(Rejection(row: r.line, id: r.id, field: "received_at",
+                                          reason: "\"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+            } else {
+                good.append(r)
+            }
+        }
+        return (good, rejected)
+    }
+
+    /// Reads a JSON body: one order object or an array of them, with the members `id`
+    /// (string or integer), `lon`, `lat` (numbers or numeric strings; absent or null: stored
+    /// for manual dispatch), `category` (string), `received_at` (ISO 8601 string), optional
+    /// `crs`, `status`, `resolved_at`, `closed_at` (strings); other members are kept as the
+    /// order's attributes.
+    public static func read(json bytes: [UInt8], defaultCRS: String = "") throws -> (records: [WorkOrderRecord], rejected: [Rejection]) {
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch { throw BodyError(description: "the JSON body cannot be parsed: \(error)") }
+        let items: [JSONValue]
+        switch value {
+        case .array(let a): items = a
+        case .object: items = [value]
+        default: throw BodyError(description: "the JSON body must be an order object or an array of order objects")
+        }
+        var good: [WorkOrderRecord] = [], rejected: [Rejection] = []
+        good.reserveCapacity(items.count)
+        let known: Set = ["id", "lon", "lat", "category", "received_at", "crs", "status", "resolved_at", "closed_at"]
+        for (i, item) in items.enumerated() {
+            let row = i + 1
+            guard case .object(let o) = item else {
+                rejected.append(Rejection(row: row, id: "", field: "row", reason: "expected an order object"))
+                continue
+            }
+            var id = ""
+            switch o["id"] {
+            case .string(let s)?: id = s.trimmingCharacters(in: .whitespaces)
+            case .number(let d)? where d.rounded() == d && abs(d) < 1e15: id = String(Int64(d))
+            case nil, .null?: break
+            default:
+                rejected.append(Rejection(row: row, id: "", field: "id", reason: "expected a string or an integer"))
+                continue
+            }
+            guard !id.isEmpty else { rejected.append(Rejection(row: row, id: "", field: "id", reason: "the order id is missing or empty")); continue }
+            func text(_ name: String, required: Bool) -> String?? {
+                switch o[name] {
+                case .string(let s)?: return .some(s.trimmingCharacters(in: .whitespaces))
+                case nil, .null?: return required ? nil : .some(nil)
+                default: return nil
+                }
+            }
+            func coordinate(_ name: String) -> String? {
+                switch o[name] {
+                case .number(let d)?: return JSONValue.number(d).jsonText
+                case .string(let s)?: return s
+                case nil, .null?: return ""
+                default: return nil
+                }
+            }
+            guard let lon = coordinate("lon") else { rejected.append(Rejection(row: row, id: id, field: "lon", reason: "expected a number")); continue }
+            guard let lat = coordinate("lat") else { rejected.append(Rejection(row: row, id: id, field: "lat", reason: "expected a number")); continue }
+            guard let category = text("category", required: true) else {
+                rejected.append(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); continue
+            }
+            guard let received = text("received_at", required: true) else {
+                rejected.append(Rejection(row: row, id: id, field: "received_at", reason: "expected an ISO 8601 time string")); continue
+            }
+            var optional: [String: String] = [:]
+            var wrong: String?
+            for name in ["crs", "status", "resolved_at", "closed_at"] {
+                guard let v = text(name, required: false) else { wrong = name; break }
+                if let v { optional[name] = v }
+            }
+            if let wrong { rejected.append(Rejection(row: row, id: id, field: wrong, reason: "expected a string")); continue }
+            var attributes: [String: JSONValue] = [:]
+            for (k, v) in o where !known.contains(k) {
+                if case .string = v { attributes[k] = v } else { attributes[k] = .string(v.jsonText) }
+            }
+            var record = WorkOrderRecord(line: row, id: id, lonText: lon, latText: lat, crsText: optional["crs"] ?? defaultCRS,
+                                         category: category ?? "", receivedAtText: received ?? "",
+                                         attributesJSON: JSONValue.object(attributes).jsonText)
+            record.statusText = optional["status"] ?? ""
+            record.resolvedAtText = optional["resolved_at"] ?? ""
+            record.closedAtText = optional["closed_at"] ?? ""
+            guard record.receivedAt != nil else {
+                rejected.append(Rejection(row: row, id: id, field: "received_at",
+                                          reason: "\"\(record.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+                continue
+            }
+            if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {
+                rejected.append(Rejection(row: row, id: id, field: "status",
+                                          reason: "unknown status \"\(record.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            good.append(record)
+        }
+        return (good, rejected)
+    }
+}
+
+/// One routed location as `GET /v1/assign` and `wangge assign --lon --lat` give it: the fields
+/// of a `wangge assign` row, plus the names of the cell, community, street, unit and points.
+public enum PointAssignment {
+    public static func describe(_ a: Assignment, in index: DistrictIndex) -> JSONValue {
+        let row = AssignmentRow(a, in: index)
+        var o: [String: JSONValue] = [:]
+        for (name, value) in zip(AssignmentRow.header.dropFirst(), row.fields) { o[name] = .string(value) }
+        let cell = a.cell.map { index.cells[$0] }
+        o["cell_name"] = .string(cell?.name ?? "")
+        o["community_name"] = .string(cell?.communityName ?? "")
+        o["street_name"] = .string(cell?.streetName ?? "")
+        let unitName = a.unit.map { index.units[$0].name } ?? ""
+        o["unit_name"] = .string(unitName)
+        o["point_names"] = .array(a.points.map { .string(index.points[$0].name) })
+        o["lon"] = a.location.map { .number(($0.x * 1e7).rounded() / 1e7) } ?? .null
+        o["lat"] = a.location.map { .number(($0.y * 1e7).rounded() / 1e7) } ?? .null
+        o["distance_m"] = a.distanceMetres.flatMap { $0.isFinite ? JSONValue.number(($0 * 1000).rounded() / 1000) : nil } ?? .null
+        if let reason = a.invalidReason { o["invalid_reason"] = .string(reason) }
+        if a.categoryHasNoRule && a.status != .invalid { o["category_has_no_rule"] = .bool(true) }
+        return .object(o)
+    }
+}

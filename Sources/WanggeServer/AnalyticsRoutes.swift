@@ -1,0 +1,108 @@
+import Hummingbird
+import WanggeOperations
+
+extension WanggeService {
+    /// The analytics, each the CLI command of the same name with its parameters.
+    var analyticsRoutes: [APIRoute] {
+        let formats = ["json", "csv", "geojson"]
+        let window: [APIRoute.Parameter] = [
+            .query("from", "date-time", "Orders received at or after this ISO 8601 time."),
+            .query("to", "date-time", "Orders received before this ISO 8601 time."),
+            .query("category", repeatable: true, "Only orders of this category (repeatable)."),
+        ]
+        let bad = APIRoute.Outcome(status: 400, description: "A parameter is missing or unusable (parameter: which).", mediaTypes: ["application/problem+json"])
+        let unanswerable = APIRoute.Outcome(status: 422, description: "The stored data cannot answer (no cells, too few orders).", mediaTypes: ["application/problem+json"])
+        let table = ["application/json", "text/csv", "application/geo+json"]
+        return [
+            APIRoute(method: .get, path: "/v1/hotspots", role: .reader,
+                     summary: "Where orders concentrate: counts per area, Getis-Ord Gi* hot and cold spots, kernel density, emerging hot spots (as `wangge hotspots`).",
+                     parameters: window + [
+                         .query("level", values: ["cell", "community", "street", "unit", "point"], "Area level (default cell)."),
+                         .query("method", values: ["count", "gi", "kde", "emerging"], "Statistic (default count)."),
+                         .query("band", "number", "Gi*: distance band in metres."),
+                         .query("weights", values: ["band", "queen"], "Gi*: spatial weights."),
+                         .query("permutations", "integer", "Gi*: conditional-randomisation permutations (adds p_sim)."),
+                         .query("seed", "integer", "Seed of the permutations."),
+                         .query("fdr", "boolean", "Gi*: Benjamini-Hochberg bins."),
+                         .query("cell-size", "number", "KDE raster cell size in metres."),
+                         .query("bandwidth", "number", "KDE search radius in metres."),
+                         .query("step", values: ["day", "week", "month"], "Emerging: time step."),
+                         .query("time-lag", "integer", "Emerging: earlier steps in each neighbourhood."),
+                         .query("format", values: formats, "json (default), csv or geojson (one feature per area with its figures)."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable],
+                     handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr"]) }),
+            APIRoute(method: .get, path: "/v1/recurrence", role: .reader,
+                     summary: "易反弹: repeats and rebounds per area, Gi*/KDE maps of rebounds, or the Knox near-repeat test (as `wangge recurrence`).",
+                     parameters: window + [
+                         .query("radius", "number", "Metres to an earlier order of the same category (default 50)."),
+                         .query("days", "number", "Days to an earlier order of the same category (default 30)."),
+                         .query("level", values: ["cell", "community", "street", "unit", "point"], "Area level (default cell)."),
+                         .query("chains", "integer", "How many of the longest rebound chains to report."),
+                         .query("method", values: ["table", "gi", "kde"], "table (default), gi or kde of rebounds."),
+                         .query("band", "number", "gi: distance band in metres."),
+                         .query("cell-size", "number", "kde: raster cell size in metres."),
+                         .query("bandwidth", "number", "kde: search radius in metres."),
+                         .query("knox", "boolean", "The Knox near-repeat test instead."),
+                         .query("distance-band", "number", "Knox: width of a distance band (m)."),
+                         .query("distance-bands", "integer", "Knox: number of distance bands."),
+                         .query("time-band", "number", "Knox: width of a time band (days)."),
+                         .query("time-bands", "integer", "Knox: number of time bands."),
+                         .query("permutations", "integer", "Knox: permutations of the times."),
+                         .query("seed", "integer", "Knox: seed."),
+                         .query("format", values: formats, "json (default), csv; geojson with method gi or kde."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable],
+                     handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox"]) }),
+            APIRoute(method: .get, path: "/v1/lights", role: .reader,
+                     summary: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first (as `wangge lights`).",
+                     parameters: [
+                         .query("as-of", "date-time", required: true, "The moment (ISO 8601)."),
+                         .query("level", values: ["point", "cell", "community", "street"], "Level (default point)."),
+                         .query("format", values: ["json", "csv"], "json (default) or csv."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The lights board.", mediaTypes: ["application/json", "text/csv"]), bad],
+                     handler: { [self] request, _ in try await runOperation(LightsCommand.self, request) }),
+            APIRoute(method: .get, path: "/v1/kpi", role: .reader,
+                     summary: "Handling KPIs per unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close (as `wangge kpi`).",
+                     parameters: [
+                         .query("from", "date-time", required: true, "Start of the period (inclusive)."),
+                         .query("to", "date-time", required: true, "End of the period (exclusive)."),
+                         .query("by", values: ["unit", "street"], "Grouping (default unit)."),
+                         .query("format", values: ["json", "csv"], "json (default) or csv."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The KPI table.", mediaTypes: ["application/json", "text/csv"]), bad],
+                     handler: { [self] request, _ in try await runOperation(KPICommand.self, request) }),
+        ]
+    }
+
+    /// The named queries of `Queries/`.
+    var queryRoutes: [APIRoute] {
+        [
+            APIRoute(method: .get, path: "/v1/queries", role: .reader,
+                     summary: "The named queries with their parameters and columns (as `wangge query --list`).",
+                     outcomes: [.init(status: 200, description: "The catalogue.")],
+                     handler: { [self] request, _ in try await runOperation(QueryCommand.self, request, positional: ["--list"]) }),
+            APIRoute(method: .get, path: "/v1/queries/{name}", role: .reader,
+                     summary: "Run one named query (read-only); every other query parameter is a parameter of the query (as `wangge query NAME --param k=v`).",
+                     parameters: [.path("name", "The query's name."), .query("format", values: ["json", "csv", "geojson"], "json (default), csv or geojson (needs a geometry column).")],
+                     outcomes: [.init(status: 200, description: "The rows.", mediaTypes: ["application/json", "text/csv", "application/geo+json"]),
+                                .init(status: 400, description: "A query parameter is missing or unusable.", mediaTypes: ["application/problem+json"]),
+                                .init(status: 404, description: "No such query.", mediaTypes: ["application/problem+json"])],
+                     handler: { [self] request, context in
+                         let name = try pathParameter("name", context)
+                         var positional = [name]
+                         for (key, value) in request.uri.queryParameters where key != "format" {
+                             if CommandArguments.cliOnly.contains(String(key)) { continue }
+                             positional.append("--param=\(key)=\(value)")
+                         }
+                         let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
+                         let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
+                         let snapshot = self.snapshot
+                         let catalog = pool.catalog
+                         let report = try await pool.reading { store in try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)) }
+                         return .report(report)
+                     }),
+        ]
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Hummingbird
+import WanggeOperations
+
+/// HTTP query parameters as the options of the CLI command behind a route: `name=value`
+/// is `--name=value`, a repeated parameter a repeated option, a flag `name=true`. Parsing
+/// and validation are the command's own, so the two front ends accept the same parameters
+/// and refuse the same mistakes with the same messages.
+enum CommandArguments {
+    /// Options that belong to the CLI alone.
+    static let cliOnly: Set = ["db", "queries", "output"]
+
+    static func arguments(_ request: Request, flags: Set<String> = [], excluding excluded: Set<String> = [],
+                          defaultFormat: String? = "json") throws -> [String] {
+        var arguments: [String] = []
+        var sawFormat = false
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            if excluded.contains(name) { continue }
+            if cliOnly.contains(name) { throw Problem.badParameter(name, "\(name) is a command-line option only; the server uses its own database") }
+            if name == "format" { sawFormat = true }
+            if flags.contains(name) {
+                switch value.lowercased() {
+                case "", "true", "1": arguments.append("--\(name)")
+                case "false", "0": break
+                default: throw Problem.badParameter(name, "\(name)=\(value): expected true or false", expected: "true or false")
+                }
+            } else {
+                arguments.append("--\(name)=\(value)")
+            }
+        }
+        if !sawFormat, let defaultFormat { arguments.append("--format=\(defaultFormat)") }
+        return arguments
+    }
+
+    /// Parses `arguments` as command `C`, with the server's database for `--db`.
+    static func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String], database: String) throws -> C {
+        do {
+            return try C.parse(arguments + ["--db", database])
+        } catch {
+            let message = C.message(for: error)
+            return try { throw Problem.badParameter(parameterName(in: message) ?? "", message.replacingOccurrences(of: "--", with: "")) }()
+        }
+    }
+
+    /// The first `--name` a parse error mentions.
+    static func parameterName(in message: String) -> String? {
+        guard let range = message.range(of: "--") else { return nil }
+        let name = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+        return name.isEmpty ? nil : String(name)
+    }
+}

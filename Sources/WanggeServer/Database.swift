@@ -1,0 +1,106 @@
+import Dispatch
+import Foundation
+import WanggeCore
+import WanggeOperations
+import WanggeStore
+
+/// The service's SQLite connections: one writer and a pool of read-only readers.
+///
+/// The database runs in WAL mode (set by the writer's open), where readers see the last
+/// committed state and never wait for the writer, and the writer never waits for readers.
+/// Each connection has its own SpatiaLite cache (a SpatiaLite connection is single-threaded);
+/// a connection is used by one thread at a time, lent out here and given back.
+final class ConnectionPool: @unchecked Sendable {
+    let path: String
+    let catalog: QueryCatalog
+    private let writer: WanggeStore
+    private let writerLock = NSLock()
+    private let idleReaders: Locked<[WanggeStore]>
+    private let available: DispatchSemaphore
+    /// Where reads run: concurrent, bounded by the number of readers.
+    let readQueue = DispatchQueue(label: "wangge.read", attributes: .concurrent)
+    /// Where writes run, one at a time.
+    let writeQueue = DispatchQueue(label: "wangge.write")
+
+    /// Opens the writer (creating the file and migrating it when needed) and `readers`
+    /// read-only connections, and checks the named queries against the schema.
+    init(path: String, queriesDirectory: String, readers: Int) throws {
+        self.path = path
+        writer = try WanggeStore(path: path)
+        catalog = try QueryCatalog(directory: queriesDirectory)
+        try catalog.check(on: writer)
+        idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in try WanggeStore(path: path, readOnly: true) })
+        available = DispatchSemaphore(value: max(1, readers))
+    }
+
+    /// Runs `body` with a read-only connection (waiting for one when all are lent).
+    func read<T>(_ body: (WanggeStore) throws -> T) throws -> T {
+        available.wait()
+        let store = idleReaders.withLock { $0.removeLast() }
+        defer {
+            idleReaders.withLock { $0.append(store) }
+            available.signal()
+        }
+        return try body(store)
+    }
+
+    /// Runs `body` with the writer, one writer at a time.
+    func write<T>(_ body: (WanggeStore) throws -> T) throws -> T {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        return try body(writer)
+    }
+
+    /// Awaits a read on ``readQueue``.
+    func reading<T: Sendable>(_ body: @escaping @Sendable (WanggeStore) throws -> T) async throws -> T {
+        try await offload(on: readQueue) { try self.read(body) }
+    }
+
+    /// Awaits a write on ``writeQueue``.
+    func writing<T: Sendable>(_ body: @escaping @Sendable (WanggeStore) throws -> T) async throws -> T {
+        try await offload(on: writeQueue) { try self.write(body) }
+    }
+
+    /// Checkpoints the WAL into the database file (at shutdown, so the file stands alone).
+    func checkpoint() {
+        try? write { try $0.database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}
+
+/// The district as the service routes against it: layers, index and a pool of routers,
+/// numbered by generation. A layer import builds a new one and swaps it in; requests that
+/// hold the old one finish on it.
+final class DistrictSnapshot: @unchecked Sendable {
+    let generation: Int
+    let district: District
+    let index: DistrictIndex
+    let snapMetres: Double
+    private let routers: Locked<[Router]>
+
+    init(generation: Int, district: District, snapMetres: Double) throws {
+        self.generation = generation
+        self.district = district
+        self.index = try DistrictIndex(district: district)
+        self.snapMetres = snapMetres
+        self.routers = Locked([])
+    }
+
+    /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).
+    func withRouter<T>(_ body: (Router) throws -> T) throws -> T {
+        let router = try routers.withLock { $0.popLast() } ?? Router(index: index, snapMetres: snapMetres)
+        defer { routers.withLock { $0.append(router) } }
+        return try body(router)
+    }
+}
+
+/// A ``DataSource`` over a lent read-only connection and the current snapshot: operations run
+/// by the server read through the pool and never rebuild the index.
+struct PooledData: DataSource {
+    let store: WanggeStore
+    let catalog: QueryCatalog
+    let snapshot: DistrictSnapshot
+
+    func open() throws -> (WanggeStore, QueryCatalog) { (store, catalog) }
+    func district() throws -> District { snapshot.district }
+    func index() throws -> DistrictIndex { snapshot.index }
+}

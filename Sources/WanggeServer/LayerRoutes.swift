@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import NIOCore
+import WanggeCore
+import WanggeOperations
+import WanggeStore
+
+extension WanggeService {
+    /// GeoJSON export for planners (as `wangge export`) and layer replacement (as `wangge import`).
+    var layerRoutes: [APIRoute] {
+        let problem = ["application/problem+json"]
+        return [
+            APIRoute(method: .get, path: "/v1/layers/{layer}", role: .reader,
+                     summary: "A layer as an RFC 7946 FeatureCollection (lon/lat, CCW exteriors, ≤ 7 decimals), streamed.",
+                     parameters: [
+                         .path("layer", "The layer.", values: ExportCommand.LayerName.allCases.map(\.rawValue)),
+                         .query("bbox", "minLon,minLat,maxLon,maxLat (WGS84): features whose envelope meets the box."),
+                         .query("street", "cells: only this street/town code."), .query("community", "cells: only this community code."),
+                         .query("kind", "zones: only this kind."), .query("unit", "zones, orders: only this unit id."),
+                         .query("type", "points: only this type."), .query("cell", "orders: only this primary cell."),
+                         .query("status", values: OrderStatus.allCases.map(\.rawValue), "orders: only this handling status."),
+                         .query("from", "date-time", "orders: received at or after."), .query("to", "date-time", "orders: received before."),
+                         .query("category", repeatable: true, "orders: only this category (repeatable)."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The FeatureCollection.", mediaTypes: ["application/geo+json"]),
+                                .init(status: 400, description: "A parameter is unusable.", mediaTypes: problem),
+                                .init(status: 404, description: "No such layer.", mediaTypes: problem)],
+                     handler: { [self] request, context in try await exportLayer(request, layer: try pathParameter("layer", context)) }),
+            APIRoute(method: .put, path: "/v1/layers/{layer}", role: .admin,
+                     summary: "Replace a layer (cells, zones, points: GeoJSON; units, rules: CSV), as `wangge import`: checked, stored, stored orders re-routed, the index rebuilt and swapped in — all or nothing.",
+                     parameters: [.path("layer", "The layer.", values: ["cells", "zones", "points", "units", "rules"]),
+                                  .query("crs", "CRS of a GeoJSON layer's coordinates (default wgs84)."),
+                                  .query("strict", "boolean", "Refuse warnings too (overlaps, gaps).")],
+                     bodyTypes: ["application/geo+json", "application/json", "text/csv"],
+                     outcomes: [.init(status: 200, description: "Imported: rows stored, orders re-routed, the new index generation."),
+                                .init(status: 400, description: "Unreadable body or parameter.", mediaTypes: problem),
+                                .init(status: 413, description: "Body larger than --max-body.", mediaTypes: problem),
+                                .init(status: 415, description: "Wrong Content-Type for the layer.", mediaTypes: problem),
+                                .init(status: 422, description: "The layer failed its checks (rows: every issue); nothing changed.", mediaTypes: problem)],
+                     handler: { [self] request, context in try await importLayer(request, layer: try pathParameter("layer", context)) }),
+        ]
+    }
+
+    private func exportLayer(_ request: Request, layer: String) async throws -> Response {
+        guard ExportCommand.LayerName(rawValue: layer) != nil else {
+            throw Problem.notFound("no layer \(layer); layers: \(ExportCommand.LayerName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
+        let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
+        let pool = self.pool, snapshot = self.snapshot, logger = self.logger
+        let body = ResponseBody { writer in
+            // The export runs on a reader thread and hands over pieces through a stream; the
+            // semaphore lets it run at most 8 pieces (≈ 512 KiB) ahead of the client.
+            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            let ahead = DispatchSemaphore(value: 8)
+            let abandoned = Locked(false)
+            pool.readQueue.async {
+                do {
+                    try pool.read { store in
+                        try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot)) { bytes in
+                            ahead.wait()
+                            if abandoned.current { throw CancellationError() }
+                            continuation.yield(ByteBuffer(bytes: bytes))
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            defer {
+                abandoned.withLock { $0 = true }
+                for _ in 0 ..< 9 { ahead.signal() }
+            }
+            do {
+                for try await piece in stream {
+                    try await writer.write(piece)
+                    ahead.signal()
+                }
+                try await writer.finish(nil)
+            } catch {
+                logger.warning("export of \(layer) stopped: \(error)")
+                throw error
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: body)
+    }
+
+    private func importLayer(_ request: Request, layer name: String) async throws -> Response {
+        guard let layer = Layer(rawValue: name), [.cells, .zones, .points, .units, .rules].contains(layer) else {
+            throw Problem.notFound("no layer \(name) to replace; PUT takes cells, zones, points, units, rules (orders: POST /v1/orders)")
+        }
+        for (key, _) in request.uri.queryParameters where !["crs", "strict"].contains(String(key)) {
+            throw Problem.badParameter(String(key), "unknown parameter \(key); PUT /v1/layers takes crs and strict")
+        }
+        let strict = try { () throws -> Bool in
+            guard let v = request.uri.queryParameters["strict"] else { return false }
+            switch v.lowercased() { case "", "true", "1": return true; case "false", "0": return false
+            default: throw Problem.badParameter("strict", "strict=\(v): expected true or false", expected: "true or false") }
+        }()
+        let crs = request.uri.queryParameters["crs"].map(String.init)
+        let isGeoJSON = [.cells, .zones, .points].contains(layer)
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let accepted = isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"]
+        guard accepted.contains(type) else {
+            throw Problem(status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV"); send Content-Type \(accepted.joined(separator: " or "))",
+                          expected: accepted.joined(separator: " or "))
+        }
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw NIOTooManyBytesError(maxBytes: limit) }
+        var buffer = try await request.body.collect(upTo: limit)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let snapMetres = configuration.snapMetres
+        let (report, generation) = try await pool.writing { [self] store in
+            let report = try Importer(store: store, strict: strict, snapMetres: snapMetres).importLayer(layer, bytes: bytes, crs: crs)
+            return (report, try reloadDistrict(using: store))
+        }
+        logger.notice("layer replaced", metadata: ["layer": .string(name), "rows": .stringConvertible(report.stored), "generation": .stringConvertible(generation)])
+        return .json(.object([
+            "layer": .string(name), "stored": .number(Double(report.stored)), "reassigned_orders": .number(Double(report.reassigned)),
+            "warnings": .array(report.warnings.map { .string($0.message) }), "index_generation": .number(Double(generation)),
+        ]))
+    }
+}

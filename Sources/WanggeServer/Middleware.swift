@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import WanggeCore
+import WanggeOperations
+import WanggeStore
+
+/// Around every request: establishes the caller's role from the token, turns every error into
+/// a problem document (never a SQL or Swift error text), answers 405 for a known path with
+/// another method, and records the request in the metrics and the log.
+struct ServiceMiddleware: RouterMiddleware {
+    typealias Context = WanggeContext
+    let service: WanggeService
+    let routes: [APIRoute]
+
+    func handle(_ request: Request, context: WanggeContext, next: (Request, WanggeContext) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        var response: Response
+        do {
+            context.role = try await role(of: request)
+            response = try await next(request, context)
+        } catch {
+            response = try problem(for: error, request: request, context: context).response(from: request, context: context)
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = context.endpointPath ?? routes.first { $0.matches(request.uri.path) }?.path ?? "(unmatched)"
+        service.metrics.record(route: route, method: request.method.rawValue, status: Int(response.status.code), seconds: seconds)
+        if service.logger.logLevel <= .info {
+            service.logger.info("request", metadata: [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path), "status": .stringConvertible(response.status.code),
+                "ms": .string(String(format: "%.2f", seconds * 1000)), "role": .string(context.role?.rawValue ?? "-"),
+                "request_id": .string(context.id),
+            ])
+        }
+        return response
+    }
+
+    /// The role of the bearer token or of the `wangge_token` login cookie; nil when neither
+    /// was sent; 401 when one was sent but is not an active token.
+    private func role(of request: Request) async throws -> Role? {
+        var token: String?
+        if let header = request.headers[.authorization] {
+            guard header.lowercased().hasPrefix("bearer ") else {
+                throw Problem.unauthorized("the Authorization header must be `Bearer <token>`")
+            }
+            token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if let cookie = request.cookies["wangge_token"]?.value, !cookie.isEmpty {
+            token = cookie
+        }
+        guard let token else { return nil }
+        guard let role = try await service.tokens.role(of: token) else {
+            throw Problem.unauthorized("the token is not valid (unknown or revoked)")
+        }
+        return role
+    }
+
+    /// The problem document for `error`.
+    private func problem(for error: any Error, request: Request, context: WanggeContext) -> Problem {
+        switch error {
+        case let p as Problem:
+            return p
+        case let e as HTTPError where e.status == .notFound:
+            let path = request.uri.path
+            let allowed = routes.filter { $0.matches(path) }.map(\.method.rawValue)
+            if !allowed.isEmpty {
+                return Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+                               detail: "\(request.method.rawValue) is not served at \(path); allowed: \(allowed.joined(separator: ", "))",
+                               headers: [.allow: allowed.joined(separator: ", ")])
+            }
+            return .notFound("no route \(path); the API is described at /openapi.json")
+        case let e as HTTPError:
+            return Problem(status: e.status, kind: "http-\(e.status.code)", title: e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            return Problem(status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
+                           detail: "the request body exceeds \(service.configuration.maxBodyBytes) bytes (wangge serve --max-body)")
+        case let e as OperationError:
+            return e.kind == .notFound ? .notFound(e.message)
+                : Problem(status: .unprocessableContent, kind: "unanswerable", title: "Cannot answer with the stored data", detail: e.message)
+        case let e as QueryError:
+            return e.message.hasPrefix("no query named") ? .notFound(e.message) : .badRequest(e.message)
+        case let e as LayerRejected:
+            var p = Problem(status: .unprocessableContent, kind: "layer-rejected", title: "Layer rejected", detail: e.description)
+            p.rows = (e.strict ? e.report.issues : e.report.errors).prefix(1000).map { .object(["reason": .string($0.description)]) }
+            return p
+        case let e as WorkOrderCSVError:
+            return Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows", detail: e.description,
+                           rows: [.object(["row": .number(Double(e.line)), "reason": .string(e.message)])])
+        case let e as GeoJSONError:
+            return Problem(status: .badRequest, kind: "bad-geojson", title: "Unreadable GeoJSON", detail: e.description)
+        case let e as JSONParseError:
+            return Problem(status: .badRequest, kind: "bad-json", title: "Unreadable JSON", detail: e.description)
+        case let e as CoordinateError:
+            return .badParameter("crs", e.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
+        default:
+            service.logger.error("request failed", metadata: ["request_id": .string(context.id), "path": .string(request.uri.path),
+                                                             "error": .string(String(describing: error))])
+            return .internalError(context.id)
+        }
+    }
+}

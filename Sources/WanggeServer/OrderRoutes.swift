@@ -1,0 +1,229 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import WanggeCore
+import WanggeOperations
+import WanggeStore
+
+extension WanggeService {
+    /// Orders: ingest (as `wangge import orders`), one order with its history, the
+    /// manual-dispatch list (as `wangge orders`), status events (as `wangge import events`).
+    var orderRoutes: [APIRoute] {
+        let problem = ["application/problem+json"]
+        return [
+            APIRoute(method: .post, path: "/v1/orders", role: .operator,
+                     summary: "Store and route orders: one JSON object, a JSON array, or a CSV body with the columns of `wangge import orders`. Idempotent by order id (re-posting updates). One transaction.",
+                     parameters: [.query("partial", "boolean", "true: store the valid rows and report the others; otherwise a batch with invalid rows stores nothing (422)."),
+                                  .query("crs", "CRS of rows that give none: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")],
+                     bodyTypes: ["application/json", "text/csv"],
+                     outcomes: [.init(status: 200, description: "Stored: counts, each order's assignment, rejected rows (with partial=true)."),
+                                .init(status: 400, description: "Unreadable body.", mediaTypes: problem),
+                                .init(status: 413, description: "Body larger than --max-body.", mediaTypes: problem),
+                                .init(status: 415, description: "Content-Type other than application/json or text/csv.", mediaTypes: problem),
+                                .init(status: 422, description: "Rows failed validation (rows: which and why); nothing stored.", mediaTypes: problem)],
+                     handler: { [self] request, _ in try await postOrders(request) }),
+            APIRoute(method: .get, path: "/v1/orders", role: .reader,
+                     summary: "Orders that need manual dispatch (unusable coordinates), as `wangge orders --status invalid`.",
+                     parameters: [.query("status", values: ["invalid"], "Which orders (invalid)."), .query("format", values: ["json", "csv"], "json (default) or csv.")],
+                     outcomes: [.init(status: 200, description: "The list.", mediaTypes: ["application/json", "text/csv"])],
+                     handler: { [self] request, _ in try await runOperation(OrdersCommand.self, request) }),
+            APIRoute(method: .get, path: "/v1/orders/{id}", role: .reader,
+                     summary: "One order as received and routed, its handling status and history, as `wangge orders --id`.",
+                     parameters: [.path("id", "The order id.")],
+                     outcomes: [.init(status: 200, description: "The order."), .init(status: 404, description: "No such order.", mediaTypes: problem)],
+                     handler: { [self] request, context in
+                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil)
+                     }),
+            APIRoute(method: .post, path: "/v1/orders/{id}/events", role: .operator,
+                     summary: "Record status changes of one order (received → dispatched → resolved → closed, reopened), as `wangge import events`: a JSON object {status, at, note}, an array of them, or CSV status,at[,note].",
+                     parameters: [.path("id", "The order id."),
+                                  .query("partial", "boolean", "true: apply the acceptable events and report the others; otherwise any refused event applies nothing (422).")],
+                     bodyTypes: ["application/json", "text/csv"],
+                     outcomes: [.init(status: 200, description: "The order with its history, and any refused events."),
+                                .init(status: 404, description: "No such order.", mediaTypes: problem),
+                                .init(status: 415, description: "Unsupported Content-Type.", mediaTypes: problem),
+                                .init(status: 422, description: "Events refused (rows: which and why); nothing applied.", mediaTypes: problem)],
+                     handler: { [self] request, context in try await postEvents(request, id: try pathParameter("id", context)) }),
+        ]
+    }
+
+    /// The body, refused with 413 beyond `--max-body`, and its media type (json or csv; 415 otherwise).
+    func body(of request: Request) async throws -> (bytes: [UInt8], isJSON: Bool) {
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let isJSON: Bool
+        switch type {
+        case "application/json": isJSON = true
+        case "text/csv": isJSON = false
+        default:
+            throw Problem(status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
+                          detail: "Content-Type \(type.isEmpty ? "(none)" : type) is not accepted here; send application/json or text/csv",
+                          expected: "application/json or text/csv")
+        }
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw NIOTooManyBytesError(maxBytes: limit) }
+        var buffer = try await request.body.collect(upTo: limit)
+        return (buffer.readBytes(length: buffer.readableBytes) ?? [], isJSON)
+    }
+
+    /// `partial=true|false`.
+    func partialParameter(_ request: Request) throws -> Bool {
+        guard let value = request.uri.queryParameters["partial"] else { return false }
+        switch value.lowercased() {
+        case "true", "1", "": return true
+        case "false", "0": return false
+        default: throw Problem.badParameter("partial", "partial=\(value): expected true or false", expected: "true or false")
+        }
+    }
+
+    func pathParameter(_ name: String, _ context: WanggeContext) throws -> String {
+        guard let value = context.parameters.get(name), !value.isEmpty else { throw Problem.badParameter(name, "\(name) is missing from the path") }
+        return value
+    }
+
+    private static func rows(_ rejected: [OrderIntake.Rejection]) -> [JSONValue] {
+        rejected.map { .object(["row": .number(Double($0.row)), "id": .string($0.id), "field": .string($0.field), "reason": .string($0.reason)]) }
+    }
+
+    private func postOrders(_ request: Request) async throws -> Response {
+        let partial = try partialParameter(request)
+        for (key, _) in request.uri.queryParameters where !["partial", "crs"].contains(String(key)) {
+            throw Problem.badParameter(String(key), "unknown parameter \(key); POST /v1/orders takes partial and crs")
+        }
+        let defaultCRS = request.uri.queryParameters["crs"].map(String.init) ?? ""
+        if !defaultCRS.isEmpty {
+            do { _ = try CoordinateReferenceSystem(parsing: defaultCRS) } catch {
+                throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
+            }
+        }
+        let (bytes, isJSON) = try await body(of: request)
+        let intake: (records: [WorkOrderRecord], rejected: [OrderIntake.Rejection])
+        do {
+            intake = isJSON ? try OrderIntake.read(json: bytes, defaultCRS: defaultCRS) : try OrderIntake.read(csv: bytes, defaultCRS: defaultCRS)
+        } catch let e as OrderIntake.BodyError {
+            throw Problem.badRequest(e.description)
+        }
+        if intake.records.isEmpty && intake.rejected.isEmpty { throw Problem.badRequest("the body holds no orders") }
+        if !intake.rejected.isEmpty && !partial {
+            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows",
+                            detail: "\(intake.rejected.count) of \(intake.records.count + intake.rejected.count) order(s) failed validation; nothing was stored (send partial=true to store the valid ones)")
+            p.rows = Self.rows(intake.rejected)
+            throw p
+        }
+        let records = intake.records
+        let snapMetres = configuration.snapMetres
+        let report = try await pool.writing { [self] store in
+            // The snapshot is read under the writer, so a layer import cannot slip in between.
+            try Importer(store: store, snapMetres: snapMetres).importOrders(records, index: snapshot.index)
+        }
+        metrics.ordersIngested(report.stored)
+        var counts: [String: JSONValue] = [:]
+        for s in AssignmentStatus.allCases { counts[s.rawValue] = .number(Double(report.statusCounts[s] ?? 0)) }
+        let assignments: [JSONValue] = report.assignments.map { a in
+            var o: [String: JSONValue] = ["id": .string(a.id)]
+            for (name, value) in zip(AssignmentRow.header.dropFirst(), a.row.fields) { o[name] = .string(value) }
+            return .object(o)
+        }
+        return .json(.object([
+            "stored": .number(Double(report.stored)), "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
+            "status_counts": .object(counts), "assignments": .array(assignments), "rejected": .array(Self.rows(intake.rejected)),
+            "manual_dispatch": .array(report.invalidOrders.map { .object(["id": .string($0.id), "reason": .string($0.reason)]) }),
+            "categories_without_rule": .object(report.categoriesWithoutRule.mapValues { .number(Double($0)) }),
+            "refused_status_changes": .array(report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)]) }),
+            "warnings": .array(report.warnings.map { .string($0.message) }),
+        ]))
+    }
+
+    private struct EventsRefused: Error { let rows: [JSONValue] }
+
+    private func postEvents(_ request: Request, id: String) async throws -> Response {
+        let partial = try partialParameter(request)
+        let (bytes, isJSON) = try await body(of: request)
+        var events: [OrderEvent] = []
+        var problems: [JSONValue] = []
+        func add(row: Int, status: String?, at: String?, note: String) {
+            guard let status, let parsed = OrderStatus(rawValue: status.lowercased()) else {
+                problems.append(.object(["row": .number(Double(row)), "field": .string("status"),
+                                         "reason": .string("unknown status \"\(status ?? "")\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")]))
+                return
+            }
+            guard let at, let time = Timestamp.parse(at) else {
+                problems.append(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not an ISO 8601 time")]))
+                return
+            }
+            events.append(OrderEvent(line: row, orderID: id, status: parsed, at: time, atText: at, note: note))
+        }
+        if isJSON {
+            let value: JSONValue
+            do { value = try JSONParser.parse(bytes) } catch { throw Problem.badRequest("the JSON body cannot be parsed: \(error)") }
+            let items: [JSONValue]
+            switch value {
+            case .array(let a): items = a
+            case .object: items = [value]
+            default: throw Problem.badRequest("the JSON body must be an event object {status, at, note} or an array of them")
+            }
+            for (i, item) in items.enumerated() {
+                guard case .object(let o) = item else {
+                    problems.append(.object(["row": .number(Double(i + 1)), "field": .string("row"), "reason": .string("expected an event object")]))
+                    continue
+                }
+                if let other = o["id"]?.text, other != id {
+                    problems.append(.object(["row": .number(Double(i + 1)), "field": .string("id"), "reason": .string("the event names order \(other), the path \(id)")]))
+                    continue
+                }
+                add(row: i + 1, status: o["status"]?.text, at: o["at"]?.text, note: o["note"]?.text ?? "")
+            }
+        } else {
+            var csv = CSVReader(bytes: bytes)
+            var fields: [Range<Int>] = []
+            guard try csv.next(into: &fields) else { throw Problem.badRequest("the CSV body is empty; expected a header status,at[,note]") }
+            let header = fields.map { csv.trimmedString($0).lowercased() }
+            guard let s = header.firstIndex(of: "status"), let a = header.firstIndex(of: "at") else {
+                throw Problem.badRequest("the CSV header must name status and at (and optionally note)")
+            }
+            let n = header.firstIndex(of: "note")
+            while try csv.next(into: &fields) {
+                guard fields.count == header.count else {
+                    problems.append(.object(["row": .number(Double(csv.line)), "field": .string("row"), "reason": .string("has \(fields.count) fields, the header has \(header.count)")]))
+                    continue
+                }
+                add(row: csv.line, status: csv.trimmedString(fields[s]), at: csv.trimmedString(fields[a]), note: n.map { csv.string(fields[$0]) } ?? "")
+            }
+        }
+        if events.isEmpty && problems.isEmpty { throw Problem.badRequest("the body holds no events") }
+        let exists = try await pool.reading { [catalog = pool.catalog] store in try !catalog.run("order_by_id", parameters: ["id": id], on: store).rows.isEmpty }
+        guard exists else { throw Problem.notFound("no stored order has id \"\(id)\"") }
+        if !problems.isEmpty && !partial {
+            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid events", detail: "\(problems.count) event(s) cannot be read; nothing was applied")
+            p.rows = problems
+            throw p
+        }
+        let toApply = events
+        let report: ImportReport
+        do {
+            report = try await pool.writing { store in
+                try Importer(store: store).importEvents(toApply) { report in
+                    if !partial && !report.rejectedEvents.isEmpty {
+                        throw EventsRefused(rows: report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "field": .string("status"), "reason": .string($0.reason)]) })
+                    }
+                }
+            }
+        } catch let refused as EventsRefused {
+            var p = Problem(status: .unprocessableContent, kind: "refused-events", title: "Events refused",
+                            detail: "\(refused.rows.count) event(s) do not follow the order's history; nothing was applied")
+            p.rows = refused.rows
+            throw p
+        }
+        let snapshot = self.snapshot
+        let detail = try await pool.reading { [catalog = pool.catalog] store in
+            let command = try OrdersCommand.parse(["--db", "-", "--id", id])
+            return try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)).bytes
+        }
+        var order = (try? JSONParser.parse(detail)) ?? .null
+        if case .object(var o) = order {
+            o["applied"] = .number(Double(report.appliedEvents))
+            o["refused"] = .array(problems + report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "reason": .string($0.reason)]) })
+            order = .object(o)
+        }
+        return .json(order)
+    }
+}

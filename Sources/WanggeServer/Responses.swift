@@ -1,0 +1,35 @@
+import Hummingbird
+import NIOCore
+import WanggeCore
+import WanggeOperations
+
+extension Response {
+    /// A JSON document.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: value.jsonText + "\n")))
+    }
+
+    /// An operation's report in its format.
+    static func report(_ report: Report) -> Response {
+        Response(status: .ok, headers: [.contentType: report.contentType], body: .init(byteBuffer: ByteBuffer(bytes: report.bytes)))
+    }
+}
+
+extension WanggeService {
+    /// Runs command `C` parsed from the request's query parameters (plus `positional`
+    /// arguments) on a pooled read connection and the current snapshot.
+    func runOperation<C: ParsableCommandOperation>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
+                                                     excluding: Set<String> = [], defaultFormat: String? = "json") async throws -> Response {
+        let arguments = try positional + CommandArguments.arguments(request, flags: flags, excluding: excluding, defaultFormat: defaultFormat)
+        let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
+        let snapshot = self.snapshot
+        let catalog = pool.catalog
+        let report = try await pool.reading { store in try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)) }
+        for line in report.notes { logger.debug("\(line)") }
+        return .report(report)
+    }
+}
+
+import ArgumentParser
+/// A CLI command that is also an operation the server runs.
+typealias ParsableCommandOperation = ParsableCommand & Operation

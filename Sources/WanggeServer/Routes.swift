@@ -1,0 +1,62 @@
+import Hummingbird
+import WanggeCore
+import WanggeStore
+
+/// One route of the API: what the router serves and what `GET /openapi.json` describes come
+/// from the same list, so the two cannot drift apart.
+struct APIRoute: Sendable {
+    /// A query or path parameter, as documented.
+    struct Parameter: Sendable {
+        enum Location: String, Sendable { case query, path }
+        var name: String
+        var location: Location = .query
+        var type: String = "string"
+        var required = false
+        var values: [String] = []
+        var repeatable = false
+        var description: String
+    }
+
+    /// A response, as documented.
+    struct Outcome: Sendable {
+        var status: Int
+        var description: String
+        var mediaTypes: [String] = ["application/json"]
+    }
+
+    let method: HTTPRequest.Method
+    /// OpenAPI template, e.g. `/v1/orders/{id}`.
+    let path: String
+    /// The least role allowed; nil: open to all (`/health`).
+    let role: Role?
+    let summary: String
+    var parameters: [Parameter] = []
+    /// Accepted request media types (POST, PUT).
+    var bodyTypes: [String] = []
+    var outcomes: [Outcome]
+    let handler: @Sendable (Request, WanggeContext) async throws -> Response
+
+    /// Whether `path` (a concrete request path) fits this route's template.
+    func matches(_ requestPath: String) -> Bool {
+        let template = path.split(separator: "/", omittingEmptySubsequences: false)
+        let actual = requestPath.split(separator: "/", omittingEmptySubsequences: false)
+        guard template.count == actual.count else { return false }
+        return zip(template, actual).allSatisfy { t, a in t.hasPrefix("{") ? !a.isEmpty : t == a }
+    }
+
+    /// The template in Hummingbird's syntax (`{id}` is accepted as is).
+    var routerPath: RouterPath { RouterPath(path) }
+}
+
+extension APIRoute.Parameter {
+    static func path(_ name: String, _ description: String, values: [String] = []) -> Self {
+        .init(name: name, location: .path, required: true, values: values, description: description)
+    }
+    static func query(_ name: String, _ type: String, required: Bool = false, values: [String] = [],
+                      repeatable: Bool = false, _ description: String) -> Self {
+        .init(name: name, type: type, required: required, values: values, repeatable: repeatable, description: description)
+    }
+    static func query(_ name: String, required: Bool = false, values: [String] = [], repeatable: Bool = false, _ description: String) -> Self {
+        .init(name: name, type: "string", required: required, values: values, repeatable: repeatable, description: description)
+    }
+}

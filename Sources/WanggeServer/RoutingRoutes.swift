@@ -1,0 +1,44 @@
+import Hummingbird
+import WanggeCore
+import WanggeOperations
+
+extension WanggeService {
+    /// `GET /v1/assign`: route one location, as `wangge assign --lon --lat`.
+    var routingRoutes: [APIRoute] {
+        [APIRoute(method: .get, path: "/v1/assign", role: .reader,
+                  summary: "Route one location to its cell, responsible unit and inspection points (the fields of a `wangge assign` row, with names).",
+                  parameters: [
+                      .query("lon", "number", required: true, "Longitude (or easting/x in the given crs)."),
+                      .query("lat", "number", required: true, "Latitude (or northing/y in the given crs)."),
+                      .query("category", "The order's category; picks the line unit responsible (default: none, the street unit)."),
+                      .query("crs", "wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn."),
+                  ],
+                  outcomes: [.init(status: 200, description: "The assignment."), .init(status: 400, description: "Missing or unusable parameters.", mediaTypes: ["application/problem+json"])],
+                  handler: { [self] request, _ in try assign(request) })]
+    }
+
+    private func assign(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        for (key, _) in query where !["lon", "lat", "category", "crs"].contains(String(key)) {
+            throw Problem.badParameter(String(key), "unknown parameter \(key); /v1/assign takes lon, lat, category, crs")
+        }
+        func coordinate(_ name: String, range: ClosedRange<Double>) throws -> Double {
+            guard let text = query[Substring(name)] else { throw Problem.badParameter(name, "\(name) is required", expected: "a number") }
+            guard let value = Double(text), value.isFinite else { throw Problem.badParameter(name, "\(name)=\(text) is not a finite number", expected: "a number") }
+            return value
+        }
+        let lon = try coordinate("lon", range: -180 ... 180), lat = try coordinate("lat", range: -90 ... 90)
+        let crs: CoordinateReferenceSystem
+        do { crs = try CoordinateReferenceSystem(parsing: query["crs"].map(String.init) ?? "wgs84") } catch {
+            throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
+        }
+        let snapshot = self.snapshot
+        let category = query["category"].map(String.init) ?? ""
+        let assignment = try snapshot.withRouter { $0.assign(Coordinate(lon, lat), crs: crs, category: category) }
+        if assignment.status == .invalid {
+            throw Problem.badParameter(crs == .wgs84 ? "lon" : "crs", "the location cannot be used: \(assignment.invalidReason ?? "unusable coordinates")",
+                                       expected: crs == .wgs84 ? "lon within -180…180 and lat within -90…90" : "coordinates valid in the given crs")
+        }
+        return .json(PointAssignment.describe(assignment, in: snapshot.index))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+import WanggeCore
+import WanggeStore
+@testable import WanggeServer
+
+/// One example request per route: the route table, the OpenAPI document and these examples
+/// must list the same routes.
+let examples: [String: (uri: String, contentType: String?, body: String?)] = [
+    "GET /health": ("/health", nil, nil),
+    "GET /metrics": ("/metrics", nil, nil),
+    "GET /openapi.json": ("/openapi.json", nil, nil),
+    "GET /v1/assign": ("/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA", nil, nil),
+    "POST /v1/orders": ("/v1/orders", "application/json",
+                        #"{"id":"T-1","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-06-01T08:00:00+08:00"}"#),
+    "GET /v1/orders": ("/v1/orders?status=invalid", nil, nil),
+    "GET /v1/orders/{id}": ("/v1/orders/BS2025000001", nil, nil),
+    "POST /v1/orders/{id}/events": ("/v1/orders/BS2025000001/events", "application/json",
+                                    #"{"status":"dispatched","at":"2025-01-01T08:00:00+08:00","note":"派单"}"#),
+    "GET /v1/hotspots": ("/v1/hotspots?level=street", nil, nil),
+    "GET /v1/recurrence": ("/v1/recurrence?level=street", nil, nil),
+    "GET /v1/lights": ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00", nil, nil),
+    "GET /v1/kpi": ("/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00", nil, nil),
+    "GET /v1/layers/{layer}": ("/v1/layers/points", nil, nil),
+    "PUT /v1/layers/{layer}": ("/v1/layers/rules", "text/csv", nil),
+    "GET /v1/queries": ("/v1/queries", nil, nil),
+    "GET /v1/queries/{name}": ("/v1/queries/orders_by_unit", nil, nil),
+]
+
+@Suite struct AccessTests {
+    @Test func openAPIDocumentsExactlyTheServedRoutes() async throws {
+        let fixture = try ServerFixture()
+        let served = Set(fixture.service.routes.map { "\($0.method.rawValue) \($0.path)" })
+        try await fixture.test { client in
+            let document = try await client.execute(uri: "/openapi.json", method: .get, headers: fixture.headers(.reader)).json
+            #expect(document["openapi"] == .string("3.1.0"))
+            guard case .object(let paths)? = document["paths"] else { Issue.record("no paths"); return }
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                guard case .object(let methods) = operations else { continue }
+                for (method, operation) in methods {
+                    documented.insert("\(method.uppercased()) \(path)")
+                    // Every parameter is described, every response has a description.
+                    for p in operation["parameters"]?.array ?? [] { #expect(p["description"]?.text?.isEmpty == false) }
+                    #expect(operation["responses"]?["200"] != nil)
+                }
+            }
+            #expect(documented == served)
+            #expect(Set(examples.keys) == served, "every route needs an example request in AccessTests")
+            // A path the router does not serve is a 404 problem.
+            let missing = try await client.execute(uri: "/v1/nothing", method: .get, headers: fixture.headers(.admin))
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    /// Every route, every role: 401 without a token, 403 below the route's role, 2xx at or above.
+    @Test func everyRouteChecksEveryRole() async throws {
+        let fixture = try ServerFixture()
+        let routes = fixture.service.routes
+        let rules = try String(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/rules.csv"), encoding: .utf8)
+        try await fixture.test { client in
+            for route in routes {
+                let key = "\(route.method.rawValue) \(route.path)"
+                let example = try #require(examples[key])
+                let body = example.body ?? (route.method == .put ? rules : nil)
+                func send(_ role: Role?, token: String? = nil) async throws -> TestResponse {
+                    var headers = fixture.headers(role, contentType: example.contentType)
+                    if let token { headers[.authorization] = "Bearer \(token)" }
+                    return try await client.execute(uri: example.uri, method: route.method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                }
+                let anonymous = try await send(nil)
+                if route.role == nil {
+                    #expect(anonymous.status == .ok, "\(key) is open")
+                } else {
+                    #expect(anonymous.status == .unauthorized, "\(key) without a token")
+                    #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer realm="wangge""#)
+                    #expect(anonymous.json["status"] == .number(401))
+                    let forged = try await send(nil, token: "wg_" + String(repeating: "0", count: 64))
+                    #expect(forged.status == .unauthorized, "\(key) with an unknown token")
+                }
+                for role in Role.allCases {
+                    let response = try await send(role)
+                    if let required = route.role, role < required {
+                        #expect(response.status == .forbidden, "\(key) as \(role.rawValue)")
+                        #expect(response.headers[.contentType] == "application/problem+json")
+                    } else {
+                        #expect((200 ..< 300).contains(Int(response.status.code)), "\(key) as \(role.rawValue): \(response.status.code) \(response.text.prefix(300))")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func publicReadOpensGetsOnly() async throws {
+        let fixture = try ServerFixture(publicRead: true)
+        try await fixture.test { client in
+            let get = try await client.execute(uri: "/v1/hotspots?level=street", method: .get)
+            #expect(get.status == .ok)
+            let post = try await client.execute(uri: "/v1/orders", method: .post, headers: [.contentType: "application/json"],
+                                                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
+            #expect(post.status == .unauthorized)
+        }
+    }
+
+    @Test func revokedTokensStopWorking() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            #expect(try await client.execute(uri: "/v1/queries", method: .get, headers: fixture.headers(.reader)).status == .ok)
+            try WanggeStore(path: fixture.service.configuration.databasePath).revokeToken(name: "test-reader")
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await client.execute(uri: "/v1/queries", method: .get, headers: fixture.headers(.reader)).status == .unauthorized)
+        }
+    }
+
+    @Test func wrongMethodIs405WithAllow() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let response = try await client.execute(uri: "/v1/orders", method: .delete, headers: fixture.headers(.admin))
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == "POST, GET")
+            #expect(response.json["title"] == .string("Method not allowed"))
+        }
+    }
+}

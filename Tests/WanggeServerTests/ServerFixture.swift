@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import WanggeCore
+import WanggeStore
+@testable import WanggeServer
+
+/// A service over a copy of the sample district (GeoData/baoshan: its layers and 5,000
+/// orders), with one token per role.
+struct ServerFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The sample district imported once; each fixture works on its own copy.
+    static let template: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-server-template-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("baoshan.sqlite").path
+        let store = try! WanggeStore(path: path)
+        let importer = Importer(store: store)
+        let data = root.appendingPathComponent("GeoData/baoshan")
+        for (layer, file) in [(Layer.units, "units.csv"), (.rules, "rules.csv"), (.cells, "cells.geojson"), (.zones, "zones.geojson"),
+                              (.points, "points.geojson"), (.orders, "orders.csv")] {
+            _ = try! importer.importLayer(layer, bytes: Array(try! Data(contentsOf: data.appendingPathComponent(file))))
+        }
+        try! store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return path
+    }()
+
+    let service: WanggeService
+    let directory: URL
+    let tokens: [Role: String]
+
+    init(publicRead: Bool = false, maxBodyBytes: Int = 10 * 1024 * 1024) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("t.sqlite").path
+        try FileManager.default.copyItem(atPath: Self.template, toPath: path)
+        let store = try WanggeStore(path: path)
+        var tokens: [Role: String] = [:]
+        for role in Role.allCases { tokens[role] = try store.createToken(name: "test-\(role.rawValue)", role: role) }
+        self.tokens = tokens
+        var configuration = ServerConfiguration(databasePath: path, queriesDirectory: Self.root.appendingPathComponent("Queries").path)
+        configuration.publicRead = publicRead
+        configuration.maxBodyBytes = maxBodyBytes
+        configuration.readers = 2
+        configuration.logLevel = .warning
+        service = try WanggeService(configuration: configuration)
+    }
+
+    func headers(_ role: Role?, contentType: String? = nil) -> HTTPFields {
+        var h: HTTPFields = [:]
+        if let role { h[.authorization] = "Bearer \(tokens[role]!)" }
+        if let contentType { h[.contentType] = contentType }
+        return h
+    }
+
+    /// Runs `body` against the service through HummingbirdTesting's router client.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await service.application().test(.router) { client in try await body(client) }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+    var json: JSONValue { (try? JSONParser.parse(Array(text.utf8))) ?? .null }
+}
+
+extension JSONValue {
+    subscript(_ key: String) -> JSONValue? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+    var array: [JSONValue] {
+        if case .array(let a) = self { return a }
+        return []
+    }
+}
