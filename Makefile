@@ -7,13 +7,16 @@ SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -eu -o pipefail -c
 
-APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data
+APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data curl
+LOAD_PACKAGES := wrk curl
+PORT ?= 8080
+SERVE ?= 1
 DISTRICT ?= baoshan
 DEMO := .build/demo
 WANGGE := .build/release/wangge
 BENCH_CITY := .build/bench-city
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench load clean
 
 ## Install the Debian packages a fresh machine lacks (needs root or sudo).
 deps:
@@ -49,11 +52,28 @@ demo: build
 	head -1 $(DEMO)/gi.csv; head -4 $(DEMO)/gi_sorted.csv
 	echo; $(WANGGE) info --db $$db
 	echo; echo "Database: $$db   Try: $(WANGGE) assign --db $$db --input $$g/orders.csv --output -"
+	token=$$($(WANGGE) token create --db $$db --role operator --name demo 2>/dev/null)
+	echo; echo "The HTTP API (wangge serve) on http://127.0.0.1:$(PORT), GETs open for the demo; an operator token: $$token"
+	echo "  curl -sG http://127.0.0.1:$(PORT)/v1/assign -d lon=121.404567 -d lat=31.305585 --data-urlencode category=违法搭建 -H 'Authorization: Bearer $$token'"
+	echo "  curl -s -X POST 'http://127.0.0.1:$(PORT)/v1/orders' -H 'Authorization: Bearer $$token' -H 'Content-Type: application/json' \\"
+	echo "       -d '{\"id\":\"DEMO-1\",\"lon\":121.4142,\"lat\":31.3036,\"category\":\"暴露垃圾\",\"received_at\":\"2025-07-01T09:00:00+08:00\"}'"
+	echo "  The leaders' page: http://127.0.0.1:$(PORT)/    The API document: http://127.0.0.1:$(PORT)/openapi.json    Stop: Ctrl-C"
+	if [ "$(SERVE)" = 1 ]; then exec $(WANGGE) serve --db $$db --port $(PORT) --public-read; fi
 
 test: deps
 	python3 GeoData/generate.py --check
 	swift build --build-tests
 	swift test
+
+## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders).
+load: build
+	missing=""
+	for p in $(LOAD_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done
+	if [ -n "$$missing" ]; then
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
+	fi
+	Tests/Load/run.sh
 
 bench: build
 	[ -f $(BENCH_CITY)/orders.csv ] || python3 GeoData/generate.py --preset bench --out $(BENCH_CITY)

@@ -4,16 +4,25 @@ import WanggeCore
 import WanggeOperations
 import WanggeStore
 
-/// The service's SQLite connections: one writer and a pool of read-only readers.
+/// The service's SQLite connections: one writer, a pool of read-only readers, a checkpointer.
 ///
 /// The database runs in WAL mode (set by the writer's open), where readers see the last
 /// committed state and never wait for the writer, and the writer never waits for readers.
+/// A commit appends pages to the WAL (`synchronous = NORMAL`: no fsync at commit; a power
+/// loss may lose the last commits, never corrupt the file). SQLite's automatic checkpoint
+/// would copy the WAL back into the database file, fsyncs included, inside the commit that
+/// crosses 1,000 pages — on a request's time. The writer therefore has it off
+/// (`wal_autocheckpoint = 0`) and a connection of its own runs `wal_checkpoint(PASSIVE)`
+/// every second on a background queue (PASSIVE never waits for readers or the writer); at
+/// shutdown a TRUNCATE checkpoint leaves the database file whole and the WAL empty.
 /// Each connection has its own SpatiaLite cache (a SpatiaLite connection is single-threaded);
 /// a connection is used by one thread at a time, lent out here and given back.
 final class ConnectionPool: @unchecked Sendable {
     let path: String
     let catalog: QueryCatalog
     private let writer: WanggeStore
+    private let checkpointer: Database
+    private let checkpoints: DispatchSourceTimer
     private let writerLock = NSLock()
     private let idleReaders: Locked<[WanggeStore]>
     private let available: DispatchSemaphore
@@ -27,10 +36,16 @@ final class ConnectionPool: @unchecked Sendable {
     init(path: String, queriesDirectory: String, readers: Int) throws {
         self.path = path
         writer = try WanggeStore(path: path)
+        try writer.database.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = try Database(path: path)
         catalog = try QueryCatalog(directory: queriesDirectory)
         try catalog.check(on: writer)
         idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in try WanggeStore(path: path, readOnly: true) })
         available = DispatchSemaphore(value: max(1, readers))
+        checkpoints = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wangge.checkpoint", qos: .utility))
+        checkpoints.schedule(deadline: .now() + 1, repeating: 1)
+        checkpoints.setEventHandler { [checkpointer] in try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        checkpoints.resume()
     }
 
     /// Runs `body` with a read-only connection (waiting for one when all are lent).
@@ -63,6 +78,7 @@ final class ConnectionPool: @unchecked Sendable {
 
     /// Checkpoints the WAL into the database file (at shutdown, so the file stands alone).
     func checkpoint() {
+        checkpoints.cancel()
         try? write { try $0.database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }

@@ -96,6 +96,7 @@ extension WanggeService {
             }
         }
         let (bytes, isJSON) = try await body(of: request)
+        let clock = ContinuousClock(), received = clock.now
         let intake: (records: [WorkOrderRecord], rejected: [OrderIntake.Rejection])
         do {
             intake = isJSON ? try OrderIntake.read(json: bytes, defaultCRS: defaultCRS) : try OrderIntake.read(csv: bytes, defaultCRS: defaultCRS)
@@ -109,19 +110,21 @@ extension WanggeService {
             p.rows = Self.rows(intake.rejected)
             throw p
         }
-        let records = intake.records
-        let snapMetres = configuration.snapMetres
-        let report = try await pool.writing { [self] store in
-            // The snapshot is read under the writer, so a layer import cannot slip in between.
-            try Importer(store: store, snapMetres: snapMetres).importOrders(records, index: snapshot.index)
-        }
+        let parsed = clock.now
+        let outcome = try await ingest.store(intake.records)
+        let report = outcome.report
+        let stored = clock.now
         metrics.ordersIngested(report.stored)
         var counts: [String: JSONValue] = [:]
         for s in AssignmentStatus.allCases { counts[s.rawValue] = .number(Double(report.statusCounts[s] ?? 0)) }
-        let assignments: [JSONValue] = report.assignments.map { a in
+        let assignments: [JSONValue] = outcome.assignments.map { a in
             var o: [String: JSONValue] = ["id": .string(a.id)]
             for (name, value) in zip(AssignmentRow.header.dropFirst(), a.row.fields) { o[name] = .string(value) }
             return .object(o)
+        }
+        defer {
+            logger.debug("orders posted", metadata: ["orders": .stringConvertible(report.stored), "read": .stringConvertible(parsed - received),
+                                                     "stored": .stringConvertible(stored - parsed), "answered": .stringConvertible(clock.now - stored)])
         }
         return .json(.object([
             "stored": .number(Double(report.stored)), "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),

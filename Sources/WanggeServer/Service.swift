@@ -35,6 +35,7 @@ public final class WanggeService: Sendable {
     let tokens: TokenCache
     let metrics = ServiceMetrics()
     let logger: Logger
+    let ingest: IngestQueue
     private let current: Locked<DistrictSnapshot>
 
     /// Opens the database (creating and migrating it when needed), checks the named queries
@@ -48,7 +49,9 @@ public final class WanggeService: Sendable {
                                   readers: configuration.readers)
         tokens = TokenCache(pool: pool)
         let district = try pool.write { try $0.loadDistrict() }
-        current = Locked(try DistrictSnapshot(generation: 1, district: district, snapMetres: configuration.snapMetres))
+        let current = Locked(try DistrictSnapshot(generation: 1, district: district, snapMetres: configuration.snapMetres))
+        self.current = current
+        ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
     }
 

@@ -29,8 +29,8 @@ public struct ImportReport: Sendable {
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
-    /// Orders only: each stored order's id and assignment, in input order (last row per id).
-    public var assignments: [(id: String, row: AssignmentRow)] = []
+
+    public init(layer: Layer) { self.layer = layer }
 }
 
 /// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
@@ -133,20 +133,27 @@ public struct Importer {
         }
         progress?("building the index")
         let index = try DistrictIndex(district: try store.loadDistrict())
-        try storeOrders(records, index: index, collectAssignments: false, into: &report)
+        try storeOrders(records, index: index, into: &report)
     }
 
-    /// Stores orders already read and checked (an id, a reception time each), routed against
-    /// `index` — the server's index of the stored layers — in one transaction. `check` sees
-    /// the report before the commit and rolls everything back by throwing. Orders with
-    /// unusable coordinates are stored flagged `invalid`, as by `wangge import orders`.
-    public func importOrders(_ records: [WorkOrderRecord], index: DistrictIndex, check: (ImportReport) throws -> Void = { _ in }) throws -> ImportReport {
+    /// Stores orders already read, checked (an id, a reception time each; ids unique) and
+    /// routed against `index` — the server's index of the stored layers — in one transaction,
+    /// with the status changes of their handling columns. Returns the report and, per record,
+    /// whether it was new. Orders with unusable coordinates are stored flagged `invalid`, as
+    /// by `wangge import orders`.
+    public func importOrders(_ records: [WorkOrderRecord], assignments: [Assignment], index: DistrictIndex) throws -> (report: ImportReport, isNew: [Bool]) {
+        precondition(records.count == assignments.count, "one assignment per record")
         var report = ImportReport(layer: .orders)
+        var isNew: [Bool] = []
         try store.database.transaction {
-            try storeOrders(records, index: index, collectAssignments: true, into: &report)
-            try check(report)
+            isNew = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
+            report.stored = records.count
+            report.inserted = isNew.filter { $0 }.count
+            report.updated = records.count - report.inserted
+            try applyEvents(try handlingEvents(records, into: &report), into: &report)
+            tally(records, assignments, into: &report)
         }
-        return report
+        return (report, isNew)
     }
 
     /// Applies status events (see ``importEvents(_:into:)``) in one transaction; `check` sees
@@ -161,7 +168,7 @@ public struct Importer {
         return report
     }
 
-    private func storeOrders(_ input: [WorkOrderRecord], index: DistrictIndex, collectAssignments: Bool, into report: inout ImportReport) throws {
+    private func storeOrders(_ input: [WorkOrderRecord], index: DistrictIndex, into report: inout ImportReport) throws {
         let progress = self.progress
         var records = input
         // Several rows for one id: the last one wins, as a later import would.
@@ -172,20 +179,22 @@ public struct Importer {
             records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
         }
         progress?("routing \(records.count) orders")
-        // Small batches (an HTTP post) route on the calling thread: no worker start-up.
-        let workers = records.count < 20_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let assignments = try index.assign(records, snapMetres: snapMetres, workers: workers) { n in progress?("routed \(n) orders") }
+        let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
         progress?("storing \(records.count) orders")
-        report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
+        report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970)).filter { $0 }.count
         report.stored = records.count
         report.updated = records.count - report.inserted
         try applyEvents(try handlingEvents(records, into: &report), into: &report)
+        tally(records, assignments, into: &report)
+    }
+
+    /// Status counts, orders for manual dispatch and categories without a rule.
+    private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], into report: inout ImportReport) {
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
             if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
-        if collectAssignments { report.assignments = zip(records, assignments).map { (r, a) in (r.id, AssignmentRow(a, in: index)) } }
     }
 
     /// Applies status changes in file order. Each must follow the order's current status

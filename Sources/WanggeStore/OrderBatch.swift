@@ -43,7 +43,7 @@ final class OrderBatch {
     static let cacheKiB = 64 * 1024
 
     private let database: Database
-    private var relocations: [(rowid: Int64, location: Coordinate?)] = []
+    private var relocations: [(rowid: Int64, location: Coordinate?, isNew: Bool)] = []
 
     private init(database: Database) {
         self.database = database
@@ -71,9 +71,10 @@ final class OrderBatch {
         }
     }
 
-    /// Notes that the order at `rowid` now has its point at `location`, or no geometry (nil).
-    func relocate(_ rowid: Int64, to location: Coordinate?) {
-        relocations.append((rowid, location))
+    /// Notes that the order at `rowid` now has its point at `location`, or no geometry (nil);
+    /// `isNew`: the order was inserted by this batch, so the R*Tree has no entry for it yet.
+    func relocate(_ rowid: Int64, to location: Coordinate?, isNew: Bool = false) {
+        relocations.append((rowid, location, isNew))
     }
 
     /// Stamps `geometry_columns_time` for `orders.geom` as the suspended triggers would have.
@@ -84,6 +85,20 @@ final class OrderBatch {
             UPDATE geometry_columns_time SET \(columns.map { "\($0) = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }.joined(separator: ", "))
             WHERE Lower(f_table_name) = 'orders' AND Lower(f_geometry_column) = 'geom'
             """)
+    }
+
+    /// The Morton (Z-order) code of a WGS84 point on a 2^16 × 2^16 grid over the globe.
+    static func zOrder(_ p: Coordinate) -> UInt32 {
+        func spread(_ v: UInt32) -> UInt32 {
+            var x = v & 0xFFFF
+            x = (x | (x << 8)) & 0x00FF00FF
+            x = (x | (x << 4)) & 0x0F0F0F0F
+            x = (x | (x << 2)) & 0x33333333
+            return (x | (x << 1)) & 0x55555555
+        }
+        let gx = UInt32(max(0, min(65_535, (p.x + 180) / 360 * 65_536)))
+        let gy = UInt32(max(0, min(65_535, (p.y + 90) / 180 * 65_536)))
+        return spread(gx) | (spread(gy) << 1)
     }
 
     /// Brings `idx_orders_geom` in line with the relocations (see the type).
@@ -104,10 +119,20 @@ final class OrderBatch {
             try RTreeBulkLoad.replaceContent(of: "idx_orders_geom", with: entries, in: database)
         } else {
             let place = try database.prepare("INSERT OR REPLACE INTO idx_orders_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?2, ?3, ?3)")
+            let add = try database.prepare("INSERT INTO idx_orders_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?2, ?3, ?3)")
             let remove = try database.prepare("DELETE FROM idx_orders_geom WHERE pkid = ?1")
-            for (rowid, location) in relocations {
+            // In Z-order of their points, consecutive entries mostly land in the same leaves.
+            let ordered = relocations.sorted { a, b in
+                switch (a.location, b.location) {
+                case let (p?, q?): return Self.zOrder(p) < Self.zOrder(q)
+                case (nil, _?): return true
+                default: return false
+                }
+            }
+            for (rowid, location, isNew) in ordered {
                 if let location {
-                    try place.run([.integer(rowid), .real(location.x), .real(location.y)])
+                    // A new order has no entry: a plain INSERT skips OR REPLACE's lookup.
+                    try (isNew ? add : place).run([.integer(rowid), .real(location.x), .real(location.y)])
                 } else {
                     try remove.run([.integer(rowid)])
                 }

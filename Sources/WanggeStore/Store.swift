@@ -156,12 +156,13 @@ public final class WanggeStore {
         columns.map { "\(orderColumns[$0]) = ?\($0 + 1)" }.joined(separator: ", ")
     }
 
-    /// Inserts or updates orders (by id) with their assignments; returns how many were new.
+    /// Inserts or updates orders (by id, unique within `records`) with their assignments;
+    /// returns, per record, whether it was new.
     ///
     /// SQLite rewrites the entries of every index whose column an UPDATE sets, even to an
     /// equal value, so an order whose time, status and cell are unchanged (the usual
     /// re-import) is updated without setting them.
-    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws -> Int {
+    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws -> [Bool] {
         try OrderBatch.run(in: database) { batch in
             let columns = Self.orderColumns.indices
             let insert = try database.prepare("""
@@ -182,7 +183,8 @@ public final class WanggeStore {
             // Into an empty table every order is new: no need to look any up.
             let hasOrders = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int == 1
             var inserted = 0
-            for (r, a) in zip(records, assignments) {
+            var isNew = [Bool](repeating: false, count: records.count)
+            for (n, (r, a)) in zip(records, assignments).enumerated() {
                 let row = AssignmentRow(a, in: index)
                 var stored: (rowid: Int64, location: Coordinate?, sameIndexed: Bool)?
                 if hasOrders {
@@ -212,11 +214,12 @@ public final class WanggeStore {
                     if a.location != stored.location { batch.relocate(stored.rowid, to: a.location) }
                 } else {
                     inserted += 1
-                    if a.location != nil { batch.relocate(database.lastInsertRowID, to: a.location) }
+                    isNew[n] = true
+                    if a.location != nil { batch.relocate(database.lastInsertRowID, to: a.location, isNew: true) }
                 }
             }
             try batch.stamp(inserted: inserted > 0, updated: inserted < records.count)
-            return inserted
+            return isNew
         }
     }
 

@@ -64,6 +64,12 @@ public enum JSONValue: Hashable, Sendable {
     /// Writes `s` as a JSON string literal (RFC 8259 escapes; non-ASCII kept as UTF-8).
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape: appended whole.
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

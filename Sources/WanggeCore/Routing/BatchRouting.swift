@@ -73,26 +73,33 @@ extension DistrictIndex {
             let end = min(count, (w + 1) * chunk)
             var i = w * chunk
             while i < end {
-                let record = box.records[i]
-                var a: Assignment
-                if let problem = record.rowProblem ?? record.positionProblem {
-                    a = Assignment(status: .invalid)
-                    a.invalidReason = problem
-                } else {
-                    switch systems.system(record.crsText) {
-                    case .success(let system):
-                        a = router.assign(record.position!, crs: system, category: record.category)
-                    case .failure(let error):
-                        a = Assignment(status: .invalid)
-                        a.invalidReason = error.description
-                    }
-                }
+                let a = router.assign(box.records[i], systems: &systems)
                 (box.results.baseAddress! + i).initialize(to: a)
                 i += 1
                 if i % 65_536 == 0, let progress { progress(done.add(65_536)) }
             }
         }
         return Array(results)
+    }
+}
+
+extension Router {
+    /// Routes one record as ``DistrictIndex/assign(_:snapMetres:workers:progress:)`` does:
+    /// a row problem, an unreadable position or an unknown CRS gives `invalid` with the reason.
+    public func assign(_ record: WorkOrderRecord, systems: inout CRSCache) -> Assignment {
+        if let problem = record.rowProblem ?? record.positionProblem {
+            var a = Assignment(status: .invalid)
+            a.invalidReason = problem
+            return a
+        }
+        switch systems.system(record.crsText) {
+        case .success(let system):
+            return assign(record.position!, crs: system, category: record.category)
+        case .failure(let error):
+            var a = Assignment(status: .invalid)
+            a.invalidReason = error.description
+            return a
+        }
     }
 }
 
@@ -105,8 +112,10 @@ private struct UnsafeSendable: @unchecked Sendable {
 }
 
 /// Coordinate systems parsed once per distinct `crs` text (one cache per worker, unshared).
-struct CRSCache {
+public struct CRSCache {
     private var known: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
+
+    public init() {}
 
     mutating func system(_ text: String) -> Result<CoordinateReferenceSystem, CoordinateError> {
         if let cached = known[text] { return cached }
