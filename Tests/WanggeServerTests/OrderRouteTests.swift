@@ -138,3 +138,38 @@ import WanggeStore
         }
     }
 }
+
+@Suite struct GroupCommitTests {
+    /// Concurrent posts are committed together, yet each is answered with its own figures;
+    /// an id posted by two requests is stored once, with the later posting's values.
+    @Test func concurrentPostsShareCommitsButNotAnswers() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let h = fixture.headers(.operator, contentType: "text/csv")
+            func batch(_ n: Int) -> String {
+                "id,lon,lat,category,received_at\n" + (0 ..< 200).map { i in
+                    "G-\(n)-\(i),\(121.40 + Double(i) * 0.0002),\(31.30 + Double(n) * 0.001),暴露垃圾,2025-06-0\(1 + n % 9)T08:00:00+08:00"
+                }.joined(separator: "\n") + "\nSHARED,121.41,31.30\(n),违法搭建,2025-06-01T08:00:00+08:00\n"
+            }
+            let answers = try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
+                for n in 0 ..< 8 {
+                    group.addTask { (n, try await client.execute(uri: "/v1/orders", method: .post, headers: h, body: ByteBuffer(string: batch(n))).json) }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            for n in 0 ..< 8 {
+                let a = try #require(answers[n])
+                #expect(a["stored"] == .number(201))
+                #expect(a["assignments"]?.array.count == 201)
+                #expect(a["assignments"]?.array.first?["id"] == .string("G-\(n)-0"))
+            }
+            let inserted: Double = answers.values.reduce(0.0) { sum, a in sum + (a["inserted"]?.number ?? 0) }
+            #expect(inserted == 1601)
+            let shared = try await client.execute(uri: "/v1/orders/SHARED", method: .get, headers: fixture.headers(.reader)).json
+            #expect(shared["category"] == .string("违法搭建"))
+            let stored = try await client.execute(uri: "/v1/queries/orders_by_unit", method: .get, headers: fixture.headers(.reader)).json
+            let total: Double = stored.array.reduce(0.0) { sum, row in sum + (row["count"]?.number ?? 0) }
+            #expect(total == 6601)
+        }
+    }
+}
