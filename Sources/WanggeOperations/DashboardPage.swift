@@ -1,0 +1,287 @@
+import Foundation
+import WanggeAnalytics
+import WanggeCore
+
+/// The leaders' screen as one HTML document: inline CSS, inline SVG, a little plain
+/// JavaScript written here, no external asset (it works offline and as a saved file).
+///
+/// Stable hooks for browser tests: `#controls` (a GET form without an `action`, so it
+/// submits to the page's own address whether served at `/` or opened as a file),
+/// `#map svg path.cell` (one per cell), `#legend`, `#lights tbody tr[data-light]` (reddest
+/// first), `#hotspots`, `#rebounds`, `#league` (`th[data-sort]` sorts a table), `#cell-info`.
+struct DashboardPage {
+    var figures: DashboardFigures
+    var map: DistrictMap
+    var window: DashboardWindow
+    var measure: MapMeasure
+    var selected: [String]
+    /// The time options as given (nil: defaulted), to refill the form.
+    var given: (from: String?, to: String?, asOf: String?)
+
+    static let measureLabels: [(MapMeasure, String)] = [(.count, "工单数"), (.gi, "热点分析（Gi*）"), (.rebounds, "反弹数"), (.lights, "亮灯")]
+
+    func render() -> [UInt8] {
+        var w = HTMLWriter(capacity: 400 + map.cells.count * 360)
+        w.raw("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+        w.raw("<title>网格化管理领导驾驶舱</title>\n<style>\n")
+        w.raw(Self.css)
+        w.raw("</style></head>\n<body>\n<header><h1>城市网格化管理 · 领导驾驶舱</h1>\n")
+        controls(into: &w)
+        w.raw("<p id=\"frame\">统计时段 <b>"); w.text(Self.minute(window.from)); w.raw("</b> 至 <b>"); w.text(Self.minute(window.to))
+        w.raw("</b>（不含）· 亮灯时点 <b>"); w.text(Self.minute(window.asOf)); w.raw("</b>（北京时间）· 受理 <b>"); w.integer(figures.windowOrders)
+        w.raw("</b> 件 · 在办 <b>"); w.integer(figures.open); w.raw("</b> 件 · 超期 <b class=\"late\">"); w.integer(figures.overdue); w.raw("</b> 件</p>\n</header>\n<main>\n")
+
+        w.raw("<section id=\"map-panel\"><div id=\"map\">")
+        let legend = MapLegend.make(measure, figures: figures.cells)
+        map.svg(figures: figures.cells, legend: legend, ordersLink: ordersLink, into: &w)
+        w.raw("</div>\n<div id=\"map-side\">")
+        DistrictMap.legendHTML(legend, into: &w)
+        w.raw("<div id=\"cell-info\">将鼠标移到网格上查看详情，点击打开该网格的工单。</div></div></section>\n<aside>\n")
+        lightsTable(into: &w)
+        hotspotsTable(into: &w)
+        reboundsTable(into: &w)
+        leagueTable(into: &w)
+        w.raw("</aside>\n</main>\n<script>\n")
+        w.raw(Self.script)
+        w.raw("</script>\n</body></html>\n")
+        return w.bytes
+    }
+
+    /// `&from=…&to=…[&category=…]` for a cell's orders link.
+    var ordersLink: String {
+        var s = "&from=" + Self.query(Timestamp.format(window.from)) + "&to=" + Self.query(Timestamp.format(window.to))
+        for c in selected { s += "&category=" + Self.query(c) }
+        return s
+    }
+
+    /// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+    static func query(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~:")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// `YYYY-MM-DD HH:MM` in China Standard Time.
+    static func minute(_ epoch: Double) -> String { DailySheet.minute(epoch) }
+
+    private func controls(into w: inout HTMLWriter) {
+        func local(_ text: String?, length: Int) -> String {
+            guard let text, let t = Timestamp.parse(text) else { return "" }
+            return String(Timestamp.format(t).prefix(length))
+        }
+        w.raw("<form id=\"controls\" method=\"get\">")
+        w.raw("<label>起 <input type=\"date\" name=\"from\""); w.attribute("value", local(given.from, length: 10)); w.raw("></label>")
+        w.raw("<label>止（不含） <input type=\"date\" name=\"to\""); w.attribute("value", local(given.to, length: 10)); w.raw("></label>")
+        w.raw("<label>亮灯时点 <input type=\"datetime-local\" name=\"as-of\""); w.attribute("value", local(given.asOf, length: 16)); w.raw("></label>")
+        w.raw("<label>类别 <select name=\"category\" multiple size=\"3\">")
+        for c in figures.categories {
+            w.raw("<option"); w.attribute("value", c); if selected.contains(c) { w.raw(" selected") }; w.raw(">"); w.text(c); w.raw("</option>")
+        }
+        w.raw("</select></label><label>地图 <select name=\"measure\">")
+        for (m, label) in Self.measureLabels {
+            w.raw("<option"); w.attribute("value", m.rawValue); if m == measure { w.raw(" selected") }; w.raw(">"); w.text(label); w.raw("</option>")
+        }
+        w.raw("</select></label><button type=\"submit\">查询</button> <a href=\"?\">重置</a></form>\n")
+    }
+
+    private func names(_ cell: String) -> (community: String, street: String) {
+        // Binary search: the map's cells are sorted by code.
+        var lo = 0, hi = map.cells.count
+        while lo < hi { let mid = (lo + hi) / 2; if map.cells[mid].code < cell { lo = mid + 1 } else { hi = mid } }
+        guard lo < map.cells.count, map.cells[lo].code == cell else { return ("", "") }
+        return (map.cells[lo].communityName, map.cells[lo].streetName)
+    }
+
+    private static func header(_ columns: [(String, String)], into w: inout HTMLWriter) {
+        w.raw("<thead><tr>")
+        for (label, sort) in columns { w.raw("<th"); w.attribute("data-sort", sort); w.raw(">"); w.text(label); w.raw("</th>") }
+        w.raw("</tr></thead><tbody>\n")
+    }
+
+    private static func numberCell(_ w: inout HTMLWriter, _ v: Int) { w.raw("<td class=\"num\">"); w.integer(v); w.raw("</td>") }
+
+    private static func rateCell(_ w: inout HTMLWriter, _ v: Double?) {
+        w.raw("<td class=\"num\" data-value=\""); if let v { w.raw(String(format: "%.4f", v)) }; w.raw("\">"); w.percent(v); w.raw("</td>")
+    }
+
+    private func lightsTable(into w: inout HTMLWriter) {
+        w.raw("<section><h2>测评点位亮灯</h2><div class=\"scroll\"><table id=\"lights\" class=\"sortable\">")
+        Self.header([("测评点位", "text"), ("灯", "number"), ("超期", "number"), ("期限内", "number")], into: &w)
+        let label: [Lights.Colour: (Int, String)] = [.red: (0, "红"), .yellow: (1, "黄"), .green: (2, "绿")]
+        for r in figures.lights {
+            w.raw("<tr"); w.attribute("data-light", r.colour.rawValue); w.attribute("data-point", r.area); w.raw("><td>")
+            w.text(r.name.isEmpty ? r.area : r.name); w.raw("</td><td data-value=\""); w.integer(label[r.colour]!.0)
+            w.raw("\"><span class=\"dot "); w.raw(r.colour.rawValue); w.raw("\"></span>"); w.raw(label[r.colour]!.1); w.raw("</td>")
+            Self.numberCell(&w, r.overdue); Self.numberCell(&w, r.withinDeadline); w.raw("</tr>\n")
+        }
+        if figures.lights.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"4\">没有测评点位</td></tr>\n") }
+        w.raw("</tbody></table></div></section>\n")
+    }
+
+    private func hotspotsTable(into w: inout HTMLWriter) {
+        let confidence = [3: "热点 99%", 2: "热点 95%", 1: "热点 90%", 0: "不显著", -1: "冷点 90%", -2: "冷点 95%", -3: "冷点 99%"]
+        w.raw("<section><h2>热点网格 Top 10</h2><div class=\"scroll\"><table id=\"hotspots\" class=\"sortable\">")
+        Self.header([("网格", "text"), ("社区 · 街道", "text"), ("工单", "number"), ("z", "number"), ("置信度", "number"), ("趋势", "text")], into: &w)
+        for r in figures.hotspots {
+            let n = names(r.cell)
+            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td>"); w.text(r.cell); w.raw("</td><td>"); w.text(n.community + " · " + n.street)
+            w.raw("</td>"); Self.numberCell(&w, r.count); w.raw("<td class=\"num\">"); w.fixed(r.z, places: 2); w.raw("</td><td data-value=\"")
+            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(MapLegend.giClass(r.bin)); w.raw("\"></span>"); w.raw(confidence[r.bin] ?? "")
+            w.raw("</td><td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
+        }
+        if figures.hotspots.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"6\">时段内无工单</td></tr>\n") }
+        w.raw("</tbody></table></div></section>\n")
+    }
+
+    private func reboundsTable(into w: inout HTMLWriter) {
+        w.raw("<section><h2>易反弹网格 Top 10</h2><div class=\"scroll\"><table id=\"rebounds\" class=\"sortable\">")
+        Self.header([("网格", "text"), ("社区 · 街道", "text"), ("工单", "number"), ("重复", "number"), ("反弹", "number"), ("反弹率", "number"), ("趋势", "text")], into: &w)
+        for r in figures.rebounds {
+            let n = names(r.cell)
+            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td>"); w.text(r.cell); w.raw("</td><td>"); w.text(n.community + " · " + n.street); w.raw("</td>")
+            Self.numberCell(&w, r.orders); Self.numberCell(&w, r.repeats); Self.numberCell(&w, r.rebounds); Self.rateCell(&w, r.reboundRate)
+            w.raw("<td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
+        }
+        if figures.rebounds.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"7\">时段内无反弹</td></tr>\n") }
+        w.raw("</tbody></table></div></section>\n")
+    }
+
+    private func leagueTable(into w: inout HTMLWriter) {
+        w.raw("<section><h2>责任单位考核</h2><div class=\"scroll\"><table id=\"league\" class=\"sortable\">")
+        Self.header([("责任单位", "text"), ("应结案", "number"), ("结案率", "number"), ("按期结案率", "number"), ("返工率", "number"), ("超期在办", "number")], into: &w)
+        for r in figures.league {
+            w.raw("<tr"); w.attribute("data-unit", r.unit); w.raw("><td>"); w.text(r.name.isEmpty ? r.unit : r.name); w.raw("</td>")
+            Self.numberCell(&w, r.kpi?.due ?? 0)
+            Self.rateCell(&w, r.kpi?.closureRate); Self.rateCell(&w, r.kpi?.onTimeRate); Self.rateCell(&w, r.kpi?.reworkRate)
+            w.raw(r.overdue > 0 ? "<td class=\"num late\">" : "<td class=\"num\">"); w.integer(r.overdue); w.raw("</td></tr>\n")
+        }
+        w.raw("</tbody></table></div><p class=\"note\">应结案：整改期限落在统计时段内的工单；返工率＝结案后返工的工单 ÷ 已结案；超期在办：亮灯时点超过整改期限仍未结案。</p></section>\n")
+    }
+
+    static let css = """
+        *{box-sizing:border-box}
+        body{margin:0;\(PageStyle.fonts);font-size:14px;color:#1d2733;background:#eef1f5}
+        header{background:#12324f;color:#fff;padding:10px 16px}
+        header h1{margin:0 0 6px;font-size:20px;letter-spacing:.05em}
+        #controls{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center}
+        #controls label{display:flex;gap:4px;align-items:center}
+        #controls select,#controls input{font:inherit;padding:2px 4px}
+        #controls a{color:#cfe3ff}
+        #frame{margin:6px 0 0;color:#dbe6f2}
+        #frame b{color:#fff}
+        #frame .late{color:#ff8a80}
+        main{display:grid;grid-template-columns:minmax(0,3fr) minmax(360px,2fr);gap:12px;padding:12px}
+        section{background:#fff;border-radius:6px;padding:8px 10px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+        aside{display:grid;gap:12px;align-content:start}
+        h2{font-size:15px;margin:0 0 6px}
+        #map-panel{display:flex;gap:10px;align-items:flex-start}
+        #map{flex:1;min-width:0}
+        #map svg{width:100%;height:auto;max-height:82vh;display:block;background:#fafbfc}
+        #map-side{width:190px;flex:none}
+        .cell{stroke:#fff;stroke-width:.4px;vector-effect:non-scaling-stroke;fill-rule:evenodd;cursor:pointer}
+        .cell:hover,.cell.selected{stroke:#111;stroke-width:2px}
+        .street{fill:none;stroke:#243447;stroke-width:1.6px;vector-effect:non-scaling-stroke;pointer-events:none;fill-rule:evenodd}
+        .street-label{fill:#243447;font-weight:600;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:3px;vector-effect:non-scaling-stroke;pointer-events:none}
+        .scale{fill:none;stroke:#111;stroke-width:2px;vector-effect:non-scaling-stroke}
+        .scale-label{fill:#111}
+        #legend h3{font-size:14px;margin:0 0 4px}
+        #legend ul{list-style:none;margin:0;padding:0}
+        #legend li{display:flex;align-items:center;gap:6px;margin:2px 0}
+        .swatch{display:inline-block;width:14px;height:14px;border:1px solid #999;flex:none;vertical-align:middle}
+        .swatch.line{border:none;border-top:2px solid #243447;height:0}
+        #cell-info{margin-top:10px;font-size:13px;white-space:pre-line;color:#34495e}
+        .scroll{max-height:300px;overflow:auto}
+        table{border-collapse:collapse;width:100%;font-size:13px}
+        th,td{padding:3px 6px;border-bottom:1px solid #e3e7ec;text-align:left;white-space:nowrap}
+        th{background:#f5f7fa;position:sticky;top:0}
+        th[data-sort]{cursor:pointer}
+        th[aria-sort=ascending]::after{content:" ▲"}
+        th[aria-sort=descending]::after{content:" ▼"}
+        td.num{text-align:right;font-variant-numeric:tabular-nums}
+        .late{color:#c62828;font-weight:700}
+        tr[data-cell]{cursor:pointer}
+        .dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:4px;vertical-align:-1px}
+        .dot.red{background:#e53935}.dot.yellow{background:#fbc02d}.dot.green{background:#43a047}
+        .swatch.h3{background:#d62f27}.swatch.h2{background:#ed7551}.swatch.h1{background:#fab984}.swatch.n0{background:#ffffbf}
+        .swatch.c1{background:#c0ccbe}.swatch.c2{background:#849eba}.swatch.c3{background:#4575b5}
+        .note{font-size:12px;color:#5b6b7c;margin:6px 0 0}
+        .empty td{color:#777;text-align:center}
+        @media (max-width:1100px){main{grid-template-columns:1fr}}
+
+        """
+
+    /// Sortable tables, the hover box, and cells opening their orders. Plain ES5, written here.
+    static let script = """
+        (function () {
+          function value(row, i) {
+            var c = row.cells[i];
+            if (!c) return null;
+            var v = c.hasAttribute('data-value') ? c.getAttribute('data-value') : c.textContent;
+            return v;
+          }
+          // Sorting a table; the sort is kept in the URL's fragment (#sort=TABLE:COLUMN:asc|desc)
+          // so a bookmarked or forwarded link opens the same view.
+          function sortBy(table, th, ascending) {
+            var i = Array.prototype.indexOf.call(th.parentNode.children, th);
+            var numeric = th.getAttribute('data-sort') === 'number';
+            Array.prototype.forEach.call(table.querySelectorAll('th[aria-sort]'), function (h) { h.removeAttribute('aria-sort'); });
+            th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+            var body = table.tBodies[0];
+            var rows = Array.prototype.filter.call(body.rows, function (r) { return !r.classList.contains('empty'); });
+            rows.sort(function (a, b) {
+              var x = value(a, i), y = value(b, i);
+              if (numeric) {
+                x = x === '' || x === null ? NaN : parseFloat(x);
+                y = y === '' || y === null ? NaN : parseFloat(y);
+                if (isNaN(x) || isNaN(y)) return isNaN(x) - isNaN(y);   // no value: always last
+                return ascending ? x - y : y - x;
+              }
+              var order = String(x).localeCompare(String(y), 'zh-CN');
+              return ascending ? order : -order;
+            });
+            rows.forEach(function (r) { body.appendChild(r); });
+          }
+          var tables = document.querySelectorAll('table.sortable');
+          Array.prototype.forEach.call(tables, function (table) {
+            Array.prototype.forEach.call(table.querySelectorAll('th[data-sort]'), function (th) {
+              th.addEventListener('click', function () {
+                var ascending = th.getAttribute('aria-sort') !== 'ascending';
+                sortBy(table, th, ascending);
+                var column = Array.prototype.indexOf.call(th.parentNode.children, th);
+                if (table.id && window.history && history.replaceState) {
+                  history.replaceState(null, '', '#sort=' + table.id + ':' + column + ':' + (ascending ? 'asc' : 'desc'));
+                }
+              });
+            });
+          });
+          var wanted = /^#sort=([\\w-]+):(\\d+):(asc|desc)$/.exec(window.location.hash);
+          if (wanted) {
+            var table = document.getElementById(wanted[1]);
+            var th = table && table.tHead ? table.tHead.rows[0].cells[parseInt(wanted[2], 10)] : null;
+            if (th && th.hasAttribute('data-sort')) sortBy(table, th, wanted[3] === 'asc');
+          }
+          var svg = document.querySelector('#map svg');
+          var info = document.getElementById('cell-info');
+          if (!svg) return;
+          svg.addEventListener('mouseover', function (e) {
+            var p = e.target.closest ? e.target.closest('path.cell') : null;
+            if (p && info) info.textContent = p.querySelector('title').textContent;
+          });
+          svg.addEventListener('click', function (e) {
+            var p = e.target.closest ? e.target.closest('path.cell') : null;
+            if (!p) return;
+            window.location.href = '/v1/layers/orders?cell=' + encodeURIComponent(p.getAttribute('data-cell')) + svg.getAttribute('data-orders-link');
+          });
+          var selected = null;
+          Array.prototype.forEach.call(document.querySelectorAll('tr[data-cell]'), function (row) {
+            row.addEventListener('click', function () {
+              if (selected) selected.classList.remove('selected');
+              selected = svg.querySelector('path.cell[data-cell="' + row.getAttribute('data-cell') + '"]');
+              if (selected) { selected.classList.add('selected'); selected.parentNode.appendChild(selected); }
+              if (selected && info) info.textContent = selected.querySelector('title').textContent;
+            });
+          });
+        })();
+
+        """
+}
