@@ -14,6 +14,14 @@ public protocol DataSource {
     func district() throws -> District
     /// The routing index of ``district()``.
     func index() throws -> DistrictIndex
+    /// `compute()`'s result for `key`, kept while the stored data is unchanged where the source
+    /// can tell (the server keeps one per key and SQLite data version); computed each time
+    /// otherwise (the CLI reads the database once anyway).
+    func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T
+}
+
+extension DataSource {
+    public func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T { try compute() }
 }
 
 /// A database file opened read-only on first use, for one CLI run.

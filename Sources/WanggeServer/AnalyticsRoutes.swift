@@ -98,10 +98,7 @@ extension WanggeService {
                          }
                          let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
                          let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
-                         let snapshot = self.snapshot
-                         let catalog = pool.catalog
-                         let report = try await pool.reading { store in try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)) }
-                         return .report(report)
+                         return .report(try await report(command))
                      }),
         ]
     }

@@ -22,6 +22,8 @@ final class ConnectionPool: @unchecked Sendable {
     let catalog: QueryCatalog
     private let writer: WanggeStore
     private let checkpointer: Database
+    private let watcher: Database
+    private let watcherLock = NSLock()
     private let checkpoints: DispatchSourceTimer
     private let writerLock = NSLock()
     private let idleReaders: Locked<[WanggeStore]>
@@ -38,15 +40,23 @@ final class ConnectionPool: @unchecked Sendable {
         writer = try WanggeStore(path: path)
         try writer.database.execute("PRAGMA wal_autocheckpoint = 0")
         checkpointer = try Database(path: path)
+        watcher = try Database(path: path, readOnly: true)
         catalog = try QueryCatalog(directory: queriesDirectory)
         try catalog.check(on: writer)
         idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in try WanggeStore(path: path, readOnly: true) })
         available = DispatchSemaphore(value: max(1, readers))
         checkpoints = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wangge.checkpoint", qos: .utility))
         checkpoints.schedule(deadline: .now() + 1, repeating: 1)
-        checkpoints.setEventHandler { [checkpointer] in try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        checkpoints.setEventHandler { [checkpointer, weak self] in
+            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self?.everySecond?()
+        }
         checkpoints.resume()
     }
+
+    /// Run every second on the checkpoint queue (the service watches for layer imports made by
+    /// other processes).
+    nonisolated(unsafe) var everySecond: (@Sendable () -> Void)?
 
     /// Runs `body` with a read-only connection (waiting for one when all are lent).
     func read<T>(_ body: (WanggeStore) throws -> T) throws -> T {
@@ -64,6 +74,14 @@ final class ConnectionPool: @unchecked Sendable {
         writerLock.lock()
         defer { writerLock.unlock() }
         return try body(writer)
+    }
+
+    /// SQLite's data version as seen by a connection that never writes: it changes with every
+    /// commit, by this process's writer or by another process (`PRAGMA data_version`).
+    func dataVersion() throws -> Int64 {
+        watcherLock.lock()
+        defer { watcherLock.unlock() }
+        return try watcher.scalar("PRAGMA data_version").int64 ?? 0
     }
 
     /// Awaits a read on ``readQueue``.
@@ -88,13 +106,16 @@ final class ConnectionPool: @unchecked Sendable {
 /// hold the old one finish on it.
 final class DistrictSnapshot: @unchecked Sendable {
     let generation: Int
+    /// `wangge_meta.layers_version` when the layers were read.
+    let layersVersion: String
     let district: District
     let index: DistrictIndex
     let snapMetres: Double
     private let routers: Locked<[Router]>
 
-    init(generation: Int, district: District, snapMetres: Double) throws {
+    init(generation: Int, layersVersion: String, district: District, snapMetres: Double) throws {
         self.generation = generation
+        self.layersVersion = layersVersion
         self.district = district
         self.index = try DistrictIndex(district: district)
         self.snapMetres = snapMetres
@@ -109,14 +130,38 @@ final class DistrictSnapshot: @unchecked Sendable {
     }
 }
 
+/// Values derived from the stored data (the leaders' page's orders and histories), kept until
+/// the next commit: each is stored with the data version it was computed at, and a request
+/// at another version computes it again.
+final class DerivedData: Sendable {
+    private let values = Locked<[String: (version: Int64, value: any Sendable)]>([:])
+
+    func value<T: Sendable>(_ key: String, version: Int64, _ compute: () throws -> T) throws -> T {
+        if let hit = values.withLock({ $0[key] }), hit.version == version, let value = hit.value as? T { return value }
+        let value = try compute()
+        values.withLock { $0[key] = (version, value) }
+        return value
+    }
+}
+
 /// A ``DataSource`` over a lent read-only connection and the current snapshot: operations run
-/// by the server read through the pool and never rebuild the index.
+/// by the server read through the pool, never rebuild the index, and share derived data.
 struct PooledData: DataSource {
     let store: WanggeStore
     let catalog: QueryCatalog
     let snapshot: DistrictSnapshot
+    var pool: ConnectionPool?
+    var derived: DerivedData?
 
     func open() throws -> (WanggeStore, QueryCatalog) { (store, catalog) }
     func district() throws -> District { snapshot.district }
     func index() throws -> DistrictIndex { snapshot.index }
+
+    func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T {
+        guard let pool, let derived else { return try compute() }
+        // The version is read before the data: a commit in between makes the value look
+        // older than it is (recomputed next time), never newer.
+        let version = try pool.dataVersion()
+        return try derived.value("\(snapshot.generation)/\(key)", version: version, compute)
+    }
 }

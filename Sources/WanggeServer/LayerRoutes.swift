@@ -58,7 +58,7 @@ extension WanggeService {
             pool.readQueue.async {
                 do {
                     try pool.read { store in
-                        try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot)) { bytes in
+                        try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool)) { bytes in
                             ahead.wait()
                             if abandoned.current { throw CancellationError() }
                             continuation.yield(ByteBuffer(bytes: bytes))

@@ -216,11 +216,7 @@ extension WanggeService {
             p.rows = refused.rows
             throw p
         }
-        let snapshot = self.snapshot
-        let detail = try await pool.reading { [catalog = pool.catalog] store in
-            let command = try OrdersCommand.parse(["--db", "-", "--id", id])
-            return try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)).bytes
-        }
+        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id])).bytes
         var order = (try? JSONParser.parse(detail)) ?? .null
         if case .object(var o) = order {
             o["applied"] = .number(Double(report.appliedEvents))

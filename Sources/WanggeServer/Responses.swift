@@ -22,11 +22,17 @@ extension WanggeService {
                                                      excluding: Set<String> = [], defaultFormat: String? = "json") async throws -> Response {
         let arguments = try positional + CommandArguments.arguments(request, flags: flags, excluding: excluding, defaultFormat: defaultFormat)
         let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
-        let snapshot = self.snapshot
-        let catalog = pool.catalog
-        let report = try await pool.reading { store in try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot)) }
+        return .report(try await report(command))
+    }
+
+    /// Runs an operation on a pooled read connection and the current snapshot.
+    func report(_ command: some Operation) async throws -> Report {
+        let snapshot = self.snapshot, catalog = pool.catalog, pool = self.pool, derived = self.derived
+        let report = try await pool.reading { store in
+            try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot, pool: pool, derived: derived))
+        }
         for line in report.notes { logger.debug("\(line)") }
-        return .report(report)
+        return report
     }
 }
 

@@ -34,6 +34,8 @@ struct APIRoute: Sendable {
     /// Accepted request media types (POST, PUT).
     var bodyTypes: [String] = []
     var outcomes: [Outcome]
+    /// A page for people: without a token, a redirect to the login form instead of a 401.
+    var loginPage = false
     let handler: @Sendable (Request, WanggeContext) async throws -> Response
 
     /// Whether `path` (a concrete request path) fits this route's template.

@@ -36,6 +36,7 @@ public final class WanggeService: Sendable {
     let metrics = ServiceMetrics()
     let logger: Logger
     let ingest: IngestQueue
+    let derived = DerivedData()
     private let current: Locked<DistrictSnapshot>
 
     /// Opens the database (creating and migrating it when needed), checks the named queries
@@ -48,11 +49,26 @@ public final class WanggeService: Sendable {
         pool = try ConnectionPool(path: configuration.databasePath, queriesDirectory: configuration.queriesDirectory,
                                   readers: configuration.readers)
         tokens = TokenCache(pool: pool)
-        let district = try pool.write { try $0.loadDistrict() }
-        let current = Locked(try DistrictSnapshot(generation: 1, district: district, snapMetres: configuration.snapMetres))
+        let (district, version) = try pool.write { store in (try store.loadDistrict(), try store.layersVersion()) }
+        let current = Locked(try DistrictSnapshot(generation: 1, layersVersion: version, district: district, snapMetres: configuration.snapMetres))
         self.current = current
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
+        pool.everySecond = { [weak self] in self?.reloadIfLayersChanged() }
+    }
+
+    /// Reloads the district when another process (`wangge import`) replaced a layer.
+    private func reloadIfLayersChanged() {
+        do {
+            let stored = try pool.read { try $0.layersVersion() }
+            guard stored != snapshot.layersVersion else { return }
+            let generation = try pool.write { store -> Int? in
+                try store.layersVersion() == snapshot.layersVersion ? nil : try reloadDistrict(using: store)
+            }
+            if let generation { logger.notice("layers changed in the database; index reloaded", metadata: ["generation": .stringConvertible(generation)]) }
+        } catch {
+            logger.error("checking for layer changes failed: \(error)")
+        }
     }
 
     /// The district the service routes against now.
@@ -61,14 +77,15 @@ public final class WanggeService: Sendable {
     /// Re-reads the layers with the writer (the caller holds it) and swaps in a new snapshot.
     func reloadDistrict(using store: WanggeStore) throws -> Int {
         let generation = snapshot.generation + 1
-        let next = try DistrictSnapshot(generation: generation, district: try store.loadDistrict(), snapMetres: configuration.snapMetres)
+        let next = try DistrictSnapshot(generation: generation, layersVersion: try store.layersVersion(), district: try store.loadDistrict(),
+                                        snapMetres: configuration.snapMetres)
         current.withLock { $0 = next }
         metrics.setGeneration(generation)
         return generation
     }
 
     /// Every route, in the order the API document lists them.
-    var routes: [APIRoute] { systemRoutes + routingRoutes + orderRoutes + analyticsRoutes + layerRoutes + queryRoutes }
+    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + orderRoutes + analyticsRoutes + layerRoutes + queryRoutes }
 
     /// The router: the routes behind the service middleware (logs, metrics, tokens, problems).
     func router() -> Hummingbird.Router<WanggeContext> {
@@ -79,7 +96,12 @@ public final class WanggeService: Sendable {
             let handler = route.handler
             let required = route.role
             let publicRead = configuration.publicRead
+            let loginPage = route.loginPage
             router.on(route.routerPath, method: route.method) { request, context -> Response in
+                if loginPage && context.role == nil && !(publicRead && request.method == .get) {
+                    let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                    return Response(status: .seeOther, headers: [.location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
+                }
                 try Self.authorize(required, method: request.method, context: context, publicRead: publicRead)
                 return try await handler(request, context)
             }

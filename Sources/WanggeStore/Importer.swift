@@ -120,6 +120,7 @@ public struct Importer {
                 return
             }
             report.reassigned = try reassignStoredOrders()
+            try store.markLayersChanged()
         }
         return report
     }

@@ -93,6 +93,18 @@ public final class WanggeStore {
         for p in points { try insert.run([.text(p.id), .text(p.name), .text(p.type), .real(p.radiusMetres), .blob(WKB.encode(p.geometry))]) }
     }
 
+    /// Records that a layer changed (`wangge_meta.layers_version`, a fresh random value), so a
+    /// running server notices an import made by another process and reloads its index.
+    func markLayersChanged() throws {
+        try database.prepare("INSERT OR REPLACE INTO wangge_meta (key, value) VALUES ('layers_version', ?1)")
+            .run([.text(String(UInt64.random(in: 1 ... UInt64.max), radix: 36))])
+    }
+
+    /// The value ``markLayersChanged()`` last wrote ("" before any layer import).
+    public func layersVersion() throws -> String {
+        try database.scalar("SELECT value FROM wangge_meta WHERE key = 'layers_version'").string ?? ""
+    }
+
     /// The ids of the stored units.
     public func unitIDs() throws -> Set<String> {
         Set(try database.prepare("SELECT id FROM units").rows().compactMap { $0[0].string })

@@ -10,6 +10,10 @@ import WanggeStore
 /// One example request per route: the route table, the OpenAPI document and these examples
 /// must list the same routes.
 let examples: [String: (uri: String, contentType: String?, body: String?)] = [
+    "GET /": ("/?measure=gi&from=2025-01-01&to=2025-04-01", nil, nil),
+    "GET /v1/sheet": ("/v1/sheet?date=2025-03-03&format=csv", nil, nil),
+    "GET /login": ("/login", nil, nil),
+    "POST /login": ("/login", "application/x-www-form-urlencoded", "token=READER&next=%2F%3Fmeasure%3Dgi"),
     "GET /health": ("/health", nil, nil),
     "GET /metrics": ("/metrics", nil, nil),
     "GET /openapi.json": ("/openapi.json", nil, nil),
@@ -45,7 +49,9 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
                     documented.insert("\(method.uppercased()) \(path)")
                     // Every parameter is described, every response has a description.
                     for p in operation["parameters"]?.array ?? [] { #expect(p["description"]?.text?.isEmpty == false) }
-                    #expect(operation["responses"]?["200"] != nil)
+                    guard case .object(let responses)? = operation["responses"] else { Issue.record("\(method) \(path): no responses"); continue }
+                    #expect(responses.keys.contains { $0.hasPrefix("2") || $0.hasPrefix("3") }, "\(method) \(path) documents its success")
+                    #expect(responses.values.allSatisfy { $0["description"]?.text?.isEmpty == false })
                 }
             }
             #expect(documented == served)
@@ -66,7 +72,7 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
             for route in routes {
                 let key = "\(route.method.rawValue) \(route.path)"
                 let example = try #require(examples[key])
-                let body = example.body ?? (route.method == .put ? rules : nil)
+                let body = (example.body ?? (route.method == .put ? rules : nil))?.replacingOccurrences(of: "READER", with: fixture.tokens[.reader]!)
                 func send(_ role: Role?, token: String? = nil) async throws -> TestResponse {
                     var headers = fixture.headers(role, contentType: example.contentType)
                     if let token { headers[.authorization] = "Bearer \(token)" }
@@ -74,7 +80,10 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
                 }
                 let anonymous = try await send(nil)
                 if route.role == nil {
-                    #expect(anonymous.status == .ok, "\(key) is open")
+                    #expect((200 ..< 400).contains(Int(anonymous.status.code)), "\(key) is open")
+                } else if route.loginPage {
+                    #expect(anonymous.status == .seeOther, "\(key) without a token: to the login form")
+                    #expect(anonymous.headers[.location]?.hasPrefix("/login?next=") == true)
                 } else {
                     #expect(anonymous.status == .unauthorized, "\(key) without a token")
                     #expect(anonymous.headers[.wwwAuthenticate] == #"Bearer realm="wangge""#)
@@ -88,7 +97,7 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
                         #expect(response.status == .forbidden, "\(key) as \(role.rawValue)")
                         #expect(response.headers[.contentType] == "application/problem+json")
                     } else {
-                        #expect((200 ..< 300).contains(Int(response.status.code)), "\(key) as \(role.rawValue): \(response.status.code) \(response.text.prefix(300))")
+                        #expect((200 ..< (route.role == nil ? 400 : 300)).contains(Int(response.status.code)), "\(key) as \(role.rawValue): \(response.status.code) \(response.text.prefix(300))")
                     }
                 }
             }
@@ -113,6 +122,30 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
             try WanggeStore(path: fixture.service.configuration.databasePath).revokeToken(name: "test-reader")
             try await Task.sleep(for: .milliseconds(1100))
             #expect(try await client.execute(uri: "/v1/queries", method: .get, headers: fixture.headers(.reader)).status == .unauthorized)
+        }
+    }
+
+    @Test func loginSetsTheCookieThePageAccepts() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let refused = try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "token=wg_nothing"))
+            #expect(refused.status == .unauthorized)
+            #expect(refused.text.contains("令牌无效"))
+            let accepted = try await client.execute(uri: "/login", method: .post, headers: form,
+                                                    body: ByteBuffer(string: "token=\(fixture.tokens[.reader]!)&next=https://evil.example/"))
+            #expect(accepted.status == .seeOther)
+            #expect(accepted.headers[.location] == "/")
+            let cookie = try #require(accepted.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let page = try await client.execute(uri: "/", method: .get, headers: [.cookie: String(cookie.split(separator: ";")[0])])
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("<svg"))
+            // A cookie does not let a browser write.
+            let post = try await client.execute(uri: "/v1/orders", method: .post, headers: [.cookie: String(cookie.split(separator: ";")[0]), .contentType: "application/json"],
+                                                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
+            #expect(post.status == .forbidden)
         }
     }
 

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import WanggeCore
+import WanggeOperations
+import WanggeStore
+
+extension WanggeService {
+    /// The leaders' page (as `wangge dashboard`), the daily sheet (as `wangge sheet`) and the
+    /// login that gives a browser its token cookie.
+    var pageRoutes: [APIRoute] {
+        let html = ["text/html"]
+        return [
+            APIRoute(method: .get, path: "/", role: .reader,
+                     summary: "The leaders' page (as `wangge dashboard`): SVG map of the cells by measure, 亮灯 board, top hot spots and rebounds with their trend, unit league table. Without a token: a redirect to /login.",
+                     parameters: [
+                         .query("from", "date-time", "Start of the window (default: 30 days before to)."),
+                         .query("to", "date-time", "End of the window, exclusive (default: the end of the as-of day)."),
+                         .query("category", repeatable: true, "Only orders of this category (repeatable)."),
+                         .query("measure", values: ["count", "gi", "rebounds", "lights"], "What colours the map."),
+                         .query("as-of", "date-time", "The moment of the lights (default: to, else the last recorded moment)."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The page.", mediaTypes: html),
+                                .init(status: 303, description: "No token: to the login form.", mediaTypes: html),
+                                .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"])],
+                     loginPage: true,
+                     handler: { [self] request, _ in
+                         let arguments = try CommandArguments.arguments(request, defaultFormat: nil)
+                         let command = try CommandArguments.parse(DashboardCommand.self, arguments, database: configuration.databasePath)
+                         return .report(try await report(command))
+                     }),
+            APIRoute(method: .get, path: "/v1/sheet", role: .reader,
+                     summary: "The daily dispatch sheet 《每日巡查问题汇总和整改分工落实表》 (as `wangge sheet`): per unit, the orders dispatched to it that day and still open, with deadlines and a 3-day summary.",
+                     parameters: [
+                         .query("date", required: true, "The day, YYYY-MM-DD (China Standard Time)."),
+                         .query("unit", "Only this responsible unit (its id)."),
+                         .query("format", values: ["html", "csv"], "html (default: printable A4, a page per unit) or csv."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The sheet.", mediaTypes: ["text/html", "text/csv"]),
+                                .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"]),
+                                .init(status: 404, description: "No such unit.", mediaTypes: ["application/problem+json"])],
+                     handler: { [self] request, _ in try await runOperation(SheetCommand.self, request, defaultFormat: nil) }),
+            APIRoute(method: .get, path: "/login", role: nil,
+                     summary: "The login form of the leaders' page: a token is exchanged for a cookie.",
+                     outcomes: [.init(status: 200, description: "The form.", mediaTypes: html)],
+                     handler: { _, _ in Self.loginPage(message: nil, status: .ok) }),
+            APIRoute(method: .post, path: "/login", role: nil,
+                     summary: "Checks a token (form field token) and sets it as the HttpOnly cookie wangge_token; then to the page.",
+                     bodyTypes: ["application/x-www-form-urlencoded"],
+                     outcomes: [.init(status: 303, description: "Accepted: to the page.", mediaTypes: html),
+                                .init(status: 401, description: "Unknown or revoked token: the form again.", mediaTypes: html)],
+                     handler: { [self] request, _ in try await login(request) }),
+        ]
+    }
+
+    private func login(_ request: Request) async throws -> Response {
+        var buffer = try await request.body.collect(upTo: 16 * 1024)
+        let body = buffer.readString(length: buffer.readableBytes) ?? ""
+        var token = "", next = "/"
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if parts.count == 2 && parts[0] == "token" { token = parts[1].trimmingCharacters(in: .whitespaces) }
+            // Only a path of this server: never a redirect elsewhere.
+            if parts.count == 2 && parts[0] == "next" && parts[1].hasPrefix("/") && !parts[1].hasPrefix("//") { next = parts[1] }
+        }
+        guard !token.isEmpty, let role = try await tokens.role(of: token) else {
+            return Self.loginPage(message: "令牌无效或已撤销 (unknown or revoked token)", status: .unauthorized)
+        }
+        logger.notice("login", metadata: ["role": .string(role.rawValue)])
+        return Response(status: .seeOther, headers: [.location: next,
+                                                     .setCookie: "wangge_token=\(token); Path=/; HttpOnly; SameSite=Strict"])
+    }
+
+    /// The login form (Chinese labels, no external asset).
+    static func loginPage(message: String?, status: HTTPResponse.Status, next: String = "/") -> Response {
+        var w = HTMLText()
+        w.raw("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网格 · 登录</title>")
+        w.raw("<style>body{font-family:sans-serif;margin:15vh auto;max-width:24em}input{width:100%;padding:.4em;margin:.5em 0}p.error{color:#b00}</style></head><body>")
+        w.raw("<h1>网格化管理 · 领导驾驶舱</h1>")
+        if let message { w.raw("<p class=\"error\">"); w.text(message); w.raw("</p>") }
+        w.raw("<form method=\"post\" action=\"/login\"><label>访问令牌 (reader 及以上)<input name=\"token\" type=\"password\" autocomplete=\"off\" required></label>")
+        w.raw("<input type=\"hidden\" name=\"next\" value=\""); w.text(next); w.raw("\"><button type=\"submit\">登录</button></form>")
+        w.raw("<p>令牌由管理员以 <code>wangge token create --role reader</code> 生成。</p></body></html>\n")
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: w.text)))
+    }
+}
+
+/// A few lines of escaped HTML.
+struct HTMLText {
+    private(set) var text = ""
+    mutating func raw(_ s: String) { text += s }
+    mutating func text(_ s: String) {
+        for c in s {
+            switch c {
+            case "&": text += "&amp;"
+            case "<": text += "&lt;"
+            case ">": text += "&gt;"
+            case "\"": text += "&quot;"
+            case "'": text += "&#39;"
+            default: text.append(c)
+            }
+        }
+    }
+}
