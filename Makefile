@@ -1,6 +1,6 @@
 # Wangge — the two commands of the README, and a few more.
 #   make demo   install what is missing, build, load the sample district, route its orders
-#   make test   install what is missing, run every test
+#   make test   install what is missing (Chromium included), run every test and the browser test
 #   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
 
 SHELL := /bin/bash
@@ -9,6 +9,8 @@ SHELL := /bin/bash
 
 APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data curl
 LOAD_PACKAGES := wrk curl
+# The browser test of the leaders' page: headless Chromium and a CJK font for its screenshot.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
 PORT ?= 8080
 SERVE ?= 1
 DISTRICT ?= baoshan
@@ -21,7 +23,7 @@ BENCH_CITY := .build/bench-city
 ## Install the Debian packages a fresh machine lacks (needs root or sudo).
 deps:
 	missing=""
-	for p in $(APT_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done
+	for p in $(APT_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done
 	if [ -n "$$missing" ]; then
 	  echo "installing:$$missing"
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo
@@ -60,20 +62,19 @@ demo: build
 	echo "  The leaders' page: http://127.0.0.1:$(PORT)/    The API document: http://127.0.0.1:$(PORT)/openapi.json    Stop: Ctrl-C"
 	if [ "$(SERVE)" = 1 ]; then exec $(WANGGE) serve --db $$db --port $(PORT) --public-read; fi
 
-test: deps
+test:
+	$(MAKE) deps EXTRA_PACKAGES="$(BROWSER_PACKAGES)"
 	python3 GeoData/generate.py --check
 	swift build --build-tests
 	swift test
+	python3 Tests/Browser/dashboard_test.py
 
-## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders).
+## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders),
+## then the leaders' page at 5,000 cells and 100,000 orders.
 load: build
-	missing=""
-	for p in $(LOAD_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done
-	if [ -n "$$missing" ]; then
-	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing
-	fi
+	$(MAKE) deps EXTRA_PACKAGES="$(LOAD_PACKAGES)"
 	Tests/Load/run.sh
+	Tests/Load/page.sh
 
 bench: build
 	[ -f $(BENCH_CITY)/orders.csv ] || python3 GeoData/generate.py --preset bench --out $(BENCH_CITY)

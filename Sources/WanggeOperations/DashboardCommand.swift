@@ -72,6 +72,12 @@ public struct DashboardCommand: ParsableCommand, Operation {
 
     public func run() throws { try deliver(self, from: source.data(), to: output) }
 
+    /// Draws the district's map (projection, street outlines) ahead of the first page: it is
+    /// kept while `index` lives, as ``report(from:)`` keeps it.
+    public static func prepareMap(for index: DistrictIndex, cells: [Cell]) {
+        _ = try? DistrictMap.cached(for: index, cells: cells)
+    }
+
     /// The window and the as-of moment, defaults filled in. `lastRecorded`: the store's last recorded moment.
     func window(lastRecorded: Double?) -> DashboardWindow {
         let to = Self.given(to).flatMap(Timestamp.parse)

@@ -102,12 +102,10 @@ struct DashboardFigures {
     private static func load(store: WanggeStore, catalog: QueryCatalog, cellRow: [String: Int], sla: [String: Double]) throws -> StoredOrders {
         // The orders in id order (Recurrence breaks ties of reception time by input order, so
         // this is `recurrence`'s order too), and each one's status changes in time order.
-        let rows = try catalog.run("dashboard_orders", parameters: ["through": "9999-12-31T00:00:00Z", "categories": ""], on: store).rows
         var loaded = StoredOrders()
-        loaded.orders.reserveCapacity(rows.count)
         var ids: [String] = []
-        ids.reserveCapacity(rows.count)
-        for r in rows {
+        // Streamed: rows are read straight into the arrays, never materialised as a table.
+        try catalog.stream("dashboard_orders", parameters: ["through": "9999-12-31T00:00:00Z", "categories": ""], on: store) { r in
             let category = r[1].string ?? ""
             loaded.categories.insert(category)
             ids.append(r[0].string ?? "")
@@ -117,11 +115,10 @@ struct DashboardFigures {
                                        deadline: received + 3600 * (sla[unit] ?? 72)))
         }
         loaded.history = [[Change]](repeating: [], count: loaded.orders.count)
-        let events = try catalog.run("dashboard_events", parameters: [:], on: store).rows
         // Merge: both lists are sorted by order id (SQLite's binary collation: UTF-8 byte order).
         var j = 0
-        for e in events {
-            guard case .text(let id) = e[0], case .text(let text) = e[1], let status = Status(rawValue: text) else { continue }
+        try catalog.stream("dashboard_events", parameters: [:], on: store) { e in
+            guard case .text(let id) = e[0], case .text(let text) = e[1], let status = Status(rawValue: text) else { return }
             while j < ids.count, ids[j] != id, ids[j].utf8.lexicographicallyPrecedes(id.utf8) { j += 1 }
             if j < ids.count, ids[j] == id { loaded.history[j].append(Change(status: status, at: e[2].double ?? 0)) }
         }

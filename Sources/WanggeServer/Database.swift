@@ -120,6 +120,10 @@ final class DistrictSnapshot: @unchecked Sendable {
         self.index = try DistrictIndex(district: district)
         self.snapMetres = snapMetres
         self.routers = Locked([])
+        // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
+        // first page request does not wait for it.
+        let index = self.index
+        DispatchQueue.global(qos: .utility).async { DashboardCommand.prepareMap(for: index, cells: district.cells) }
     }
 
     /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).

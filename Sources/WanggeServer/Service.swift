@@ -55,6 +55,13 @@ public final class WanggeService: Sendable {
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
         pool.everySecond = { [weak self] in self?.reloadIfLayersChanged() }
+        // The leaders' page reads every order and status change once per data version: read
+        // them now, so the first page after start is as fast as the next ones.
+        let path = configuration.databasePath
+        Task.detached(priority: .utility) { [weak self] in
+            guard let self, let command = try? DashboardCommand.parse(["--db", path]) else { return }
+            _ = try? await self.report(command)
+        }
     }
 
     /// Reloads the district when another process (`wangge import`) replaced a layer.

@@ -51,6 +51,16 @@ import Testing
         let cli = try CLITests.wangge(["assign", "--db", db, "--lon", "121.404567", "--lat", "31.305585"])
         #expect(cli.stdout.trimmingCharacters(in: .newlines) == assigned.body.trimmingCharacters(in: .newlines))
 
+        // A layer imported by another process: the server notices within a second or two.
+        let imported = try CLITests.wangge(["import", "points", CLITests.root.appendingPathComponent("GeoData/baoshan/points.geojson").path, "--db", db])
+        #expect(imported.status == 0)
+        var generation = ""
+        for _ in 0 ..< 50 where !generation.contains(#""index_generation":2"#) {
+            Thread.sleep(forTimeInterval: 0.1)
+            generation = (try? Self.get("http://127.0.0.1:\(port)/health"))?.body ?? ""
+        }
+        #expect(generation.contains(#""index_generation":2"#))
+
         kill(server.processIdentifier, SIGTERM)
         server.waitUntilExit()
         #expect(server.terminationReason == .exit)

@@ -171,35 +171,4 @@ import Testing
         #expect(throws: (any Error).self) { try DashboardCommand.parse(["--db", "x", "--from", "yesterday"]) }
         #expect(throws: (any Error).self) { try DashboardCommand.parse(["--db", "x", "--measure", "heat"]) }
     }
-
-    /// Render time and size on a big district: set WANGGE_DASHBOARD_BENCH to a directory made
-    /// by `python3 GeoData/generate.py --preset bench --cells 5000 --orders 100000 --out DIR`
-    /// (the store is built there once, with a handling history as above), and run the tests
-    /// in release mode (`swift test -c release --filter dashboardRenderTime`).
-    @Test func dashboardRenderTime() throws {
-        guard let dir = ProcessInfo.processInfo.environment["WANGGE_DASHBOARD_BENCH"] else { return }
-        let path = dir + "/dashboard.sqlite"
-        if !FileManager.default.fileExists(atPath: path) {
-            let store = try WanggeStore(path: path)
-            let importer = Importer(store: store)
-            func file(_ name: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))) }
-            for (layer, name) in [(Layer.units, "units.csv"), (.rules, "rules.csv"), (.cells, "cells.geojson"), (.zones, "zones.geojson"),
-                                  (.points, "points.geojson"), (.orders, "orders.csv")] {
-                _ = try importer.importLayer(layer, bytes: try file(name))
-            }
-            _ = try importer.importLayer(.events, bytes: Array(Self.events(try file("orders.csv")).utf8))
-        }
-        let source = SampleDistrict.source(path)   // one source, as the server keeps its index
-        for arguments in [["--from", "2025-01-01", "--to", "2026-01-01", "--measure", "gi"], [], ["--measure", "rebounds"]] {
-            let command = try DashboardCommand.parse(["--db", path] + arguments)
-            var times: [Double] = []
-            var size = 0
-            for _ in 0 ..< 4 {
-                let started = Date()
-                size = try command.report(from: source).bytes.count
-                times.append(Date().timeIntervalSince(started) * 1000)
-            }
-            print("dashboard \(arguments.joined(separator: " ")): \(times.map { String(format: "%.0f", $0) }.joined(separator: ", ")) ms, \(size) bytes")
-        }
-    }
 }
