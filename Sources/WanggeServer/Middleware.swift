@@ -39,8 +39,8 @@ struct ServiceMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The role of the bearer token or of the `wangge_token` login cookie; nil when neither
-    /// was sent; 401 when one was sent but is not an active token.
+    /// The role of the bearer token or, for GET and HEAD, of the `wangge_token` login cookie;
+    /// nil when neither was sent; 401 when one was sent but is not an active token.
     private func role(of request: Request) async throws -> Role? {
         var token: String?
         if let header = request.headers[.authorization] {
@@ -48,7 +48,9 @@ struct ServiceMiddleware: RouterMiddleware {
                 throw Problem.unauthorized("the Authorization header must be `Bearer <token>`")
             }
             token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        } else if let cookie = request.cookies["wangge_token"]?.value, !cookie.isEmpty {
+        } else if request.method == .get || request.method == .head, let cookie = request.cookies["wangge_token"]?.value, !cookie.isEmpty {
+            // The login cookie is for reading pages: a write always carries its token
+            // explicitly, so no form on another site can post with a browser's cookie.
             token = cookie
         }
         guard let token else { return nil }
