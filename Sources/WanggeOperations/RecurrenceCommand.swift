@@ -168,7 +168,6 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
             report.note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
         }
         return report
-        return report
     }
 
     /// `--knox`: the near-repeat table over the selected orders.
