@@ -120,6 +120,8 @@ extension WanggeService {
         let assignments: [JSONValue] = outcome.assignments.map { a in
             var o: [String: JSONValue] = ["id": .string(a.id)]
             for (name, value) in zip(AssignmentRow.header.dropFirst(), a.row.fields) { o[name] = .string(value) }
+            // As in GET /v1/assign: the distance a number (null when unknown).
+            o["distance_m"] = Double(a.row.distance).map(JSONValue.number) ?? .null
             return .object(o)
         }
         defer {
