@@ -4,7 +4,14 @@ import Foundation
 /// ``text(_:)`` or ``attribute(_:)``, which escape it, so an order's address or a unit's name
 /// can never open a tag; numbers are written without Foundation's formatter, because the
 /// dashboard writes tens of thousands of them per page.
-struct HTMLWriter {
+public struct HTMLWriter {
+    /// `s` with `& < > " '` escaped (for the few pages written elsewhere, as the login form).
+    public static func escaped(_ s: String) -> String {
+        var w = HTMLWriter(capacity: s.utf8.count + 16)
+        w.text(s)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }

@@ -20,11 +20,7 @@ enum CommandArguments {
             if cliOnly.contains(name) { throw Problem.badParameter(name, "\(name) is a command-line option only; the server uses its own database") }
             if name == "format" { sawFormat = true }
             if flags.contains(name) {
-                switch value.lowercased() {
-                case "", "true", "1": arguments.append("--\(name)")
-                case "false", "0": break
-                default: throw Problem.badParameter(name, "\(name)=\(value): expected true or false", expected: "true or false")
-                }
+                if try WanggeService.flag(name, value: String(value)) { arguments.append("--\(name)") }
             } else {
                 arguments.append("--\(name)=\(value)")
             }
@@ -39,7 +35,7 @@ enum CommandArguments {
             return try C.parse(arguments + ["--db", database])
         } catch {
             let message = C.message(for: error)
-            return try { throw Problem.badParameter(parameterName(in: message) ?? "", message.replacingOccurrences(of: "--", with: "")) }()
+            throw Problem.badParameter(parameterName(in: message) ?? "", message.replacingOccurrences(of: "--", with: ""))
         }
     }
 

@@ -49,14 +49,14 @@ final class ConnectionPool: @unchecked Sendable {
         checkpoints.schedule(deadline: .now() + 1, repeating: 1)
         checkpoints.setEventHandler { [checkpointer, weak self] in
             try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            self?.everySecond?()
+            self?.everySecond.current?()
         }
         checkpoints.resume()
     }
 
     /// Run every second on the checkpoint queue (the service watches for layer imports made by
     /// other processes).
-    nonisolated(unsafe) var everySecond: (@Sendable () -> Void)?
+    let everySecond = Locked<(@Sendable () -> Void)?>(nil)
 
     /// Runs `body` with a read-only connection (waiting for one when all are lent).
     func read<T>(_ body: (WanggeStore) throws -> T) throws -> T {

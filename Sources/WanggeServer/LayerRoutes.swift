@@ -57,7 +57,7 @@ extension WanggeService {
             let abandoned = Locked(false)
             pool.readQueue.async {
                 do {
-                    try pool.read { store in
+                    _ = try pool.read { store in
                         try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool)) { bytes in
                             ahead.wait()
                             if abandoned.current { throw CancellationError() }
@@ -91,27 +91,12 @@ extension WanggeService {
         guard let layer = Layer(rawValue: name), [.cells, .zones, .points, .units, .rules].contains(layer) else {
             throw Problem.notFound("no layer \(name) to replace; PUT takes cells, zones, points, units, rules (orders: POST /v1/orders)")
         }
-        for (key, _) in request.uri.queryParameters where !["crs", "strict"].contains(String(key)) {
-            throw Problem.badParameter(String(key), "unknown parameter \(key); PUT /v1/layers takes crs and strict")
-        }
-        let strict = try { () throws -> Bool in
-            guard let v = request.uri.queryParameters["strict"] else { return false }
-            switch v.lowercased() { case "", "true", "1": return true; case "false", "0": return false
-            default: throw Problem.badParameter("strict", "strict=\(v): expected true or false", expected: "true or false") }
-        }()
+        try refuseUnknownParameters(request, allowed: ["crs", "strict"], route: "PUT /v1/layers/{layer}")
+        let strict = try flag("strict", in: request)
         let crs = request.uri.queryParameters["crs"].map(String.init)
         let isGeoJSON = [.cells, .zones, .points].contains(layer)
-        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let accepted = isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"]
-        guard accepted.contains(type) else {
-            throw Problem(status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV"); send Content-Type \(accepted.joined(separator: " or "))",
-                          expected: accepted.joined(separator: " or "))
-        }
-        let limit = configuration.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw NIOTooManyBytesError(maxBytes: limit) }
-        var buffer = try await request.body.collect(upTo: limit)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let (bytes, _) = try await body(of: request, accepting: isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
+                                        what: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
         let snapMetres = configuration.snapMetres
         let (report, generation) = try await pool.writing { [self] store in
             let report = try Importer(store: store, strict: strict, snapMetres: snapMetres).importLayer(layer, bytes: bytes, crs: crs)

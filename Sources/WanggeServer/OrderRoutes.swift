@@ -47,37 +47,10 @@ extension WanggeService {
         ]
     }
 
-    /// The body, refused with 413 beyond `--max-body`, and its media type (json or csv; 415 otherwise).
-    func body(of request: Request) async throws -> (bytes: [UInt8], isJSON: Bool) {
-        let type = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        let isJSON: Bool
-        switch type {
-        case "application/json": isJSON = true
-        case "text/csv": isJSON = false
-        default:
-            throw Problem(status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
-                          detail: "Content-Type \(type.isEmpty ? "(none)" : type) is not accepted here; send application/json or text/csv",
-                          expected: "application/json or text/csv")
-        }
-        let limit = configuration.maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw NIOTooManyBytesError(maxBytes: limit) }
-        var buffer = try await request.body.collect(upTo: limit)
-        return (buffer.readBytes(length: buffer.readableBytes) ?? [], isJSON)
-    }
-
-    /// `partial=true|false`.
-    func partialParameter(_ request: Request) throws -> Bool {
-        guard let value = request.uri.queryParameters["partial"] else { return false }
-        switch value.lowercased() {
-        case "true", "1", "": return true
-        case "false", "0": return false
-        default: throw Problem.badParameter("partial", "partial=\(value): expected true or false", expected: "true or false")
-        }
-    }
-
-    func pathParameter(_ name: String, _ context: WanggeContext) throws -> String {
-        guard let value = context.parameters.get(name), !value.isEmpty else { throw Problem.badParameter(name, "\(name) is missing from the path") }
-        return value
+    /// An orders or events body: JSON or CSV.
+    private func jsonOrCSV(_ request: Request) async throws -> (bytes: [UInt8], isJSON: Bool) {
+        let (bytes, type) = try await body(of: request, accepting: ["application/json", "text/csv"])
+        return (bytes, type == "application/json")
     }
 
     private static func rows(_ rejected: [OrderIntake.Rejection]) -> [JSONValue] {
@@ -85,17 +58,15 @@ extension WanggeService {
     }
 
     private func postOrders(_ request: Request) async throws -> Response {
-        let partial = try partialParameter(request)
-        for (key, _) in request.uri.queryParameters where !["partial", "crs"].contains(String(key)) {
-            throw Problem.badParameter(String(key), "unknown parameter \(key); POST /v1/orders takes partial and crs")
-        }
+        try refuseUnknownParameters(request, allowed: ["partial", "crs"], route: "POST /v1/orders")
+        let partial = try flag("partial", in: request)
         let defaultCRS = request.uri.queryParameters["crs"].map(String.init) ?? ""
         if !defaultCRS.isEmpty {
             do { _ = try CoordinateReferenceSystem(parsing: defaultCRS) } catch {
                 throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
             }
         }
-        let (bytes, isJSON) = try await body(of: request)
+        let (bytes, isJSON) = try await jsonOrCSV(request)
         let clock = ContinuousClock(), received = clock.now
         let intake: (records: [WorkOrderRecord], rejected: [OrderIntake.Rejection])
         do {
@@ -141,8 +112,9 @@ extension WanggeService {
     private struct EventsRefused: Error { let rows: [JSONValue] }
 
     private func postEvents(_ request: Request, id: String) async throws -> Response {
-        let partial = try partialParameter(request)
-        let (bytes, isJSON) = try await body(of: request)
+        try refuseUnknownParameters(request, allowed: ["partial"], route: "POST /v1/orders/{id}/events")
+        let partial = try flag("partial", in: request)
+        let (bytes, isJSON) = try await jsonOrCSV(request)
         var events: [OrderEvent] = []
         var problems: [JSONValue] = []
         func add(row: Int, status: String?, at: String?, note: String) {

@@ -73,32 +73,14 @@ extension WanggeService {
 
     /// The login form (Chinese labels, no external asset).
     static func loginPage(message: String?, status: HTTPResponse.Status, next: String = "/") -> Response {
-        var w = HTMLText()
-        w.raw("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网格 · 登录</title>")
-        w.raw("<style>body{font-family:sans-serif;margin:15vh auto;max-width:24em}input{width:100%;padding:.4em;margin:.5em 0}p.error{color:#b00}</style></head><body>")
-        w.raw("<h1>网格化管理 · 领导驾驶舱</h1>")
-        if let message { w.raw("<p class=\"error\">"); w.text(message); w.raw("</p>") }
-        w.raw("<form method=\"post\" action=\"/login\"><label>访问令牌 (reader 及以上)<input name=\"token\" type=\"password\" autocomplete=\"off\" required></label>")
-        w.raw("<input type=\"hidden\" name=\"next\" value=\""); w.text(next); w.raw("\"><button type=\"submit\">登录</button></form>")
-        w.raw("<p>令牌由管理员以 <code>wangge token create --role reader</code> 生成。</p></body></html>\n")
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: w.text)))
-    }
-}
-
-/// A few lines of escaped HTML.
-struct HTMLText {
-    private(set) var text = ""
-    mutating func raw(_ s: String) { text += s }
-    mutating func text(_ s: String) {
-        for c in s {
-            switch c {
-            case "&": text += "&amp;"
-            case "<": text += "&lt;"
-            case ">": text += "&gt;"
-            case "\"": text += "&quot;"
-            case "'": text += "&#39;"
-            default: text.append(c)
-            }
-        }
+        var w = ""
+        w += "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网格 · 登录</title>"
+        w += "<style>body{font-family:sans-serif;margin:15vh auto;max-width:24em}input{width:100%;padding:.4em;margin:.5em 0}p.error{color:#b00}</style></head><body>"
+        w += "<h1>网格化管理 · 领导驾驶舱</h1>"
+        if let message { w += "<p class=\"error\">"; w += HTMLWriter.escaped(message); w += "</p>" }
+        w += "<form method=\"post\" action=\"/login\"><label>访问令牌 (reader 及以上)<input name=\"token\" type=\"password\" autocomplete=\"off\" required></label>"
+        w += "<input type=\"hidden\" name=\"next\" value=\""; w += HTMLWriter.escaped(next); w += "\"><button type=\"submit\">登录</button></form>"
+        w += "<p>令牌由管理员以 <code>wangge token create --role reader</code> 生成。</p></body></html>\n"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: w)))
     }
 }

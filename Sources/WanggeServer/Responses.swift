@@ -1,3 +1,4 @@
+import ArgumentParser
 import Hummingbird
 import NIOCore
 import WanggeCore
@@ -36,6 +37,5 @@ extension WanggeService {
     }
 }
 
-import ArgumentParser
 /// A CLI command that is also an operation the server runs.
 typealias ParsableCommandOperation = ParsableCommand & Operation

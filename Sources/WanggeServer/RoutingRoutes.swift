@@ -19,15 +19,14 @@ extension WanggeService {
 
     private func assign(_ request: Request) throws -> Response {
         let query = request.uri.queryParameters
-        for (key, _) in query where !["lon", "lat", "category", "crs"].contains(String(key)) {
-            throw Problem.badParameter(String(key), "unknown parameter \(key); /v1/assign takes lon, lat, category, crs")
-        }
-        func coordinate(_ name: String, range: ClosedRange<Double>) throws -> Double {
+        try refuseUnknownParameters(request, allowed: ["lon", "lat", "category", "crs"], route: "GET /v1/assign")
+        // Ranges are the coordinate system's business: an unusable location routes `invalid`.
+        func coordinate(_ name: String) throws -> Double {
             guard let text = query[Substring(name)] else { throw Problem.badParameter(name, "\(name) is required", expected: "a number") }
             guard let value = Double(text), value.isFinite else { throw Problem.badParameter(name, "\(name)=\(text) is not a finite number", expected: "a number") }
             return value
         }
-        let lon = try coordinate("lon", range: -180 ... 180), lat = try coordinate("lat", range: -90 ... 90)
+        let lon = try coordinate("lon"), lat = try coordinate("lat")
         let crs: CoordinateReferenceSystem
         do { crs = try CoordinateReferenceSystem(parsing: query["crs"].map(String.init) ?? "wgs84") } catch {
             throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")

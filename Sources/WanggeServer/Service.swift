@@ -54,7 +54,7 @@ public final class WanggeService: Sendable {
         self.current = current
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
-        pool.everySecond = { [weak self] in self?.reloadIfLayersChanged() }
+        pool.everySecond.withLock { $0 = { [weak self] in self?.reloadIfLayersChanged() } }
         // The leaders' page reads every order and status change once per data version: read
         // them now, so the first page after start is as fast as the next ones.
         let path = configuration.databasePath
