@@ -1002,7 +1002,9 @@ class District:
                 status, cell, cells = "snapped", near[0], ""
             else:
                 status, cell, cells = "outside", "", ""
-        unit, route, zone = self.route(p, category, cell)
+        # Zone routing and the street fallback only for an order with a cell: an outside order
+        # is a transfer (manual dispatch), even where a zone drawn past the edge covers it.
+        unit, route, zone = self.route(p, category, cell) if cell else ("", "none", "")
         return {"status": status, "cell": cell, "cells": cells, "street": cell[:9], "community": cell[:12],
                 "unit": unit, "route": route, "zone": zone, "distance_m": dist, "points": self.points_within(p)}
 
@@ -1140,7 +1142,88 @@ class District:
             e = {"status": "invalid", "cell": "", "cells": "", "street": "", "community": "", "unit": "",
                  "route": "none", "zone": "", "distance_m": "", "points": ""}
             rows.append((lon, lat, crs, rng.choice(cats), "invalid", e))
+        # Appended last, with their own generator, so the rows above and orders.csv (drawn from
+        # self.rng after the truth) stay as they were.
+        self.truth_outside_zone(rows)
+        self.truth_ties(rows)
         self.truth_rows = rows
+
+    def truth_outside_zone(self, rows):
+        """outside_zone: outside orders (51-180 m due W/E/N/S of the extreme outline vertices)
+        that lie inside a squad or river zone drawn past the district edge, in a category whose
+        route names that kind: route none, no unit, on the manual-dispatch list."""
+        V = self.V
+        ov = self.outline_vids
+        rng = random.Random("wangge-%s-truth-outside-zone" % self.key)
+        dirs = [(lambda v: (V[v[0]][v[1]][0], V[v[0]][v[1]][1]), (-1, 0)),
+                (lambda v: (-V[v[0]][v[1]][0], V[v[0]][v[1]][1]), (1, 0)),
+                (lambda v: (-V[v[0]][v[1]][1], V[v[0]][v[1]][0]), (0, 1)),
+                (lambda v: (V[v[0]][v[1]][1], V[v[0]][v[1]][0]), (0, -1))]
+        zoned = [c for c, r in RULES if r]
+        for (key, u) in dirs:
+            v = min(ov, key=key)
+            P = V[v[0]][v[1]]
+            for d in (60, 110, 170):
+                p = (snap(P[0] + u[0] * d / self.mx), snap(P[1] + u[1] * d / self.my))
+                dd, _ = self.nearest_cells(p)
+                if dd <= SNAP_LIMIT_M + 1 or self.margin(p) < 1.0:
+                    continue
+                cats = [c for c in zoned if any(self.zones_covering(p, k) for k in RULE_MAP[c].split(">"))]
+                if not cats:
+                    continue
+                cat = rng.choice(cats)
+                e = self.expected(p, cat)
+                assert e["status"] == "outside" and e["unit"] == "" and e["route"] == "none", e
+                rows.append((repr(p[0]), repr(p[1]), "", cat, "outside_zone", e))
+
+    def truth_ties(self, rows):
+        """tie: snapped orders equidistant from two cells. At an outline vertex P shared by
+        exactly two cells, each with one outline edge ending there, and where the outline does
+        not turn inwards, a point on the bisector of the two outward normals has P as its
+        nearest point on both cells: the same distance to both, exactly; the smallest code wins."""
+        V = self.V
+        rng = random.Random("wangge-%s-truth-ties" % self.key)
+        at = {}
+        for (a, b, ci, (va, vb)) in self.outline_edges:
+            at.setdefault(va, []).append(("out", a, b, ci))
+            at.setdefault(vb, []).append(("in", a, b, ci))
+        cands = []
+        for v in self.outline_vids:
+            es = at.get(v, [])
+            if len(es) != 2 or {e[0] for e in es} != {"in", "out"}:
+                continue
+            e_in = next(e for e in es if e[0] == "in")
+            e_out = next(e for e in es if e[0] == "out")
+            if e_in[3] == e_out[3] or self.vertex_cells[v] != {e_in[3], e_out[3]}:
+                continue
+            def normal(a, b):
+                dx, dy = (b[0] - a[0]) * self.mx, (b[1] - a[1]) * self.my
+                L = math.hypot(dx, dy)
+                return (dy / L, -dx / L)   # the cells are on the left: outward is to the right
+            n1, n2 = normal(e_in[1], e_in[2]), normal(e_out[1], e_out[2])
+            d1 = ((e_in[2][0] - e_in[1][0]) * self.mx, (e_in[2][1] - e_in[1][1]) * self.my)
+            d2 = ((e_out[2][0] - e_out[1][0]) * self.mx, (e_out[2][1] - e_out[1][1]) * self.my)
+            if d1[0] * d2[1] - d1[1] * d2[0] < -1e-9:
+                continue   # a reflex corner: the nearest points are not P
+            bis = (n1[0] + n2[0], n1[1] + n2[1])
+            lb = math.hypot(*bis)
+            cands.append((v, (bis[0] / lb, bis[1] / lb)))
+        got = 0
+        for (v, u) in rng.sample(cands, len(cands)):
+            if got >= 12:
+                break
+            P = V[v[0]][v[1]]
+            d = rng.choice([8, 15, 25, 35, 45])
+            p = (P[0] + u[0] * d / self.mx, P[1] + u[1] * d / self.my)
+            dd, near = self.nearest_cells(p)
+            codes = sorted(self.cells[c]["code"] for c in self.vertex_cells[v])
+            if near != codes or abs(dd - self.pt_dist(p, P)) > 1e-6 or self.margin(p) < 1.0:
+                continue
+            cat = rng.choice([c for c, _ in RULES])
+            e = self.expected(p, cat)
+            assert e["status"] == "snapped" and e["cell"] == codes[0], (e, codes)
+            rows.append((repr(p[0]), repr(p[1]), "", cat, "tie", e))
+            got += 1
 
     def truth_outside(self, add):
         V = self.V

@@ -9,17 +9,17 @@ public enum AnalyticsFormat: String, ExpressibleByArgument, CaseIterable, Sendab
 /// A Gi* result per cell as CSV (`cell,count,z,p,bin[,p_sim]`), JSON, or GeoJSON (one feature
 /// per cell drawn from `geometry`, with the same figures).
 func giStarOutput(_ rows: [Hotspots.GiRow], band: Double, bandNote: String, fdr: Bool, permutations: Int,
-                  geometry: [String: Geometry], format: AnalyticsFormat) -> [UInt8] {
+                  geometry: [String: Geometry], format: AnalyticsFormat, bom: Bool = false) -> [UInt8] {
     func properties(_ r: Hotspots.GiRow) -> [String: JSONValue] {
         ["cell": .string(r.cell), "count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p),
          "bin": .number(Double(r.result.bin)), "p_sim": r.pSim.map(JSONValue.number) ?? .null]
     }
     switch format {
     case .csv:
-        var writer = CSVWriter()
-        writer.write(["cell", "count", "z", "p", "bin"] + (permutations > 0 ? ["p_sim"] : []))
+        var writer = CSVWriter(bom: bom)
+        writer.write(neutralising: ["cell", "count", "z", "p", "bin"] + (permutations > 0 ? ["p_sim"] : []))
         for r in rows {
-            writer.write([r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]
+            writer.write(neutralising: [r.cell, String(r.count), String(format: "%.6f", r.result.z), String(format: "%.6f", r.result.p), String(r.result.bin)]
                          + (r.pSim.map { [String(format: "%.6f", $0)] } ?? []))
         }
         return writer.take()
@@ -36,9 +36,9 @@ func giStarOutput(_ rows: [Hotspots.GiRow], band: Double, bandNote: String, fdr:
 
 /// A kernel density raster as CSV (`row,column,x,y,lon,lat,density_per_km2`, non-zero cells),
 /// JSON (the grid and its parameters), or GeoJSON (one square per non-zero raster cell).
-func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: AnalyticsFormat) throws -> [UInt8] {
+func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: AnalyticsFormat, bom: Bool = false) throws -> [UInt8] {
     let projection = try MetricProjection()
-    var writer = CSVWriter()
+    var writer = CSVWriter(bom: bom)
     var features: [JSONValue] = []
     var objects: [JSONValue] = []
     if format == .csv { writer.write(["row", "column", "x", "y", "lon", "lat", "density_per_km2"]) }

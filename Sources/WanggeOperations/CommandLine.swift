@@ -132,6 +132,11 @@ public struct OrderFilter: ParsableArguments, Sendable {
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
     }
 
+    /// The window for a download's file name (`from-2025-06-01`, `to-…`).
+    public var filenameParts: [String] {
+        (from.map { ["from", $0] } ?? []) + (to.map { ["to", $0] } ?? [])
+    }
+
     /// `from`, `to` and `categories` for a named query.
     public var parameters: [String: String] {
         var p = ["categories": category.joined(separator: ",")]
@@ -152,5 +157,20 @@ public func deliver(_ operation: some Operation, from data: DataSource, to outpu
     let sink = try OutputSink(output)
     sink.write(report.bytes)
     try sink.close()
+    for line in report.warnings { note("warning: \(line)") }
     for line in report.notes { note(line) }
+}
+
+/// Warnings for filter categories that no stored order has and no routing rule names — most
+/// likely a typo (`乱摆摊` for `乱设摊`), which would otherwise silently give zeros.
+public func unknownCategoryWarnings(_ categories: [String], from data: DataSource) throws -> [String] {
+    guard !categories.isEmpty else { return [] }
+    let known: Set<String> = try data.memoized("known-categories") {
+        let (store, catalog) = try data.open()
+        let stored = try catalog.run("order_categories", parameters: [:], on: store).rows.compactMap { $0[0].string }
+        return Set(stored).union(try data.district().rules.map(\.category))
+    }
+    return categories.filter { !known.contains($0) }.map {
+        "category \"\($0)\": no stored order has it and no routing rule names it (a typo?); it matches nothing"
+    }
 }

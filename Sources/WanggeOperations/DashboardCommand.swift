@@ -100,6 +100,7 @@ public struct DashboardCommand: ParsableCommand, Operation {
         let figures = try DashboardFigures.compute(window: window, categories: categories, map: map, data: data,
                                                    district: district, index: index)
         var report = Report(format: "html")
+        report.warn(try unknownCategoryWarnings(categories, from: data))
         report.bytes = DashboardPage(figures: figures, map: map, window: window, measure: measure, selected: categories,
                                      given: (Self.given(from), Self.given(to), Self.given(asOf))).render()
         report.note("dashboard: \(map.cells.count) cells, \(figures.windowOrders) order(s) in [\(Timestamp.format(window.from)), \(Timestamp.format(window.to))), "

@@ -59,6 +59,9 @@ struct DashboardFigures {
     var categories: [String]
     /// Orders received in the window; open and overdue at as-of.
     var windowOrders = 0, open = 0, overdue = 0
+    /// Orders received in the window without a responsible unit (invalid, outside the grid, no
+    /// zone and no street unit): on the manual-dispatch list, 待人工派遣.
+    var manualDispatch = 0
     /// The emerging hot-spot step in days (7 or 1), 0 when no trend could be computed.
     var trendStepDays = 0
     /// The Gi* distance band in metres.
@@ -153,6 +156,7 @@ struct DashboardFigures {
         // The window: counts per cell.
         let inWindow = orders.indices.filter { orders[$0].received >= window.from && orders[$0].received < window.to }
         figures.windowOrders = inWindow.count
+        figures.manualDispatch = inWindow.filter { orders[$0].unit.isEmpty }.count
         // Recurrence, the longest step, runs on another core meanwhile.
         let recurrenceRun = Concurrent { [orders, history] () -> Result<([Int], Recurrence.Result), Error> in
             Result {

@@ -29,7 +29,8 @@ struct DashboardPage {
         controls(into: &w)
         w.raw("<p id=\"frame\">统计时段 <b>"); w.text(Self.minute(window.from)); w.raw("</b> 至 <b>"); w.text(Self.minute(window.to))
         w.raw("</b>（不含）· 亮灯时点 <b>"); w.text(Self.minute(window.asOf)); w.raw("</b>（北京时间）· 受理 <b>"); w.integer(figures.windowOrders)
-        w.raw("</b> 件 · 在办 <b>"); w.integer(figures.open); w.raw("</b> 件 · 超期 <b class=\"late\">"); w.integer(figures.overdue); w.raw("</b> 件</p>\n</header>\n<main>\n")
+        w.raw("</b> 件 · 在办 <b>"); w.integer(figures.open); w.raw("</b> 件 · 超期 <b class=\"late\">"); w.integer(figures.overdue)
+        w.raw("</b> 件 · 待人工派遣 <b id=\"manual-dispatch\">"); w.integer(figures.manualDispatch); w.raw("</b> 件</p>\n</header>\n<main>\n")
 
         w.raw("<section id=\"map-panel\"><div id=\"map\">")
         let legend = MapLegend.make(measure, figures: figures.cells)

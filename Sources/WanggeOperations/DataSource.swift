@@ -67,8 +67,30 @@ public struct Report: Sendable {
     public var format: String
     public var bytes: [UInt8] = []
     public var notes: [String] = []
+    /// Problems with the request that did not stop it (an unknown category in a filter): the
+    /// CLI writes them to standard error as warnings, JSON answers carry them as `warnings`.
+    public var warnings: [String] = []
+    /// The name a download of this output should get (`sheet-2025-03-03.csv`), without
+    /// the extension; the server sends it as `Content-Disposition` with CSV answers.
+    public var filename: String?
 
     public init(format: String) { self.format = format }
+
+    /// A file name from its parts: joined by `-`, every character but ASCII letters, digits,
+    /// `.`, `_` and `-` replaced by `-`, so it is safe in a header and on any file system.
+    public static func filename(_ parts: [String]) -> String {
+        let joined = parts.filter { !$0.isEmpty }.joined(separator: "-")
+        return String(joined.unicodeScalars.map { c -> Character in
+            c.isASCII && (c.properties.isAlphabetic || ("0" ... "9").contains(c) || c == "." || c == "_" || c == "-") ? Character(c) : "-"
+        })
+    }
+
+    /// The value of a `Content-Disposition` header for a download of this output, or nil when
+    /// it is not a CSV file.
+    public var contentDisposition: String? {
+        guard format == "csv" else { return nil }
+        return "attachment; filename=\"\(filename ?? "wangge").csv\""
+    }
 
     /// The media type of ``format``.
     public var contentType: String { Report.contentType(of: format) }
@@ -85,8 +107,27 @@ public struct Report: Sendable {
 
     mutating func note(_ line: String) { notes.append(line) }
 
-    /// Sets the body to a JSON value followed by a newline.
-    mutating func json(_ value: JSONValue) { bytes = Array((value.jsonText + "\n").utf8) }
+    /// Adds warnings (see ``warnings``): a JSON object body already written gets them as its
+    /// `warnings` member too.
+    mutating func warn(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        warnings += lines
+        guard format == "json" || format == "geojson", bytes.first == UInt8(ascii: "{"),
+              case .object(var members)? = try? JSONParser.parse(bytes) else { return }
+        members["warnings"] = .array(warnings.map(JSONValue.string))
+        bytes = Array((JSONValue.object(members).jsonText + "\n").utf8)
+    }
+
+    /// Sets the body to a JSON value followed by a newline; an object gets the ``warnings``
+    /// known by then as its `warnings` member.
+    mutating func json(_ value: JSONValue) {
+        var value = value
+        if case .object(var members) = value, !warnings.isEmpty {
+            members["warnings"] = .array(warnings.map(JSONValue.string))
+            value = .object(members)
+        }
+        bytes = Array((value.jsonText + "\n").utf8)
+    }
 }
 
 /// A request an operation cannot answer with the data at hand (no cells, too few orders, an

@@ -95,7 +95,25 @@ public struct ExportCommand: ParsableCommand, Sendable {
             throw ExitCode.failure
         }
         try sink.close()
-        note("exported \(count) \(layer.rawValue)")
+        var summary = "exported \(count) \(layer.rawValue)"
+        if layer == .orders {
+            let data = source.data()
+            for warning in try unknownCategoryWarnings(filter.category, from: data) { note("warning: \(warning)") }
+            let unlocated = try unlocatedOrders(from: data)
+            if unlocated > 0 {
+                summary += "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(source.db) --status invalid`)"
+            }
+        }
+        note(summary)
+    }
+
+    /// How many orders the orders export leaves out for having no location, under the same
+    /// filters but the box.
+    public func unlocatedOrders(from data: DataSource) throws -> Int {
+        let (store, catalog) = try data.open()
+        var parameters = filter.parameters
+        parameters["cell"] = cell ?? ""; parameters["unit"] = unit ?? ""; parameters["status"] = status ?? ""
+        return try catalog.run("orders_without_location", parameters: parameters, on: store).rows.first?[0].int ?? 0
     }
 
     /// Writes the FeatureCollection to `write` in pieces of about 64 KiB; returns the number

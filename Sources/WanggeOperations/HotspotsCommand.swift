@@ -79,6 +79,9 @@ public struct HotspotsCommand: ParsableCommand, Operation {
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
     var format: AnalyticsFormat = .csv
 
+    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
+    var bom = false
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -100,6 +103,13 @@ public struct HotspotsCommand: ParsableCommand, Operation {
     public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
+        var report = try figures(from: data)
+        report.warn(try unknownCategoryWarnings(filter.category, from: data))
+        report.filename = Report.filename(["hotspots", method.rawValue, level.rawValue] + filter.filenameParts)
+        return report
+    }
+
+    private func figures(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
         if method == .kde { return try runKernelDensity(data) }
         if method == .emerging { return try runEmerging(data) }
@@ -120,7 +130,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         guard !sites.isEmpty else {
             throw OperationError("the database has no cells; import the cells layer first")
         }
-        var writer = CSVWriter()
+        var writer = CSVWriter(bom: bom)
         var json = ""
         var features: [JSONValue] = []
         func feature(_ cell: String, _ properties: [String: JSONValue]) {
@@ -132,15 +142,15 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             preconditionFailure("kernel density and emerging hot spots have their own runners")
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
-            writer.write([level.rawValue, "count", "density_per_km2"])
-            for r in rows { writer.write([r.area, String(r.count), String(format: "%.3f", r.density ?? 0)]) }
+            writer.write(neutralising: [level.rawValue, "count", "density_per_km2"])
+            for r in rows { writer.write(neutralising: [r.area, String(r.count), String(format: "%.3f", r.density ?? 0)]) }
             json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
             for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
             report.note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
-            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format))
+            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom))
             let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
             report.note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
             return report
@@ -176,7 +186,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         }
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
         report.note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
-        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format))
+        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom))
         return report
     }
 
@@ -231,10 +241,10 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             report.bytes = (Array((JSONValue.object(["step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
                                                 "band_m": .number(usedBand), "cells": .array(rows)]).jsonText + "\n").utf8))
         default:
-            var writer = CSVWriter()
-            writer.write(["cell", "category", "trend_z", "trend_p", "hot_steps", "cold_steps", "final_z"])
+            var writer = CSVWriter(bom: bom)
+            writer.write(neutralising: ["cell", "category", "trend_z", "trend_p", "hot_steps", "cold_steps", "final_z"])
             for (site, l) in zip(sorted, locations) {
-                writer.write([site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
+                writer.write(neutralising: [site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
                               String(l.hotSteps), String(l.coldSteps), String(format: "%.4f", l.finalZ)])
             }
             report.bytes = (writer.take())
@@ -265,9 +275,9 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             let values = rows.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count))]) }
             report.bytes = (Array((JSONValue.array(values).jsonText + "\n").utf8))
         default:
-            var writer = CSVWriter()
-            writer.write([level.rawValue, "name", "count"])
-            for r in rows { writer.write([r.area, names[r.area] ?? "", String(r.count)]) }
+            var writer = CSVWriter(bom: bom)
+            writer.write(neutralising: [level.rawValue, "name", "count"])
+            for r in rows { writer.write(neutralising: [r.area, names[r.area] ?? "", String(r.count)]) }
             report.bytes = (writer.take())
         }
         report.note("\(rows.count) \(level.rawValue)(s), \(rows.reduce(0) { $0 + $1.count }) order-\(level.rawValue) pair(s)")

@@ -38,6 +38,9 @@ public struct KPICommand: ParsableCommand, Operation {
     @Option(help: "csv or json.")
     var format: Format = .csv
 
+    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
+    var bom = true
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -51,6 +54,7 @@ public struct KPICommand: ParsableCommand, Operation {
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
+        report.filename = Report.filename(["kpi", by.rawValue, from, to])
         let orders: [UnitKPI.DueOrder]
         let (store, catalog) = try data.open()
         orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
@@ -65,11 +69,11 @@ public struct KPICommand: ParsableCommand, Operation {
         func hours(_ v: Double?) -> String { v.map { String(format: "%.1f", $0) } ?? "" }
         switch format {
         case .csv:
-            var writer = CSVWriter()
-            writer.write([by.rawValue, "name", "due", "closed", "closed_on_time", "reopened", "late", "closure_rate", "on_time_rate",
+            var writer = CSVWriter(bom: bom)
+            writer.write(neutralising: [by.rawValue, "name", "due", "closed", "closed_on_time", "reopened", "late", "closure_rate", "on_time_rate",
                           "rework_rate", "late_rate", "median_hours_to_close", "p90_hours_to_close"])
             for r in table {
-                writer.write([r.group, r.name, String(r.due), String(r.closed), String(r.closedOnTime), String(r.reopened), String(r.late),
+                writer.write(neutralising: [r.group, r.name, String(r.due), String(r.closed), String(r.closedOnTime), String(r.reopened), String(r.late),
                               rate(r.closureRate), rate(r.onTimeRate), rate(r.reworkRate), rate(r.lateRate),
                               hours(r.medianHoursToClose), hours(r.p90HoursToClose)])
             }

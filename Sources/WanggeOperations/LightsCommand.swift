@@ -33,6 +33,9 @@ public struct LightsCommand: ParsableCommand, Operation {
     @Option(help: "csv or json.")
     var format: Format = .csv
 
+    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
+    var bom = true
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -44,6 +47,7 @@ public struct LightsCommand: ParsableCommand, Operation {
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
+        report.filename = Report.filename(["lights", level.rawValue, asOf])
         let areas: [(code: String, name: String)]
         let open: [Lights.OpenOrder]
         let (store, catalog) = try data.open()
@@ -73,9 +77,9 @@ public struct LightsCommand: ParsableCommand, Operation {
         let board = Lights.board(areas: areas, open: open)
         switch format {
         case .csv:
-            var writer = CSVWriter()
-            writer.write([level.rawValue, "name", "light", "overdue", "open_within_deadline"])
-            for r in board { writer.write([r.area, r.name, r.colour.rawValue, String(r.overdue), String(r.withinDeadline)]) }
+            var writer = CSVWriter(bom: bom)
+            writer.write(neutralising: [level.rawValue, "name", "light", "overdue", "open_within_deadline"])
+            for r in board { writer.write(neutralising: [r.area, r.name, r.colour.rawValue, String(r.overdue), String(r.withinDeadline)]) }
             report.bytes = (writer.take())
         case .json:
             let rows = board.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string($0.name), "light": .string($0.colour.rawValue),

@@ -3,8 +3,8 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-/// `wangge orders` (`GET /v1/orders/{id}`, `GET /v1/orders?status=invalid`): one stored order
-/// with its handling history, or the manual-dispatch list.
+/// `wangge orders` (`GET /v1/orders/{id}`, `GET /v1/orders?status=…`): one stored order
+/// with its handling history, or the manual-dispatch list: orders without a responsible unit.
 public struct OrdersCommand: ParsableCommand, Operation {
     public init() {}
 
@@ -13,9 +13,15 @@ public struct OrdersCommand: ParsableCommand, Operation {
         abstract: "Show one stored order with its history (--id), or list the orders that need manual dispatch.",
         discussion: """
             --id ID: the order as received and as routed, its handling status and every status
-            change (JSON). Otherwise --status invalid: orders whose coordinates were unusable,
-            oldest first; CSV header: id,received_at,category,lon,lat,crs,reason
+            change (JSON). Otherwise the manual-dispatch list (人工派遣), oldest first, by --status:
+            invalid (unusable coordinates), outside (outside the district grid: farther than the
+            snap distance from every cell; never given a unit), unrouted (default: every order
+            without a responsible unit, those two included). CSV header:
+            id,received_at,category,assign_status,lon,lat,crs,distance_m,reason
             """)
+
+    /// Which orders the manual-dispatch list shows.
+    public enum DispatchStatus: String, ExpressibleByArgument, CaseIterable, Sendable { case invalid, outside, unrouted }
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
@@ -24,17 +30,19 @@ public struct OrdersCommand: ParsableCommand, Operation {
     @Option(help: "One order, by id (JSON with its history).")
     var id: String?
 
-    @Option(help: "Which orders: invalid (the manual-dispatch list).")
-    var status: String = "invalid"
+    @Option(help: "Which orders need manual dispatch: invalid, outside or unrouted (every order without a unit).")
+    var status: DispatchStatus = .unrouted
 
     @Option(help: "csv or json (--id: json).")
     var format: Format = .csv
+
+    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel (data exports have none by default).")
+    var bom = false
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
     public func validate() throws {
-        guard status == "invalid" else { throw ValidationError("--status: only \"invalid\" (the manual-dispatch list) is supported") }
         if let id, id.isEmpty { throw ValidationError("--id must not be empty") }
     }
 
@@ -55,17 +63,18 @@ public struct OrdersCommand: ParsableCommand, Operation {
             return report
         }
         var report = Report(format: format.rawValue)
-        let result = try catalog.run("manual_dispatch", parameters: [:], on: store)
+        report.filename = Report.filename(["orders", status.rawValue])
+        let result = try catalog.run("manual_dispatch", parameters: ["status": status.rawValue], on: store)
         switch format {
         case .csv:
-            var writer = CSVWriter()
+            var writer = CSVWriter(bom: bom)
             writer.write(result.columns)
             for r in result.rows { writer.write(r.map(\.csvText)) }
             report.bytes = writer.take()
         case .json:
             report.json(.array(result.rows.map { r in .object(Dictionary(uniqueKeysWithValues: zip(result.columns, r.map(\.json)))) }))
         }
-        report.note("\(result.rows.count) order(s) need manual dispatch")
+        report.note("\(result.rows.count) order(s) need manual dispatch (\(status.rawValue))")
         return report
     }
 }

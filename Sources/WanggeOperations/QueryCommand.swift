@@ -32,6 +32,9 @@ public struct QueryCommand: ParsableCommand, Operation {
     @Option(help: "csv, json or geojson (--list: csv prints text, json the catalogue).")
     var format: Format = .csv
 
+    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel (data exports have none by default).")
+    var bom = false
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -76,9 +79,10 @@ public struct QueryCommand: ParsableCommand, Operation {
         }
         let result: (columns: [String], rows: [[SQLValue]])
         result = try catalog.run(name!, parameters: given, on: store)
+        report.filename = Report.filename(["query", name!])
         switch format {
         case .csv:
-            var writer = CSVWriter()
+            var writer = CSVWriter(bom: bom)
             writer.write(result.columns)
             for row in result.rows { writer.write(row.map { $0.csvText }) }
             report.bytes = (writer.take())

@@ -77,6 +77,9 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
     @Option(help: "csv or json; with --method gi or kde also geojson.")
     var format: AnalyticsFormat = .csv
 
+    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
+    var bom = false
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
@@ -97,6 +100,13 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
     public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
+        var report = try figures(from: data)
+        report.warn(try unknownCategoryWarnings(filter.category, from: data))
+        report.filename = Report.filename(["recurrence", knox ? "knox" : method.rawValue, level.rawValue] + filter.filenameParts)
+        return report
+    }
+
+    private func figures(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
@@ -149,9 +159,9 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
         switch format {
         case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
-            var writer = CSVWriter()
-            writer.write([level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
-            for r in table { writer.write([r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
+            var writer = CSVWriter(bom: bom)
+            writer.write(neutralising: [level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
+            for r in table { writer.write(neutralising: [r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
             report.bytes = (writer.take())
         case .json:
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
@@ -179,7 +189,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
                                     permutations: permutations, seed: seed)
         switch format {
         case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
-            var writer = CSVWriter()
+            var writer = CSVWriter(bom: bom)
             writer.write(["distance_from_m", "distance_to_m", "days_from", "days_to", "observed", "expected", "knox_ratio", "p"])
             for c in cells {
                 writer.write([String(format: "%g", c.distanceFrom), String(format: "%g", c.distanceTo), String(format: "%g", c.daysFrom),
@@ -211,7 +221,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
             for j in rebounds { if let cell = orders[j].areas.first { counts[cell, default: 0] += 1 } }
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
             bytes = giStarOutput(rows, band: usedBand, bandNote: band == nil ? "smallest band giving every cell a neighbour" : "given",
-                                 fdr: false, permutations: 0, geometry: geometry, format: format)
+                                 fdr: false, permutations: 0, geometry: geometry, format: format, bom: bom)
             report.note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
         case .kde:
             guard let extent = index.cellExtentMetres else { throw OperationError("the database has no cells; import the cells layer first") }
@@ -221,7 +231,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
                 throw OperationError("\(rebounds.count) rebound(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
             }
             let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
-            bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format)
+            bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom)
             report.note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
         case .table:
             preconditionFailure("the table is written by run()")

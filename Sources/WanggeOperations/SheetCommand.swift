@@ -33,7 +33,11 @@ public struct SheetCommand: ParsableCommand, Operation {
             received_at,deadline,hours_left,status,open,overdue,within_deadline,received_3d,
             rectified_3d,rectified_on_time_3d
             — one `summary` record per unit (order columns empty), then its `order` records
-            (summary columns empty). Times are written +08:00.
+            (summary columns empty), and, on the whole sheet (no --unit), last one
+            `manual_dispatch` record whose `open` is the number of orders received during the day
+            without a responsible unit (待人工派遣; list them with `wangge orders`). Times are written +08:00. The CSV starts with a UTF-8
+            byte order mark (--no-bom to omit); text cells that a spreadsheet would take for a
+            formula (starting with = + - @, a tab or a carriage return) are prefixed with '.
             """)
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case html, csv }
@@ -48,6 +52,9 @@ public struct SheetCommand: ParsableCommand, Operation {
 
     @Option(help: "html (printable A4, a page per unit) or csv.")
     var format: Format = .html
+
+    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
+    var bom = true
 
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
@@ -71,10 +78,12 @@ public struct SheetCommand: ParsableCommand, Operation {
     public func report(from data: DataSource) throws -> Report {
         let sheet = try DailySheet.load(date: date, unit: unit, from: data)
         var report = Report(format: format.rawValue)
-        report.bytes = format == .csv ? sheet.csv() : sheet.html()
+        report.bytes = format == .csv ? sheet.csv(bom: bom) : sheet.html()
+        report.filename = Report.filename(["sheet", date, unit ?? ""])
         let rows = sheet.units.reduce(0) { $0 + $1.orders.count }
         let overdue = sheet.units.reduce(0) { $0 + $1.orders.filter { $0.hoursLeft < 0 }.count }
-        report.note("sheet for \(date): \(sheet.units.count) unit(s), \(rows) open order(s) of the day, \(overdue) overdue at \(Timestamp.format(sheet.dayEnd))")
+        report.note("sheet for \(date): \(sheet.units.count) unit(s), \(rows) open order(s) of the day, \(overdue) overdue at \(Timestamp.format(sheet.dayEnd))"
+                    + (sheet.manualDispatch.map { "; \($0) order(s) of the day need manual dispatch (待人工派遣)" } ?? ""))
         return report
     }
 }
@@ -111,6 +120,10 @@ struct DailySheet {
     var dayStart: Double
     var dayEnd: Double
     var units: [UnitSheet]
+    /// Orders received during the day that have no responsible unit (invalid, outside the
+    /// district grid, or no zone and no street unit): on the manual-dispatch list, 待人工派遣.
+    /// The grid centre's own figure: nil on the sheet of one unit.
+    var manualDispatch: Int?
     /// Inspection point id → name.
     var pointNames: [String: String]
     /// Cell code → (community name, street name).
@@ -148,7 +161,9 @@ struct DailySheet {
                             received3d: r[6].int ?? 0, rectified3d: r[7].int ?? 0, rectifiedOnTime3d: r[8].int ?? 0)
             return UnitSheet(unit: id, name: r[1].string ?? "", summary: s, orders: orders[id] ?? [])
         }
-        return DailySheet(date: date, dayStart: start, dayEnd: end, units: units,
+        let manual = unit != nil ? nil : try catalog.run("manual_dispatch", parameters: ["status": "unrouted", "from": Timestamp.format(start),
+                                                                                          "to": Timestamp.format(end)], on: store).rows.count
+        return DailySheet(date: date, dayStart: start, dayEnd: end, units: units, manualDispatch: manual,
                           pointNames: Dictionary(district.points.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
                           cellNames: Dictionary(district.cells.map { ($0.code, ($0.communityName, $0.streetName)) }, uniquingKeysWith: { a, _ in a }))
     }
@@ -160,23 +175,28 @@ struct DailySheet {
         return String(decoding: w.bytes, as: UTF8.self)
     }
 
-    /// The CSV form (header in ``SheetCommand``'s discussion).
-    func csv() -> [UInt8] {
-        var writer = CSVWriter()
-        writer.write(["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
+    /// The CSV form (header in ``SheetCommand``'s discussion), for people: text cells that a
+    /// spreadsheet would take for a formula (a citizen's address `=HYPERLINK(…)`) neutralised.
+    func csv(bom: Bool) -> [UInt8] {
+        var writer = CSVWriter(bom: bom)
+        writer.write(neutralising: ["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
                       "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
                       "received_3d", "rectified_3d", "rectified_on_time_3d"])
         for u in units {
             let s = u.summary
-            writer.write(["summary", u.unit, u.name, "", "", "", "", "", "", "", "", "", "",
+            writer.write(neutralising: ["summary", u.unit, u.name, "", "", "", "", "", "", "", "", "", "",
                           String(s.open), String(s.overdue), String(s.withinDeadline), String(s.received3d),
                           String(s.rectified3d), String(s.rectifiedOnTime3d)])
             for o in u.orders {
-                writer.write(["order", u.unit, u.name, o.id, o.category, o.address, o.cell, o.points.joined(separator: ";"),
+                writer.write(neutralising: ["order", u.unit, u.name, o.id, o.category, o.address, o.cell, o.points.joined(separator: ";"),
                               o.points.map { pointNames[$0] ?? $0 }.joined(separator: ";"),
                               Timestamp.format(o.receivedAt), Timestamp.format(o.deadline), Self.hours(o.hoursLeft), o.status,
                               "", "", "", "", "", ""])
             }
+        }
+        if let manualDispatch {
+            writer.write(neutralising: ["manual_dispatch", "", "待人工派遣", "", "", "", "", "", "", "", "", "", "",
+                                        String(manualDispatch), "", "", "", "", ""])
         }
         return writer.take()
     }

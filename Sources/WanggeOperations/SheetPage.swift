@@ -36,7 +36,11 @@ extension DailySheet {
         w.raw(".overdue .num.left{color:#b71c1c;font-weight:700}\n.none{text-align:center;color:#555;padding:6mm}\n.sign{margin-top:4mm;display:flex;gap:20mm}\n")
         w.raw("tr{page-break-inside:avoid;break-inside:avoid}\nthead{display:table-header-group}\n@media screen{body{max-width:290mm;margin:auto;padding:8mm}.sheet{border-bottom:2px dashed #999;margin-bottom:8mm}}\n")
         w.raw("</style></head><body>\n")
-        if units.isEmpty { w.raw("<p class=\"none\">没有责任单位。</p>") }
+        if units.isEmpty {
+            w.raw("<p class=\"none\">没有责任单位。")
+            if let manualDispatch { w.raw("待人工派遣 "); w.integer(manualDispatch); w.raw(" 件。") }
+            w.raw("</p>")
+        }
         for u in units { unitPage(u, into: &w) }
         w.raw("</body></html>\n")
         return w.bytes
@@ -48,7 +52,9 @@ extension DailySheet {
         w.raw("</h1>\n<div class=\"meta\"><span>责任单位：")
         w.text(u.name.isEmpty ? u.unit : u.name); w.raw("（"); w.text(u.unit); w.raw("）</span><span>日期：")
         w.text(date); w.raw("</span><span>统计截至：")
-        w.text(Self.minute(dayEnd)); w.raw("（北京时间）</span></div>\n")
+        w.text(Self.minute(dayEnd)); w.raw("（北京时间）</span>")
+        if let manualDispatch { w.raw("<span class=\"manual\">待人工派遣 "); w.integer(manualDispatch); w.raw(" 件</span>") }
+        w.raw("</div>\n")
         let s = u.summary
         w.raw("<table class=\"summary\"><thead><tr><th colspan=\"3\">当前在办（截至统计时点）</th><th colspan=\"3\">近三日整改情况（")
         w.text(Self.minute(dayEnd - 3 * 86_400)); w.raw(" 至 "); w.text(Self.minute(dayEnd))

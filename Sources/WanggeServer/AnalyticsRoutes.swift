@@ -29,9 +29,10 @@ extension WanggeService {
                          .query("step", values: ["day", "week", "month"], "Emerging: time step."),
                          .query("time-lag", "integer", "Emerging: earlier steps in each neighbourhood."),
                          .query("format", values: formats, "json (default), csv or geojson (one feature per area with its figures)."),
+                         .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
                      ],
                      outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable],
-                     handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr"]) }),
+                     handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr", "bom"]) }),
             APIRoute(method: .get, path: "/v1/recurrence", role: .reader,
                      summary: "易反弹: repeats and rebounds per area, Gi*/KDE maps of rebounds, or the Knox near-repeat test (as `wangge recurrence`).",
                      parameters: window + [
@@ -51,18 +52,20 @@ extension WanggeService {
                          .query("permutations", "integer", "Knox: permutations of the times."),
                          .query("seed", "integer", "Knox: seed."),
                          .query("format", values: formats, "json (default), csv; geojson with method gi or kde."),
+                         .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
                      ],
                      outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable],
-                     handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox"]) }),
+                     handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox", "bom"]) }),
             APIRoute(method: .get, path: "/v1/lights", role: .reader,
                      summary: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first (as `wangge lights`).",
                      parameters: [
                          .query("as-of", "date-time", required: true, "The moment (ISO 8601)."),
                          .query("level", values: ["point", "cell", "community", "street"], "Level (default point)."),
                          .query("format", values: ["json", "csv"], "json (default) or csv."),
+                         .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
                      ],
                      outcomes: [.init(status: 200, description: "The lights board.", mediaTypes: ["application/json", "text/csv"]), bad],
-                     handler: { [self] request, _ in try await runOperation(LightsCommand.self, request) }),
+                     handler: { [self] request, _ in try await runOperation(LightsCommand.self, request, negatable: ["bom"]) }),
             APIRoute(method: .get, path: "/v1/kpi", role: .reader,
                      summary: "Handling KPIs per unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close (as `wangge kpi`).",
                      parameters: [
@@ -70,9 +73,10 @@ extension WanggeService {
                          .query("to", "date-time", required: true, "End of the period (exclusive)."),
                          .query("by", values: ["unit", "street"], "Grouping (default unit)."),
                          .query("format", values: ["json", "csv"], "json (default) or csv."),
+                         .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
                      ],
                      outcomes: [.init(status: 200, description: "The KPI table.", mediaTypes: ["application/json", "text/csv"]), bad],
-                     handler: { [self] request, _ in try await runOperation(KPICommand.self, request) }),
+                     handler: { [self] request, _ in try await runOperation(KPICommand.self, request, negatable: ["bom"]) }),
         ]
     }
 
@@ -85,7 +89,8 @@ extension WanggeService {
                      handler: { [self] request, _ in try await runOperation(QueryCommand.self, request, positional: ["--list"]) }),
             APIRoute(method: .get, path: "/v1/queries/{name}", role: .reader,
                      summary: "Run one named query (read-only); every other query parameter is a parameter of the query (as `wangge query NAME --param k=v`).",
-                     parameters: [.path("name", "The query's name."), .query("format", values: ["json", "csv", "geojson"], "json (default), csv or geojson (needs a geometry column).")],
+                     parameters: [.path("name", "The query's name."), .query("format", values: ["json", "csv", "geojson"], "json (default), csv or geojson (needs a geometry column)."),
+                                  .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false).")],
                      outcomes: [.init(status: 200, description: "The rows.", mediaTypes: ["application/json", "text/csv", "application/geo+json"]),
                                 .init(status: 400, description: "A query parameter is missing or unusable.", mediaTypes: ["application/problem+json"]),
                                 .init(status: 404, description: "No such query.", mediaTypes: ["application/problem+json"])],
@@ -94,6 +99,10 @@ extension WanggeService {
                          var positional = [name]
                          for (key, value) in request.uri.queryParameters where key != "format" {
                              if CommandArguments.cliOnly.contains(String(key)) { continue }
+                             if key == "bom" {
+                                 if try WanggeService.flag("bom", value: String(value)) { positional.append("--bom") }
+                                 continue
+                             }
                              positional.append("--param=\(key)=\(value)")
                          }
                          let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]

@@ -10,7 +10,9 @@ enum CommandArguments {
     /// Options that belong to the CLI alone.
     static let cliOnly: Set = ["db", "queries", "output"]
 
-    static func arguments(_ request: Request, flags: Set<String> = [], excluding excluded: Set<String> = [],
+    /// `negatable`: flags whose `name=false` is the option `--no-name` (a flag on by default,
+    /// such as the byte order mark of the sheet's CSV).
+    static func arguments(_ request: Request, flags: Set<String> = [], negatable: Set<String> = [], excluding excluded: Set<String> = [],
                           defaultFormat: String? = "json") throws -> [String] {
         var arguments: [String] = []
         var sawFormat = false
@@ -19,8 +21,12 @@ enum CommandArguments {
             if excluded.contains(name) { continue }
             if cliOnly.contains(name) { throw Problem.badParameter(name, "\(name) is a command-line option only; the server uses its own database") }
             if name == "format" { sawFormat = true }
-            if flags.contains(name) {
-                if try WanggeService.flag(name, value: String(value)) { arguments.append("--\(name)") }
+            if flags.contains(name) || negatable.contains(name) {
+                if try WanggeService.flag(name, value: String(value)) {
+                    arguments.append("--\(name)")
+                } else if negatable.contains(name) {
+                    arguments.append("--no-\(name)")
+                }
             } else {
                 arguments.append("--\(name)=\(value)")
             }

@@ -112,6 +112,10 @@ final class IngestQueue: Sendable {
             let (j, r) = origin[item.line - 1]
             outcomes[j].report.invalidOrders.append((jobs[j].records[r].line, item.id, item.reason))
         }
+        for item in report.manualDispatch {
+            let (j, r) = origin[item.line - 1]
+            outcomes[j].report.manualDispatch.append((jobs[j].records[r].line, item.id, item.status, item.reason))
+        }
         for item in report.rejectedEvents {
             let (j, r) = origin[item.line - 1]
             outcomes[j].report.rejectedEvents.append((jobs[j].records[r].line, item.id, item.reason))

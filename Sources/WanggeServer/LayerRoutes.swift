@@ -31,7 +31,8 @@ extension WanggeService {
                      summary: "Replace a layer (cells, zones, points: GeoJSON; units, rules: CSV), as `wangge import`: checked, stored, stored orders re-routed, the index rebuilt and swapped in — all or nothing.",
                      parameters: [.path("layer", "The layer.", values: ["cells", "zones", "points", "units", "rules"]),
                                   .query("crs", "CRS of a GeoJSON layer's coordinates (default wgs84)."),
-                                  .query("strict", "boolean", "Refuse warnings too (overlaps, gaps).")],
+                                  .query("strict", "boolean", "Refuse warnings too (overlaps, gaps)."),
+                                  .query("allow-empty", "boolean", "Let an empty layer (no features, a CSV header only) replace the stored one; refused (422) otherwise.")],
                      bodyTypes: ["application/geo+json", "application/json", "text/csv"],
                      outcomes: [.init(status: 200, description: "Imported: rows stored, orders re-routed, the new index generation."),
                                 .init(status: 400, description: "Unreadable body or parameter.", mediaTypes: problem),
@@ -91,15 +92,16 @@ extension WanggeService {
         guard let layer = Layer(rawValue: name), [.cells, .zones, .points, .units, .rules].contains(layer) else {
             throw Problem.notFound("no layer \(name) to replace; PUT takes cells, zones, points, units, rules (orders: POST /v1/orders)")
         }
-        try refuseUnknownParameters(request, allowed: ["crs", "strict"], route: "PUT /v1/layers/{layer}")
+        try refuseUnknownParameters(request, allowed: ["crs", "strict", "allow-empty"], route: "PUT /v1/layers/{layer}")
         let strict = try flag("strict", in: request)
+        let allowEmpty = try flag("allow-empty", in: request)
         let crs = request.uri.queryParameters["crs"].map(String.init)
         let isGeoJSON = [.cells, .zones, .points].contains(layer)
         let (bytes, _) = try await body(of: request, accepting: isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
                                         what: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
         let snapMetres = configuration.snapMetres
         let (report, generation) = try await pool.writing { [self] store in
-            let report = try Importer(store: store, strict: strict, snapMetres: snapMetres).importLayer(layer, bytes: bytes, crs: crs)
+            let report = try Importer(store: store, strict: strict, snapMetres: snapMetres, allowEmpty: allowEmpty).importLayer(layer, bytes: bytes, crs: crs)
             return (report, try reloadDistrict(using: store))
         }
         logger.notice("layer replaced", metadata: ["layer": .string(name), "rows": .stringConvertible(report.stored), "generation": .stringConvertible(generation)])

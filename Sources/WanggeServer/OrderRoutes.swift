@@ -23,10 +23,13 @@ extension WanggeService {
                                 .init(status: 422, description: "Rows failed validation (rows: which and why); nothing stored.", mediaTypes: problem)],
                      handler: { [self] request, _ in try await postOrders(request) }),
             APIRoute(method: .get, path: "/v1/orders", role: .reader,
-                     summary: "Orders that need manual dispatch (unusable coordinates), as `wangge orders --status invalid`.",
-                     parameters: [.query("status", values: ["invalid"], "Which orders (invalid)."), .query("format", values: ["json", "csv"], "json (default) or csv.")],
+                     summary: "The manual-dispatch list: orders without a responsible unit, oldest first, as `wangge orders --status …`.",
+                     parameters: [.query("status", values: ["unrouted", "invalid", "outside"],
+                                         "invalid (unusable coordinates), outside (outside the district grid), unrouted (default: every order without a unit)."),
+                                  .query("format", values: ["json", "csv"], "json (default) or csv."),
+                                  .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false).")],
                      outcomes: [.init(status: 200, description: "The list.", mediaTypes: ["application/json", "text/csv"])],
-                     handler: { [self] request, _ in try await runOperation(OrdersCommand.self, request) }),
+                     handler: { [self] request, _ in try await runOperation(OrdersCommand.self, request, flags: ["bom"]) }),
             APIRoute(method: .get, path: "/v1/orders/{id}", role: .reader,
                      summary: "One order as received and routed, its handling status and history, as `wangge orders --id`.",
                      parameters: [.path("id", "The order id.")],
@@ -102,7 +105,9 @@ extension WanggeService {
         return .json(.object([
             "stored": .number(Double(report.stored)), "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
             "status_counts": .object(counts), "assignments": .array(assignments), "rejected": .array(Self.rows(intake.rejected)),
-            "manual_dispatch": .array(report.invalidOrders.map { .object(["id": .string($0.id), "reason": .string($0.reason)]) }),
+            "manual_dispatch": .array(report.manualDispatch.map {
+                .object(["id": .string($0.id), "assign_status": .string($0.status.rawValue), "reason": .string($0.reason)])
+            }),
             "categories_without_rule": .object(report.categoriesWithoutRule.mapValues { .number(Double($0)) }),
             "refused_status_changes": .array(report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)]) }),
             "warnings": .array(report.warnings.map { .string($0.message) }),

@@ -12,7 +12,9 @@ extension Response {
 
     /// An operation's report in its format.
     static func report(_ report: Report) -> Response {
-        Response(status: .ok, headers: [.contentType: report.contentType], body: .init(byteBuffer: ByteBuffer(bytes: report.bytes)))
+        var headers: HTTPFields = [.contentType: report.contentType]
+        if let disposition = report.contentDisposition { headers[.contentDisposition] = disposition }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: report.bytes)))
     }
 }
 
@@ -20,8 +22,10 @@ extension WanggeService {
     /// Runs command `C` parsed from the request's query parameters (plus `positional`
     /// arguments) on a pooled read connection and the current snapshot.
     func runOperation<C: ParsableCommandOperation>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
-                                                     excluding: Set<String> = [], defaultFormat: String? = "json") async throws -> Response {
-        let arguments = try positional + CommandArguments.arguments(request, flags: flags, excluding: excluding, defaultFormat: defaultFormat)
+                                                     negatable: Set<String> = [], excluding: Set<String> = [],
+                                                     defaultFormat: String? = "json") async throws -> Response {
+        let arguments = try positional + CommandArguments.arguments(request, flags: flags, negatable: negatable, excluding: excluding,
+                                                                     defaultFormat: defaultFormat)
         let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
         return .report(try await report(command))
     }

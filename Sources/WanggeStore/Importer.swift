@@ -20,6 +20,10 @@ public struct ImportReport: Sendable {
     public var reassigned = 0
     /// Orders with unusable coordinates: stored, flagged `invalid`, listed for manual dispatch.
     public var invalidOrders: [(line: Int, id: String, reason: String)] = []
+    /// Every imported order left without a responsible unit (invalid, outside the grid, or no
+    /// zone and no street unit), with its status and ``Assignment/manualDispatchReason(in:)``:
+    /// stored, and on the manual-dispatch list (`wangge orders`).
+    public var manualDispatch: [(line: Int, id: String, status: AssignmentStatus, reason: String)] = []
     /// Categories without a routing rule (street fallback), with their order counts.
     public var categoriesWithoutRule: [String: Int] = [:]
     /// Assignment status counts of the imported orders.
@@ -38,11 +42,16 @@ public struct Importer {
     public let store: WanggeStore
     public var strict = false
     public var snapMetres = 50.0
+    /// Whether a layer may be replaced by an empty one (an empty FeatureCollection, a CSV with
+    /// its header only). Refused by default: that would silently wipe the layer and re-route
+    /// every stored order (`--allow-empty`, HTTP `allow-empty=true`).
+    public var allowEmpty = false
     /// Called with progress messages for long jobs.
     public var progress: (@Sendable (String) -> Void)?
 
-    public init(store: WanggeStore, strict: Bool = false, snapMetres: Double = 50, progress: (@Sendable (String) -> Void)? = nil) {
-        self.store = store; self.strict = strict; self.snapMetres = snapMetres; self.progress = progress
+    public init(store: WanggeStore, strict: Bool = false, snapMetres: Double = 50, allowEmpty: Bool = false,
+                progress: (@Sendable (String) -> Void)? = nil) {
+        self.store = store; self.strict = strict; self.snapMetres = snapMetres; self.allowEmpty = allowEmpty; self.progress = progress
     }
 
     /// Imports `bytes` as `layer`. `crs` converts coordinates (GeoJSON layers) or is the
@@ -61,11 +70,19 @@ public struct Importer {
         func features() throws -> [GeoJSONFeature] {
             try GeoJSON.decodeFeatureCollection(Data(bytes))
         }
+        /// Refuses to replace the layer with nothing unless ``allowEmpty``.
+        func refuseEmpty(_ count: Int) throws {
+            guard count == 0, !allowEmpty else { return }
+            var check = ValidationReport()
+            check.append(.error("the file holds no \(layer.rawValue): replacing the stored \(layer.rawValue) layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"))
+            throw LayerRejected(layer: layer.rawValue, report: check, strict: strict)
+        }
 
         try db.transaction {
             switch layer {
             case .units:
                 var (units, check) = try LayerDecoder.units(bytes)
+                if check.errors.isEmpty { try refuseEmpty(units.count) }
                 let ids = Set(units.map(\.id))
                 for row in try db.prepare("SELECT id, unit FROM zones ORDER BY id").rows() where !ids.contains(row[1].string ?? "") {
                     check.append(.error("zone \(row[0].string ?? "") refers to unit \(row[1].string ?? ""), which this file no longer has"))
@@ -75,6 +92,7 @@ public struct Importer {
                 report.stored = units.count
             case .rules:
                 let (rules, check) = try LayerDecoder.rules(bytes)
+                if check.errors.isEmpty { try refuseEmpty(rules.count) }
                 try accept(check)
                 try store.replaceRules(rules)
                 report.stored = rules.count
@@ -82,6 +100,7 @@ public struct Importer {
                 progress?("reading cells")
                 let (cells, decodeCheck) = LayerDecoder.cells(try features(), crs: system)
                 guard decodeCheck.errors.isEmpty else { throw LayerRejected(layer: layer.rawValue, report: decodeCheck, strict: strict) }
+                try refuseEmpty(cells.count)
                 progress?("checking \(cells.count) cells (validity, overlaps, gaps)")
                 var check = decodeCheck
                 check.append(contentsOf: validator.check(cells: cells).issues)
@@ -99,6 +118,7 @@ public struct Importer {
                 report.stored = cells.count
             case .zones:
                 let (zones, decodeCheck) = LayerDecoder.zones(try features(), crs: system)
+                if decodeCheck.errors.isEmpty { try refuseEmpty(zones.count) }
                 var check = decodeCheck
                 check.append(contentsOf: validator.check(zones: zones, knownUnits: try store.unitIDs()).issues)
                 try accept(check)
@@ -106,6 +126,7 @@ public struct Importer {
                 report.stored = zones.count
             case .points:
                 let (points, decodeCheck) = LayerDecoder.points(try features(), crs: system)
+                if decodeCheck.errors.isEmpty { try refuseEmpty(points.count) }
                 var check = decodeCheck
                 check.append(contentsOf: validator.check(points: points).issues)
                 try accept(check)
@@ -152,7 +173,7 @@ public struct Importer {
             report.inserted = isNew.filter { $0 }.count
             report.updated = records.count - report.inserted
             try applyEvents(try handlingEvents(records, into: &report), into: &report)
-            tally(records, assignments, into: &report)
+            tally(records, assignments, index: index, into: &report)
         }
         return (report, isNew)
     }
@@ -186,14 +207,15 @@ public struct Importer {
         report.stored = records.count
         report.updated = records.count - report.inserted
         try applyEvents(try handlingEvents(records, into: &report), into: &report)
-        tally(records, assignments, into: &report)
+        tally(records, assignments, index: index, into: &report)
     }
 
     /// Status counts, orders for manual dispatch and categories without a rule.
-    private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], into report: inout ImportReport) {
+    private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, into report: inout ImportReport) {
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
             if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
+            if let reason = a.manualDispatchReason(in: index) { report.manualDispatch.append((r.line, r.id, a.status, reason)) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
     }

@@ -43,6 +43,9 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "CRS for rows whose crs column is empty: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")
     var crs: String = ""
 
+    @Flag(help: "Start the output CSV with a UTF-8 byte order mark, for Excel (the fields are never altered).")
+    var bom = false
+
     func validate() throws {
         guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
@@ -66,6 +69,7 @@ struct AssignCommand: ParsableCommand {
         if index.cells.isEmpty { note("warning: the database has no cells; every order will be outside") }
 
         let sink = try OutputSink(output)
+        if bom { sink.write(CSVWriter.byteOrderMark) }
         let summary: AssignmentFile.Summary
         do {
             summary = try AssignmentFile.route(input, index: index, defaultCRS: crs, snapMetres: snapMeters,

@@ -13,8 +13,10 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
             updates those with known ids. An import is one transaction: it lands whole or not at all.
-            Import units before zones (zones name their unit). Orders with unusable coordinates are
-            stored all the same, flagged invalid, and listed for manual dispatch.
+            Import units before zones (zones name their unit). An empty file (no features, or a
+            CSV with its header only) does not replace a layer unless --allow-empty. Orders
+            without a responsible unit (unusable coordinates, outside the district grid) are stored
+            all the same and listed for manual dispatch (`wangge orders`).
             """)
 
     @Argument(help: "The layer: \(Layer.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -32,13 +34,16 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Fail on warnings too (overlapping cells or zones, gaps between cells).")
     var strict = false
 
+    @Flag(name: .customLong("allow-empty"), help: "Let an empty file (no features, or a CSV header only) replace the layer, emptying it.")
+    var allowEmpty = false
+
     @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance.")
     var snapMeters: Double = 50
 
     func run() throws {
         let bytes = try readInput(file)
         let store = try WanggeStore(path: db)
-        let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, progress: { note("… \($0)") })
+        let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
         let report: ImportReport
         do {
             report = try importer.importLayer(layer, bytes: bytes, crs: crs)
@@ -55,10 +60,14 @@ struct ImportCommand: ParsableCommand {
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }
         print(summary)
-        if !report.invalidOrders.isEmpty {
-            note("\(report.invalidOrders.count) order(s) with unusable coordinates were stored for manual dispatch (list them with `wangge orders --db \(db) --status invalid`):")
-            for o in report.invalidOrders.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
-            if report.invalidOrders.count > 20 { note("  … and \(report.invalidOrders.count - 20) more") }
+        if !report.manualDispatch.isEmpty {
+            let byStatus = AssignmentStatus.allCases.compactMap { s -> String? in
+                let n = report.manualDispatch.filter { $0.status == s }.count
+                return n > 0 ? "\(n) \(s.rawValue)" : nil
+            }.joined(separator: ", ")
+            note("\(report.manualDispatch.count) order(s) without a responsible unit (\(byStatus)) were stored for manual dispatch (list them with `wangge orders --db \(db)`):")
+            for o in report.manualDispatch.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
+            if report.manualDispatch.count > 20 { note("  … and \(report.manualDispatch.count - 20) more") }
         }
         if !report.rejectedEvents.isEmpty {
             note("warning: \(report.rejectedEvents.count) event(s) were not applied:")

@@ -130,14 +130,14 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         let total = try String(contentsOfFile: orders, encoding: .utf8).split(separator: "\n").count - 1
         #expect(first.stdout.contains("imported \(total) orders (\(total) new, 0 updated)"))
-        #expect(first.stderr.contains("stored for manual dispatch"))
+        #expect(first.stderr.contains("without a responsible unit") && first.stderr.contains("stored for manual dispatch"))
         let again = try Self.wangge(["import", "orders", orders, "--db", db])
         #expect(again.stdout.contains("imported \(total) orders (0 new, \(total) updated)"))
         let info = try Self.wangge(["info", "--db", db])
         #expect(info.stdout.contains("orders\t\(total)"))
         let manual = try Self.wangge(["orders", "--db", db, "--status", "invalid"])
         let lines = Self.readCSV(manual.stdout)
-        #expect(lines.first == ["id", "received_at", "category", "lon", "lat", "crs", "reason"])
+        #expect(lines.first == ["id", "received_at", "category", "assign_status", "lon", "lat", "crs", "distance_m", "reason"])
         #expect(lines.count > 1)
         // A broken layer fails with a message and leaves the database as it was.
         let broken = dir.appendingPathComponent("broken.geojson")
@@ -147,6 +147,91 @@ import Testing
         #expect(failed.stderr.contains("malformed cell code \"X\""))
         let after = try Self.wangge(["info", "--db", db])
         #expect(after.stdout == info.stdout)
+    }
+
+    /// Outside orders are transfers: no unit even inside a zone drawn past the district edge,
+    /// on the manual-dispatch list with their distance, as invalid ones are; `export orders`
+    /// says how many it leaves out; a category that matches nothing is warned about.
+    @Test func outsideOrdersGoToTheManualDispatchList() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let g = Self.root.appendingPathComponent("GeoData/huangpu")
+        let imported = try Self.wangge(["import", "orders", g.appendingPathComponent("truth_orders.csv").path, "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let expected = Self.readCSV(try String(contentsOf: g.appendingPathComponent("truth_expected.csv"), encoding: .utf8)).dropFirst()
+        let cases = Dictionary(uniqueKeysWithValues: Self.readCSV(try String(contentsOf: g.appendingPathComponent("truth_orders.csv"), encoding: .utf8))
+            .dropFirst().map { ($0[0], $0.last!) })
+        let outside = expected.filter { $0[1] == "outside" }.map { $0[0] }
+        let invalid = expected.filter { $0[1] == "invalid" }.map { $0[0] }
+        let unrouted = expected.filter { $0[6].isEmpty }.map { $0[0] }
+        #expect(expected.filter { cases[$0[0]] == "outside_zone" }.count >= 10)
+        #expect(Set(unrouted).isSuperset(of: outside + invalid))
+        #expect(imported.stderr.contains("\(unrouted.count) order(s) without a responsible unit (\(outside.count) outside, \(invalid.count) invalid)"))
+
+        func list(_ status: String) throws -> [[String: Any]] {
+            let run = try Self.wangge(["orders", "--db", db, "--status", status, "--format", "json"])
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+        }
+        let outsideList = try list("outside")
+        #expect(outsideList.compactMap { $0["id"] as? String }.sorted() == outside.sorted())
+        for row in outsideList {
+            let reason = try #require(row["reason"] as? String)
+            let distance = try #require(row["distance_m"] as? Double)
+            #expect(distance > 50)
+            #expect(reason.hasPrefix("outside the district grid (") && reason.hasSuffix(" m from the nearest cell)"), "\(reason)")
+            let stated = Double(reason.dropFirst("outside the district grid (".count).prefix { $0 != " " }) ?? -1
+            #expect(abs(stated - distance) <= 0.05 + 1e-9, "\(reason) vs \(distance)")
+        }
+        #expect(try list("invalid").compactMap { $0["id"] as? String }.sorted() == invalid.sorted())
+        let all = try Self.wangge(["orders", "--db", db])
+        let rows = Self.readCSV(all.stdout)
+        #expect(rows.first == ["id", "received_at", "category", "assign_status", "lon", "lat", "crs", "distance_m", "reason"])
+        #expect(rows.dropFirst().map { $0[0] }.sorted() == unrouted.sorted())
+        #expect(try Self.wangge(["orders", "--db", db, "--status", "snapped"]).status != 0)
+
+        // An outside order inside a squad zone: stored with route none and no unit.
+        let transfer = try #require(expected.first { cases[$0[0]] == "outside_zone" })
+        let stored = try Self.wangge(["orders", "--db", db, "--id", transfer[0]])
+        let order = try #require(try JSONSerialization.jsonObject(with: Data(stored.stdout.utf8)) as? [String: Any])
+        #expect(order["assign_status"] as? String == "outside" && order["unit"] as? String == "" && order["route"] as? String == "none"
+                && order["zone"] as? String == "")
+
+        // export orders: the orders without a location are counted, not silently dropped.
+        let export = try Self.wangge(["export", "orders", "--db", db, "--output", dir.appendingPathComponent("o.geojson").path])
+        #expect(export.status == 0)
+        #expect(export.stderr.contains("exported \(expected.count - invalid.count) orders; \(invalid.count) order(s) without a location were left out"), "\(export.stderr)")
+        // A typo in a category filter is warned about; the command still answers.
+        let typo = try Self.wangge(["hotspots", "--db", db, "--level", "street", "--category", "乱摆摊"])
+        #expect(typo.status == 0)
+        #expect(typo.stderr.contains("warning: category \"乱摆摊\": no stored order has it and no routing rule names it"))
+        #expect(!(try Self.wangge(["hotspots", "--db", db, "--level", "street", "--category", "乱设摊"]).stderr.contains("warning")))
+    }
+
+    /// An empty file does not replace a layer (it would wipe it and re-route every order)
+    /// unless --allow-empty.
+    @Test func emptyLayersAreRefusedUnlessAllowed() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("huangpu", into: db)
+        let info = try Self.wangge(["info", "--db", db]).stdout
+        let empty = dir.appendingPathComponent("empty.geojson")
+        try Data(#"{"type":"FeatureCollection","features":[]}"#.utf8).write(to: empty)
+        let rules = dir.appendingPathComponent("rules.csv")
+        try Data("category,route\n".utf8).write(to: rules)
+        for (layer, file) in [("zones", empty.path), ("cells", empty.path), ("points", empty.path), ("rules", rules.path)] {
+            let run = try Self.wangge(["import", layer, file, "--db", db])
+            #expect(run.status == 1, "\(layer)")
+            #expect(run.stderr.contains("the \(layer) layer was not imported") && run.stderr.contains("the file holds no \(layer)")
+                    && run.stderr.contains("--allow-empty"), "\(run.stderr)")
+        }
+        #expect(try Self.wangge(["info", "--db", db]).stdout == info)
+        let allowed = try Self.wangge(["import", "zones", empty.path, "--db", db, "--allow-empty"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(try Self.wangge(["info", "--db", db]).stdout.contains("zones\t0\n"))
     }
 
     /// `wangge hotspots` counts stored orders by the cell their assignment gave them, filtered
@@ -238,7 +323,9 @@ import Testing
         // Lights: every truth order was received 2025-06-01 10:00 and none has events, so 4
         // days later each is open past the 72 h default: every street with orders is red.
         let lights = try Self.wangge(["lights", "--db", db, "--as-of", "2025-06-05T10:00:00+08:00", "--level", "street"])
-        let lightRows = Self.readCSV(lights.stdout)
+        // A CSV for people: it starts with the UTF-8 byte order mark, for Excel.
+        #expect(lights.stdout.hasPrefix("\u{FEFF}street,name,"))
+        let lightRows = Self.readCSV(String(lights.stdout.drop { $0 == "\u{FEFF}" }))
         #expect(lightRows.first == ["street", "name", "light", "overdue", "open_within_deadline"])
         #expect(lightRows.dropFirst().map { $0[2] } == ["red", "red", "red"])
         #expect(lightRows.dropFirst().reduce(0) { $0 + Int($1[3])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)

@@ -51,3 +51,34 @@ public struct Assignment: Sendable {
         return [cell] + otherCoveringCells
     }
 }
+
+extension Assignment {
+    /// Why the order needs manual dispatch (人工派遣), or nil when it has a responsible unit:
+    /// unusable coordinates (`invalid`, with their reason), outside the district grid (with the
+    /// distance to the nearest cell), or in the grid with no unit (no zone of its category's
+    /// route covers it and its street has no unit). The `manual_dispatch` query spells the same
+    /// reasons from the stored columns.
+    public func manualDispatchReason(in index: DistrictIndex) -> String? {
+        guard unit == nil else { return nil }
+        switch status {
+        case .invalid: return invalidReason ?? "unusable coordinates"
+        case .outside: return Self.outsideReason(distanceMetres: distanceMetres)
+        case .inside, .boundary, .snapped:
+            let street = cell.map { index.cells[$0].street } ?? ""
+            return Self.noUnitReason(street: street)
+        }
+    }
+
+    /// "outside the district grid (N m from the nearest cell)", N to the decimetre of the
+    /// millimetre-rounded distance (as stored); without a distance (no cells) it says so.
+    public static func outsideReason(distanceMetres: Double?) -> String {
+        guard let d = distanceMetres, d.isFinite else { return "outside the district grid (no cell to measure from)" }
+        let decimetres = Int64(((d * 1000).rounded() / 1000 * 10).rounded())
+        return "outside the district grid (\(decimetres / 10).\(decimetres % 10) m from the nearest cell)"
+    }
+
+    /// The reason of an order in the grid without a responsible unit.
+    public static func noUnitReason(street: String) -> String {
+        "no responsible unit (no zone of the category's route covers it and street \(street) has no unit)"
+    }
+}

@@ -8,9 +8,11 @@ import Foundation
 /// 1. The coordinates are converted to WGS84; unusable ones give `invalid`.
 /// 2. Covering cells (boundary included) are found exactly; the primary is the smallest code.
 ///    None covering: the nearest cell (EPSG:4549 metres) is used when within `snapMetres`.
-/// 3. The unit: the category's route kinds are tried in order at the order's own location; the
-///    first kind with a covering zone wins (smallest zone id). Otherwise the street unit of the
-///    primary cell (属地兜底); otherwise none.
+/// 3. The unit, only for an order with a cell (covered or snapped): the category's route kinds
+///    are tried in order at the order's own location; the first kind with a covering zone wins
+///    (smallest zone id). Otherwise the street unit of the primary cell (属地兜底); otherwise none.
+///    An `outside` order gets no unit even where a zone drawn past the district edge covers it:
+///    it is a transfer for manual dispatch, not the district's.
 /// 4. Inspection points within their radius (EPSG:4549 metres; 0 inside an areal point).
 public final class Router {
     public let index: DistrictIndex
@@ -93,9 +95,9 @@ public final class Router {
             result.status = .outside
         }
 
-        // Responsible unit.
+        // Responsible unit: only for an order with a cell.
         result.categoryHasNoRule = !route.hasRule
-        for layerIndex in route.layers {
+        for layerIndex in route.layers where result.cell != nil {
             let layer = index.zoneLayers[layerIndex]
             var hit = -1
             let sure = layer.raster.answer(p.x, p.y)
@@ -150,8 +152,12 @@ public final class Router {
         return (primary, onBoundary)
     }
 
+    /// Distances closer than this (metres) are a tie, decided by the smallest code: two cells
+    /// equidistant in exact arithmetic differ in the last bits of their computed distances.
+    static let tieMetres = 0.001
+
     /// The nearest cell to a point covered by none, with its distance in metres.
-    /// Ties go to the smallest code. Candidates come from windows of growing size in degrees;
+    /// Ties (within ``tieMetres``) go to the smallest code. Candidates come from windows of growing size in degrees;
     /// once a distance d is known, every cell whose box meets the d-window is checked, so the
     /// answer is the true minimum.
     func nearestCell(to m: Coordinate, near p: Coordinate) -> (Int, Double)? {
@@ -169,28 +175,30 @@ public final class Router {
             if radius > 4.1e7 { break }
         }
         guard let found = best else { return nil }
-        return nearest(in: found.1, m: m, p: p, best: found)
+        return nearest(in: found.1 + Self.tieMetres, m: m, p: p, best: found)
     }
 
+    /// The nearest of the cells whose boxes meet the window of `radius` metres around the point:
+    /// the smallest code among those within ``tieMetres`` of the minimum distance.
     private func nearest(in radius: Double, m: Coordinate, p: Coordinate, best: (Int, Double)?) -> (Int, Double)? {
         let window = DegreeWindow(metres: radius, latitude: abs(p.y))
         let box = BoundingBox(minX: p.x - window.dLon, minY: p.y - window.dLat,
                               maxX: p.x + window.dLon, maxY: p.y + window.dLat)
         query &+= 1
         if query == 0 { stamp = [UInt32](repeating: 0, count: stamp.count); query = 1 }
-        var best = best
+        var candidates = best.map { [$0] } ?? []
+        var minimum = best?.1 ?? .infinity
         let q = query
         index.cellSearchGrid.forEachCandidate(in: box) { c in
             guard stamp[c] != q else { return }
             stamp[c] = q
             guard index.cellShapes.boxes[c].intersects(box) else { return }
             let d = index.cellMetricShapes.distanceToRings(m.x, m.y, of: c)
-            if let b = best {
-                if d < b.1 || (d == b.1 && c < b.0) { best = (c, d) }
-            } else {
-                best = (c, d)
-            }
+            guard d <= minimum + Self.tieMetres else { return }
+            candidates.append((c, d))
+            minimum = min(minimum, d)
         }
-        return best
+        // Cells are sorted by code: the smallest index is the smallest code.
+        return candidates.filter { $0.1 <= minimum + Self.tieMetres }.min { $0.0 < $1.0 }
     }
 }
