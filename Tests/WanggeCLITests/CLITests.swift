@@ -199,6 +199,15 @@ import Testing
         #expect(order["assign_status"] as? String == "outside" && order["unit"] as? String == "" && order["route"] as? String == "none"
                 && order["zone"] as? String == "")
 
+        // Re-routing after a layer import applies the same rule: still no unit, same list.
+        let g2 = Self.root.appendingPathComponent("GeoData/huangpu/zones.geojson").path
+        let zones = try Self.wangge(["import", "zones", g2, "--db", db])
+        #expect(zones.status == 0 && zones.stdout.contains("re-routed \(expected.count) stored orders"), "\(zones.stdout)")
+        let again = try Self.wangge(["orders", "--db", db, "--id", transfer[0]])
+        let rerouted = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(rerouted["unit"] as? String == "" && rerouted["route"] as? String == "none")
+        #expect(try list("outside").compactMap { $0["id"] as? String }.sorted() == outside.sorted())
+
         // export orders: the orders without a location are counted, not silently dropped.
         let export = try Self.wangge(["export", "orders", "--db", db, "--output", dir.appendingPathComponent("o.geojson").path])
         #expect(export.status == 0)

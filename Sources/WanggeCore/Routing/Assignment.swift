@@ -40,7 +40,8 @@ public struct Assignment: Sendable {
     public var points: [Int] = []
     /// Why the coordinates were unusable.
     public var invalidReason: String?
-    /// The order's category has no routing rule (routed by street fallback).
+    /// The order's category has no routing rule and the order has a cell (routed by street
+    /// fallback); false for outside and invalid orders, which go to manual dispatch.
     public var categoryHasNoRule = false
 
     public init(status: AssignmentStatus) { self.status = status }

@@ -96,7 +96,8 @@ public final class Router {
         }
 
         // Responsible unit: only for an order with a cell.
-        result.categoryHasNoRule = !route.hasRule
+        // Only an order with a cell falls back to its street unit for want of a rule.
+        result.categoryHasNoRule = !route.hasRule && result.cell != nil
         for layerIndex in route.layers where result.cell != nil {
             let layer = index.zoneLayers[layerIndex]
             var hit = -1
