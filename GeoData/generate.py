@@ -989,13 +989,17 @@ class District:
             m = min(m, abs(self.geom_dist(p, pt["geom"]) - pt["radius"]))
         return m
 
-    def expected(self, p, category):
+    def expected(self, p, category, tie=None):
+        """`tie`: the codes of cells known to be equidistant from p (see truth_ties), whose
+        distances this class's single metric cannot tell apart to the millimetre."""
         codes, boundary = self.locate_exact(p)
         if codes:
             status = "boundary" if boundary else "inside"
             cell, cells, dist = codes[0], ";".join(codes), "0"
         else:
             d, near = self.nearest_cells(p)
+            if tie:
+                near = sorted(tie)
             dist = fmt_dist(d)
             assert abs(d - SNAP_LIMIT_M) >= 0.9, d
             if d <= SNAP_LIMIT_M:
@@ -1177,40 +1181,50 @@ class District:
                 rows.append((repr(p[0]), repr(p[1]), "", cat, "outside_zone", e))
 
     def truth_ties(self, rows):
-        """tie: snapped orders equidistant from two cells. At an outline vertex P shared by
-        exactly two cells, each with one outline edge ending there, and where the outline does
-        not turn inwards, a point on the bisector of the two outward normals has P as its
-        nearest point on both cells: the same distance to both, exactly; the smallest code wins."""
+        """tie: snapped orders equidistant from two cells; the smallest code wins.
+        (a) At an outline vertex P shared by exactly two cells, each with one outline edge ending
+        there, where the outline does not turn inwards: a point on the bisector of the two
+        outward normals has P itself as its nearest point on both cells.
+        (b) In a notch of the outline (the outline turns inwards at P, between two cells): a
+        point on the bisector of the outside wedge is at the same distance from both edges,
+        with its nearest points inside the two edges, so the two distances are computed along
+        different segments and agree only to rounding. The bisector is taken in the local
+        metric at P's latitude (conformal to EPSG:4549 up to ~1e-7 over these distances)."""
         V = self.V
         rng = random.Random("wangge-%s-truth-ties" % self.key)
         at = {}
         for (a, b, ci, (va, vb)) in self.outline_edges:
             at.setdefault(va, []).append(("out", a, b, ci))
             at.setdefault(vb, []).append(("in", a, b, ci))
-        cands = []
+        convex, notches = [], []
         for v in self.outline_vids:
             es = at.get(v, [])
             if len(es) != 2 or {e[0] for e in es} != {"in", "out"}:
                 continue
             e_in = next(e for e in es if e[0] == "in")
             e_out = next(e for e in es if e[0] == "out")
-            if e_in[3] == e_out[3] or self.vertex_cells[v] != {e_in[3], e_out[3]}:
+            if e_in[3] == e_out[3]:
                 continue
-            def normal(a, b):
-                dx, dy = (b[0] - a[0]) * self.mx, (b[1] - a[1]) * self.my
-                L = math.hypot(dx, dy)
-                return (dy / L, -dx / L)   # the cells are on the left: outward is to the right
-            n1, n2 = normal(e_in[1], e_in[2]), normal(e_out[1], e_out[2])
-            d1 = ((e_in[2][0] - e_in[1][0]) * self.mx, (e_in[2][1] - e_in[1][1]) * self.my)
-            d2 = ((e_out[2][0] - e_out[1][0]) * self.mx, (e_out[2][1] - e_out[1][1]) * self.my)
-            if d1[0] * d2[1] - d1[1] * d2[0] < -1e-9:
-                continue   # a reflex corner: the nearest points are not P
+            P = V[v[0]][v[1]]
+            lmx, lmy = metric(P[1])
+            d1 = ((e_in[2][0] - e_in[1][0]) * lmx, (e_in[2][1] - e_in[1][1]) * lmy)
+            d2 = ((e_out[2][0] - e_out[1][0]) * lmx, (e_out[2][1] - e_out[1][1]) * lmy)
+            l1, l2 = math.hypot(*d1), math.hypot(*d2)
+            n1, n2 = (d1[1] / l1, -d1[0] / l1), (d2[1] / l2, -d2[0] / l2)   # outward: to the right
             bis = (n1[0] + n2[0], n1[1] + n2[1])
             lb = math.hypot(*bis)
-            cands.append((v, (bis[0] / lb, bis[1] / lb)))
+            u = (bis[0] / lb, bis[1] / lb)
+            turn = (d1[0] * d2[1] - d1[1] * d2[0]) / (l1 * l2)
+            if turn >= -1e-9 and self.vertex_cells[v] == {e_in[3], e_out[3]}:
+                convex.append((v, u))
+            elif turn < -0.2:
+                # The outside wedge between the rays P->a of e_in and P->b of e_out.
+                w1, w2 = (-d1[0] / l1, -d1[1] / l1), (d2[0] / l2, d2[1] / l2)
+                half = math.acos(max(-1.0, min(1.0, w1[0] * w2[0] + w1[1] * w2[1]))) / 2
+                notches.append((v, u, half, min(l1, l2), (e_in, e_out), (lmx, lmy)))
         got = 0
-        for (v, u) in rng.sample(cands, len(cands)):
-            if got >= 12:
+        for (v, u) in rng.sample(convex, len(convex)):
+            if got >= 6:
                 break
             P = V[v[0]][v[1]]
             d = rng.choice([8, 15, 25, 35, 45])
@@ -1222,6 +1236,38 @@ class District:
             cat = rng.choice([c for c, _ in RULES])
             e = self.expected(p, cat)
             assert e["status"] == "snapped" and e["cell"] == codes[0], (e, codes)
+            rows.append((repr(p[0]), repr(p[1]), "", cat, "tie", e))
+            got += 1
+        got = 0
+        for (v, u, half, shortest, (e_in, e_out), (lmx, lmy)) in rng.sample(notches, len(notches)):
+            if got >= 12:
+                break
+            P = V[v[0]][v[1]]
+            d = rng.choice([5, 10, 15, 20, 30])
+            r = d / math.sin(half)
+            if r * math.cos(half) > shortest - 2:
+                continue   # the nearest points must lie inside the two edges
+            p = (P[0] + u[0] * r / lmx, P[1] + u[1] * r / lmy)
+            def local(a, b):
+                ax, ay = (a[0] - p[0]) * lmx, (a[1] - p[1]) * lmy
+                bx, by = (b[0] - p[0]) * lmx, (b[1] - p[1]) * lmy
+                dx, dy = bx - ax, by - ay
+                t = max(0.0, min(1.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+                return math.hypot(ax + t * dx, ay + t * dy)
+            da, db = local(e_in[1], e_in[2]), local(e_out[1], e_out[2])
+            assert abs(da - db) < 1e-6 and abs(da - d) < 1e-6, (da, db, d)
+            if self.locate_exact(p)[0] or self.margin(p) < 1.0:
+                continue
+            tie = sorted([self.cells[e_in[3]]["code"], self.cells[e_out[3]]["code"]])
+            dd, near = self.nearest_cells(p)
+            # No third cell nearer (by more than the metrics can differ), none as near.
+            others = [c for (a, b, ci, _) in self.outline_edges if self.cells[ci]["code"] not in tie
+                      for c in [self.seg_dist(p, a, b)]]
+            if abs(dd - d) > 0.02 or (others and min(others) < d + 1.0):
+                continue
+            cat = rng.choice([c for c, _ in RULES])
+            e = self.expected(p, cat, tie=tie)
+            assert e["status"] == "snapped" and e["cell"] == tie[0], (e, tie)
             rows.append((repr(p[0]), repr(p[1]), "", cat, "tie", e))
             got += 1
 
