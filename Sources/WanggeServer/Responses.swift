@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import WanggeCore
@@ -14,8 +15,30 @@ extension Response {
     static func report(_ report: Report) -> Response {
         var headers: HTTPFields = [.contentType: report.contentType]
         if let disposition = report.contentDisposition { headers[.contentDisposition] = disposition }
+        if !report.warnings.isEmpty, let name = HTTPField.Name("Wangge-Warnings") { headers[name] = asciiJSON(report.warnings) }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: report.bytes)))
     }
+}
+
+/// A JSON array of strings in ASCII (every other character as `\uXXXX`, UTF-16), fit for an
+/// HTTP header: the warnings of an answer whatever its format (a CSV or a JSON array cannot
+/// carry a `warnings` member).
+func asciiJSON(_ strings: [String]) -> String {
+    var out = "["
+    for (i, string) in strings.enumerated() {
+        if i > 0 { out += "," }
+        out += "\""
+        for unit in string.utf16 {
+            switch unit {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x20 ..< 0x7F: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
+            default: out += "\\u" + String(repeating: "0", count: 4 - String(unit, radix: 16).count) + String(unit, radix: 16)
+            }
+        }
+        out += "\""
+    }
+    return out + "]"
 }
 
 extension WanggeService {

@@ -130,6 +130,19 @@ import WanggeStore
             let known = try await client.execute(uri: "/v1/hotspots?method=gi&category=%E4%B9%B1%E8%AE%BE%E6%91%8A", method: .get, headers: fixture.headers(.reader)).json
             #expect(known["warnings"] == nil)
             #expect(known["cells"] != nil)
+            // Answers that cannot carry a member (a JSON array, CSV) carry the warnings in a
+            // header: a JSON array in ASCII.
+            for uri in ["/v1/hotspots?level=street&category=%E4%B9%B1%E6%91%86%E6%91%8A",
+                        "/v1/hotspots?level=street&format=csv&category=%E4%B9%B1%E6%91%86%E6%91%8A"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.reader))
+                let header = try #require(response.headers[HTTPField.Name("Wangge-Warnings")!])
+                let ascii = header.unicodeScalars.allSatisfy { $0.isASCII }
+                #expect(ascii)
+                let parsed = try JSONParser.parse(Array(header.utf8))
+                #expect(parsed.array.count == 1 && parsed.array.first?.text?.contains("category \"乱摆摊\"") == true, "\(header)")
+            }
+            let plain = try await client.execute(uri: "/v1/hotspots?level=street", method: .get, headers: fixture.headers(.reader))
+            #expect(plain.headers[HTTPField.Name("Wangge-Warnings")!] == nil)
         }
     }
 }
