@@ -96,15 +96,20 @@ public struct ExportCommand: ParsableCommand, Sendable {
         }
         try sink.close()
         var summary = "exported \(count) \(layer.rawValue)"
-        if layer == .orders {
-            let data = source.data()
-            for warning in try unknownCategoryWarnings(filter.category, from: data) { note("warning: \(warning)") }
-            let unlocated = try unlocatedOrders(from: data)
+        if let (unlocated, warnings) = try notices(from: source.data()) {
+            for warning in warnings { note("warning: \(warning)") }
             if unlocated > 0 {
                 summary += "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(source.db) --status invalid`)"
             }
         }
         note(summary)
+    }
+
+    /// For the orders layer: how many orders the export leaves out for having no location,
+    /// and warnings about filter categories that match nothing; nil for the other layers.
+    public func notices(from data: DataSource) throws -> (unlocated: Int, warnings: [String])? {
+        guard layer == .orders else { return nil }
+        return (try unlocatedOrders(from: data), try unknownCategoryWarnings(filter.category, from: data))
     }
 
     /// How many orders the orders export leaves out for having no location, under the same

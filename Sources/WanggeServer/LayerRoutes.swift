@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import WanggeCore
@@ -50,6 +51,14 @@ extension WanggeService {
         let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
         let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
         let pool = self.pool, snapshot = self.snapshot, logger = self.logger
+        var headers: HTTPFields = [.contentType: "application/geo+json"]
+        // Orders without a location are left out of GeoJSON: say how many, as the CLI does.
+        if let notices = try await pool.reading({ store in
+            try command.notices(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool))
+        }) {
+            headers[HTTPField.Name("Wangge-Orders-Without-Location")!] = String(notices.unlocated)
+            if !notices.warnings.isEmpty { headers[HTTPField.Name("Wangge-Warnings")!] = asciiJSON(notices.warnings) }
+        }
         let body = ResponseBody { writer in
             // The export runs on a reader thread and hands over pieces through a stream; the
             // semaphore lets it run at most 8 pieces (≈ 512 KiB) ahead of the client.
@@ -85,7 +94,7 @@ extension WanggeService {
                 throw error
             }
         }
-        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: body)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     private func importLayer(_ request: Request, layer name: String) async throws -> Response {

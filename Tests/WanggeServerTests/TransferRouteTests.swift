@@ -141,6 +141,15 @@ import WanggeStore
                 let parsed = try JSONParser.parse(Array(header.utf8))
                 #expect(parsed.array.count == 1 && parsed.array.first?.text?.contains("category \"乱摆摊\"") == true, "\(header)")
             }
+            // The orders layer as GeoJSON says how many orders it leaves out for want of a location.
+            let invalid = try await client.execute(uri: "/v1/orders?status=invalid", method: .get, headers: fixture.headers(.reader)).json.array
+            #expect(invalid.count > 0)
+            let layer = try await client.execute(uri: "/v1/layers/orders?category=%E4%B9%B1%E6%91%86%E6%91%8A", method: .get, headers: fixture.headers(.reader))
+            #expect(layer.headers[HTTPField.Name("Wangge-Orders-Without-Location")!] == "0")
+            #expect(layer.headers[HTTPField.Name("Wangge-Warnings")!]?.contains("\\u4e71") == true)   // 乱
+            let all = try await client.execute(uri: "/v1/layers/orders", method: .get, headers: fixture.headers(.reader))
+            #expect(all.headers[HTTPField.Name("Wangge-Orders-Without-Location")!] == String(invalid.count))
+            #expect(all.headers[HTTPField.Name("Wangge-Warnings")!] == nil)
             let plain = try await client.execute(uri: "/v1/hotspots?level=street", method: .get, headers: fixture.headers(.reader))
             #expect(plain.headers[HTTPField.Name("Wangge-Warnings")!] == nil)
         }
