@@ -116,6 +116,9 @@ import Testing
         #expect(rows[5][7] == "none" && rows[5][2].isEmpty && (Double(rows[5][9]) ?? 0) > 10_000)
         #expect(run.stderr.contains("line 3: order T2: invalid: lon \"abc\" is not a number"))
         #expect(run.stderr.contains("line 4: order T3: invalid:") && run.stderr.contains("EPSG:999999"))
+        // --bom: the same rows after a UTF-8 byte order mark, the fields untouched.
+        let withBOM = try Self.wangge(["assign", "--db", db, "--input", "-", "--output", "-", "--bom"], stdin: input)
+        #expect(withBOM.stdout == "\u{FEFF}" + run.stdout)
         #expect(run.stderr.contains("line 5: order T4: invalid:"))
         #expect(run.stderr.contains("line 7: order T6: invalid: has 2 fields, the header has 6"))
     }
