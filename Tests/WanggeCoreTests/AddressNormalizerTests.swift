@@ -80,7 +80,9 @@ import Testing
         #expect(m.locatives == ["楼下"] && m.number == AddressNumber(lane: 200, house: 12))
         let k = normalizer.normalize("朝阳小区门口附近")
         #expect(k.locatives == ["门口", "附近"] && k.text == "朝阳小区")
-        #expect(k.placeTexts == ["朝阳小区门口附近", "朝阳小区门口", "朝阳小区"])
+        #expect(normalizer.nameVariants("宝山区朝阳小区门口附近") == [
+            "宝山区朝阳小区门口附近", "宝山区朝阳小区门口", "宝山区朝阳小区", "朝阳小区门口附近", "朝阳小区门口", "朝阳小区"])
+        #expect(normalizer.nameVariants("好德便利店（场中路店）") == ["好德便利店(场中路店)"])
         for l in ["对面", "东侧", "西侧", "南侧", "北侧", "路口", "边上"] {
             let x = normalizer.normalize("场中路484号" + l)
             #expect(x.locatives == [l] && x.number?.house == 484, "\(l)")

@@ -56,27 +56,9 @@ public struct AddressNormalizer: Sendable {
             remark = AddressText.string(tail)
             s.removeSubrange(cut...)
         }
-        var start = 0
-        var prefixes: [String] = []
-        prefixLoop: while start < s.count, let candidates = prefixesByFirst[s[start]] {
-            for p in candidates where p.count < s.count - start && s[start ..< start + p.count].elementsEqual(p) {
-                prefixes.append(AddressText.string(p[...]))
-                start += p.count
-                continue prefixLoop
-            }
-            break
-        }
-        var end = s.count
-        var locatives: [String] = []
-        locativeLoop: while true {
-            for l in locativeScalars where l.count < end - start && s[(end - l.count) ..< end].elementsEqual(l) {
-                locatives.append(AddressText.string(l[...]))
-                end -= l.count
-                continue locativeLoop
-            }
-            break
-        }
-        locatives.reverse()
+        var prefixes: [String] = [], locatives: [String] = []
+        let start = dropPrefixes(s, recording: &prefixes)
+        let end = dropLocatives(s, from: start, recording: &locatives)
         let body = s[start ..< end]
         var numberStart = body.endIndex
         while numberStart > body.startIndex && AddressNumber.isNumberScalar(body[numberStart - 1]) { numberStart -= 1 }
@@ -91,6 +73,58 @@ public struct AddressNormalizer: Sendable {
         let text = AddressText.string(body)
         return NormalizedAddress(text: text, road: number == nil ? text : AddressText.string(body[..<numberStart]),
                                  number: number, prefixes: prefixes, locatives: locatives, remark: remark)
+    }
+
+    /// The texts a place or shop name is looked up under, most specific first: the whole
+    /// folded address (no remark cut: names hold brackets, `好德便利店（场中路店）`) with every
+    /// dropped prefix kept, then one fewer each time from the outside; for each, with every
+    /// trailing locative kept, then one fewer each time (a place may be named
+    /// `沪太路/真大路路口`; `大场镇社区事务受理服务中心` starts with a street's name).
+    public func nameVariants(_ address: String) -> [String] {
+        let s = AddressText.foldedScalars(address)
+        var prefixes: [String] = [], locatives: [String] = []
+        let start = dropPrefixes(s, recording: &prefixes)
+        let end = dropLocatives(s, from: start, recording: &locatives)
+        let core = AddressText.string(s[start ..< end])
+        var out: [String] = []
+        for i in 0 ... prefixes.count {
+            let head = prefixes[i...].joined()
+            var k = locatives.count
+            while k >= 0 {
+                out.append(head + core + locatives[0 ..< k].joined())
+                k -= 1
+            }
+        }
+        return out
+    }
+
+    /// Drops the district's names at the start (rule 3); returns where the rest starts.
+    private func dropPrefixes(_ s: [Unicode.Scalar], recording prefixes: inout [String]) -> Int {
+        var start = 0
+        prefixLoop: while start < s.count, let candidates = prefixesByFirst[s[start]] {
+            for p in candidates where p.count < s.count - start && s[start ..< start + p.count].elementsEqual(p) {
+                prefixes.append(AddressText.string(p[...]))
+                start += p.count
+                continue prefixLoop
+            }
+            break
+        }
+        return start
+    }
+
+    /// Drops trailing locatives after `start` (rule 4), recorded in reading order; returns where the text ends.
+    private func dropLocatives(_ s: [Unicode.Scalar], from start: Int, recording locatives: inout [String]) -> Int {
+        var end = s.count
+        locativeLoop: while true {
+            for l in locativeScalars where l.count < end - start && s[(end - l.count) ..< end].elementsEqual(l) {
+                locatives.append(AddressText.string(l[...]))
+                end -= l.count
+                continue locativeLoop
+            }
+            break
+        }
+        locatives.reverse()
+        return end
     }
 
     @inlinable static func isSeparator(_ s: Unicode.Scalar) -> Bool {

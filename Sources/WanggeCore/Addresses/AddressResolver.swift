@@ -13,10 +13,10 @@
 ///       sides), at most ``maxInterpolationGap`` away, the lower number on a tie →
 ///       `interpolated`, with the gap;
 ///    d. else unmatched, `number_not_found`, the 3 nearest same-parity numbers as candidates.
-/// 3. **Place name, exact**: a place's or shop's name equals the text with its locatives kept,
-///    then with fewer, then without (``NormalizedAddress/placeTexts``), then the road part
-///    (`朝阳小区3号楼` → `朝阳小区`) → `place` or `shop`; several entries of that name →
-///    ambiguous, `ambiguous_place`.
+/// 3. **Place name, exact**: a place's or shop's name equals one of
+///    ``AddressNormalizer/nameVariants(_:)`` (the whole text with its prefixes and locatives
+///    kept, then fewer), then the road part (`朝阳小区3号楼` → `朝阳小区`) → `place` or `shop`;
+///    several entries of that name → ambiguous, `ambiguous_place`.
 /// 4. **Place name, substring** (unless the text is a known road): the names containing the
 ///    text (≥ 2 characters), or contained in it (names ≥ 2 characters), then the same for the
 ///    road part: exactly one → `place` or `shop`; several → ambiguous, `ambiguous_place`.
@@ -74,7 +74,7 @@ public struct AddressResolver: Sendable {
             return AddressResolution(outcome: .unmatched, reason: .numberNotFound, candidates: candidates, normalized: n)
         }
         // 3. Place name, exact.
-        var texts = n.placeTexts
+        var texts = normalizer.nameVariants(address)
         if n.number != nil && !n.road.isEmpty { texts.append(n.road) }
         for t in texts {
             if let records = index.names[t] { return place(records, text: t, normalized: n) }

@@ -21,15 +21,4 @@ public struct NormalizedAddress: Hashable, Sendable {
         self.text = text; self.road = road; self.number = number
         self.prefixes = prefixes; self.locatives = locatives; self.remark = remark
     }
-
-    /// The texts a place name is looked up under, most specific first: with every locative
-    /// kept, then one fewer each time (a place may be named `沪太路/真大路路口`), ending with
-    /// ``text``.
-    public var placeTexts: [String] {
-        var out: [String] = []
-        var k = locatives.count
-        while k > 0 { out.append(text + locatives[0 ..< k].joined()); k -= 1 }
-        out.append(text)
-        return out
-    }
 }
