@@ -19,20 +19,25 @@ public struct AddressIndex: Sendable {
         var record: Int32
     }
 
-    let roadIDs: [String: Int32]
+    let roadIDs: [TextKey: Int32]
     let roadNames: [String]
+    /// Each road's bigrams, ascending.
     let roadGrams: [[UInt64]]
     /// The one street every door of the road lies in; nil when they lie in several or a door has none.
     let roadStreets: [String?]
     let doors: [DoorKey: Int32]
     /// Per road, `2·road + parity` (0 even, 1 odd): road-level numbers ascending.
     let roadNumbers: [[RoadNumber]]
-    let codes: [String: Int32]
+    let codes: [TextKey: Int32]
+    /// Whether some code is this many UTF-8 bytes long (lengths ≥ 64 share the last slot), so
+    /// most texts skip the code lookup.
+    let codeLengths: [Bool]
     /// Folded place and shop names → their entries, ids ascending.
-    let names: [String: [Int32]]
+    let names: [TextKey: [Int32]]
     let nameList: [String]
     /// Folded name → its index in ``nameList``.
-    let nameIDs: [String: Int32]
+    let nameIDs: [TextKey: Int32]
+    /// Each name's bigrams, ascending.
     let nameListGrams: [[UInt64]]
     /// Bigram → indices into ``nameList`` / roads holding it (each once, ascending).
     let nameGramIndex: [UInt64: [Int32]]
@@ -42,13 +47,13 @@ public struct AddressIndex: Sendable {
     /// names folded); doors without a number are ignored.
     public init(_ addresses: [StandardAddress]) {
         self.addresses = addresses
-        var roadIDs: [String: Int32] = [:]
+        var roadIDs: [TextKey: Int32] = [:]
         var roadNames: [String] = []
         var streets: [String?] = []
         var streetKnown: [Bool] = []
         var doors: [DoorKey: Int32] = [:]
         var representative: [Int64: (rank: (Int32, Int32), record: Int32)] = [:]
-        var codes: [String: Int32] = [:]
+        var codes: [TextKey: Int32] = [:]
         var names: [String: [Int32]] = [:]
         doors.reserveCapacity(addresses.count)
         representative.reserveCapacity(addresses.count)
@@ -58,12 +63,13 @@ public struct AddressIndex: Sendable {
             case .door:
                 guard let n = a.number, let number = n.roadNumber, !a.road.isEmpty else { continue }
                 let road: Int32
-                if let r = roadIDs[a.road] {
+                let roadKey = TextKey(a.road)
+                if let r = roadIDs[roadKey] {
                     road = r
                     if streetKnown[Int(r)] && streets[Int(r)] != a.street { streetKnown[Int(r)] = false }
                 } else {
                     road = Int32(roadNames.count)
-                    roadIDs[a.road] = road
+                    roadIDs[roadKey] = road
                     roadNames.append(a.road)
                     streets.append(a.street)
                     streetKnown.append(!a.street.isEmpty)
@@ -85,7 +91,8 @@ public struct AddressIndex: Sendable {
                     representative[slot] = (rank, record)
                 }
             case .place, .shop:
-                if let old = codes[a.id] { if a.id < addresses[Int(old)].id { codes[a.id] = record } } else { codes[a.id] = record }
+                let code = TextKey(a.id)
+                if let old = codes[code] { if a.id < addresses[Int(old)].id { codes[code] = record } } else { codes[code] = record }
                 if !a.name.isEmpty { names[a.name, default: []].append(record) }
             }
         }
@@ -97,8 +104,8 @@ public struct AddressIndex: Sendable {
         for i in roadNumbers.indices { roadNumbers[i].sort { $0.number < $1.number } }
         for key in names.keys { names[key]!.sort { addresses[Int($0)].id < addresses[Int($1)].id } }
         let nameList = names.keys.sorted()
-        let nameListGrams = nameList.map { AddressText.bigrams(Array($0.unicodeScalars)[...]) }
-        let roadGrams = roadNames.map { AddressText.bigrams(Array($0.unicodeScalars)[...]) }
+        let nameListGrams = nameList.map { AddressText.bigrams(Array($0.unicodeScalars)[...]).sorted() }
+        let roadGrams = roadNames.map { AddressText.bigrams(Array($0.unicodeScalars)[...]).sorted() }
         self.roadIDs = roadIDs
         self.roadNames = roadNames
         self.roadGrams = roadGrams
@@ -106,9 +113,12 @@ public struct AddressIndex: Sendable {
         self.doors = doors
         self.roadNumbers = roadNumbers
         self.codes = codes
-        self.names = names
+        var lengths = [Bool](repeating: false, count: 65)
+        for key in codes.keys { lengths[min(key.bytes.count, 64)] = true }
+        self.codeLengths = lengths
+        self.names = Dictionary(uniqueKeysWithValues: names.map { (TextKey($0.key), $0.value) })
         self.nameList = nameList
-        self.nameIDs = Dictionary(uniqueKeysWithValues: nameList.enumerated().map { ($1, Int32($0)) })
+        self.nameIDs = Dictionary(uniqueKeysWithValues: nameList.enumerated().map { (TextKey($1), Int32($0)) })
         self.nameListGrams = nameListGrams
         self.nameGramIndex = Self.postings(nameListGrams)
         self.roadGramIndex = Self.postings(roadGrams)
@@ -122,18 +132,23 @@ public struct AddressIndex: Sendable {
         return index
     }
 
+    /// The shop or place whose code is `key`, if any.
+    func code(_ key: TextKey) -> Int32? {
+        codeLengths[min(key.bytes.count, 64)] ? codes[key] : nil
+    }
+
     /// The roads of the layer (the roads of its doors), in first-seen order.
     public var roads: [String] { roadNames }
 
     /// The street a road lies in entirely, or nil when it crosses streets, has a door without
     /// a street, or is unknown.
     public func street(ofRoad road: String) -> String? {
-        roadIDs[road].flatMap { roadStreets[Int($0)] }
+        roadIDs[TextKey(road)].flatMap { roadStreets[Int($0)] }
     }
 
     /// The door with exactly this road and number, if any.
     public func door(road: String, number: AddressNumber) -> StandardAddress? {
-        guard let r = roadIDs[road], let key = Self.key(road: r, number) else { return nil }
+        guard let r = roadIDs[TextKey(road)], let key = Self.key(road: r, number) else { return nil }
         return doors[key].map { addresses[Int($0)] }
     }
 

@@ -27,7 +27,8 @@
 ///
 /// Candidates (at most 3, best first, ties by id): for `number_not_found` the nearest numbers,
 /// score 1 / (1 + gap); for `ambiguous_place` the places, and for `unknown_road` the roads
-/// (each by its entry nearest the asked number) and places, scored by the Dice coefficient of
+/// (each by its entry nearest the asked number) and places (compared with the text, or with the
+/// road part when there is a number), scored by the Dice coefficient of
 /// character bigrams (``AddressText/similarity(_:_:)``); entries scoring 0 are not offered.
 public struct AddressResolver: Sendable {
     public let index: AddressIndex
@@ -42,8 +43,8 @@ public struct AddressResolver: Sendable {
 
     /// Resolves one order's address text and/or shop or place code.
     public func resolve(address: String, code: String = "") -> AddressResolution {
-        let folded = AddressText.folded(code)
-        if !folded.isEmpty, let r = index.codes[folded] {
+        let folded = AddressText.foldedScalars(code)
+        if !folded.isEmpty, let r = index.code(TextKey(folded[...])) {
             return located(Int(r), normalized: NormalizedAddress(text: "", road: "", number: nil))
         }
         let n = normalizer.normalize(address)
@@ -51,8 +52,8 @@ public struct AddressResolver: Sendable {
             return AddressResolution(outcome: .unmatched, reason: folded.isEmpty ? .empty : .unknownCode, normalized: n)
         }
         // 1. The text itself is a code.
-        if let r = index.codes[AddressText.folded(address)] { return located(Int(r), normalized: n) }
-        let road = index.roadIDs[n.road]
+        if let r = index.code(TextKey(AddressText.foldedScalars(address)[...])) { return located(Int(r), normalized: n) }
+        let road = index.roadIDs[TextKey(n.road)]
         // 2. Road and number.
         if let road, let number = n.number, let roadNumber = number.roadNumber {
             if let key = AddressIndex.key(road: road, number), let r = index.doors[key] {
@@ -74,16 +75,18 @@ public struct AddressResolver: Sendable {
             return AddressResolution(outcome: .unmatched, reason: .numberNotFound, candidates: candidates, normalized: n)
         }
         // 3. Place name, exact.
-        var texts = normalizer.nameVariants(address)
-        if n.number != nil && !n.road.isEmpty { texts.append(n.road) }
-        for t in texts {
-            if let records = index.names[t] { return place(records, text: t, normalized: n) }
-        }
-        // 4. Place name, substring.
-        if road == nil {
-            for t in n.number != nil && !n.road.isEmpty ? [n.text, n.road] : [n.text] {
-                let records = substringMatches(t)
-                if !records.isEmpty { return place(records, text: t, normalized: n) }
+        if !index.names.isEmpty {
+            var texts = normalizer.nameVariants(address)
+            if n.number != nil && !n.road.isEmpty { texts.append(n.road) }
+            for t in texts {
+                if let records = index.names[TextKey(t)] { return place(records, text: t, normalized: n) }
+            }
+            // 4. Place name, substring.
+            if road == nil {
+                for t in n.number != nil && !n.road.isEmpty ? [n.text, n.road] : [n.text] {
+                    let records = substringMatches(t)
+                    if !records.isEmpty { return place(records, text: t, normalized: n) }
+                }
             }
         }
         // 5. Road only.
@@ -105,68 +108,84 @@ public struct AddressResolver: Sendable {
     /// One entry → located; several → ambiguous with the 3 most similar to `text`.
     private func place(_ records: [Int32], text: String, normalized n: NormalizedAddress) -> AddressResolution {
         if records.count == 1 { return located(Int(records[0]), normalized: n) }
-        let grams = AddressText.bigrams(Array(text.unicodeScalars)[...])
-        let scored = records.map { r -> AddressResolution.Candidate in
+        let grams = AddressText.bigrams(Array(text.unicodeScalars)[...]).sorted()
+        var best = TopThree()
+        for r in records {
             let a = index.addresses[Int(r)]
-            return .init(address: a, score: Self.dice(grams, AddressText.bigrams(Array(a.name.unicodeScalars)[...])))
+            best.offer(score: Self.dice(grams, AddressText.bigrams(Array(a.name.unicodeScalars)[...]).sorted()), record: r, id: a.id)
         }
-        return AddressResolution(outcome: .ambiguous, reason: .ambiguousPlace, candidates: Self.top3(scored), normalized: n)
+        return AddressResolution(outcome: .ambiguous, reason: .ambiguousPlace, candidates: candidates(best), normalized: n)
     }
 
-    /// The entries whose name contains `text` or is contained in it (both ≥ 2 characters).
+    /// The entries whose name contains `text` or is contained in it (both ≥ 2 characters), ids ascending.
     private func substringMatches(_ text: String) -> [Int32] {
         let s = Array(text.unicodeScalars)
         guard s.count >= 2 else { return [] }
         var names = Set<Int32>()
         // Names containing the text: they hold every bigram of it; start from the rarest.
         let grams = AddressText.bigrams(s[...])
-        if let rarest = grams.compactMap({ index.nameGramIndex[$0] }).min(by: { $0.count < $1.count }),
-           grams.allSatisfy({ index.nameGramIndex[$0] != nil }) {
-            for i in rarest where index.nameList[Int(i)].contains(text) { names.insert(i) }
+        var rarest: [Int32]? = nil
+        for g in grams {
+            guard let list = index.nameGramIndex[g] else { rarest = []; break }
+            if rarest == nil || list.count < rarest!.count { rarest = list }
         }
+        for i in rarest ?? [] where index.nameList[Int(i)].contains(text) { names.insert(i) }
         // Names contained in the text.
         for length in 2 ..< s.count {
             for start in 0 ... (s.count - length) {
-                let sub = AddressText.string(s[start ..< start + length])
-                if let i = index.nameIDs[sub] { names.insert(i) }
+                if let i = index.nameIDs[TextKey(s[start ..< start + length])] { names.insert(i) }
             }
         }
-        return names.flatMap { index.names[index.nameList[Int($0)]]! }.sorted { index.addresses[Int($0)].id < index.addresses[Int($1)].id }
+        return names.flatMap { index.names[TextKey(index.nameList[Int($0)])]! }.sorted { index.addresses[Int($0)].id < index.addresses[Int($1)].id }
     }
 
     /// Roads and places resembling the unknown text.
     private func similar(_ n: NormalizedAddress) -> [AddressResolution.Candidate] {
-        var out: [AddressResolution.Candidate] = []
-        let roadGrams = AddressText.bigrams(Array(n.road.unicodeScalars)[...])
+        var best = TopThree()
+        let roadGrams = AddressText.bigrams(Array(n.road.unicodeScalars)[...]).sorted()
         var roads = Set<Int32>()
         for g in roadGrams { for r in index.roadGramIndex[g] ?? [] { roads.insert(r) } }
+        let asked = n.number?.roadNumber ?? 1
         for r in roads {
             let score = Self.dice(roadGrams, index.roadGrams[Int(r)])
-            guard score > 0 else { continue }
-            let asked = n.number?.roadNumber ?? 1
+            guard score > 0, best.admits(score) else { continue }
             var near = index.nearest(road: r, number: asked, limit: 1)
             if near.isEmpty { near = index.nearest(road: r, number: asked + 1, limit: 1) }
-            if let first = near.first { out.append(.init(address: index.addresses[Int(first.record)], score: score)) }
+            if let first = near.first { best.offer(score: score, record: first.record, id: index.addresses[Int(first.record)].id) }
         }
-        let textGrams = AddressText.bigrams(Array(n.text.unicodeScalars)[...])
+        let textGrams = AddressText.bigrams(Array((n.number == nil ? n.text : n.road).unicodeScalars)[...]).sorted()
         var names = Set<Int32>()
         for g in textGrams { for i in index.nameGramIndex[g] ?? [] { names.insert(i) } }
         for i in names {
             let score = Self.dice(textGrams, index.nameListGrams[Int(i)])
-            guard score > 0 else { continue }
-            for r in index.names[index.nameList[Int(i)]]! { out.append(.init(address: index.addresses[Int(r)], score: score)) }
+            guard score > 0, best.admits(score) else { continue }
+            for r in index.names[TextKey(index.nameList[Int(i)])]! { best.offer(score: score, record: r, id: index.addresses[Int(r)].id) }
         }
-        return Self.top3(out)
+        return candidates(best)
     }
 
-    private static func top3(_ list: [AddressResolution.Candidate]) -> [AddressResolution.Candidate] {
-        Array(list.sorted { $0.score != $1.score ? $0.score > $1.score : $0.address.id < $1.address.id }.prefix(3))
+    private func candidates(_ best: TopThree) -> [AddressResolution.Candidate] {
+        best.entries.map { AddressResolution.Candidate(address: index.addresses[Int($0.record)], score: $0.score) }
     }
 
-    /// Dice coefficient of two bigram multisets.
-    static func dice(_ a: [UInt64], _ b: [UInt64]) -> Double {
-        guard !a.isEmpty || !b.isEmpty else { return 1 }
-        let x = a.sorted(), y = b.sorted()
+    /// The best three (score descending, then id ascending) of the entries offered.
+    private struct TopThree {
+        var entries: [(score: Double, record: Int32, id: String)] = []
+
+        /// Whether an entry with `score` could still enter.
+        func admits(_ score: Double) -> Bool { entries.count < 3 || score >= entries[2].score }
+
+        mutating func offer(score: Double, record: Int32, id: String) {
+            if entries.contains(where: { $0.record == record }) { return }
+            entries.append((score, record, id))
+            entries.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+            if entries.count > 3 { entries.removeLast() }
+        }
+    }
+
+    /// Dice coefficient of two ascending bigram lists (multisets).
+    static func dice(_ x: [UInt64], _ y: [UInt64]) -> Double {
+        guard !x.isEmpty || !y.isEmpty else { return 1 }
         var i = 0, j = 0, common = 0
         while i < x.count && j < y.count {
             if x[i] == y[j] { common += 1; i += 1; j += 1 } else if x[i] < y[j] { i += 1 } else { j += 1 }

@@ -22,11 +22,29 @@ public enum AddressText {
     /// `text` folded, as a string.
     public static func folded(_ text: String) -> String { string(foldedScalars(text)[...]) }
 
-    /// A string from scalars.
-    @inlinable static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+    /// A string from scalars (encoded by hand: appending to a `UnicodeScalarView` is slow).
+    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        String(decoding: utf8(scalars), as: UTF8.self)
+    }
+
+    /// The UTF-8 encoding of scalars.
+    static func utf8(_ scalars: ArraySlice<Unicode.Scalar>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(scalars.count * 3)
+        for s in scalars {
+            let v = s.value
+            if v < 0x80 {
+                out.append(UInt8(v))
+            } else if v < 0x800 {
+                out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+            } else if v < 0x10000 {
+                out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+                out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+            }
+        }
+        return out
     }
 
     /// Character bigrams of `scalars` (a single scalar counts as one "bigram" of itself), the
