@@ -35,7 +35,11 @@ import Testing
         #expect(AddressNumber.parse("12幢301室") == AddressNumber(building: 12, room: 301))
         #expect(AddressNumber.parse("12号楼301") == AddressNumber(building: 12, room: 301))
         #expect(AddressNumber.parse("二百弄十二号楼") == AddressNumber(lane: 200, building: 12))
+        #expect(AddressNumber.parse("12号楼2单元3楼301室") == AddressNumber(building: 12, entrance: 2, floor: 3, room: 301))
+        #expect(AddressNumber.parse("484号5层") == AddressNumber(house: 484, floor: 5))
+        #expect(AddressNumber(building: 12, entrance: 2, floor: 3, room: 301).description == "12号楼2单元3楼301室")
         #expect(AddressNumber.parse("12号200弄") == nil)        // out of order
+        #expect(AddressNumber.parse("3楼12号") == nil)
         #expect(AddressNumber.parse("弄") == nil)
         #expect(AddressNumber.parse("12号12号") == nil)
         let n = AddressNumber(lane: 200, house: 12)
@@ -56,6 +60,8 @@ import Testing
         #expect(n.number == AddressNumber(lane: 200, house: 12))
         let m = normalizer.normalize("一号路一百零五号")
         #expect(m.road == "一号路" && m.number == AddressNumber(house: 105))
+        let f = normalizer.normalize("场中路484号3楼")
+        #expect(f.road == "场中路" && f.number == AddressNumber(house: 484, floor: 3))
         let r = normalizer.normalize("一号路")
         #expect(r.road == "一号路" && r.number == nil)
     }

@@ -54,6 +54,9 @@ private let resolver = AddressResolver(
         let lane = resolver.resolve(address: "大华三路二百弄十二号楼下")
         #expect(lane.locatedBy == .address && lane.match?.id == "D-DH-200-12" && lane.normalized.locatives == ["楼下"])
         #expect(resolver.resolve(address: "大华三路200弄3支弄5号").match?.id == "D-DH-200-3-5")
+        // Entrance, floor and room do not matter.
+        #expect(resolver.resolve(address: "大华三路200弄12号2单元3楼301室").match?.id == "D-DH-200-12")
+        #expect(resolver.resolve(address: "场中路484号5层").match?.id == "D-CZ-484")
     }
 
     @Test func laneFallbacks() {

@@ -14,7 +14,7 @@
 /// 4. **Locatives**: while the text ends with one of ``locatives`` (旁, 对面, 附近, 门口, 东侧,
 ///    路口, 楼下, 边上, …), the longest such is dropped and recorded, as long as text remains.
 /// 5. **Number**: the number is the longest tail of the text made only of digits, Chinese
-///    numerals and the unit characters 弄 支 号 楼 栋 幢 室 that ``AddressNumber`` parses
+///    numerals and the unit characters 弄 支 号 楼 栋 幢 单 元 层 室 that ``AddressNumber`` parses
 ///    whole (Chinese numerals converted: `二百弄十二号楼` → lane 200, building 12); the road is
 ///    the text before it. Chinese numerals inside the road name stay (`大华三路`, `一号路`).
 public struct AddressNormalizer: Sendable {
