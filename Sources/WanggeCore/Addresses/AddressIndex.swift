@@ -132,6 +132,13 @@ public struct AddressIndex: Sendable {
         return index
     }
 
+    /// Whether some code has as many UTF-8 bytes as `scalars` (a cheap test before building a key).
+    func mayBeCode(_ scalars: [Unicode.Scalar]) -> Bool {
+        var n = 0
+        for s in scalars { n += s.value < 0x80 ? 1 : s.value < 0x800 ? 2 : s.value < 0x10000 ? 3 : 4 }
+        return codeLengths[min(n, 64)]
+    }
+
     /// The shop or place whose code is `key`, if any.
     func code(_ key: TextKey) -> Int32? {
         codeLengths[min(key.bytes.count, 64)] ? codes[key] : nil

@@ -48,7 +48,12 @@ public struct AddressNormalizer: Sendable {
 
     /// Normalises one address text (see the type's rules).
     public func normalize(_ address: String) -> NormalizedAddress {
-        var s = AddressText.foldedScalars(address)
+        normalize(folded: AddressText.foldedScalars(address))
+    }
+
+    /// Normalises a text already folded by ``AddressText/foldedScalars(_:)``.
+    func normalize(folded: [Unicode.Scalar]) -> NormalizedAddress {
+        var s = folded
         var remark = ""
         if let cut = s.firstIndex(where: { Self.isSeparator($0) }) {
             var tail = s[(cut + 1)...]

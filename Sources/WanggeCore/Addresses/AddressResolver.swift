@@ -47,12 +47,13 @@ public struct AddressResolver: Sendable {
         if !folded.isEmpty, let r = index.code(TextKey(folded[...])) {
             return located(Int(r), normalized: NormalizedAddress(text: "", road: "", number: nil))
         }
-        let n = normalizer.normalize(address)
+        let whole = AddressText.foldedScalars(address)
+        let n = normalizer.normalize(folded: whole)
         if n.text.isEmpty {
             return AddressResolution(outcome: .unmatched, reason: folded.isEmpty ? .empty : .unknownCode, normalized: n)
         }
         // 1. The text itself is a code.
-        if let r = index.code(TextKey(AddressText.foldedScalars(address)[...])) { return located(Int(r), normalized: n) }
+        if index.mayBeCode(whole), let r = index.code(TextKey(whole[...])) { return located(Int(r), normalized: n) }
         let road = index.roadIDs[TextKey(n.road)]
         // 2. Road and number.
         if let road, let number = n.number, let roadNumber = number.roadNumber {
