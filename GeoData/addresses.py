@@ -175,6 +175,7 @@ class District:
         cfg = ROADS[name]
         planned = [r[0] for r in cfg["long"]] + [r for rs in cfg["short"].values() for r in rs]
         assert sorted(planned) == sorted(names), (sorted(planned), sorted(names))
+        # roads of the other district: unknown here
         self.other_roads = sorted(set(r[0] for c in ROADS.values() for r in c["long"]) |
                                   set(r for c in ROADS.values() for rs in c["short"].values() for r in rs))
         self.other_roads = [r for r in self.other_roads if r not in names]
@@ -474,7 +475,7 @@ class District:
         other_county = "黄浦区" if self.name == "baoshan" else "宝山区"
         for road in rng.sample(sorted(self.doors), 3):
             row("%s%s%s%d号" % (prov, other_county, road, rng.randint(1, 900)), "unknown_road", reason="unknown_road")
-        # construction checks: no fragment, place name or unknown road is claimed by anything else
+        # construction check: no place or shop name lies inside an unknown-road address
         for r in rows:
             if r[2] == "unknown_road":
                 text = fold(r[0])
