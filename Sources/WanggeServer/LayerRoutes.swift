@@ -48,43 +48,12 @@ extension WanggeService {
         }
         let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
         let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
-        let pool = self.pool, snapshot = self.snapshot, logger = self.logger
-        let body = ResponseBody { writer in
-            // The export runs on a reader thread and hands over pieces through a stream; the
-            // semaphore lets it run at most 8 pieces (≈ 512 KiB) ahead of the client.
-            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-            let ahead = DispatchSemaphore(value: 8)
-            let abandoned = Locked(false)
-            pool.readQueue.async {
-                do {
-                    _ = try pool.read { store in
-                        try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool)) { bytes in
-                            ahead.wait()
-                            if abandoned.current { throw CancellationError() }
-                            continuation.yield(ByteBuffer(bytes: bytes))
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            defer {
-                abandoned.withLock { $0 = true }
-                for _ in 0 ..< 9 { ahead.signal() }
-            }
-            do {
-                for try await piece in stream {
-                    try await writer.write(piece)
-                    ahead.signal()
-                }
-                try await writer.finish(nil)
-            } catch {
-                logger.warning("export of \(layer) stopped: \(error)")
-                throw error
+        let pool = self.pool, snapshot = self.snapshot
+        return try streamed(contentType: "application/geo+json", what: "export of \(layer)") { emit in
+            _ = try pool.read { store in
+                try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool), write: emit)
             }
         }
-        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: body)
     }
 
     private func importLayer(_ request: Request, layer name: String) async throws -> Response {

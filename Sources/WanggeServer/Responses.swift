@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Hummingbird
 import NIOCore
 import WanggeCore
@@ -26,14 +27,68 @@ extension WanggeService {
         return .report(try await report(command))
     }
 
-    /// Runs an operation on a pooled read connection and the current snapshot.
-    func report(_ command: some Operation) async throws -> Report {
+    /// Runs an operation on a pooled read connection and the current snapshot, on the heavy
+    /// workers unless `light`.
+    func report(_ command: some Operation, light: Bool = false) async throws -> Report {
         let snapshot = self.snapshot, catalog = pool.catalog, pool = self.pool, derived = self.derived
-        let report = try await pool.reading { store in
+        let report = try await pool.reading(light ? pool.light : pool.heavy) { store in
             try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot, pool: pool, derived: derived))
         }
         for line in report.notes { logger.debug("\(line)") }
         return report
+    }
+}
+
+extension WanggeService {
+    /// A response whose body `produce` writes in pieces on a heavy worker thread, at most 8
+    /// pieces (≈ 512 KiB) ahead of the client: memory stays flat whatever the size. Admission
+    /// is decided now (503 when the heavy queue is full); the request's budget follows the
+    /// work, so at the deadline or shutdown the stream stops (the connection is closed, since
+    /// the status has gone out), and a client that stops reading holds the thread no longer.
+    func streamed(contentType: String, what: String,
+                  _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws -> Response {
+        if Self.headOnly { return Response(status: .ok, headers: [.contentType: contentType]) }
+        let budget = Work.budget ?? WorkBudget(seconds: configuration.requestTimeout, parent: lifetime)
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let ahead = DispatchSemaphore(value: 8)
+        let abandoned = Locked(false)
+        let accepted = pool.heavy.submit {
+            do {
+                guard !budget.isCancelled else { throw WorkCancelled() }
+                try Work.$budget.withValue(budget) {
+                    try produce { bytes in
+                        // Wait for the client, a second at a time, while the budget lasts.
+                        while ahead.wait(timeout: .now() + 1) == .timedOut {
+                            if budget.isCancelled || abandoned.current { throw WorkCancelled() }
+                        }
+                        if abandoned.current || budget.isCancelled { throw WorkCancelled() }
+                        continuation.yield(ByteBuffer(bytes: bytes))
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        guard accepted else { throw Problem.overloaded(pool.heavy.name) }
+        let logger = self.logger
+        let body = ResponseBody { writer in
+            defer {
+                abandoned.withLock { $0 = true }
+                for _ in 0 ..< 9 { ahead.signal() }
+            }
+            do {
+                for try await piece in stream {
+                    try await writer.write(piece)
+                    ahead.signal()
+                }
+                try await writer.finish(nil)
+            } catch {
+                logger.warning("\(what) stopped: \(error)")
+                throw error
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: contentType], body: body)
     }
 }
 

@@ -44,7 +44,7 @@ struct ServerFixture {
         var configuration = ServerConfiguration(databasePath: path, queriesDirectory: Self.root.appendingPathComponent("Queries").path)
         configuration.publicRead = publicRead
         configuration.maxBodyBytes = maxBodyBytes
-        configuration.readers = 2
+        configuration.workers = 2
         configuration.logLevel = .warning
         service = try WanggeService(configuration: configuration)
     }
