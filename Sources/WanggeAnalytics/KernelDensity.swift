@@ -68,7 +68,7 @@ public struct KernelDensity: Sendable {
                 var visited = 0
                 while i < n {
                     visited += 1
-                    if visited & 1023 == 0, let budget, budget.isCancelled { break }
+                    if visited & 1023 == 1, let budget, budget.isCancelled { break }
                     let px = x[i], py = y[i]
                     i += parts
                     guard px.isFinite, py.isFinite else { continue }

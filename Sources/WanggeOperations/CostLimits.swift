@@ -32,17 +32,25 @@ public enum CostLimits {
     /// 422 unless the KDE raster over `extent` at `cellSize`, and its kernel footprint at
     /// `bandwidth` for `points` points, are within bounds.
     static func checkKernelDensity(extent: BoundingBox, cellSize: Double, bandwidth: Double, points: Int) throws {
+        let cells = try checkRaster(extent: extent, cellSize: cellSize)
+        let footprint = min(cells, (2 * bandwidth / cellSize + 1) * (2 * bandwidth / cellSize + 1))
+        guard Double(points) * footprint <= kernelEvaluations else {
+            throw CostLimitExceeded(parameter: "bandwidth", limit: "points × raster cells within the bandwidth ≤ \(Int(kernelEvaluations))",
+                                    message: "bandwidth \(String(format: "%g", bandwidth)) m over \(points) point(s) needs \(String(format: "%.3g", Double(points) * footprint)) kernel evaluations; at most \(String(format: "%.3g", kernelEvaluations)) (a smaller bandwidth or a larger cell-size)")
+        }
+    }
+
+    /// 422 unless the KDE raster over `extent` at `cellSize` has at most ``rasterCells``
+    /// cells; its cell count when it does.
+    @discardableResult
+    static func checkRaster(extent: BoundingBox, cellSize: Double) throws -> Double {
         let columns = ((extent.maxX - extent.minX) / cellSize).rounded(.up), rows = ((extent.maxY - extent.minY) / cellSize).rounded(.up)
         let cells = max(1, columns) * max(1, rows)
         guard cells <= Double(rasterCells) else {
             throw CostLimitExceeded(parameter: "cell-size", limit: "raster cells ≤ \(rasterCells)",
                                     message: "cell-size \(String(format: "%g", cellSize)) m makes a raster of \(Int(columns))×\(Int(rows)) cells; at most \(rasterCells) cells (use a cell size of at least \(String(format: "%.1f", minimumCellSize(extent))) m)")
         }
-        let footprint = min(cells, (2 * bandwidth / cellSize + 1) * (2 * bandwidth / cellSize + 1))
-        guard Double(points) * footprint <= kernelEvaluations else {
-            throw CostLimitExceeded(parameter: "bandwidth", limit: "points × raster cells within the bandwidth ≤ \(Int(kernelEvaluations))",
-                                    message: "bandwidth \(String(format: "%g", bandwidth)) m over \(points) point(s) needs \(String(format: "%.3g", Double(points) * footprint)) kernel evaluations; at most \(String(format: "%.3g", kernelEvaluations)) (a smaller bandwidth or a larger cell-size)")
-        }
+        return cells
     }
 
     static func minimumCellSize(_ extent: BoundingBox) -> Double {

@@ -181,6 +181,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         projection.project(&points)
         let x = points.map(\.x), y = points.map(\.y)
         let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
+        try CostLimits.checkRaster(extent: extent, cellSize: size)
         guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
             throw OperationError("\(points.count) located order(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
         }

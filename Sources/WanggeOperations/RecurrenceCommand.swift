@@ -105,6 +105,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
             throw CostLimitExceeded(parameter: "days", limit: "≤ \(Int(CostLimits.recurrenceDays))", message: "days \(String(format: "%g", days)): at most \(Int(CostLimits.recurrenceDays))")
         }
         if knox { try CostLimits.checkPermutations(permutations) }
+        if method == .kde, let cellSize, let extent = try data.index().cellExtentMetres { try CostLimits.checkRaster(extent: extent, cellSize: cellSize) }
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]

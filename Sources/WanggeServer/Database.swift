@@ -46,6 +46,8 @@ final class ConnectionPool: @unchecked Sendable {
     let light: WorkerPool
     /// The writer's thread: writes run one at a time.
     let writerThread: WorkerPool
+    /// The every-second checkpoint's thread.
+    private let checkpointThread: WorkerPool
     /// WAL size past which the writer checkpoints (TRUNCATE) before its next write.
     let walCheckpointBytes: Int
     private let walPath: String
@@ -61,7 +63,8 @@ final class ConnectionPool: @unchecked Sendable {
         heavy = WorkerPool(name: "wangge-heavy", threads: workers, queueLimit: queueLimit)
         light = WorkerPool(name: "wangge-light", threads: 2, queueLimit: 4096)
         writerThread = WorkerPool(name: "wangge-writer", threads: 1, queueLimit: .max / 2)
-        let readers = heavy.threads + light.threads + 1
+        // A reader for each pool thread, the background thread and the checkpoint thread.
+        let readers = heavy.threads + light.threads + 2
         writer = try WanggeStore(path: path)
         try writer.database.execute("PRAGMA wal_autocheckpoint = 0")
         try writer.database.execute("PRAGMA journal_size_limit = \(walLimitBytes)")
@@ -75,11 +78,16 @@ final class ConnectionPool: @unchecked Sendable {
             return store
         })
         available = DispatchSemaphore(value: max(1, readers))
+        checkpointThread = WorkerPool(name: "wangge-checkpoint", threads: 1, queueLimit: 0)
         checkpoints = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wangge.checkpoint", qos: .utility))
         checkpoints.schedule(deadline: .now() + 1, repeating: 1)
-        checkpoints.setEventHandler { [checkpointer, weak self] in
-            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            self?.everySecond.current?()
+        // The timer only hands the checkpoint to a thread of its own (skipped while the last
+        // one still runs): a checkpoint's I/O never holds one of Dispatch's threads.
+        checkpoints.setEventHandler { [checkpointer, checkpointThread, weak self] in
+            checkpointThread.submit {
+                try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                self?.everySecond.current?()
+            }
         }
         checkpoints.resume()
     }
@@ -145,6 +153,11 @@ final class ConnectionPool: @unchecked Sendable {
         walStatistics.withLock { $0.checkpoints += 1 }
     }
 
+    deinit {
+        checkpoints.cancel()
+        for pool in [heavy, light, writerThread, checkpointThread] { pool.stop() }
+    }
+
     /// Checkpoints the WAL into the database file (at shutdown, so the file stands alone).
     func checkpoint() {
         checkpoints.cancel()
@@ -174,7 +187,7 @@ final class DistrictSnapshot: @unchecked Sendable {
         // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
         // first page request does not wait for it.
         let index = self.index
-        DispatchQueue.global(qos: .utility).async { DashboardCommand.prepareMap(for: index, cells: district.cells) }
+        WorkerPool.background.submit { DashboardCommand.prepareMap(for: index, cells: district.cells) }
     }
 
     /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).

@@ -32,7 +32,7 @@ extension WanggeService {
                      parameters: [.path("id", "The order id.")],
                      outcomes: [.init(status: 200, description: "The order."), .init(status: 404, description: "No such order.", mediaTypes: problem)],
                      handler: { [self] request, context in
-                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil)
+                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil, on: pool.light)
                      }),
             APIRoute(method: .post, path: "/v1/orders/{id}/events", role: .operator,
                      summary: "Record status changes of one order (received → dispatched → resolved → closed, reopened), as `wangge import events`: a JSON object {status, at, note}, an array of them, or CSV status,at[,note].",
@@ -196,7 +196,7 @@ extension WanggeService {
             p.setRows(refused.rows, total: refused.rows.count)
             throw p
         }
-        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id])).bytes
+        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id]), on: pool.light).bytes
         var order = (try? JSONParser.parse(detail)) ?? .null
         if case .object(var o) = order {
             o["applied"] = .number(Double(report.appliedEvents))

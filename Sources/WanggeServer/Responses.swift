@@ -21,17 +21,17 @@ extension WanggeService {
     /// Runs command `C` parsed from the request's query parameters (plus `positional`
     /// arguments) on a pooled read connection and the current snapshot.
     func runOperation<C: ParsableCommandOperation>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
-                                                     excluding: Set<String> = [], defaultFormat: String? = "json") async throws -> Response {
+                                                     excluding: Set<String> = [], defaultFormat: String? = "json", on lane: WorkerPool? = nil) async throws -> Response {
         let arguments = try positional + CommandArguments.arguments(request, flags: flags, excluding: excluding, defaultFormat: defaultFormat)
         let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
-        return .report(try await report(command))
+        return .report(try await report(command, on: lane))
     }
 
     /// Runs an operation on a pooled read connection and the current snapshot, on the heavy
-    /// workers unless `light`.
-    func report(_ command: some Operation, light: Bool = false) async throws -> Report {
+    /// workers unless another pool is given.
+    func report(_ command: some Operation, on lane: WorkerPool? = nil) async throws -> Report {
         let snapshot = self.snapshot, catalog = pool.catalog, pool = self.pool, derived = self.derived
-        let report = try await pool.reading(light ? pool.light : pool.heavy) { store in
+        let report = try await pool.reading(lane ?? pool.heavy) { store in
             try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot, pool: pool, derived: derived))
         }
         for line in report.notes { logger.debug("\(line)") }

@@ -74,13 +74,24 @@ public final class WanggeService: Sendable {
         self.current = current
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
+        metrics.gauges.withLock { [pool] gauges in
+            gauges.append {
+                let (queued, running) = pool.heavy.load
+                let wal = pool.walStatistics.current
+                return "# HELP wangge_heavy_requests Heavy requests running and waiting for a worker.\n# TYPE wangge_heavy_requests gauge\n"
+                    + "wangge_heavy_requests{state=\"running\"} \(running)\nwangge_heavy_requests{state=\"queued\"} \(queued)\n"
+                    + "# HELP wangge_wal_bytes Size of the WAL file.\n# TYPE wangge_wal_bytes gauge\nwangge_wal_bytes \(pool.walBytes())\n"
+                    + "# HELP wangge_wal_peak_bytes Largest WAL seen by the writer after a commit.\n# TYPE wangge_wal_peak_bytes gauge\nwangge_wal_peak_bytes \(wal.peakBytes)\n"
+                    + "# HELP wangge_wal_checkpoints_total TRUNCATE checkpoints run by the writer to bound the WAL.\n# TYPE wangge_wal_checkpoints_total counter\nwangge_wal_checkpoints_total \(wal.checkpoints)\n"
+            }
+        }
         pool.everySecond.withLock { $0 = { [weak self] in self?.reloadIfLayersChanged() } }
         // The leaders' page reads every order and status change once per data version: read
         // them now, so the first page after start is as fast as the next ones.
         let path = configuration.databasePath
         Task.detached(priority: .utility) { [weak self] in
             guard let self, let command = try? DashboardCommand.parse(["--db", path]) else { return }
-            _ = try? await self.report(command)
+            _ = try? await self.report(command, on: WorkerPool.background)
         }
     }
 

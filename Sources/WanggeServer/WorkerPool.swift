@@ -17,13 +17,18 @@ final class WorkerPool: @unchecked Sendable {
     private var jobs: [() -> Void] = []
     private var head = 0
     private var busy = 0
+    private var stopped = false
+
+    /// Work the server does for itself (the leaders' map drawn ahead, the page's data read
+    /// ahead): one thread, shared, never in the way of requests.
+    static let background = WorkerPool(name: "wangge-background", threads: 1, queueLimit: 256)
 
     init(name: String, threads: Int, queueLimit: Int) {
         self.name = name
         self.threads = max(1, threads)
         self.queueLimit = max(0, queueLimit)
         for n in 0 ..< self.threads {
-            let thread = Thread { [unowned self] in self.work() }
+            let thread = Thread { self.work() }
             thread.name = "\(name)-\(n)"
             thread.stackSize = 8 << 20
             thread.start()
@@ -47,10 +52,22 @@ final class WorkerPool: @unchecked Sendable {
         return true
     }
 
+    /// Lets the threads end once the queue is empty (the pool is then of no further use).
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     private func work() {
         while true {
             condition.lock()
-            while head == jobs.count { condition.wait() }
+            while head == jobs.count && !stopped { condition.wait() }
+            if head == jobs.count {
+                condition.unlock()
+                return
+            }
             let job = jobs[head]
             head += 1
             if head > 1024 && head * 2 > jobs.count { jobs.removeFirst(head); head = 0 }

@@ -110,6 +110,14 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "reader (GET), operator (+ POST orders and events) or admin (+ PUT layers).") var role: String
         @Option(help: "A name to list and revoke it by.") var name: String
 
+        func validate() throws {
+            guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
+            // Names are listed one per line, comma-separated: no separator or control character.
+            if let bad = name.unicodeScalars.first(where: { $0 == "," || $0 == "\"" || $0.properties.generalCategory == .control }) {
+                throw ValidationError("--name must not contain commas, quotes, newlines or control characters (found U+\(String(bad.value, radix: 16, uppercase: true)))")
+            }
+        }
+
         func run() throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("--role must be reader, operator or admin") }
             do {
@@ -130,7 +138,12 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             do {
                 print("name,role,created_at,revoked_at")
-                for t in try WanggeStore(path: db).tokens() { print("\(t.name),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
+                // Names stored before names were checked are quoted as CSV fields, control characters escaped.
+                func field(_ s: String) -> String {
+                    let visible = s.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+                    return visible.contains(",") || visible.contains("\"") ? "\"" + visible.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : visible
+                }
+                for t in try WanggeStore(path: db).tokens() { print("\(field(t.name)),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
             } catch {
                 note("error: \(error)")
                 throw ExitCode.failure
