@@ -98,7 +98,13 @@ extension WanggeService {
                          }
                          let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
                          let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
-                         return .report(try await report(command))
+                         // Streamed as SQLite steps the rows: a million orders never sit in memory.
+                         let pool = self.pool, snapshot = self.snapshot, contentType = Report.contentType(of: request.uri.queryParameters["format"].map(String.init) ?? "json")
+                         return try await streamed(contentType: contentType, what: "query \(name)") { emit in
+                             _ = try pool.read { store in
+                                 try command.stream(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool), write: emit)
+                             }
+                         }
                      }),
         ]
     }

@@ -49,7 +49,7 @@ extension WanggeService {
         let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
         let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
         let pool = self.pool, snapshot = self.snapshot
-        return try streamed(contentType: "application/geo+json", what: "export of \(layer)") { emit in
+        return try await streamed(contentType: "application/geo+json", what: "export of \(layer)") { emit in
             _ = try pool.read { store in
                 try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool), write: emit)
             }

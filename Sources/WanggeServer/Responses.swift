@@ -42,11 +42,13 @@ extension WanggeService {
 extension WanggeService {
     /// A response whose body `produce` writes in pieces on a heavy worker thread, at most 8
     /// pieces (≈ 512 KiB) ahead of the client: memory stays flat whatever the size. Admission
-    /// is decided now (503 when the heavy queue is full); the request's budget follows the
-    /// work, so at the deadline or shutdown the stream stops (the connection is closed, since
-    /// the status has gone out), and a client that stops reading holds the thread no longer.
+    /// is decided now (503 when the heavy queue is full), and the head waits for the first
+    /// piece, so an error before any output (an unknown parameter, the deadline) is still a
+    /// problem document. The request's budget follows the work: at the deadline or shutdown
+    /// the stream stops (the connection is closed, the status having gone out), and a client
+    /// that stops reading holds the thread no longer than that.
     func streamed(contentType: String, what: String,
-                  _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws -> Response {
+                  _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void) async throws -> Response {
         if Self.headOnly { return Response(status: .ok, headers: [.contentType: contentType]) }
         let budget = Work.budget ?? WorkBudget(seconds: configuration.requestTimeout, parent: lifetime)
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
@@ -71,6 +73,16 @@ extension WanggeService {
             }
         }
         guard accepted else { throw Problem.overloaded(pool.heavy.name) }
+        let pieces = Pieces(stream.makeAsyncIterator())
+        let first: ByteBuffer?
+        do {
+            first = try await pieces.next()
+        } catch {
+            abandoned.withLock { $0 = true }
+            for _ in 0 ..< 9 { ahead.signal() }
+            if error is WorkCancelled { throw budget.isPastDeadline ? Problem.deadlineExceeded(pool.heavy.name) : Problem.shuttingDown() }
+            throw error
+        }
         let logger = self.logger
         let body = ResponseBody { writer in
             defer {
@@ -78,7 +90,11 @@ extension WanggeService {
                 for _ in 0 ..< 9 { ahead.signal() }
             }
             do {
-                for try await piece in stream {
+                if let first {
+                    try await writer.write(first)
+                    ahead.signal()
+                }
+                while let piece = try await pieces.next() {
                     try await writer.write(piece)
                     ahead.signal()
                 }
@@ -90,6 +106,14 @@ extension WanggeService {
         }
         return Response(status: .ok, headers: [.contentType: contentType], body: body)
     }
+}
+
+/// A stream's iterator, handed from the handler (first piece) to the body (the rest); used
+/// by one task at a time.
+private final class Pieces: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    init(_ iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) { self.iterator = iterator }
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
 }
 
 /// A CLI command that is also an operation the server runs.
