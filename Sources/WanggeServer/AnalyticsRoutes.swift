@@ -11,7 +11,8 @@ extension WanggeService {
             .query("category", repeatable: true, "Only orders of this category (repeatable)."),
         ]
         let bad = APIRoute.Outcome(status: 400, description: "A parameter is missing or unusable (parameter: which).", mediaTypes: ["application/problem+json"])
-        let unanswerable = APIRoute.Outcome(status: 422, description: "The stored data cannot answer (no cells, too few orders).", mediaTypes: ["application/problem+json"])
+        let unanswerable = APIRoute.Outcome(status: 422, description: "The stored data cannot answer (no cells, too few orders), or a parameter asks for more work than its cost cap (parameter: which; expected: the bound).", mediaTypes: ["application/problem+json"])
+        let busy = APIRoute.Outcome(status: 503, description: "Every heavy worker busy and the queue full (Retry-After), or the request outlived the server's request timeout.", mediaTypes: ["application/problem+json"])
         let table = ["application/json", "text/csv", "application/geo+json"]
         return [
             APIRoute(method: .get, path: "/v1/hotspots", role: .reader,
@@ -30,7 +31,7 @@ extension WanggeService {
                          .query("time-lag", "integer", "Emerging: earlier steps in each neighbourhood."),
                          .query("format", values: formats, "json (default), csv or geojson (one feature per area with its figures)."),
                      ],
-                     outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable],
+                     outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable, busy],
                      handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr"]) }),
             APIRoute(method: .get, path: "/v1/recurrence", role: .reader,
                      summary: "易反弹: repeats and rebounds per area, Gi*/KDE maps of rebounds, or the Knox near-repeat test (as `wangge recurrence`).",
@@ -52,7 +53,7 @@ extension WanggeService {
                          .query("seed", "integer", "Knox: seed."),
                          .query("format", values: formats, "json (default), csv; geojson with method gi or kde."),
                      ],
-                     outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable],
+                     outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable, busy],
                      handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox"]) }),
             APIRoute(method: .get, path: "/v1/lights", role: .reader,
                      summary: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first (as `wangge lights`).",
