@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -166,6 +169,61 @@ import WanggeCore
                          "wangge_build_info{version=", "wangge_heavy_requests{state=\"queued\"} ", "wangge_wal_bytes "] {
                 #expect(text.contains(name), "\(name)")
             }
+        }
+    }
+}
+
+/// Slow clients against a live server: a stalled upload meets the idle timeout, a trickling
+/// one the read timeout.
+@Suite struct ConnectionTimeoutTests {
+    /// Connects to 127.0.0.1:`port`, sends `head`, then `trickle` one byte every 0.1 s; the
+    /// seconds until the server closes the connection (nil: still open after `limit` s).
+    static func secondsUntilClosed(port: Int, head: String, trickle: Bool, limit: Double) -> Double? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else { return nil }
+        _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let started = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now - started < .seconds(limit) {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                let elapsed = ContinuousClock.now - started
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
+            if trickle { _ = send(fd, "x", 1, Int32(MSG_NOSIGNAL)) }
+        }
+        return nil
+    }
+
+    static let upload = "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n\r\nid,lon"
+
+    @Test func aStalledUploadIsClosedAtTheIdleTimeout() async throws {
+        let fixture = try ServerFixture { $0.idleTimeout = 0.5; $0.readTimeout = 60 }
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let closed = Self.secondsUntilClosed(port: port, head: Self.upload, trickle: false, limit: 10)
+            #expect(closed != nil && closed! < 5, "closed after \(String(describing: closed)) s")
+            // A stalled head too.
+            let head = Self.secondsUntilClosed(port: port, head: "GET /health HTTP/1.1\r\nHost: 1", trickle: false, limit: 10)
+            #expect(head != nil && head! < 5)
+        }
+    }
+
+    @Test func aTricklingUploadIsCutAtTheReadTimeout() async throws {
+        let fixture = try ServerFixture { $0.idleTimeout = 60; $0.readTimeout = 0.5 }
+        try await fixture.test(.live) { client in
+            let port = try #require(client.port)
+            let closed = Self.secondsUntilClosed(port: port, head: Self.upload, trickle: true, limit: 10)
+            #expect(closed != nil && closed! < 5, "closed after \(String(describing: closed)) s")
         }
     }
 }
