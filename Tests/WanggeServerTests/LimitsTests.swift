@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOEmbedded
 import Testing
 import WanggeCore
 @testable import WanggeServer
@@ -159,6 +160,36 @@ import WanggeCore
             let evilPage = try await client.execute(uri: "/login?next=%2F%5Cevil.example", method: .get)
             #expect(evilPage.text.contains(#"name="next" value="/""#))
         }
+    }
+
+    /// Collects a body, as the channel would write it.
+    struct Collector: ResponseBodyWriter {
+        var bytes = 0
+        mutating func write(_ buffer: ByteBuffer) async throws { bytes += buffer.readableBytes }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+
+    @Test func durationsRunToTheEndOfTheBody() async throws {
+        let fixture = try ServerFixture()
+        let service = fixture.service
+        let middleware = ServiceMiddleware(service: service, routes: service.routes)
+        var logger = service.logger
+        logger[metadataKey: "hb.request.id"] = "test-1"   // as the application sets it
+        let context = WanggeContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/health"), body: RequestBody(buffer: ByteBuffer()))
+        // A body that takes 300 ms to write after its head.
+        let response = try await middleware.handle(request, context: context) { _, _ in
+            Response(status: .ok, body: ResponseBody { writer in
+                try await Task.sleep(for: .milliseconds(300))
+                try await writer.write(ByteBuffer(string: "done"))
+                try await writer.finish(nil)
+            })
+        }
+        #expect(!service.metrics.text().contains(#"route="/health""#))   // not yet: the body is not written
+        try await response.body.write(Collector())
+        let line = service.metrics.text().split(separator: "\n").first { $0.hasPrefix(#"wangge_http_request_duration_seconds_sum{route="/health",method="GET"}"#) }
+        let recorded = line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+        #expect(recorded >= 0.3, "recorded \(recorded) s")
     }
 
     @Test func metricsHaveTheProcessAndTheBuild() async throws {
