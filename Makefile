@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, load the sample district, route its orders
 #   make test   install what is missing (Chromium included), run every test and the browser test
 #   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
+#   make abuse  the service's bounds under abuse (DURATION=300 s of ingest by default)
 
 SHELL := /bin/bash
 .ONESHELL:
@@ -18,7 +19,7 @@ DEMO := .build/demo
 WANGGE := .build/release/wangge
 BENCH_CITY := .build/bench-city
 
-.PHONY: deps build demo test bench load clean
+.PHONY: deps build demo test bench load abuse clean
 
 ## Install the Debian packages a fresh machine lacks (needs root or sudo).
 deps:
@@ -75,6 +76,13 @@ load: build
 	$(MAKE) deps EXTRA_PACKAGES="$(LOAD_PACKAGES)"
 	Tests/Load/run.sh
 	Tests/Load/page.sh
+
+## The bounds of the service under abuse, one line per case (Tests/Load/abuse.sh): /health
+## beside 8 heavy requests, the WAL under DURATION s of ingest, memory for a 10 MB bad body and
+## a 1M-row named query, SIGTERM under load, 1,000 stalled uploads.
+abuse: build
+	$(MAKE) deps EXTRA_PACKAGES="$(LOAD_PACKAGES)"
+	BENCH_CITY=$(BENCH_CITY) Tests/Load/abuse.sh
 
 bench: build
 	[ -f $(BENCH_CITY)/orders.csv ] || python3 GeoData/generate.py --preset bench --out $(BENCH_CITY)

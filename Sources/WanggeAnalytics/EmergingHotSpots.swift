@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// Emerging hot spots: Gi* in a space-time cube, a Mann–Kendall trend per location, and the
 /// ArcGIS "Emerging Hot Spot Analysis" categories. The definitions pinned here:
@@ -46,6 +47,7 @@ public enum EmergingHotSpots {
         // Spatial lag sums per step, then windows of lag + 1 steps.
         var z = [[Double]](repeating: [Double](repeating: 0, count: steps), count: cells)
         for i in 0 ..< cells {
+            if i & 63 == 0 && Work.isCancelled { break }
             let neighbours = weights.neighbours(of: i)
             var spatial = [Double](repeating: 0, count: steps)
             for j in neighbours { for t in 0 ..< steps { spatial[t] += counts[j][t] } }

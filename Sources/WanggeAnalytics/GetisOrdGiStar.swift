@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// Getis-Ord Gi* local statistic (Ord & Getis 1995), as ArcGIS "Hot Spot Analysis" and PySAL
 /// `esda.G_Local(star=True)` compute it, with the site itself among its neighbours:
@@ -81,6 +82,8 @@ public enum GetisOrdGiStar {
         var result = [Double](repeating: 1, count: n)
         var pool = [Int](repeating: 0, count: n)
         for i in 0 ..< n {
+            // The server's deadline: stop early (the caller discards the values).
+            if i & 15 == 0 && Work.isCancelled { break }
             let neighbours = weights.neighbours(of: i)
             let observed = neighbours.reduce(0.0) { $0 + values[$1] }
             let draws = min(n - 1, neighbours.count - (neighbours.contains(i) ? 1 : 0))

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WanggeCore
 
 /// Kernel density of points on a square raster in metres, as ArcGIS "Kernel Density"
 /// computes it for points (quartic kernel, Silverman 1986, eq. 4.5):
@@ -46,7 +47,7 @@ public struct KernelDensity: Sendable {
 
     /// Density of the points over `extent` (minX, minY, maxX, maxY in metres).
     public init(x: [Double], y: [Double], extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
-                cellSize: Double, bandwidth: Double, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                cellSize: Double, bandwidth: Double, workers: Int = Work.parallelism) {
         precondition(x.count == y.count && cellSize > 0 && bandwidth > 0)
         let columns = max(1, Int(((extent.maxX - extent.minX) / cellSize).rounded(.up)))
         let rows = max(1, Int(((extent.maxY - extent.minY) / cellSize).rounded(.up)))
@@ -59,10 +60,15 @@ public struct KernelDensity: Sendable {
         let parts = max(1, min(workers, n / 10_000 + 1))
         let partial = PartialRasters(count: parts, size: columns * rows)
         let x0 = extent.minX, y0 = extent.minY
+        // The budget is bound to this thread; the workers check it themselves.
+        let budget = Work.budget
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             partial.with(part) { raster in
                 var i = part
+                var visited = 0
                 while i < n {
+                    visited += 1
+                    if visited & 1023 == 1, let budget, budget.isCancelled { break }
                     let px = x[i], py = y[i]
                     i += parts
                     guard px.isFinite, py.isFinite else { continue }

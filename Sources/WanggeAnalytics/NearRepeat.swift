@@ -1,3 +1,5 @@
+import WanggeCore
+
 /// The Knox near-repeat test, as Ratcliffe's Near Repeat Calculator runs it: every pair of
 /// events closer than the spatial bands' end is counted in a table of distance band × time band
 /// (half-open bands from 0: [0, b), [b, 2b), … in metres; [0, t), [t, 2t), … in days, on the
@@ -30,6 +32,7 @@ public enum NearRepeat {
         for i in 0 ..< n where x[i].isFinite && y[i].isFinite { buckets[key(i), default: []].append(i) }
         var pairs: [(i: Int32, j: Int32, band: Int32)] = []
         for i in 0 ..< n where x[i].isFinite && y[i].isFinite {
+            if i & 1023 == 0 && Work.isCancelled { return [] }
             let k = key(i)
             for dy: Int64 in -1 ... 1 { for dx: Int64 in -1 ... 1 {
                 for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] where j > i {
@@ -53,6 +56,8 @@ public enum NearRepeat {
         var random = SplitMix64(seed: seed)
         var shuffled = days
         for _ in 0 ..< permutations {
+            // The server's deadline: stop early (the caller discards the table).
+            if Work.isCancelled { break }
             if n > 1 { for k in stride(from: n - 1, to: 0, by: -1) { shuffled.swapAt(k, Int(random.next() % UInt64(k + 1))) } }
             let counts = table(shuffled)
             for c in counts.indices {

@@ -1,3 +1,5 @@
+import WanggeCore
+
 /// Problems that come back (易反弹).
 ///
 /// - A **repeat** is an order with an earlier order of the same category within `radius`
@@ -59,7 +61,8 @@ public enum Recurrence {
         func key(_ i: Int, dx: Int64 = 0, dy: Int64 = 0) -> Key {
             Key(x: Int64((orders[i].x / radius).rounded(.down)) + dx, y: Int64((orders[i].y / radius).rounded(.down)) + dy, category: category[i])
         }
-        for j in order {
+        for (step, j) in order.enumerated() {
+            if step & 1023 == 0 && Work.isCancelled { break }
             let o = orders[j]
             guard o.x.isFinite, o.y.isFinite else { continue }
             var latestRebound: Int?

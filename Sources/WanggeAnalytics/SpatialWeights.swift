@@ -1,3 +1,5 @@
+import WanggeCore
+
 /// Sparse spatial weights between n sites: for each site, its neighbours and their weights.
 ///
 /// Only binary weights are built here (1 for a neighbour, 0 otherwise), as ArcGIS "Hot Spot
@@ -52,6 +54,7 @@ public struct SpatialWeights: Sendable {
         var neighbours: [Int] = []
         var found: [Int] = []
         for i in 0 ..< n {
+            if i & 1023 == 0 && Work.isCancelled { break }
             found.removeAll(keepingCapacity: true)
             let k = key(i)
             for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
@@ -65,6 +68,34 @@ public struct SpatialWeights: Sendable {
             start.append(neighbours.count)
         }
         return SpatialWeights(start: start, neighbours: neighbours)
+    }
+
+    /// The number of (i, j) pairs within `band` (self pairs included), counted up to `limit`:
+    /// nil beyond it. Lets a caller refuse a band whose weights would not fit before building them.
+    public static func linkCount(x: [Double], y: [Double], band: Double, limit: Int) -> Int? {
+        let n = x.count
+        guard n > 0, band.isFinite, band >= 0 else { return 0 }
+        let minX = x.min()!, minY = y.min()!
+        let extent = max(x.max()! - minX, y.max()! - minY)
+        let side = max(band, extent / 1e6, .leastNormalMagnitude)
+        func key(_ i: Int) -> SIMD2<Int64> {
+            SIMD2(Int64(((x[i] - minX) / side).rounded(.down)), Int64(((y[i] - minY) / side).rounded(.down)))
+        }
+        var buckets: [SIMD2<Int64>: [Int]] = [:]
+        for i in 0 ..< n { buckets[key(i), default: []].append(i) }
+        let bandSquared = band * band
+        var links = 0
+        for i in 0 ..< n {
+            let k = key(i)
+            for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
+                for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] {
+                    let ddx = x[j] - x[i], ddy = y[j] - y[i]
+                    if ddx * ddx + ddy * ddy <= bandSquared { links += 1 }
+                }
+            } }
+            if links > limit { return nil }
+        }
+        return links
     }
 
     /// The smallest distance band that gives every site at least one neighbour other than

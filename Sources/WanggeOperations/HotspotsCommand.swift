@@ -90,7 +90,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && (level == .unit || level == .point) { throw ValidationError("--format geojson draws areas of the grid: use --level cell, community or street") }
-        if permutations < 0 || permutations > 99_999 { throw ValidationError("--permutations must be between 0 and 99999") }
+        if permutations < 0 { throw ValidationError("--permutations must not be negative") }
         if weights == .queen && band != nil { throw ValidationError("--band and --weights queen exclude each other") }
         if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
         if method == .emerging && format == .geojson { throw ValidationError("--method emerging writes csv or json") }
@@ -111,6 +111,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
 
     private func figures(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
+        try CostLimits.checkPermutations(permutations)
         if method == .kde { return try runKernelDensity(data) }
         if method == .emerging { return try runEmerging(data) }
         if level == .unit || level == .point { return try runPlaceCounts(data) }
@@ -148,6 +149,15 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
             report.note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
+            let located = sites.filter { $0.x.isFinite && $0.y.isFinite }
+            let x = located.map(\.x), y = located.map(\.y)
+            var links = 0
+            if let queen {
+                links = queen.reduce(sites.count) { $0 + $1.count }
+            } else if band != nil || permutations > 0, let b = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) {
+                links = try CostLimits.checkBand(x: x, y: y, band: b)
+            }
+            try CostLimits.checkGiPermutations(permutations, links: links)
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
             report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom))
@@ -181,9 +191,11 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         projection.project(&points)
         let x = points.map(\.x), y = points.map(\.y)
         let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
+        try CostLimits.checkRaster(extent: extent, cellSize: size)
         guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
             throw OperationError("\(points.count) located order(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
         }
+        try CostLimits.checkKernelDensity(extent: extent, cellSize: size, bandwidth: radius, points: points.count)
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
         report.note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
         report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom))
@@ -220,6 +232,10 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         guard steps >= 2, steps <= 5_000 else {
             throw OperationError("the window holds \(steps) \(step.rawValue) step(s); emerging hot spots need 2 to 5,000")
         }
+        guard sites.count * steps <= CostLimits.cubeBins else {
+            throw CostLimitExceeded(parameter: "step", limit: "cells × steps ≤ \(CostLimits.cubeBins)",
+                                    message: "\(sites.count) cells × \(steps) \(step.rawValue) steps: at most \(CostLimits.cubeBins) bins (a longer step or a shorter window)")
+        }
         let order = sites.indices.sorted { sites[$0].code < sites[$1].code }
         let sorted = order.map { sites[$0] }
         let row = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1.code, $0) })
@@ -231,6 +247,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         }
         let x = sorted.map(\.x), y = sorted.map(\.y)
         let usedBand = band ?? SpatialWeights.smallestBandWithNeighbours(x: x, y: y) ?? 0
+        if band != nil { try CostLimits.checkBand(x: x, y: y, band: usedBand) }
         let weights = SpatialWeights.distanceBand(x: x, y: y, band: usedBand, includeSelf: true)
         let locations = EmergingHotSpots.analyse(counts: counts, weights: weights, timeLag: timeLag)
         switch format {

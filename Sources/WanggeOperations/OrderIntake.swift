@@ -15,6 +15,23 @@ public enum OrderIntake {
         public let reason: String
     }
 
+    /// What a body holds: the storable records and the rows that are not (the first
+    /// ``keptRejections`` of them, with their count), so a body of a million bad rows costs
+    /// a hundred rows of memory.
+    public struct Intake: Sendable {
+        public var records: [WorkOrderRecord] = []
+        public var rejected: [Rejection] = []
+        public var rejectedCount = 0
+
+        mutating func reject(_ r: @autoclosure () -> Rejection) {
+            rejectedCount += 1
+            if rejected.count < OrderIntake.keptRejections { rejected.append(r()) }
+        }
+    }
+
+    /// Rejected rows kept with their reasons (the others are counted).
+    public static let keptRejections = 100
+
     /// The body is not an orders document at all (not JSON, not an object or an array of
     /// objects, a CSV without the required columns).
     public struct BodyError: Error, CustomStringConvertible, Sendable {
@@ -22,23 +39,23 @@ public enum OrderIntake {
     }
 
     /// Reads a CSV body with the columns of `wangge import orders`.
-    public static func read(csv bytes: [UInt8], defaultCRS: String = "") throws -> (records: [WorkOrderRecord], rejected: [Rejection]) {
+    public static func read(csv bytes: [UInt8], defaultCRS: String = "") throws -> Intake {
         let records: [WorkOrderRecord]
         do { records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .lenient) } catch {
             throw BodyError(description: "the CSV body cannot be read: \(error)")
         }
-        var good: [WorkOrderRecord] = [], rejected: [Rejection] = []
+        var intake = Intake()
         for r in records {
             if let problem = r.rowProblem {
-                rejected.append(Rejection(row: r.line, id: r.id, field: problem.contains("id") ? "id" : "row", reason: problem))
+                intake.reject(Rejection(row: r.line, id: r.id, field: problem.contains("id") ? "id" : "row", reason: problem))
             } else if r.receivedAt == nil {
-                rejected.append(Rejection(row: r.line, id: r.id, field: "received_at",
-                                          reason: "\"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+                intake.reject(Rejection(row: r.line, id: r.id, field: "received_at",
+                                        reason: "\"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
             } else {
-                good.append(r)
+                intake.records.append(r)
             }
         }
-        return (good, rejected)
+        return intake
     }
 
     /// Reads a JSON body: one order object or an array of them, with the members `id`
@@ -46,23 +63,18 @@ public enum OrderIntake {
     /// for manual dispatch), `category` (string), `received_at` (ISO 8601 string), optional
     /// `crs`, `status`, `resolved_at`, `closed_at` (strings); other members are kept as the
     /// order's attributes.
-    public static func read(json bytes: [UInt8], defaultCRS: String = "") throws -> (records: [WorkOrderRecord], rejected: [Rejection]) {
-        let value: JSONValue
-        do { value = try JSONParser.parse(bytes) } catch { throw BodyError(description: "the JSON body cannot be parsed: \(error)") }
-        let items: [JSONValue]
-        switch value {
-        case .array(let a): items = a
-        case .object: items = [value]
-        default: throw BodyError(description: "the JSON body must be an order object or an array of order objects")
-        }
-        var good: [WorkOrderRecord] = [], rejected: [Rejection] = []
-        good.reserveCapacity(items.count)
+    public static func read(json bytes: [UInt8], defaultCRS: String = "") throws -> Intake {
+        var intake = Intake()
         let known: Set = ["id", "lon", "lat", "category", "received_at", "crs", "status", "resolved_at", "closed_at"]
-        for (i, item) in items.enumerated() {
-            let row = i + 1
+        var row = 0
+        var notAnOrder = false
+        // Elements are read one at a time: a huge array of non-objects never exists in memory.
+        func take(_ item: JSONValue, isArray: Bool) {
+            row += 1
             guard case .object(let o) = item else {
-                rejected.append(Rejection(row: row, id: "", field: "row", reason: "expected an order object"))
-                continue
+                if !isArray { notAnOrder = true; return }
+                intake.reject(Rejection(row: row, id: "", field: "row", reason: "expected an order object"))
+                return
             }
             var id = ""
             switch o["id"] {
@@ -70,10 +82,10 @@ public enum OrderIntake {
             case .number(let d)? where d.rounded() == d && abs(d) < 1e15: id = String(Int64(d))
             case nil, .null?: break
             default:
-                rejected.append(Rejection(row: row, id: "", field: "id", reason: "expected a string or an integer"))
-                continue
+                intake.reject(Rejection(row: row, id: "", field: "id", reason: "expected a string or an integer"))
+                return
             }
-            guard !id.isEmpty else { rejected.append(Rejection(row: row, id: "", field: "id", reason: "the order id is missing or empty")); continue }
+            guard !id.isEmpty else { intake.reject(Rejection(row: row, id: "", field: "id", reason: "the order id is missing or empty")); return }
             func text(_ name: String, required: Bool) -> String?? {
                 switch o[name] {
                 case .string(let s)?: return .some(s.trimmingCharacters(in: .whitespaces))
@@ -89,13 +101,13 @@ public enum OrderIntake {
                 default: return nil
                 }
             }
-            guard let lon = coordinate("lon") else { rejected.append(Rejection(row: row, id: id, field: "lon", reason: "expected a number")); continue }
-            guard let lat = coordinate("lat") else { rejected.append(Rejection(row: row, id: id, field: "lat", reason: "expected a number")); continue }
+            guard let lon = coordinate("lon") else { intake.reject(Rejection(row: row, id: id, field: "lon", reason: "expected a number")); return }
+            guard let lat = coordinate("lat") else { intake.reject(Rejection(row: row, id: id, field: "lat", reason: "expected a number")); return }
             guard let category = text("category", required: true) else {
-                rejected.append(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); continue
+                intake.reject(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); return
             }
             guard let received = text("received_at", required: true) else {
-                rejected.append(Rejection(row: row, id: id, field: "received_at", reason: "expected an ISO 8601 time string")); continue
+                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: "expected an ISO 8601 time string")); return
             }
             var optional: [String: String] = [:]
             var wrong: String?
@@ -103,7 +115,7 @@ public enum OrderIntake {
                 guard let v = text(name, required: false) else { wrong = name; break }
                 if let v { optional[name] = v }
             }
-            if let wrong { rejected.append(Rejection(row: row, id: id, field: wrong, reason: "expected a string")); continue }
+            if let wrong { intake.reject(Rejection(row: row, id: id, field: wrong, reason: "expected a string")); return }
             var attributes: [String: JSONValue] = [:]
             for (k, v) in o where !known.contains(k) {
                 if case .string = v { attributes[k] = v } else { attributes[k] = .string(v.jsonText) }
@@ -115,18 +127,25 @@ public enum OrderIntake {
             record.resolvedAtText = optional["resolved_at"] ?? ""
             record.closedAtText = optional["closed_at"] ?? ""
             guard record.receivedAt != nil else {
-                rejected.append(Rejection(row: row, id: id, field: "received_at",
+                intake.reject(Rejection(row: row, id: id, field: "received_at",
                                           reason: "\"\(record.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
-                continue
+                return
             }
             if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {
-                rejected.append(Rejection(row: row, id: id, field: "status",
+                intake.reject(Rejection(row: row, id: id, field: "status",
                                           reason: "unknown status \"\(record.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
-                continue
+                return
             }
-            good.append(record)
+            intake.records.append(record)
         }
-        return (good, rejected)
+        var sawArray = false
+        do {
+            sawArray = try JSONParser.forEachElement(bytes) { take($0, isArray: $1) }
+        } catch { throw BodyError(description: "the JSON body cannot be parsed: \(error)") }
+        if notAnOrder || !sawArray && intake.records.isEmpty && intake.rejectedCount == 0 {
+            throw BodyError(description: "the JSON body must be an order object or an array of order objects")
+        }
+        return intake
     }
 }
 

@@ -72,37 +72,65 @@ public struct QueryCommand: ParsableCommand, Operation {
             report.bytes = Array(text.utf8)
             return report
         }
+        var bytes: [UInt8] = []
+        let count = try stream(from: data) { bytes += $0 }
+        if let name { report.filename = Report.filename(["query", name]) }
+        report.bytes = bytes
+        report.note("\(count) row(s)")
+        return report
+    }
+
+    /// Runs the named query and writes its rows in the chosen format to `write` as SQLite
+    /// steps them, in pieces of about 64 KiB: the result is never held whole (the server
+    /// streams it; ``report(from:)`` collects it). Returns the number of rows.
+    @discardableResult
+    public func stream(from data: DataSource, write: ([UInt8]) throws -> Void) throws -> Int {
+        let (store, catalog) = try data.open()
+        guard let name else { throw ValidationError("give a query name, or --list") }
         var given: [String: String] = [:]
         for p in parameters {
             let parts = p.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             given[String(parts[0])] = String(parts[1])
         }
-        let result: (columns: [String], rows: [[SQLValue]])
-        result = try catalog.run(name!, parameters: given, on: store)
-        report.filename = Report.filename(["query", name!])
-        switch format {
-        case .csv:
-            var writer = CSVWriter(bom: bom)
-            writer.write(result.columns)
-            for row in result.rows { writer.write(row.map { $0.csvText }) }
-            report.bytes = (writer.take())
-        case .json:
-            let objects = result.rows.map { row in JSONValue.object(Dictionary(uniqueKeysWithValues: zip(result.columns, row.map(\.json)))) }
-            report.bytes = (Array((JSONValue.array(objects).jsonText + "\n").utf8))
-        case .geojson:
-            guard let g = result.columns.firstIndex(of: "geometry") else {
-                throw OperationError("query \(name!) has no geometry column; use --format csv or json")
-            }
-            let features: [JSONValue] = result.rows.map { row in
-                var properties: [String: JSONValue] = [:]
-                for (i, c) in result.columns.enumerated() where i != g { properties[c] = row[i].json }
-                let geometry = row[g].string.flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
-                return .object(["type": .string("Feature"), "properties": .object(properties), "geometry": geometry])
-            }
-            report.bytes = (Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+        let columns = try catalog.query(named: name).columns
+        let geometryColumn = columns.firstIndex(of: "geometry")
+        if format == .geojson && geometryColumn == nil {
+            throw OperationError("query \(name) has no geometry column; use --format csv or json")
         }
-        report.note("\(result.rows.count) row(s)")
-        return report
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(80_000)
+        var count = 0
+        var csv = CSVWriter(bom: bom)
+        switch format {
+        case .csv: csv.write(columns); buffer = csv.take()
+        case .json: buffer = Array("[".utf8)
+        case .geojson: buffer = Array(#"{"features":["#.utf8)
+        }
+        try catalog.stream(name, parameters: given, on: store) { row in
+            switch format {
+            case .csv:
+                csv.write(row.map { $0.csvText })
+                buffer += csv.take()
+            case .json:
+                if count > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer += JSONValue.object(Dictionary(uniqueKeysWithValues: zip(columns, row.map(\.json)))).jsonText.utf8
+            case .geojson:
+                var properties: [String: JSONValue] = [:]
+                for (i, c) in columns.enumerated() where i != geometryColumn { properties[c] = row[i].json }
+                let geometry = row[geometryColumn!].string.flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
+                if count > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer += JSONValue.object(["type": .string("Feature"), "properties": .object(properties), "geometry": geometry]).jsonText.utf8
+            }
+            count += 1
+            if buffer.count >= 65_536 { try write(buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        switch format {
+        case .csv: break
+        case .json: buffer += "]\n".utf8
+        case .geojson: buffer += "],\"type\":\"FeatureCollection\"}\n".utf8
+        }
+        try write(buffer)
+        return count
     }
 }
 

@@ -94,7 +94,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
         guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else { throw ValidationError("--distance-band and --time-band must be positive") }
         guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
-        guard (0 ... 9_999).contains(permutations) else { throw ValidationError("--permutations must be between 0 and 9999") }
+        guard permutations >= 0 else { throw ValidationError("--permutations must not be negative") }
     }
 
     public func run() throws { try deliver(self, from: source.data(), to: output) }
@@ -108,6 +108,14 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
 
     private func figures(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
+        guard radius <= CostLimits.recurrenceRadius else {
+            throw CostLimitExceeded(parameter: "radius", limit: "≤ \(Int(CostLimits.recurrenceRadius)) m", message: "radius \(String(format: "%g", radius)) m: at most \(Int(CostLimits.recurrenceRadius)) m")
+        }
+        guard days <= CostLimits.recurrenceDays else {
+            throw CostLimitExceeded(parameter: "days", limit: "≤ \(Int(CostLimits.recurrenceDays))", message: "days \(String(format: "%g", days)): at most \(Int(CostLimits.recurrenceDays))")
+        }
+        if knox { try CostLimits.checkPermutations(permutations) }
+        if method == .kde, let cellSize, let extent = try data.index().cellExtentMetres { try CostLimits.checkRaster(extent: extent, cellSize: cellSize) }
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]
@@ -184,6 +192,17 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
     private func runKnox(_ orders: [Recurrence.Order]) throws -> Report {
         var report = Report(format: format.rawValue)
         let started = Date()
+        let located = orders.filter { $0.x.isFinite && $0.y.isFinite }
+        let reach = distanceBand * Double(distanceBands)
+        guard let links = SpatialWeights.linkCount(x: located.map(\.x), y: located.map(\.y), band: reach, limit: 2 * CostLimits.knoxPairs + located.count) else {
+            throw CostLimitExceeded(parameter: "distance-bands", limit: "pairs within distance-bands × distance-band ≤ \(CostLimits.knoxPairs)",
+                                    message: "\(distanceBands) bands of \(String(format: "%g", distanceBand)) m pair more than \(CostLimits.knoxPairs) of the \(located.count) orders; fewer or narrower distance bands")
+        }
+        let pairs = (links - located.count) / 2
+        guard Double(pairs) * Double(permutations + 1) <= CostLimits.knoxPairPermutations else {
+            throw CostLimitExceeded(parameter: "permutations", limit: "pairs × (permutations + 1) ≤ \(Int(CostLimits.knoxPairPermutations))",
+                                    message: "permutations \(permutations) over \(pairs) pairs within \(String(format: "%g", reach)) m: at most \(Int(CostLimits.knoxPairPermutations) / max(1, pairs) - 1) permutations here (pairs × (permutations + 1) ≤ \(String(format: "%.3g", CostLimits.knoxPairPermutations)))")
+        }
         let cells = NearRepeat.knox(x: orders.map(\.x), y: orders.map(\.y), days: orders.map { $0.received / 86_400 },
                                     distanceBand: distanceBand, distanceBands: distanceBands, timeBand: timeBand, timeBands: timeBands,
                                     permutations: permutations, seed: seed)
@@ -217,6 +236,10 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         switch method {
         case .gi:
             let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+            if let band {
+                let located = sites.filter { $0.x.isFinite && $0.y.isFinite }
+                try CostLimits.checkBand(x: located.map(\.x), y: located.map(\.y), band: band)
+            }
             var counts: [String: Int] = [:]
             for j in rebounds { if let cell = orders[j].areas.first { counts[cell, default: 0] += 1 } }
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
@@ -230,6 +253,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
             guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {
                 throw OperationError("\(rebounds.count) rebound(s): too few (or all at one place) for a default bandwidth; give --bandwidth")
             }
+            try CostLimits.checkKernelDensity(extent: extent, cellSize: size, bandwidth: radius, points: x.count)
             let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
             bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom)
             report.note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import WanggeOperations
 
@@ -11,7 +12,8 @@ extension WanggeService {
             .query("category", repeatable: true, "Only orders of this category (repeatable)."),
         ]
         let bad = APIRoute.Outcome(status: 400, description: "A parameter is missing or unusable (parameter: which).", mediaTypes: ["application/problem+json"])
-        let unanswerable = APIRoute.Outcome(status: 422, description: "The stored data cannot answer (no cells, too few orders).", mediaTypes: ["application/problem+json"])
+        let unanswerable = APIRoute.Outcome(status: 422, description: "The stored data cannot answer (no cells, too few orders), or a parameter asks for more work than its cost cap (parameter: which; expected: the bound).", mediaTypes: ["application/problem+json"])
+        let busy = APIRoute.Outcome(status: 503, description: "Every heavy worker busy and the queue full (Retry-After), or the request outlived the server's request timeout.", mediaTypes: ["application/problem+json"])
         let table = ["application/json", "text/csv", "application/geo+json"]
         return [
             APIRoute(method: .get, path: "/v1/hotspots", role: .reader,
@@ -31,7 +33,7 @@ extension WanggeService {
                          .query("format", values: formats, "json (default), csv or geojson (one feature per area with its figures)."),
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
                      ],
-                     outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable],
+                     outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable, busy],
                      handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr", "bom"]) }),
             APIRoute(method: .get, path: "/v1/recurrence", role: .reader,
                      summary: "易反弹: repeats and rebounds per area, Gi*/KDE maps of rebounds, or the Knox near-repeat test (as `wangge recurrence`).",
@@ -54,7 +56,7 @@ extension WanggeService {
                          .query("format", values: formats, "json (default), csv; geojson with method gi or kde."),
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
                      ],
-                     outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable],
+                     outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable, busy],
                      handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox", "bom"]) }),
             APIRoute(method: .get, path: "/v1/lights", role: .reader,
                      summary: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first (as `wangge lights`).",
@@ -107,7 +109,16 @@ extension WanggeService {
                          }
                          let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
                          let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
-                         return .report(try await report(command))
+                         // Streamed as SQLite steps the rows: a million orders never sit in memory.
+                         let formatName = request.uri.queryParameters["format"].map(String.init) ?? "json"
+                         let pool = self.pool, snapshot = self.snapshot, contentType = Report.contentType(of: formatName)
+                         var headers: HTTPFields = [:]
+                         if formatName == "csv" { headers[.contentDisposition] = "attachment; filename=\"\(Report.filename(["query", name])).csv\"" }
+                         return try await streamed(contentType: contentType, headers: headers, what: "query \(name)") { emit in
+                             _ = try pool.read { store in
+                                 try command.stream(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool), write: emit)
+                             }
+                         }
                      }),
         ]
     }

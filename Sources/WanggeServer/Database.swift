@@ -15,6 +15,18 @@ import WanggeStore
 /// (`wal_autocheckpoint = 0`) and a connection of its own runs `wal_checkpoint(PASSIVE)`
 /// every second on a background queue (PASSIVE never waits for readers or the writer); at
 /// shutdown a TRUNCATE checkpoint leaves the database file whole and the WAL empty.
+///
+/// The WAL is bounded: a PASSIVE checkpoint cannot reset it while commits follow each other,
+/// so under sustained ingest it would grow without end. After each commit the writer looks at
+/// the WAL's size; past ``walCheckpointBytes`` (a quarter of `--wal-limit`) it runs a
+/// `wal_checkpoint(TRUNCATE)` before the next group — readers still on older pages make it wait
+/// up to the busy timeout, ingest pauses meanwhile — and `journal_size_limit` trims the file
+/// whenever SQLite resets it.
+///
+/// Blocking work runs on threads of its own (``WorkerPool``): `heavy` for the routes that
+/// read much (analytics, queries, layers, the page), `light` for short reads (tokens, one
+/// order), one `writer` thread for every write. Each pool thread has a reader at hand:
+/// there are as many read-only connections as pool threads, plus one.
 /// Each connection has its own SpatiaLite cache (a SpatiaLite connection is single-threaded);
 /// a connection is used by one thread at a time, lent out here and given back.
 final class ConnectionPool: @unchecked Sendable {
@@ -28,28 +40,54 @@ final class ConnectionPool: @unchecked Sendable {
     private let writerLock = NSLock()
     private let idleReaders: Locked<[WanggeStore]>
     private let available: DispatchSemaphore
-    /// Where reads run: concurrent, bounded by the number of readers.
-    let readQueue = DispatchQueue(label: "wangge.read", attributes: .concurrent)
-    /// Where writes run, one at a time.
-    let writeQueue = DispatchQueue(label: "wangge.write")
+    /// The heavy routes' threads and their bounded queue.
+    let heavy: WorkerPool
+    /// Short reads (tokens, one order): never queued behind the heavy routes.
+    let light: WorkerPool
+    /// The writer's thread: writes run one at a time.
+    let writerThread: WorkerPool
+    /// The every-second checkpoint's thread.
+    private let checkpointThread: WorkerPool
+    /// WAL size past which the writer checkpoints (TRUNCATE) before its next write.
+    let walCheckpointBytes: Int
+    private let walPath: String
+    /// TRUNCATE checkpoints run by the writer, and the largest WAL seen (for /metrics).
+    let walStatistics = Locked((checkpoints: 0, peakBytes: 0))
 
-    /// Opens the writer (creating the file and migrating it when needed) and `readers`
-    /// read-only connections, and checks the named queries against the schema.
-    init(path: String, queriesDirectory: String, readers: Int) throws {
+    /// Opens the writer (creating the file and migrating it when needed), a read-only
+    /// connection per pool thread, and checks the named queries against the schema.
+    init(path: String, queriesDirectory: String, workers: Int, queueLimit: Int, walLimitBytes: Int) throws {
         self.path = path
+        walPath = path + "-wal"
+        walCheckpointBytes = max(1 << 20, walLimitBytes / 4)
+        heavy = WorkerPool(name: "wangge-heavy", threads: workers, queueLimit: queueLimit)
+        light = WorkerPool(name: "wangge-light", threads: 2, queueLimit: 4096)
+        writerThread = WorkerPool(name: "wangge-writer", threads: 1, queueLimit: .max / 2)
+        // A reader for each pool thread, the background thread and the checkpoint thread.
+        let readers = heavy.threads + light.threads + 2
         writer = try WanggeStore(path: path)
         try writer.database.execute("PRAGMA wal_autocheckpoint = 0")
+        try writer.database.execute("PRAGMA journal_size_limit = \(walLimitBytes)")
         checkpointer = try Database(path: path)
         watcher = try Database(path: path, readOnly: true)
         catalog = try QueryCatalog(directory: queriesDirectory)
         try catalog.check(on: writer)
-        idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in try WanggeStore(path: path, readOnly: true) })
+        idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in
+            let store = try WanggeStore(path: path, readOnly: true)
+            store.database.stopWhenWorkIsCancelled()
+            return store
+        })
         available = DispatchSemaphore(value: max(1, readers))
+        checkpointThread = WorkerPool(name: "wangge-checkpoint", threads: 1, queueLimit: 0)
         checkpoints = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wangge.checkpoint", qos: .utility))
         checkpoints.schedule(deadline: .now() + 1, repeating: 1)
-        checkpoints.setEventHandler { [checkpointer, weak self] in
-            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            self?.everySecond.current?()
+        // The timer only hands the checkpoint to a thread of its own (skipped while the last
+        // one still runs): a checkpoint's I/O never holds one of Dispatch's threads.
+        checkpoints.setEventHandler { [checkpointer, checkpointThread, weak self] in
+            checkpointThread.submit {
+                try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                self?.everySecond.current?()
+            }
         }
         checkpoints.resume()
     }
@@ -84,14 +122,40 @@ final class ConnectionPool: @unchecked Sendable {
         return try watcher.scalar("PRAGMA data_version").int64 ?? 0
     }
 
-    /// Awaits a read on ``readQueue``.
-    func reading<T: Sendable>(_ body: @escaping @Sendable (WanggeStore) throws -> T) async throws -> T {
-        try await offload(on: readQueue) { try self.read(body) }
+    /// Awaits a read on `lane` (``heavy`` or ``light``) under the request's budget
+    /// (``Work/budget``): 503 when the lane's queue is full or the deadline passes.
+    func reading<T: Sendable>(_ lane: WorkerPool? = nil, _ body: @escaping @Sendable (WanggeStore) throws -> T) async throws -> T {
+        try await (lane ?? light).run(budget: Work.budget) { try self.read(body) }
     }
 
-    /// Awaits a write on ``writeQueue``.
+    /// Awaits a write on the writer's thread (no deadline: a write, once started, commits or
+    /// rolls back whole).
     func writing<T: Sendable>(_ body: @escaping @Sendable (WanggeStore) throws -> T) async throws -> T {
-        try await offload(on: writeQueue) { try self.write(body) }
+        try await writerThread.run(budget: nil) {
+            defer { self.boundWAL() }
+            return try self.write(body)
+        }
+    }
+
+    /// The WAL file's size in bytes (0 when absent).
+    func walBytes() -> Int {
+        var info = stat()
+        return stat(walPath, &info) == 0 ? Int(info.st_size) : 0
+    }
+
+    /// After a commit, on the writer's thread: past ``walCheckpointBytes``, copy the WAL
+    /// back and truncate it before the next write (the bound on the WAL under sustained ingest).
+    func boundWAL() {
+        let size = walBytes()
+        walStatistics.withLock { $0.peakBytes = max($0.peakBytes, size) }
+        guard size > walCheckpointBytes else { return }
+        try? write { try $0.database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        walStatistics.withLock { $0.checkpoints += 1 }
+    }
+
+    deinit {
+        checkpoints.cancel()
+        for pool in [heavy, light, writerThread, checkpointThread] { pool.stop() }
     }
 
     /// Checkpoints the WAL into the database file (at shutdown, so the file stands alone).
@@ -123,7 +187,7 @@ final class DistrictSnapshot: @unchecked Sendable {
         // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
         // first page request does not wait for it.
         let index = self.index
-        DispatchQueue.global(qos: .utility).async { DashboardCommand.prepareMap(for: index, cells: district.cells) }
+        WorkerPool.background.submit { DashboardCommand.prepareMap(for: index, cells: district.cells) }
     }
 
     /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).
@@ -136,16 +200,26 @@ final class DistrictSnapshot: @unchecked Sendable {
 
 /// Values derived from the stored data (the leaders' page's orders and histories), kept until
 /// the next commit: each is stored with the data version it was computed at, and a request
-/// at another version computes it again.
+/// at another version computes it again. Only the current index generation's values are
+/// kept: storing one of a newer generation drops the older ones, so layer imports do not pile
+/// up copies of every order.
 final class DerivedData: Sendable {
-    private let values = Locked<[String: (version: Int64, value: any Sendable)]>([:])
+    private struct Entry { let generation: Int; let version: Int64; let value: any Sendable }
+    private let values = Locked<[String: Entry]>([:])
 
-    func value<T: Sendable>(_ key: String, version: Int64, _ compute: () throws -> T) throws -> T {
-        if let hit = values.withLock({ $0[key] }), hit.version == version, let value = hit.value as? T { return value }
+    func value<T: Sendable>(_ key: String, generation: Int, version: Int64, _ compute: () throws -> T) throws -> T {
+        if let hit = values.withLock({ $0[key] }), hit.generation == generation, hit.version == version, let value = hit.value as? T { return value }
         let value = try compute()
-        values.withLock { $0[key] = (version, value) }
+        values.withLock { entries in
+            if entries.values.contains(where: { $0.generation > generation }) { return }   // computed on an older snapshot
+            entries = entries.filter { $0.value.generation == generation }
+            entries[key] = Entry(generation: generation, version: version, value: value)
+        }
         return value
     }
+
+    /// Keys held (for tests).
+    var count: Int { values.withLock { $0.count } }
 }
 
 /// A ``DataSource`` over a lent read-only connection and the current snapshot: operations run
@@ -166,6 +240,6 @@ struct PooledData: DataSource {
         // The version is read before the data: a commit in between makes the value look
         // older than it is (recomputed next time), never newer.
         let version = try pool.dataVersion()
-        return try derived.value("\(snapshot.generation)/\(key)", version: version, compute)
+        return try derived.value(key, generation: snapshot.generation, version: version, compute)
     }
 }

@@ -42,12 +42,14 @@ final class IngestQueue: Sendable {
     func store(_ records: [WorkOrderRecord]) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0.append(Job(records: records, continuation: continuation)) }
-            pool.writeQueue.async { self.drain() }
+            pool.writerThread.submit { self.drain() }
         }
     }
 
-    /// On the write queue: takes the waiting jobs (up to ``groupLimit`` orders) and commits them.
+    /// On the writer's thread: takes the waiting jobs (up to ``groupLimit`` orders) and commits
+    /// them; then, past the WAL threshold, checkpoints before the next group.
     private func drain() {
+        defer { pool.boundWAL() }
         let jobs: [Job] = pending.withLock { queue in
             var taken = 0, count = 0
             while count < queue.count && (count == 0 || taken + queue[count].records.count <= Self.groupLimit) {

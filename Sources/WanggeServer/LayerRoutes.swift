@@ -50,51 +50,21 @@ extension WanggeService {
         }
         let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
         let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
-        let pool = self.pool, snapshot = self.snapshot, logger = self.logger
-        var headers: HTTPFields = [.contentType: "application/geo+json"]
+        let pool = self.pool, snapshot = self.snapshot
+        var headers: HTTPFields = [:]
         // Orders without a location are left out of GeoJSON: say how many, as the CLI does.
-        if let notices = try await pool.reading({ store in
+        let notices = try await pool.reading(pool.heavy) { store in
             try command.notices(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool))
-        }) {
+        }
+        if let notices {
             headers[HTTPField.Name("Wangge-Orders-Without-Location")!] = String(notices.unlocated)
             if !notices.warnings.isEmpty { headers[HTTPField.Name("Wangge-Warnings")!] = asciiJSON(notices.warnings) }
         }
-        let body = ResponseBody { writer in
-            // The export runs on a reader thread and hands over pieces through a stream; the
-            // semaphore lets it run at most 8 pieces (≈ 512 KiB) ahead of the client.
-            let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-            let ahead = DispatchSemaphore(value: 8)
-            let abandoned = Locked(false)
-            pool.readQueue.async {
-                do {
-                    _ = try pool.read { store in
-                        try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool)) { bytes in
-                            ahead.wait()
-                            if abandoned.current { throw CancellationError() }
-                            continuation.yield(ByteBuffer(bytes: bytes))
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            defer {
-                abandoned.withLock { $0 = true }
-                for _ in 0 ..< 9 { ahead.signal() }
-            }
-            do {
-                for try await piece in stream {
-                    try await writer.write(piece)
-                    ahead.signal()
-                }
-                try await writer.finish(nil)
-            } catch {
-                logger.warning("export of \(layer) stopped: \(error)")
-                throw error
+        return try await streamed(contentType: "application/geo+json", headers: headers, what: "export of \(layer)") { emit in
+            _ = try pool.read { store in
+                try command.export(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool), write: emit)
             }
         }
-        return Response(status: .ok, headers: headers, body: body)
     }
 
     private func importLayer(_ request: Request, layer name: String) async throws -> Response {

@@ -15,11 +15,3 @@ final class Locked<Value>: @unchecked Sendable {
 
     var current: Value { withLock { $0 } }
 }
-
-/// Runs blocking work (SQLite, analytics) on a Dispatch queue and awaits it, so that request
-/// tasks on the event loops are never blocked by it.
-func offload<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        queue.async { continuation.resume(with: Result { try body() }) }
-    }
-}

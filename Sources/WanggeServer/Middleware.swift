@@ -9,7 +9,9 @@ import WanggeStore
 
 /// Around every request: establishes the caller's role from the token, turns every error into
 /// a problem document (never a SQL or Swift error text), answers 405 for a known path with
-/// another method, and records the request in the metrics and the log.
+/// another method, gives the request's blocking work its budget (`--request-timeout`, ended
+/// early by shutdown), and records the request in the metrics and the log once its body has
+/// been written.
 struct ServiceMiddleware: RouterMiddleware {
     typealias Context = WanggeContext
     let service: WanggeService
@@ -19,29 +21,56 @@ struct ServiceMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var context = context
         var response: Response
+        let budget = WorkBudget(seconds: service.configuration.requestTimeout, parent: service.lifetime)
         do {
-            context.role = try await role(of: request)
-            response = try await next(request, context)
+            response = try await Work.$budget.withValue(budget) {
+                context.role = try await role(of: request)
+                return try await next(request, context)
+            }
         } catch {
             response = try problem(for: error, request: request, context: context).response(from: request, context: context)
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = context.endpointPath ?? routes.first { $0.matches(request.uri.path) }?.path ?? "(unmatched)"
-        service.metrics.record(route: route, method: request.method.rawValue, status: Int(response.status.code), seconds: seconds)
-        if service.logger.logLevel <= .info {
-            service.logger.info("request", metadata: [
-                "method": .string(request.method.rawValue), "path": .string(request.uri.path), "status": .stringConvertible(response.status.code),
-                "ms": .string(String(format: "%.2f", seconds * 1000)), "role": .string(context.role?.rawValue ?? "-"),
-                "request_id": .string(context.id),
-            ])
+        let path = request.uri.path
+        let known = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 }
+        let route = known ?? routes.first { $0.matches(path) }?.path ?? "(unmatched)"
+        let status = Int(response.status.code), method = request.method.rawValue
+        let service = self.service, roleName = context.role?.rawValue ?? "-", id = context.id
+        // Recorded when the body has been written: a streamed layer counts its whole time.
+        @Sendable func record() {
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            service.metrics.record(route: route, method: method, status: status, seconds: seconds)
+            if service.logger.logLevel <= .info {
+                service.logger.info("request", metadata: [
+                    "method": .string(method), "path": .string(path), "status": .stringConvertible(status),
+                    "ms": .string(String(format: "%.2f", seconds * 1000)), "role": .string(roleName), "request_id": .string(id),
+                ])
+            }
+        }
+        let body = response.body
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            do { try await body.write(writer) } catch {
+                record()
+                throw error
+            }
+            record()
         }
         return response
     }
 
     /// The role of the bearer token or, for GET and HEAD, of the `wangge_token` login cookie;
-    /// nil when neither was sent; 401 when one was sent but is not an active token.
+    /// nil when neither was sent; 401 when one was sent but is not an active token — except on
+    /// the routes open to all (`/health`, `/login`), which ignore a bad token.
     private func role(of request: Request) async throws -> Role? {
+        do { return try await presentedRole(of: request) } catch let p as Problem where p.status == .unauthorized {
+            let path = request.uri.path
+            let method = request.method == .head ? .get : request.method
+            if let route = routes.first(where: { $0.method == method && $0.matches(path) }), route.role == nil { return nil }
+            throw p
+        }
+    }
+
+    private func presentedRole(of request: Request) async throws -> Role? {
         var token: String?
         if let header = request.headers[.authorization] {
             guard header.lowercased().hasPrefix("bearer ") else {
@@ -67,7 +96,8 @@ struct ServiceMiddleware: RouterMiddleware {
             return p
         case let e as HTTPError where e.status == .notFound:
             let path = request.uri.path
-            let allowed = routes.filter { $0.matches(path) }.map(\.method.rawValue)
+            var allowed = routes.filter { $0.matches(path) }.map(\.method.rawValue)
+            if allowed.contains("GET") { allowed.insert("HEAD", at: allowed.firstIndex(of: "GET")! + 1) }
             if !allowed.isEmpty {
                 return Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
                                detail: "\(request.method.rawValue) is not served at \(path); allowed: \(allowed.joined(separator: ", "))",
@@ -79,6 +109,9 @@ struct ServiceMiddleware: RouterMiddleware {
         case is NIOTooManyBytesError:
             return Problem(status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
                            detail: "the request body exceeds \(service.configuration.maxBodyBytes) bytes (wangge serve --max-body)")
+        case let e as CostLimitExceeded:
+            return Problem(status: .unprocessableContent, kind: "cost-limit", title: "Too much work asked",
+                           detail: e.message, parameter: e.parameter, expected: e.limit)
         case let e as OperationError:
             return e.kind == .notFound ? .notFound(e.message)
                 : Problem(status: .unprocessableContent, kind: "unanswerable", title: "Cannot answer with the stored data", detail: e.message)
@@ -86,7 +119,8 @@ struct ServiceMiddleware: RouterMiddleware {
             return e.message.hasPrefix("no query named") ? .notFound(e.message) : .badRequest(e.message)
         case let e as LayerRejected:
             var p = Problem(status: .unprocessableContent, kind: "layer-rejected", title: "Layer rejected", detail: e.description)
-            p.rows = (e.strict ? e.report.issues : e.report.errors).prefix(1000).map { .object(["reason": .string($0.description)]) }
+            let issues = e.strict ? e.report.issues : e.report.errors
+            p.setRows(issues.prefix(Problem.rowLimit).map { .object(["reason": .string($0.description)]) }, total: issues.count)
             return p
         case let e as WorkOrderCSVError:
             return Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows", detail: e.description,

@@ -35,7 +35,7 @@ extension WanggeService {
                      parameters: [.path("id", "The order id.")],
                      outcomes: [.init(status: 200, description: "The order."), .init(status: 404, description: "No such order.", mediaTypes: problem)],
                      handler: { [self] request, context in
-                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil)
+                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil, on: pool.light)
                      }),
             APIRoute(method: .post, path: "/v1/orders/{id}/events", role: .operator,
                      summary: "Record status changes of one order (received → dispatched → resolved → closed, reopened), as `wangge import events`: a JSON object {status, at, note}, an array of them, or CSV status,at[,note].",
@@ -71,17 +71,17 @@ extension WanggeService {
         }
         let (bytes, isJSON) = try await jsonOrCSV(request)
         let clock = ContinuousClock(), received = clock.now
-        let intake: (records: [WorkOrderRecord], rejected: [OrderIntake.Rejection])
+        let intake: OrderIntake.Intake
         do {
             intake = isJSON ? try OrderIntake.read(json: bytes, defaultCRS: defaultCRS) : try OrderIntake.read(csv: bytes, defaultCRS: defaultCRS)
         } catch let e as OrderIntake.BodyError {
             throw Problem.badRequest(e.description)
         }
-        if intake.records.isEmpty && intake.rejected.isEmpty { throw Problem.badRequest("the body holds no orders") }
-        if !intake.rejected.isEmpty && !partial {
+        if intake.records.isEmpty && intake.rejectedCount == 0 { throw Problem.badRequest("the body holds no orders") }
+        if intake.rejectedCount > 0 && !partial {
             var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows",
-                            detail: "\(intake.rejected.count) of \(intake.records.count + intake.rejected.count) order(s) failed validation; nothing was stored (send partial=true to store the valid ones)")
-            p.rows = Self.rows(intake.rejected)
+                            detail: "\(intake.rejectedCount) of \(intake.records.count + intake.rejectedCount) order(s) failed validation; nothing was stored (send partial=true to store the valid ones)")
+            p.setRows(Self.rows(intake.rejected), total: intake.rejectedCount)
             throw p
         }
         let parsed = clock.now
@@ -104,7 +104,8 @@ extension WanggeService {
         }
         return .json(.object([
             "stored": .number(Double(report.stored)), "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
-            "status_counts": .object(counts), "assignments": .array(assignments), "rejected": .array(Self.rows(intake.rejected)),
+            "status_counts": .object(counts), "assignments": .array(assignments),
+            "rejected": .array(Self.rows(intake.rejected)), "rejected_total": .number(Double(intake.rejectedCount)),
             "manual_dispatch": .array(report.manualDispatch.map {
                 .object(["id": .string($0.id), "assign_status": .string($0.status.rawValue), "reason": .string($0.reason)])
             }),
@@ -121,39 +122,44 @@ extension WanggeService {
         let partial = try flag("partial", in: request)
         let (bytes, isJSON) = try await jsonOrCSV(request)
         var events: [OrderEvent] = []
+        // The first rows refused, and how many: a body of a million bad rows answers a hundred.
         var problems: [JSONValue] = []
+        var problemCount = 0
+        func refuse(_ row: JSONValue) {
+            problemCount += 1
+            if problems.count < Problem.rowLimit { problems.append(row) }
+        }
         func add(row: Int, status: String?, at: String?, note: String) {
             guard let status, let parsed = OrderStatus(rawValue: status.lowercased()) else {
-                problems.append(.object(["row": .number(Double(row)), "field": .string("status"),
+                refuse(.object(["row": .number(Double(row)), "field": .string("status"),
                                          "reason": .string("unknown status \"\(status ?? "")\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")]))
                 return
             }
             guard let at, let time = Timestamp.parse(at) else {
-                problems.append(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not an ISO 8601 time")]))
+                refuse(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not an ISO 8601 time")]))
                 return
             }
             events.append(OrderEvent(line: row, orderID: id, status: parsed, at: time, atText: at, note: note))
         }
         if isJSON {
-            let value: JSONValue
-            do { value = try JSONParser.parse(bytes) } catch { throw Problem.badRequest("the JSON body cannot be parsed: \(error)") }
-            let items: [JSONValue]
-            switch value {
-            case .array(let a): items = a
-            case .object: items = [value]
-            default: throw Problem.badRequest("the JSON body must be an event object {status, at, note} or an array of them")
-            }
-            for (i, item) in items.enumerated() {
-                guard case .object(let o) = item else {
-                    problems.append(.object(["row": .number(Double(i + 1)), "field": .string("row"), "reason": .string("expected an event object")]))
-                    continue
+            // Elements one at a time: a huge array of non-objects never exists in memory.
+            var i = 0, notAnEvent = false
+            do {
+                try JSONParser.forEachElement(bytes) { item, isElement in
+                    i += 1
+                    guard case .object(let o) = item else {
+                        if isElement { refuse(.object(["row": .number(Double(i)), "field": .string("row"), "reason": .string("expected an event object")])) }
+                        else { notAnEvent = true }
+                        return
+                    }
+                    if let other = o["id"]?.text, other != id {
+                        refuse(.object(["row": .number(Double(i)), "field": .string("id"), "reason": .string("the event names order \(other), the path \(id)")]))
+                        return
+                    }
+                    add(row: i, status: o["status"]?.text, at: o["at"]?.text, note: o["note"]?.text ?? "")
                 }
-                if let other = o["id"]?.text, other != id {
-                    problems.append(.object(["row": .number(Double(i + 1)), "field": .string("id"), "reason": .string("the event names order \(other), the path \(id)")]))
-                    continue
-                }
-                add(row: i + 1, status: o["status"]?.text, at: o["at"]?.text, note: o["note"]?.text ?? "")
-            }
+            } catch { throw Problem.badRequest("the JSON body cannot be parsed: \(error)") }
+            if notAnEvent { throw Problem.badRequest("the JSON body must be an event object {status, at, note} or an array of them") }
         } else {
             var csv = CSVReader(bytes: bytes)
             var fields: [Range<Int>] = []
@@ -165,18 +171,18 @@ extension WanggeService {
             let n = header.firstIndex(of: "note")
             while try csv.next(into: &fields) {
                 guard fields.count == header.count else {
-                    problems.append(.object(["row": .number(Double(csv.line)), "field": .string("row"), "reason": .string("has \(fields.count) fields, the header has \(header.count)")]))
+                    refuse(.object(["row": .number(Double(csv.line)), "field": .string("row"), "reason": .string("has \(fields.count) fields, the header has \(header.count)")]))
                     continue
                 }
                 add(row: csv.line, status: csv.trimmedString(fields[s]), at: csv.trimmedString(fields[a]), note: n.map { csv.string(fields[$0]) } ?? "")
             }
         }
-        if events.isEmpty && problems.isEmpty { throw Problem.badRequest("the body holds no events") }
+        if events.isEmpty && problemCount == 0 { throw Problem.badRequest("the body holds no events") }
         let exists = try await pool.reading { [catalog = pool.catalog] store in try !catalog.run("order_by_id", parameters: ["id": id], on: store).rows.isEmpty }
         guard exists else { throw Problem.notFound("no stored order has id \"\(id)\"") }
-        if !problems.isEmpty && !partial {
-            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid events", detail: "\(problems.count) event(s) cannot be read; nothing was applied")
-            p.rows = problems
+        if problemCount > 0 && !partial {
+            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid events", detail: "\(problemCount) event(s) cannot be read; nothing was applied")
+            p.setRows(problems, total: problemCount)
             throw p
         }
         let toApply = events
@@ -192,10 +198,10 @@ extension WanggeService {
         } catch let refused as EventsRefused {
             var p = Problem(status: .unprocessableContent, kind: "refused-events", title: "Events refused",
                             detail: "\(refused.rows.count) event(s) do not follow the order's history; nothing was applied")
-            p.rows = refused.rows
+            p.setRows(refused.rows, total: refused.rows.count)
             throw p
         }
-        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id])).bytes
+        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id]), on: pool.light).bytes
         var order = (try? JSONParser.parse(detail)) ?? .null
         if case .object(var o) = order {
             o["applied"] = .number(Double(report.appliedEvents))

@@ -44,7 +44,9 @@ extension WanggeService {
             APIRoute(method: .get, path: "/login", role: nil,
                      summary: "The login form of the leaders' page: a token is exchanged for a cookie.",
                      outcomes: [.init(status: 200, description: "The form.", mediaTypes: html)],
-                     handler: { _, _ in Self.loginPage(message: nil, status: .ok) }),
+                     handler: { request, _ in
+                         Self.loginPage(message: nil, status: .ok, next: Self.samePath(request.uri.queryParameters["next"].map(String.init)) ?? "/")
+                     }),
             APIRoute(method: .post, path: "/login", role: nil,
                      summary: "Checks a token (form field token) and sets it as the HttpOnly cookie wangge_token; then to the page.",
                      bodyTypes: ["application/x-www-form-urlencoded"],
@@ -54,22 +56,42 @@ extension WanggeService {
         ]
     }
 
+    /// The largest login form accepted.
+    static let loginFormLimit = 16 * 1024
+
+    /// `next` when it is a path of this server — starts with one `/`, not `//` nor `/\`
+    /// (browsers read both as another host), no control characters — else nil: a login never
+    /// redirects elsewhere.
+    static func samePath(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              !next.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        return next
+    }
+
     private func login(_ request: Request) async throws -> Response {
-        var buffer = try await request.body.collect(upTo: 16 * 1024)
+        let limit = Self.loginFormLimit
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw Self.loginTooLarge() }
+        var buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError { throw Self.loginTooLarge() }
         let body = buffer.readString(length: buffer.readableBytes) ?? ""
         var token = "", next = "/"
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             if parts.count == 2 && parts[0] == "token" { token = parts[1].trimmingCharacters(in: .whitespaces) }
             // Only a path of this server: never a redirect elsewhere.
-            if parts.count == 2 && parts[0] == "next" && parts[1].hasPrefix("/") && !parts[1].hasPrefix("//") { next = parts[1] }
+            if parts.count == 2 && parts[0] == "next", let path = Self.samePath(parts[1]) { next = path }
         }
         guard !token.isEmpty, let role = try await tokens.role(of: token) else {
-            return Self.loginPage(message: "令牌无效或已撤销 (unknown or revoked token)", status: .unauthorized)
+            return Self.loginPage(message: "令牌无效或已撤销 (unknown or revoked token)", status: .unauthorized, next: next)
         }
         logger.notice("login", metadata: ["role": .string(role.rawValue)])
         return Response(status: .seeOther, headers: [.location: next,
                                                      .setCookie: "wangge_token=\(token); Path=/; HttpOnly; SameSite=Strict"])
+    }
+
+    private static func loginTooLarge() -> Problem {
+        Problem(status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
+                detail: "the login form exceeds \(loginFormLimit) bytes")
     }
 
     /// The login form (Chinese labels, no external asset).

@@ -4,8 +4,9 @@ import WanggeCore
 
 /// An error answered as `application/problem+json` (RFC 9457): a `type` naming the kind of
 /// problem, a `title`, the `status`, a `detail` for this occurrence, and where it applies —
-/// the `parameter` at fault with what was `expected`, or the `rows` that failed validation.
-/// Nothing from SQLite or the stack ever goes into one.
+/// the `parameter` at fault with what was `expected`, or the `rows` that failed validation
+/// (at most ``rowLimit`` of them, with `rows_total` counting them all, so a huge bad body
+/// cannot make a huge answer). Nothing from SQLite or the stack ever goes into one.
 struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     let status: HTTPResponse.Status
     let kind: String
@@ -13,8 +14,21 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     let detail: String
     var parameter: String?
     var expected: String?
-    var rows: [JSONValue]?
+    var rows: [JSONValue]? {
+        didSet { rowsTotal = rows?.count }
+    }
+    /// How many rows failed, when more than the ones listed.
+    var rowsTotal: Int?
     var headers: HTTPFields = [:]
+
+    /// Rows listed in one answer at most.
+    static let rowLimit = 100
+
+    /// Sets the rows: the first ``rowLimit`` listed, `total` (default: all of them) counted.
+    mutating func setRows<S: Sequence>(_ rows: S, total: Int) where S.Element == JSONValue {
+        self.rows = Array(rows.prefix(Self.rowLimit))
+        rowsTotal = total
+    }
 
     var description: String { "\(status.code) \(title): \(detail)" }
 
@@ -39,6 +53,26 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         Problem(status: .forbidden, kind: "forbidden", title: "Forbidden", detail: detail)
     }
 
+    /// 503: the heavy routes' threads and queue are full.
+    static func overloaded(_ pool: String) -> Problem {
+        Problem(status: .serviceUnavailable, kind: "overloaded", title: "Overloaded",
+                detail: "every worker is busy and the queue is full (wangge serve --workers, --queue); retry shortly",
+                headers: [.retryAfter: "1"])
+    }
+
+    /// 503: the request's work outlived `wangge serve --request-timeout` and was stopped.
+    static func deadlineExceeded(_ pool: String) -> Problem {
+        Problem(status: .serviceUnavailable, kind: "deadline-exceeded", title: "Deadline exceeded",
+                detail: "the request's work took longer than the server's request timeout (wangge serve --request-timeout) and was stopped; narrow the request",
+                headers: [.retryAfter: "5"])
+    }
+
+    /// 503: the server is stopping.
+    static func shuttingDown() -> Problem {
+        Problem(status: .serviceUnavailable, kind: "shutting-down", title: "Shutting down",
+                detail: "the server is stopping; its work was called off", headers: [.retryAfter: "5", .connection: "close"])
+    }
+
     static func internalError(_ requestID: String) -> Problem {
         Problem(status: .internalServerError, kind: "internal-error", title: "Internal error",
                 detail: "the server could not complete the request; it is logged as request \(requestID)")
@@ -51,7 +85,10 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         ]
         if let parameter { o["parameter"] = .string(parameter) }
         if let expected { o["expected"] = .string(expected) }
-        if let rows { o["rows"] = .array(rows) }
+        if let rows {
+            o["rows"] = .array(Array(rows.prefix(Self.rowLimit)))
+            o["rows_total"] = .number(Double(max(rowsTotal ?? rows.count, rows.count)))
+        }
         return .object(o)
     }
 

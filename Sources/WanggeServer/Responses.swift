@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -46,22 +47,102 @@ extension WanggeService {
     /// arguments) on a pooled read connection and the current snapshot.
     func runOperation<C: ParsableCommandOperation>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
                                                      negatable: Set<String> = [], excluding: Set<String> = [],
-                                                     defaultFormat: String? = "json") async throws -> Response {
+                                                     defaultFormat: String? = "json", on lane: WorkerPool? = nil) async throws -> Response {
         let arguments = try positional + CommandArguments.arguments(request, flags: flags, negatable: negatable, excluding: excluding,
                                                                      defaultFormat: defaultFormat)
         let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
-        return .report(try await report(command))
+        return .report(try await report(command, on: lane))
     }
 
-    /// Runs an operation on a pooled read connection and the current snapshot.
-    func report(_ command: some Operation) async throws -> Report {
+    /// Runs an operation on a pooled read connection and the current snapshot, on the heavy
+    /// workers unless another pool is given.
+    func report(_ command: some Operation, on lane: WorkerPool? = nil) async throws -> Report {
         let snapshot = self.snapshot, catalog = pool.catalog, pool = self.pool, derived = self.derived
-        let report = try await pool.reading { store in
+        let report = try await pool.reading(lane ?? pool.heavy) { store in
             try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot, pool: pool, derived: derived))
         }
         for line in report.notes { logger.debug("\(line)") }
         return report
     }
+}
+
+extension WanggeService {
+    /// A response whose body `produce` writes in pieces on a heavy worker thread, at most 8
+    /// pieces (≈ 512 KiB) ahead of the client: memory stays flat whatever the size. Admission
+    /// is decided now (503 when the heavy queue is full), and the head waits for the first
+    /// piece, so an error before any output (an unknown parameter, the deadline) is still a
+    /// problem document. The request's budget follows the work: at the deadline or shutdown
+    /// the stream stops (the connection is closed, the status having gone out), and a client
+    /// that stops reading holds the thread no longer than that.
+    func streamed(contentType: String, headers extra: HTTPFields = [:], what: String,
+                  _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void) async throws -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extra)
+        if Self.headOnly { return Response(status: .ok, headers: headers) }
+        let budget = Work.budget ?? WorkBudget(seconds: configuration.requestTimeout, parent: lifetime)
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        let ahead = DispatchSemaphore(value: 8)
+        let abandoned = Locked(false)
+        let accepted = pool.heavy.submit {
+            do {
+                guard !budget.isCancelled else { throw WorkCancelled() }
+                try Work.$budget.withValue(budget) {
+                    try produce { bytes in
+                        // Wait for the client, a second at a time, while the budget lasts.
+                        while ahead.wait(timeout: .now() + 1) == .timedOut {
+                            if budget.isCancelled || abandoned.current { throw WorkCancelled() }
+                        }
+                        if abandoned.current || budget.isCancelled { throw WorkCancelled() }
+                        continuation.yield(ByteBuffer(bytes: bytes))
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        guard accepted else { throw Problem.overloaded(pool.heavy.name) }
+        let pieces = Pieces(stream.makeAsyncIterator())
+        let first: ByteBuffer?
+        do {
+            first = try await pieces.next()
+        } catch {
+            abandoned.withLock { $0 = true }
+            for _ in 0 ..< 9 { ahead.signal() }
+            if error is WorkCancelled { throw budget.isPastDeadline ? Problem.deadlineExceeded(pool.heavy.name) : Problem.shuttingDown() }
+            throw error
+        }
+        let logger = self.logger
+        let body = ResponseBody { writer in
+            defer {
+                abandoned.withLock { $0 = true }
+                for _ in 0 ..< 9 { ahead.signal() }
+            }
+            do {
+                if let first {
+                    try await writer.write(first)
+                    ahead.signal()
+                }
+                while let piece = try await pieces.next() {
+                    try await writer.write(piece)
+                    ahead.signal()
+                }
+                try await writer.finish(nil)
+            } catch {
+                logger.warning("\(what) stopped: \(error)")
+                throw error
+            }
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}
+
+/// A stream's iterator, handed from the handler (first piece) to the body (the rest); used
+/// by one task at a time.
+private final class Pieces: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    init(_ iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) { self.iterator = iterator }
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
 }
 
 /// A CLI command that is also an operation the server runs.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import WanggeCore
 import WanggeOperations
@@ -15,8 +16,25 @@ public struct ServerConfiguration: Sendable {
     public var publicRead = false
     /// The largest request body accepted (413 beyond).
     public var maxBodyBytes = 10 * 1024 * 1024
-    /// Read-only connections in the pool.
-    public var readers = 2 * ProcessInfo.processInfo.activeProcessorCount
+    /// Threads for the heavy routes (analytics, queries, layers, the page): at most this many
+    /// run at once.
+    public var workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Heavy requests waiting for a worker at most; beyond, 503 with `Retry-After`.
+    public var queueLimit = 16
+    /// Seconds a request's work may take; then it is stopped and answered 503.
+    public var requestTimeout = 30.0
+    /// Seconds a connection may stay silent (no request, or a request's head or body stalled)
+    /// before it is closed.
+    public var idleTimeout = 15.0
+    /// Seconds from a request's head to the end of its body at most (a slow upload is cut).
+    public var readTimeout = 60.0
+    /// The largest request head (request line and header fields), in bytes; 431 beyond.
+    public var maxHeadBytes = 32 * 1024
+    /// The WAL's bound in bytes: `journal_size_limit`, and the writer checkpoints (TRUNCATE)
+    /// when the WAL passes a quarter of it.
+    public var walLimitBytes = 256 << 20
+    /// Seconds from SIGTERM to exit at most (the database is checkpointed first).
+    public var shutdownGrace = 8.0
     /// Orders outside every cell snap to the nearest cell within this distance.
     public var snapMetres = 50.0
     public var logLevel: Logger.Level = .info
@@ -37,6 +55,8 @@ public final class WanggeService: Sendable {
     let logger: Logger
     let ingest: IngestQueue
     let derived = DerivedData()
+    /// Cancelled at shutdown: every request's budget ends with it.
+    let lifetime = WorkBudget(seconds: .infinity)
     private let current: Locked<DistrictSnapshot>
 
     /// Opens the database (creating and migrating it when needed), checks the named queries
@@ -47,20 +67,31 @@ public final class WanggeService: Sendable {
         logger.logLevel = configuration.logLevel
         self.logger = logger
         pool = try ConnectionPool(path: configuration.databasePath, queriesDirectory: configuration.queriesDirectory,
-                                  readers: configuration.readers)
+                                  workers: configuration.workers, queueLimit: configuration.queueLimit, walLimitBytes: configuration.walLimitBytes)
         tokens = TokenCache(pool: pool)
         let (district, version) = try pool.write { store in (try store.loadDistrict(), try store.layersVersion()) }
         let current = Locked(try DistrictSnapshot(generation: 1, layersVersion: version, district: district, snapMetres: configuration.snapMetres))
         self.current = current
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
         metrics.setGeneration(1)
+        metrics.gauges.withLock { [pool] gauges in
+            gauges.append {
+                let (queued, running) = pool.heavy.load
+                let wal = pool.walStatistics.current
+                return "# HELP wangge_heavy_requests Heavy requests running and waiting for a worker.\n# TYPE wangge_heavy_requests gauge\n"
+                    + "wangge_heavy_requests{state=\"running\"} \(running)\nwangge_heavy_requests{state=\"queued\"} \(queued)\n"
+                    + "# HELP wangge_wal_bytes Size of the WAL file.\n# TYPE wangge_wal_bytes gauge\nwangge_wal_bytes \(pool.walBytes())\n"
+                    + "# HELP wangge_wal_peak_bytes Largest WAL seen by the writer after a commit.\n# TYPE wangge_wal_peak_bytes gauge\nwangge_wal_peak_bytes \(wal.peakBytes)\n"
+                    + "# HELP wangge_wal_checkpoints_total TRUNCATE checkpoints run by the writer to bound the WAL.\n# TYPE wangge_wal_checkpoints_total counter\nwangge_wal_checkpoints_total \(wal.checkpoints)\n"
+            }
+        }
         pool.everySecond.withLock { $0 = { [weak self] in self?.reloadIfLayersChanged() } }
         // The leaders' page reads every order and status change once per data version: read
         // them now, so the first page after start is as fast as the next ones.
         let path = configuration.databasePath
         Task.detached(priority: .utility) { [weak self] in
             guard let self, let command = try? DashboardCommand.parse(["--db", path]) else { return }
-            _ = try? await self.report(command)
+            _ = try? await self.report(command, on: WorkerPool.background)
         }
     }
 
@@ -104,17 +135,30 @@ public final class WanggeService: Sendable {
             let required = route.role
             let publicRead = configuration.publicRead
             let loginPage = route.loginPage
-            router.on(route.routerPath, method: route.method) { request, context -> Response in
-                if loginPage && context.role == nil && !(publicRead && request.method == .get) {
+            let respond: @Sendable (Request, WanggeContext) async throws -> Response = { request, context in
+                if loginPage && context.role == nil && !(publicRead && (request.method == .get || request.method == .head)) {
                     let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                     return Response(status: .seeOther, headers: [.location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
                 }
                 try Self.authorize(required, method: request.method, context: context, publicRead: publicRead)
                 return try await handler(request, context)
             }
+            router.on(route.routerPath, method: route.method, use: respond)
+            if route.method == .get {
+                // HEAD: the GET's status and headers, without its body (a streamed body is
+                // not even produced).
+                router.on(route.routerPath, method: .head) { request, context -> Response in
+                    var response = try await Self.$headOnly.withValue(true) { try await respond(request, context) }
+                    response.body = ResponseBody()
+                    return response
+                }
+            }
         }
         return router
     }
+
+    /// Set while a HEAD request runs its GET's handler: streamed bodies are then not produced.
+    @TaskLocal static var headOnly = false
 
     /// 401 without a valid token, 403 when its role is below the route's.
     static func authorize(_ required: Role?, method: HTTPRequest.Method, context: WanggeContext, publicRead: Bool) throws {
@@ -130,7 +174,14 @@ public final class WanggeService: Sendable {
 
     /// The application, for `run()` and for tests.
     public func application() -> some ApplicationProtocol {
-        Application(router: router(),
+        let limits = (head: configuration.maxHeadBytes, read: configuration.readTimeout)
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestLimitsHandler(maxHeadBytes: limits.head, readTimeout: .milliseconds(Int64(limits.read * 1000)))],
+            idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
+            // NIO's decoder refuses a larger head; RequestLimitsHandler answers it 431.
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.head, maxHeaderListSize: limits.head))
+        return Application(router: router(),
+                    server: .http1(configuration: http),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wangge"),
                     onServerRunning: { [logger, configuration] _ in
                         logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])
@@ -138,10 +189,30 @@ public final class WanggeService: Sendable {
                     logger: logger)
     }
 
-    /// Serves until SIGTERM or SIGINT: then stops accepting, lets requests in flight finish,
-    /// checkpoints the WAL and closes the database.
+    /// Serves until SIGTERM or SIGINT: then stops accepting, calls off the work in flight
+    /// (its requests are answered 503), checkpoints the WAL and closes the database. Should
+    /// connections linger past `shutdownGrace` seconds (a stalled upload), the database is
+    /// checkpointed and the process exits anyway.
     public func run() async throws {
+        let grace = configuration.shutdownGrace
+        let signals = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                guard !lifetime.isCancelled else { return }
+                logger.notice("stopping: work in flight called off")
+                lifetime.cancel()
+                DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+                    pool.checkpoint()
+                    logger.notice("stopped after \(grace) s with connections still open; database checkpointed")
+                    exit(0)
+                }
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        lifetime.cancel()
         pool.checkpoint()
         logger.notice("stopped; database checkpointed")
     }

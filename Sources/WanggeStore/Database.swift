@@ -1,6 +1,7 @@
 import CSQLite
 import CSpatiaLite
 import Foundation
+import WanggeCore
 
 /// An error from SQLite or SpatiaLite, with the statement that failed.
 public struct DatabaseError: Error, CustomStringConvertible, Sendable {
@@ -58,6 +59,13 @@ public final class Database {
             try execute("PRAGMA journal_mode = WAL")
             try execute("PRAGMA synchronous = NORMAL")
         }
+    }
+
+    /// Makes a long statement on this connection stop (SQLITE_INTERRUPT) once the work running
+    /// it is cancelled (``Work/isCancelled``: the server's request deadline, or its shutdown).
+    /// Checked every 10,000 virtual-machine steps, a few times a millisecond.
+    public func stopWhenWorkIsCancelled() {
+        sqlite3_progress_handler(handle, 10_000, { _ in Work.isCancelled ? 1 : 0 }, nil)
     }
 
     deinit {

@@ -12,9 +12,11 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the HTTP API (/v1/…, /openapi.json, /metrics, /health) over the database.",
         discussion: """
             Every request but /health needs `Authorization: Bearer <token>` (wangge token create);
-            --public-read opens the GET routes for a demo. Readers use a pool of read-only
-            connections and never wait for the writer (WAL). SIGTERM or SIGINT: stop accepting,
-            finish the requests in flight, checkpoint and close the database.
+            --public-read opens the GET routes for a demo. Blocking work runs on threads of its own:
+            --workers for the heavy routes (analytics, queries, layers, the page), --queue more
+            waiting, then 503 with Retry-After; every request's work stops at --request-timeout
+            (503). SIGTERM or SIGINT: stop accepting, call off the work in flight, checkpoint and
+            close the database, and exit within 10 s.
             """)
 
     @Option(help: "The SpatiaLite database (created and migrated when needed).")
@@ -32,8 +34,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes (413 beyond).")
     var maxBody: Int = 10 * 1024 * 1024
 
-    @Option(help: "Read-only connections in the pool.")
-    var readers: Int = 2 * ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads for the heavy routes (analytics, queries, layers, the page): at most this many run at once.")
+    var workers: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    @Option(help: "Heavy requests waiting for a worker at most; beyond, 503 with Retry-After.")
+    var queue: Int = 16
+
+    @Option(name: .customLong("request-timeout"), help: "Seconds a request's work may take; then it is stopped and answered 503.")
+    var requestTimeout: Double = 30
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent (between requests, or a stalled head or body) before it is closed.")
+    var idleTimeout: Double = 15
+
+    @Option(name: .customLong("read-timeout"), help: "Seconds from a request's head to the end of its body at most.")
+    var readTimeout: Double = 60
+
+    @Option(name: .customLong("max-head"), help: "Largest request head (request line and header fields) in bytes (431 beyond).")
+    var maxHead: Int = 32 * 1024
+
+    @Option(name: .customLong("wal-limit"), help: "Bound on the WAL in MB: journal_size_limit, and a TRUNCATE checkpoint between ingest groups past a quarter of it.")
+    var walLimit: Int = 256
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info (every request), notice, warning, error.")
     var logLevel: String = "info"
@@ -44,7 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1 ... 65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes") }
-        guard (1 ... 256).contains(readers) else { throw ValidationError("--readers must be between 1 and 256") }
+        guard (1 ... 256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (0 ... 100_000).contains(queue) else { throw ValidationError("--queue must be between 0 and 100000") }
+        for (name, value) in [("request-timeout", requestTimeout), ("idle-timeout", idleTimeout), ("read-timeout", readTimeout)] {
+            guard value.isFinite, value >= 0.01, value <= 86_400 else { throw ValidationError("--\(name) must be between 0.01 and 86400 seconds") }
+        }
+        guard (1024 ... 1 << 20).contains(maxHead) else { throw ValidationError("--max-head must be between 1024 and 1048576 bytes") }
+        guard (4 ... 1 << 20).contains(walLimit) else { throw ValidationError("--wal-limit must be at least 4 MB") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -54,7 +80,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.port = port
         configuration.publicRead = publicRead
         configuration.maxBodyBytes = maxBody
-        configuration.readers = readers
+        configuration.workers = workers
+        configuration.queueLimit = queue
+        configuration.requestTimeout = requestTimeout
+        configuration.idleTimeout = idleTimeout
+        configuration.readTimeout = readTimeout
+        configuration.maxHeadBytes = maxHead
+        configuration.walLimitBytes = walLimit << 20
         configuration.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let service: WanggeService
         do { service = try WanggeService(configuration: configuration) } catch {
@@ -78,6 +110,14 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "reader (GET), operator (+ POST orders and events) or admin (+ PUT layers).") var role: String
         @Option(help: "A name to list and revoke it by.") var name: String
 
+        func validate() throws {
+            guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
+            // Names are listed one per line, comma-separated: no separator or control character.
+            if let bad = name.unicodeScalars.first(where: { $0 == "," || $0 == "\"" || $0.properties.generalCategory == .control }) {
+                throw ValidationError("--name must not contain commas, quotes, newlines or control characters (found U+\(String(bad.value, radix: 16, uppercase: true)))")
+            }
+        }
+
         func run() throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("--role must be reader, operator or admin") }
             do {
@@ -98,7 +138,12 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             do {
                 print("name,role,created_at,revoked_at")
-                for t in try WanggeStore(path: db).tokens() { print("\(t.name),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
+                // Names stored before names were checked are quoted as CSV fields, control characters escaped.
+                func field(_ s: String) -> String {
+                    let visible = s.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+                    return visible.contains(",") || visible.contains("\"") ? "\"" + visible.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : visible
+                }
+                for t in try WanggeStore(path: db).tokens() { print("\(field(t.name)),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
             } catch {
                 note("error: \(error)")
                 throw ExitCode.failure

@@ -89,4 +89,58 @@ import Testing
         #expect(box.status != 0)
         #expect(box.stderr.contains("minLon must not exceed maxLon"))
     }
+
+    @Test func tokenNamesAreOneCSVField() throws {
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try CLITests.load("baoshan", into: db)
+        for bad in ["a,b", "a\nb", "a\"b", "tab\there", ""] {
+            let created = try CLITests.wangge(["token", "create", "--db", db, "--role", "reader", "--name", bad])
+            #expect(created.status != 0, "\(bad)")
+            #expect(created.stdout.isEmpty)
+        }
+        #expect(try CLITests.wangge(["token", "create", "--db", db, "--role", "reader", "--name", "巡查 A-1"]).status == 0)
+        let listed = try CLITests.wangge(["token", "list", "--db", db])
+        #expect(listed.stdout.split(separator: "\n").count == 2)
+    }
+
+    @Test func sigtermUnderLoadStopsTheWorkAndExitsWithinTenSeconds() throws {
+        let dir = try CLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try CLITests.load("baoshan", into: db)
+        let port = 20_000 + Int.random(in: 0 ..< 20_000)
+        let server = Process()
+        server.executableURL = CLITests.executable
+        server.arguments = ["serve", "--db", db, "--port", String(port), "--log-level", "warning", "--public-read", "--request-timeout", "600"]
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var up = false
+        for _ in 0 ..< 100 where !up {
+            if (try? Self.get("http://127.0.0.1:\(port)/health"))?.status == 200 { up = true } else { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(up)
+        // Heavy requests that would run for minutes, and a connection that never finishes its head.
+        var clients: [Process] = []
+        for _ in 0 ..< 3 {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "-o", "/dev/null", "--max-time", "60",
+                              "http://127.0.0.1:\(port)/v1/recurrence?knox=true&permutations=9999&distance-bands=4&distance-band=100"]
+            try curl.run()
+            clients.append(curl)
+        }
+        defer { for c in clients where c.isRunning { c.terminate() } }
+        Thread.sleep(forTimeInterval: 1.5)
+        let started = Date()
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
+        #expect(seconds < 10, "exit took \(seconds) s")
+        #expect(server.terminationStatus == 0)
+        let wal = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
+    }
 }

@@ -35,4 +35,20 @@ import Testing
         let text = String(repeating: "[", count: 100_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8)) }
     }
+
+    @Test func forEachElementHandsOverAnArrayOneElementAtATime() throws {
+        var seen: [(JSONValue, Bool)] = []
+        let isArray = try JSONParser.forEachElement(Array(#" [1, {"a": [2]}, "x"] "#.utf8)) { seen.append(($0, $1)) }
+        #expect(isArray)
+        #expect(seen.map(\.0) == [.number(1), .object(["a": .array([.number(2)])]), .string("x")])
+        #expect(seen.allSatisfy { $0.1 })
+        seen = []
+        let isObjectArray = try JSONParser.forEachElement(Array(#"{"id": 1}"#.utf8)) { seen.append(($0, $1)) }
+        #expect(!isObjectArray)
+        #expect(seen.count == 1 && seen[0].1 == false)
+        let empty = try JSONParser.forEachElement(Array("[]".utf8)) { _, _ in Issue.record("no element") }
+        #expect(empty)
+        #expect(throws: JSONParseError.self) { try JSONParser.forEachElement(Array("[1, 2".utf8)) { _, _ in } }
+        #expect(throws: JSONParseError.self) { try JSONParser.forEachElement(Array("[1] 2".utf8)) { _, _ in } }
+    }
 }

@@ -157,8 +157,39 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
         try await fixture.test { client in
             let response = try await client.execute(uri: "/v1/orders", method: .delete, headers: fixture.headers(.admin))
             #expect(response.status == .methodNotAllowed)
-            #expect(response.headers[.allow] == "POST, GET")
+            #expect(response.headers[.allow] == "POST, GET, HEAD")
             #expect(response.json["title"] == .string("Method not allowed"))
+            // The 405 is counted under its route, not as an unknown path.
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: fixture.headers(.reader))
+            let text = String(buffer: metrics.body)
+            #expect(text.contains(#"wangge_http_requests_total{route="/v1/orders",method="DELETE",status="405"} 1"#))
+            #expect(!text.contains("NotFound"))
+        }
+    }
+
+    @Test func headAnswersEveryGETRouteWithoutABody() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            for uri in ["/health", "/v1/layers/cells", "/v1/hotspots", "/openapi.json"] {
+                let response = try await client.execute(uri: uri, method: .head, headers: fixture.headers(.reader))
+                #expect(response.status == .ok, "HEAD \(uri)")
+                #expect(response.body.readableBytes == 0, "HEAD \(uri)")
+            }
+        }
+    }
+
+    @Test func healthAnswersWhateverTokenIsSent() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let bearer = try await client.execute(uri: "/health", method: .get, headers: [.authorization: "Bearer not-a-token"])
+            #expect(bearer.status == .ok)
+            let cookie = try await client.execute(uri: "/health", method: .get, headers: [.cookie: "wangge_token=revoked-or-unknown"])
+            #expect(cookie.status == .ok)
+            let malformed = try await client.execute(uri: "/health", method: .get, headers: [.authorization: "Basic eDp5"])
+            #expect(malformed.status == .ok)
+            // Elsewhere a bad token is still refused.
+            let refused = try await client.execute(uri: "/v1/hotspots", method: .get, headers: [.authorization: "Bearer not-a-token"])
+            #expect(refused.status == .unauthorized)
         }
     }
 }

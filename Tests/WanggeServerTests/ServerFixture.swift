@@ -32,7 +32,7 @@ struct ServerFixture {
     let directory: URL
     let tokens: [Role: String]
 
-    init(publicRead: Bool = false, maxBodyBytes: Int = 10 * 1024 * 1024) throws {
+    init(publicRead: Bool = false, maxBodyBytes: Int = 10 * 1024 * 1024, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("t.sqlite").path
@@ -44,8 +44,9 @@ struct ServerFixture {
         var configuration = ServerConfiguration(databasePath: path, queriesDirectory: Self.root.appendingPathComponent("Queries").path)
         configuration.publicRead = publicRead
         configuration.maxBodyBytes = maxBodyBytes
-        configuration.readers = 2
+        configuration.workers = 2
         configuration.logLevel = .warning
+        configure(&configuration)
         service = try WanggeService(configuration: configuration)
     }
 
@@ -57,8 +58,8 @@ struct ServerFixture {
     }
 
     /// Runs `body` against the service through HummingbirdTesting's router client.
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await service.application().test(.router) { client in try await body(client) }
+    func test(_ mode: TestingSetup = .router, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await service.application().test(mode) { client in try await body(client) }
         try? FileManager.default.removeItem(at: directory)
     }
 }

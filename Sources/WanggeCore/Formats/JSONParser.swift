@@ -26,6 +26,30 @@ public enum JSONParser {
         }
     }
 
+    /// Parses a document and, when it is an array, hands `body` each element as it is read
+    /// instead of building the array, so a body of millions of elements costs one element's
+    /// memory at a time (with `true`); any other document is handed over whole, once (with
+    /// `false`). Returns whether the
+    /// document was an array. Errors are those of ``parse(_:)``, thrown where they occur
+    /// (`body` may have seen the elements before).
+    @discardableResult
+    public static func forEachElement(_ bytes: [UInt8], _ body: (JSONValue, _ isElement: Bool) throws -> Void) throws -> Bool {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var reader = Reader(bytes: buffer)
+            reader.skipWhitespace()
+            var isArray = false
+            if reader.position < buffer.count, buffer[reader.position] == UInt8(ascii: "[") {
+                isArray = true
+                try reader.elements { try body($0, true) }
+            } else {
+                try body(try reader.value(depth: 0), false)
+            }
+            reader.skipWhitespace()
+            guard reader.position == buffer.count else { throw reader.error("unexpected text after the JSON value") }
+            return isArray
+        }
+    }
+
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var position = 0
@@ -100,6 +124,22 @@ public enum JSONParser {
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
                 throw error("expected ',' or '}' in an object, found \(describe(bytes[position]))")
+            }
+        }
+
+        /// The top-level array's elements, one at a time.
+        mutating func elements(_ body: (JSONValue) throws -> Void) throws {
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return }
+            while true {
+                skipWhitespace()
+                try body(try value(depth: 1))
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input inside an array") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return }
+                throw error("expected ',' or ']' in an array, found \(describe(bytes[position]))")
             }
         }
 
