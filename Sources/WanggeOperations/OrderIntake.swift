@@ -30,10 +30,9 @@ public enum OrderIntake {
         var good: [WorkOrderRecord] = [], rejected: [Rejection] = []
         for r in records {
             if let problem = r.rowProblem {
-                rejected.append(Rejection(row: r.line, id: r.id, field: problem.contains("id") ? "id" : "row", reason: problem))
-            } else if r.receivedAt == nil {
-                rejected.append(Rejection(row: r.line, id: r.id, field: "received_at",
-                                          reason: "\"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+                rejected.append(Rejection(row: r.line, id: r.id, field: r.rowProblemField ?? "row", reason: problem))
+            } else if let problem = r.receivedAtProblem {
+                rejected.append(Rejection(row: r.line, id: r.id, field: "received_at", reason: problem))
             } else {
                 good.append(r)
             }
@@ -43,7 +42,7 @@ public enum OrderIntake {
 
     /// Reads a JSON body: one order object or an array of them, with the members `id`
     /// (string or integer), `lon`, `lat` (numbers or numeric strings; absent or null: stored
-    /// for manual dispatch), `category` (string), `received_at` (ISO 8601 string), optional
+    /// for manual dispatch), `category` (string), `received_at` (a time string, see ``Timestamp``), optional
     /// `crs`, `status`, `resolved_at`, `closed_at` (strings); other members are kept as the
     /// order's attributes.
     public static func read(json bytes: [UInt8], defaultCRS: String = "") throws -> (records: [WorkOrderRecord], rejected: [Rejection]) {
@@ -95,7 +94,7 @@ public enum OrderIntake {
                 rejected.append(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); continue
             }
             guard let received = text("received_at", required: true) else {
-                rejected.append(Rejection(row: row, id: id, field: "received_at", reason: "expected an ISO 8601 time string")); continue
+                rejected.append(Rejection(row: row, id: id, field: "received_at", reason: "expected a time string (\(Timestamp.forms))")); continue
             }
             var optional: [String: String] = [:]
             var wrong: String?
@@ -114,9 +113,13 @@ public enum OrderIntake {
             record.statusText = optional["status"] ?? ""
             record.resolvedAtText = optional["resolved_at"] ?? ""
             record.closedAtText = optional["closed_at"] ?? ""
-            guard record.receivedAt != nil else {
-                rejected.append(Rejection(row: row, id: id, field: "received_at",
-                                          reason: "\"\(record.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+            if let (field, problem) = [("id", id), ("category", record.category)].lazy
+                .compactMap({ field, text in ControlCharacters.problem(in: text, field: field).map { (field, $0) } }).first {
+                rejected.append(Rejection(row: row, id: id, field: field, reason: problem))
+                continue
+            }
+            if let problem = record.receivedAtProblem {
+                rejected.append(Rejection(row: row, id: id, field: "received_at", reason: problem))
                 continue
             }
             if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {

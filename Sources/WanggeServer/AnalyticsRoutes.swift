@@ -92,11 +92,11 @@ extension WanggeService {
                      handler: { [self] request, context in
                          let name = try pathParameter("name", context)
                          var positional = [name]
-                         for (key, value) in request.uri.queryParameters where key != "format" {
-                             if CommandArguments.cliOnly.contains(String(key)) { continue }
+                         for (key, value) in request.query where key != "format" {
+                             if CommandArguments.cliOnly.contains(key) { continue }
                              positional.append("--param=\(key)=\(value)")
                          }
-                         let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
+                         let format = request.query("format").map { ["--format=\($0)"] } ?? ["--format=json"]
                          let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
                          return .report(try await report(command))
                      }),

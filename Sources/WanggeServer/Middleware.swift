@@ -20,6 +20,7 @@ struct ServiceMiddleware: RouterMiddleware {
         var context = context
         var response: Response
         do {
+            try QueryString.check(request.uri.query)
             context.role = try await role(of: request)
             response = try await next(request, context)
         } catch {
@@ -93,6 +94,9 @@ struct ServiceMiddleware: RouterMiddleware {
                            rows: [.object(["row": .number(Double(e.line)), "reason": .string(e.message)])])
         case let e as GeoJSONError:
             return Problem(status: .badRequest, kind: "bad-geojson", title: "Unreadable GeoJSON", detail: e.description)
+        case let e as TextDecodingError:
+            return Problem(status: .badRequest, kind: "bad-encoding", title: "Text not in its encoding", detail: e.description,
+                           rows: [.object(["row": .number(Double(e.line)), "byte_offset": .number(Double(e.byteOffset)), "reason": .string(e.description)])])
         case let e as JSONParseError:
             return Problem(status: .badRequest, kind: "bad-json", title: "Unreadable JSON", detail: e.description)
         case let e as CoordinateError:

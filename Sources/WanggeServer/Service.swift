@@ -130,7 +130,9 @@ public final class WanggeService: Sendable {
 
     /// The application, for `run()` and for tests.
     public func application() -> some ApplicationProtocol {
-        Application(router: router(),
+        let logger = self.logger
+        return Application(router: router(),
+                    server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler(logger: logger)])),
                     configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wangge"),
                     onServerRunning: { [logger, configuration] _ in
                         logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])

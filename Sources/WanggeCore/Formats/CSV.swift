@@ -4,6 +4,11 @@ import Foundation
 /// double quotes around fields that hold commas, quotes or line breaks, `""` for a quote.
 /// A UTF-8 byte-order mark at the start is skipped. Records are returned as byte ranges so
 /// callers build only the strings and numbers they need.
+///
+/// The text must be UTF-8 (``TextEncoding/decode(_:as:)`` transcodes other encodings first):
+/// every record holding a non-ASCII byte is validated as it is read, and an invalid sequence
+/// throws ``TextDecodingError`` with its line and byte offset, so no field is ever decoded
+/// with replacement characters.
 public struct CSVReader {
     public let bytes: [UInt8]
     private var offset: Int
@@ -52,8 +57,12 @@ public struct CSVReader {
             }
             guard offset < n else { return false }
             line = nextLine
+            let recordStart = offset
             var fieldStart = offset
             var i = offset
+            // The bits of every byte outside quotes and inside them: a record of ASCII only
+            // needs no UTF-8 validation.
+            var high: UInt8 = 0
             while true {
                 if i < n && b[i] == 0x22 {
                     // Quoted field.
@@ -66,13 +75,14 @@ public struct CSVReader {
                             break
                         }
                         if b[i] == 0x0A { nextLine += 1 }
+                        high |= b[i]
                         i += 1
                     }
                     if i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D {
                         throw Error(line: line, message: "text after a closing quote")
                     }
                 } else {
-                    while i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
+                    while i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D { high |= b[i]; i += 1 }
                 }
                 fields.append(fieldStart ..< i)
                 if i < n && b[i] == 0x2C {
@@ -81,6 +91,12 @@ public struct CSVReader {
                     continue
                 }
                 // End of record.
+                if high >= 0x80, let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: b[recordStart ..< i])) {
+                    let at = recordStart + bad.lowerBound
+                    throw TextDecodingError(encoding: .utf8, byteOffset: at,
+                                            line: line + b[recordStart ..< at].count(where: { $0 == 0x0A }),
+                                            bytes: Array(b[at ..< min(recordStart + bad.upperBound, at + 4)]))
+                }
                 if i < n && b[i] == 0x0D { i += 1 }
                 if i < n && b[i] == 0x0A { i += 1; nextLine += 1 }
                 offset = i
@@ -89,7 +105,8 @@ public struct CSVReader {
         }
     }
 
-    /// The text of a field, unquoted.
+    /// The text of a field, unquoted. (``next(into:)`` has validated its record as UTF-8, so the
+    /// decoding below never replaces anything.)
     public func string(_ range: Range<Int>) -> String {
         if range.count >= 2 && bytes[range.lowerBound] == 0x22 {
             let inner = bytes[(range.lowerBound + 1) ..< (range.upperBound - 1)]
