@@ -13,6 +13,8 @@ public struct CSVReader {
     public let bytes: [UInt8]
     private var offset: Int
     private let end: Int
+    /// Whether the bytes were validated as UTF-8 before (see ``init(bytes:range:firstLine:validated:)``).
+    private var validated = false
     /// 1-based line number where the last returned record started (for messages).
     public private(set) var line = 0
     /// 1-based line number where the next record starts (blank lines aside).
@@ -34,12 +36,15 @@ public struct CSVReader {
     }
 
     /// A reader of the records in `range` only, the first of which starts on line `firstLine`
-    /// (``CSVSplitter`` finds such ranges so a file can be read in parallel).
-    public init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
+    /// (``CSVSplitter`` finds such ranges so a file can be read in parallel). `validated`: the
+    /// caller has checked the whole range is UTF-8 (``TextEncoding/checkUTF8(_:range:firstLine:)``,
+    /// one pass over a piece instead of one per record).
+    public init(bytes: [UInt8], range: Range<Int>, firstLine: Int, validated: Bool = false) {
         self.bytes = bytes
         self.offset = range.lowerBound
         self.end = range.upperBound
         self.nextLine = firstLine
+        self.validated = validated
     }
 
     public init(data: Data) { self.init(bytes: [UInt8](data)) }
@@ -91,11 +96,8 @@ public struct CSVReader {
                     continue
                 }
                 // End of record.
-                if high >= 0x80, let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: b[recordStart ..< i])) {
-                    let at = recordStart + bad.lowerBound
-                    throw TextDecodingError(encoding: .utf8, byteOffset: at,
-                                            line: line + b[recordStart ..< at].count(where: { $0 == 0x0A }),
-                                            bytes: Array(b[at ..< min(recordStart + bad.upperBound, at + 4)]))
+                if high >= 0x80 && !validated, let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: b[recordStart ..< i])) {
+                    throw Self.invalidUTF8(b, record: recordStart, line: line, bad: bad)
                 }
                 if i < n && b[i] == 0x0D { i += 1 }
                 if i < n && b[i] == 0x0A { i += 1; nextLine += 1 }
@@ -103,6 +105,15 @@ public struct CSVReader {
                 return true
             }
         }
+    }
+
+    /// The error for the invalid sequence `bad` (offsets within the record starting at `record`
+    /// on `line`). Out of line: it is never on the hot path.
+    @inline(never)
+    static func invalidUTF8(_ b: UnsafeBufferPointer<UInt8>, record: Int, line: Int, bad: Range<Int>) -> TextDecodingError {
+        let at = record + bad.lowerBound
+        return TextDecodingError(encoding: .utf8, byteOffset: at, line: line + b[record ..< at].count(where: { $0 == 0x0A }),
+                                 bytes: Array(b[at ..< min(record + bad.upperBound, at + 4)]))
     }
 
     /// The text of a field, unquoted. (``next(into:)`` has validated its record as UTF-8, so the

@@ -86,9 +86,6 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         }
     }
 
-    /// Whether `buffer` is valid UTF-8 (see ``invalidUTF8(_:)``).
-    public static func isValidUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool { invalidUTF8(buffer) == nil }
-
     /// GB18030 (GBK, GB2312) to UTF-8 with glibc's `iconv`. A GB18030 byte-order mark comes out
     /// as a UTF-8 one.
     public static func transcodeGB18030(_ bytes: [UInt8]) throws(TextDecodingError) -> [UInt8] {
@@ -96,21 +93,25 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             throw TextDecodingError(encoding: .gb18030, byteOffset: 0, line: 1, bytes: [], message: "this system's iconv cannot read GB18030")
         }
         defer { iconv_close(converter) }
-        // Each GB18030 sequence becomes at most 1.5 times as many UTF-8 bytes (2 → 3, 4 → 4).
+        // Each GB18030 sequence becomes at most 1.5 times as many UTF-8 bytes (2 → 3, 4 → 4);
+        // should iconv still run out of room (E2BIG), the buffer grows and it goes on.
         var output = [UInt8](repeating: 0, count: bytes.count + bytes.count / 2 + 16)
         var failure: (offset: Int, errno: Int32)?
-        let written: Int = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                guard let inBase = input.baseAddress, let outBase = out.baseAddress else { return 0 }
-                var inPointer = UnsafeMutableRawPointer(mutating: inBase).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var inLeft = input.count
-                var outPointer = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var outLeft = out.count
-                if iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) == -1 {
-                    failure = (input.count - inLeft, errno)
+        var read = 0, written = 0
+        while read < bytes.count && failure == nil {
+            let (inUsed, outUsed, error): (Int, Int, Int32?) = bytes.withUnsafeBufferPointer { input in
+                output.withUnsafeMutableBufferPointer { out in
+                    var inPointer = UnsafeMutableRawPointer(mutating: input.baseAddress! + read).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
+                    var inLeft = input.count - read
+                    var outPointer = UnsafeMutableRawPointer(out.baseAddress! + written).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
+                    var outLeft = out.count - written
+                    let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+                    return (input.count - read - inLeft, out.count - written - outLeft, result == -1 ? errno : nil)
                 }
-                return out.count - outLeft
             }
+            read += inUsed
+            written += outUsed
+            if error == E2BIG { output += [UInt8](repeating: 0, count: output.count / 2 + 16) } else if let error { failure = (read, error) }
         }
         if let failure {
             let at = failure.offset

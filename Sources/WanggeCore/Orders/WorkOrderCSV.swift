@@ -141,7 +141,8 @@ public enum WorkOrderCSV {
         let done = Counter()
         DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
             let result = Result {
-                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                try TextEncoding.checkUTF8(bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine, validated: true)
                 return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
             }
             let count = (try? result.get())?.count ?? 0

@@ -12,8 +12,8 @@ import Foundation
 /// its reason (the words `import orders` fails with) is reported with its line number. A quote
 /// that is never closed still fails the run (the rest of the file cannot be read), naming the
 /// line, and so does text that is not UTF-8 (``TextDecodingError``, thrown before anything is
-/// written: transcode with ``TextEncoding/decode(_:as:)`` and run again). Each piece's records
-/// are validated as UTF-8 as they are read, on all cores; a GB18030 file is transcoded once.
+/// written: transcode with ``TextEncoding/decode(_:as:)`` and run again). Each piece is
+/// validated as UTF-8 (one pass, on all cores) before it is read; a GB18030 file is transcoded once.
 public enum AssignmentFile {
     /// What a run saw, for the summary on standard error.
     public struct Summary: Sendable {
@@ -157,7 +157,8 @@ public enum AssignmentFile {
         }
 
         mutating func run(_ range: Range<Int>, firstLine: Int) throws -> PieceOutput {
-            var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine)
+            try TextEncoding.checkUTF8(bytes, range: range, firstLine: firstLine)
+            var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine, validated: true)
             var fields: [Range<Int>] = []
             out = CSVWriter(capacity: range.count * 3 / 4 + 1024)
             while try reader.next(into: &fields) {
