@@ -82,6 +82,32 @@ import WanggeStore
         }
     }
 
+    /// A layer replaced with a GBK CSV (charset given, or detected) stores the same rules as the
+    /// UTF-8 file; a GBK CSV labelled UTF-8 changes nothing.
+    @Test func layersInGBK() async throws {
+        let fixture = try ServerFixture()
+        let rules = try String(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/rules.csv"), encoding: .utf8)
+        let path = fixture.service.configuration.databasePath
+        @Sendable func stored() throws -> [[String]] {
+            let store = try WanggeStore(path: path, readOnly: true)
+            return try store.database.prepare("SELECT category, route FROM rules ORDER BY category").rows().map { [$0[0].string ?? "", $0[1].string ?? ""] }
+        }
+        let before = try stored()
+        #expect(before.count > 5 && before.contains { $0[0] == "违法搭建" })
+        try await fixture.test { client in
+            for contentType in ["text/csv; charset=gb2312", "text/csv"] {
+                let put = try await client.execute(uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: contentType),
+                                                   body: ByteBuffer(bytes: Self.gbk(rules)))
+                #expect(put.status == .ok && put.json["stored"] == .number(Double(before.count)), "\(contentType): \(put.text)")
+                #expect(try stored() == before)
+            }
+            let mislabelled = try await client.execute(uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: "text/csv; charset=utf-8"),
+                                                       body: ByteBuffer(bytes: Self.gbk(rules)))
+            #expect(mislabelled.status == .badRequest && mislabelled.json["type"] == .string("tag:wangge,2026:problem:bad-encoding"))
+            #expect(try stored() == before)
+        }
+    }
+
     /// JSON: UTF-8 only; an invalid byte in an id is refused with its offset, so two ids that
     /// differ only there can never overwrite each other.
     @Test func jsonBodiesMustBeUTF8() async throws {
