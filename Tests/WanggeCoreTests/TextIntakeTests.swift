@@ -142,3 +142,24 @@ import Testing
         #expect(written == 0)
     }
 }
+
+extension TextIntakeTests {
+    /// A large GBK text is transcoded in pieces cut at line feeds: the same text as one piece,
+    /// and an error in a later piece names its offset and line in the whole text.
+    @Test func largeTextsTranscodeInPieces() throws {
+        let row = "工单-1,121.4007,31.3006,乱设摊,2025年7月1日 9:00,上海市宝山区大场镇纪蕴路484号,暴露垃圾，请尽快处理\n"
+        let text = "id,lon,lat,category,received_at,address,description\n" + String(repeating: row, count: 60_000)
+        let gbk = Self.gbk(text)
+        #expect(gbk.count > 1 << 22)
+        #expect(TextEncoding.cuts(gbk, pieces: 8).count == 8)
+        #expect(try TextEncoding.transcodeGB18030(gbk, workers: 4) == Array(text.utf8))
+        #expect(try TextEncoding.transcodeGB18030(gbk, workers: 1) == Array(text.utf8))
+        // A stray 0xFF on line 50,001, in the last pieces.
+        let lineStart = gbk.indices.lazy.filter { gbk[$0] == 0x0A }.dropFirst(49_999).first! + 1
+        var broken = gbk
+        broken.insert(0xFF, at: lineStart + 4)   // after 工单 (4 bytes in GBK)
+        do { _ = try TextEncoding.transcodeGB18030(broken, workers: 4); Issue.record("0xFF is not GB18030") } catch {
+            #expect(error.byteOffset == lineStart + 4 && error.line == 50_001 && error.bytes.first == 0xFF)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// The encodings input text may come in: UTF-8 (with or without a byte-order mark), or
@@ -87,41 +88,85 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 
     /// GB18030 (GBK, GB2312) to UTF-8 with glibc's `iconv`. A GB18030 byte-order mark comes out
-    /// as a UTF-8 one.
-    public static func transcodeGB18030(_ bytes: [UInt8]) throws(TextDecodingError) -> [UInt8] {
+    /// as a UTF-8 one. A large text is cut at line feeds (a line feed is never part of a GB18030
+    /// character) into pieces transcoded on all cores.
+    public static func transcodeGB18030(_ bytes: [UInt8], workers: Int = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) throws(TextDecodingError) -> [UInt8] {
+        let pieces = bytes.count < 1 << 22 || workers <= 1 ? [0 ..< bytes.count] : cuts(bytes, pieces: workers * 2)
+        let slots = UnsafeMutableBufferPointer<Result<[UInt8], PieceFailure>?>.allocate(capacity: pieces.count)
+        slots.initialize(repeating: nil)
+        defer { _ = slots.deinitialize(); slots.deallocate() }
+        let shared = Slots(slots: slots)
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in shared.slots[k] = transcodePiece(bytes, pieces[k]) }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + bytes.count / 4)
+        for k in 0 ..< pieces.count {
+            switch slots[k]! {
+            case .success(let text): output += text
+            case .failure(let failure):
+                guard let at = failure.offset else {
+                    throw TextDecodingError(encoding: .gb18030, byteOffset: 0, line: 1, bytes: [], message: "this system's iconv cannot read GB18030")
+                }
+                let end = failure.errno == EINVAL ? bytes.count : min(bytes.count, at + 2)
+                throw TextDecodingError(encoding: .gb18030, byteOffset: at, line: 1 + bytes[..<at].count(where: { $0 == 0x0A }),
+                                        bytes: Array(bytes[at ..< end].prefix(4)),
+                                        message: failure.errno == EINVAL ? "the text ends inside a character" : nil)
+            }
+        }
+        return output
+    }
+
+    /// Where and why iconv stopped: `offset` in the whole text (nil: no converter at all).
+    struct PieceFailure: Error { let offset: Int?; let errno: Int32 }
+
+    /// Each worker writes only its own slot.
+    private struct Slots: @unchecked Sendable { let slots: UnsafeMutableBufferPointer<Result<[UInt8], PieceFailure>?> }
+
+    /// About `pieces` ranges covering `bytes`, each ending just after a line feed (the last at the end).
+    static func cuts(_ bytes: [UInt8], pieces: Int) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for k in 1 ..< pieces {
+            guard var cut = Optional(max(start, k * bytes.count / pieces)), cut < bytes.count else { break }
+            while cut < bytes.count && bytes[cut] != 0x0A { cut += 1 }
+            guard cut + 1 < bytes.count else { break }
+            ranges.append(start ..< cut + 1)
+            start = cut + 1
+        }
+        ranges.append(start ..< bytes.count)
+        return ranges
+    }
+
+    /// One piece through its own iconv converter. Each GB18030 sequence becomes at most 1.5 times
+    /// as many UTF-8 bytes (2 → 3, 4 → 4); should iconv still run out of room (E2BIG), the buffer
+    /// grows and it goes on.
+    static func transcodePiece(_ bytes: [UInt8], _ range: Range<Int>) -> Result<[UInt8], PieceFailure> {
         guard let converter = iconv_open("UTF-8", "GB18030"), Int(bitPattern: converter) != -1 else {
-            throw TextDecodingError(encoding: .gb18030, byteOffset: 0, line: 1, bytes: [], message: "this system's iconv cannot read GB18030")
+            return .failure(PieceFailure(offset: nil, errno: errno))
         }
         defer { iconv_close(converter) }
-        // Each GB18030 sequence becomes at most 1.5 times as many UTF-8 bytes (2 → 3, 4 → 4);
-        // should iconv still run out of room (E2BIG), the buffer grows and it goes on.
-        var output = [UInt8](repeating: 0, count: bytes.count + bytes.count / 2 + 16)
-        var failure: (offset: Int, errno: Int32)?
-        var read = 0, written = 0
-        while read < bytes.count && failure == nil {
+        var output = [UInt8](repeating: 0, count: range.count + range.count / 2 + 16)
+        var read = range.lowerBound, written = 0
+        while read < range.upperBound {
             let (inUsed, outUsed, error): (Int, Int, Int32?) = bytes.withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer { out in
                     var inPointer = UnsafeMutableRawPointer(mutating: input.baseAddress! + read).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                    var inLeft = input.count - read
+                    var inLeft = range.upperBound - read
                     var outPointer = UnsafeMutableRawPointer(out.baseAddress! + written).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
                     var outLeft = out.count - written
                     let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
-                    return (input.count - read - inLeft, out.count - written - outLeft, result == -1 ? errno : nil)
+                    return (range.upperBound - read - inLeft, out.count - written - outLeft, result == -1 ? errno : nil)
                 }
             }
             read += inUsed
             written += outUsed
-            if error == E2BIG { output += [UInt8](repeating: 0, count: output.count / 2 + 16) } else if let error { failure = (read, error) }
-        }
-        if let failure {
-            let at = failure.offset
-            let end = failure.errno == EINVAL ? bytes.count : min(bytes.count, at + 2)
-            throw TextDecodingError(encoding: .gb18030, byteOffset: at, line: 1 + bytes[..<at].count(where: { $0 == 0x0A }),
-                                    bytes: Array(bytes[at ..< end].prefix(4)),
-                                    message: failure.errno == EINVAL ? "the text ends inside a character" : nil)
+            if error == E2BIG {
+                output += [UInt8](repeating: 0, count: output.count / 2 + 16)
+            } else if let error {
+                return .failure(PieceFailure(offset: read, errno: error))
+            }
         }
         output.removeSubrange(written...)
-        return output
+        return .success(output)
     }
 }
 
