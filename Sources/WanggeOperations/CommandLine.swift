@@ -34,6 +34,32 @@ public func readInput(_ path: String) throws -> [UInt8] {
     return bytes
 }
 
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { ["utf-8", "gb18030"] }
+}
+
+/// `--encoding`: the encoding of an input file, when it must not be detected.
+public struct EncodingOption: ParsableArguments, Sendable {
+    @Option(help: "The input's encoding: utf-8 or gb18030 (also gbk, gb2312). Default: UTF-8 when the file is valid UTF-8 (a BOM is skipped), else GB18030, with a notice.")
+    public var encoding: TextEncoding?
+
+    public init() {}
+
+    /// `bytes` as UTF-8: decoded as `--encoding` says, or detected (``TextEncoding/decode(_:as:)``);
+    /// a file read as GB18030 is noted on standard error.
+    public func decode(_ bytes: [UInt8], name: String) throws(TextDecodingError) -> [UInt8] {
+        let decoded = try TextEncoding.decode(bytes, as: encoding)
+        if let notUTF8 = decoded.notUTF8 { noteGB18030(name: name, notUTF8: notUTF8) }
+        return decoded.bytes
+    }
+}
+
+/// The notice for an input detected as GB18030.
+public func noteGB18030(name: String, notUTF8: TextDecodingError) {
+    note("note: \(name == "-" ? "standard input" : name): read as GB18030 (GBK); it is not UTF-8 (line \(notUTF8.line), byte offset \(notUTF8.byteOffset)). Give --encoding to choose.")
+}
+
 /// A destination for output: a file (written whole, then moved into place) or standard output.
 public struct OutputSink {
     public let path: String
@@ -118,18 +144,18 @@ public struct QuerySource: ParsableArguments, Sendable {
 public struct OrderFilter: ParsableArguments, Sendable {
     public init() {}
 
-    @Option(help: "Orders received at or after this ISO 8601 time.")
+    @Option(help: "Orders received at or after this time: ISO 8601, 2025-07-01 09:00, 2025/7/1 9:00, 2025年7月1日 9:00 or a bare date (China Standard Time unless a zone is given).")
     public var from: String?
 
-    @Option(help: "Orders received before this ISO 8601 time.")
+    @Option(help: "Orders received before this time (the same forms as --from).")
     public var to: String?
 
     @Option(help: "Only orders of this category (repeatable).")
     public var category: [String] = []
 
     public func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
-        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time (e.g. 2025-04-01T00:00:00+08:00)") }
+        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }
+        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not a time; expected \(Timestamp.forms), or a date") }
     }
 
     /// The window for a download's file name (`from-2025-06-01`, `to-…`).

@@ -62,7 +62,7 @@ public struct DashboardCommand: ParsableCommand, Operation {
     public func validate() throws {
         for (name, value) in [("from", from), ("to", to), ("as-of", asOf)] {
             if let v = Self.given(value), Timestamp.parse(v) == nil {
-                throw ValidationError("--\(name) \"\(v)\" is not an ISO 8601 time (e.g. 2025-06-01 or 2025-06-30T18:00:00+08:00)")
+                throw ValidationError("--\(name) \"\(v)\" is not a time; expected \(Timestamp.forms), or a date")
             }
         }
         if let f = Self.given(from).flatMap(Timestamp.parse), let t = Self.given(to).flatMap(Timestamp.parse), f >= t {

@@ -45,8 +45,8 @@ public struct KPICommand: ParsableCommand, Operation {
     var output: String = "-"
 
     public func validate() throws {
-        guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not an ISO 8601 time") }
-        guard let end = Timestamp.parse(to) else { throw ValidationError("--to \"\(to)\" is not an ISO 8601 time") }
+        guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }
+        guard let end = Timestamp.parse(to) else { throw ValidationError("--to \"\(to)\" is not a time; expected \(Timestamp.forms), or a date") }
         guard start < end else { throw ValidationError("--from must be earlier than --to") }
     }
 

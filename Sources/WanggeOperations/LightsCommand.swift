@@ -40,7 +40,7 @@ public struct LightsCommand: ParsableCommand, Operation {
     var output: String = "-"
 
     public func validate() throws {
-        guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \"\(asOf)\" is not an ISO 8601 time (e.g. 2025-06-30T18:00:00+08:00)") }
+        guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \"\(asOf)\" is not a time; expected \(Timestamp.forms)") }
     }
 
     public func run() throws { try deliver(self, from: source.data(), to: output) }

@@ -47,10 +47,9 @@ public enum OrderIntake {
         var intake = Intake()
         for r in records {
             if let problem = r.rowProblem {
-                intake.reject(Rejection(row: r.line, id: r.id, field: problem.contains("id") ? "id" : "row", reason: problem))
-            } else if r.receivedAt == nil {
-                intake.reject(Rejection(row: r.line, id: r.id, field: "received_at",
-                                        reason: "\"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+                intake.reject(Rejection(row: r.line, id: r.id, field: r.rowProblemField ?? "row", reason: problem))
+            } else if let problem = r.receivedAtProblem {
+                intake.reject(Rejection(row: r.line, id: r.id, field: "received_at", reason: problem))
             } else {
                 intake.records.append(r)
             }
@@ -60,7 +59,7 @@ public enum OrderIntake {
 
     /// Reads a JSON body: one order object or an array of them, with the members `id`
     /// (string or integer), `lon`, `lat` (numbers or numeric strings; absent or null: stored
-    /// for manual dispatch), `category` (string), `received_at` (ISO 8601 string), optional
+    /// for manual dispatch), `category` (string), `received_at` (a time string, see ``Timestamp``), optional
     /// `crs`, `status`, `resolved_at`, `closed_at` (strings); other members are kept as the
     /// order's attributes.
     public static func read(json bytes: [UInt8], defaultCRS: String = "") throws -> Intake {
@@ -107,7 +106,7 @@ public enum OrderIntake {
                 intake.reject(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); return
             }
             guard let received = text("received_at", required: true) else {
-                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: "expected an ISO 8601 time string")); return
+                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: "expected a time string (\(Timestamp.forms))")); return
             }
             var optional: [String: String] = [:]
             var wrong: String?
@@ -126,9 +125,13 @@ public enum OrderIntake {
             record.statusText = optional["status"] ?? ""
             record.resolvedAtText = optional["resolved_at"] ?? ""
             record.closedAtText = optional["closed_at"] ?? ""
-            guard record.receivedAt != nil else {
-                intake.reject(Rejection(row: row, id: id, field: "received_at",
-                                          reason: "\"\(record.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)"))
+            if let (field, problem) = [("id", id), ("category", record.category)].lazy
+                .compactMap({ field, text in ControlCharacters.problem(in: text, field: field).map { (field, $0) } }).first {
+                intake.reject(Rejection(row: row, id: id, field: field, reason: problem))
+                return
+            }
+            if let problem = record.receivedAtProblem {
+                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: problem))
                 return
             }
             if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {

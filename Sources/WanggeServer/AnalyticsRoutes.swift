@@ -99,18 +99,18 @@ extension WanggeService {
                      handler: { [self] request, context in
                          let name = try pathParameter("name", context)
                          var positional = [name]
-                         for (key, value) in request.uri.queryParameters where key != "format" {
-                             if CommandArguments.cliOnly.contains(String(key)) { continue }
+                         for (key, value) in request.query where key != "format" {
+                             if CommandArguments.cliOnly.contains(key) { continue }
                              if key == "bom" {
-                                 if try WanggeService.flag("bom", value: String(value)) { positional.append("--bom") }
+                                 if try WanggeService.flag("bom", value: value) { positional.append("--bom") }
                                  continue
                              }
                              positional.append("--param=\(key)=\(value)")
                          }
-                         let format = request.uri.queryParameters["format"].map { ["--format=\($0)"] } ?? ["--format=json"]
+                         let format = request.query("format").map { ["--format=\($0)"] } ?? ["--format=json"]
                          let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
                          // Streamed as SQLite steps the rows: a million orders never sit in memory.
-                         let formatName = request.uri.queryParameters["format"].map(String.init) ?? "json"
+                         let formatName = request.query("format") ?? "json"
                          let pool = self.pool, snapshot = self.snapshot, contentType = Report.contentType(of: formatName)
                          var headers: HTTPFields = [:]
                          if formatName == "csv" { headers[.contentDisposition] = "attachment; filename=\"\(Report.filename(["query", name])).csv\"" }

@@ -16,8 +16,7 @@ enum CommandArguments {
                           defaultFormat: String? = "json") throws -> [String] {
         var arguments: [String] = []
         var sawFormat = false
-        for (key, value) in request.uri.queryParameters {
-            let name = String(key)
+        for (name, value) in request.query {
             if excluded.contains(name) { continue }
             if cliOnly.contains(name) { throw Problem.badParameter(name, "\(name) is a command-line option only; the server uses its own database") }
             if name == "format" { sawFormat = true }

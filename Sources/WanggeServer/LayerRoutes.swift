@@ -74,9 +74,9 @@ extension WanggeService {
         try refuseUnknownParameters(request, allowed: ["crs", "strict", "allow-empty"], route: "PUT /v1/layers/{layer}")
         let strict = try flag("strict", in: request)
         let allowEmpty = try flag("allow-empty", in: request)
-        let crs = request.uri.queryParameters["crs"].map(String.init)
+        let crs = request.query("crs")
         let isGeoJSON = [.cells, .zones, .points].contains(layer)
-        let (bytes, _) = try await body(of: request, accepting: isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
+        let (bytes, _, _) = try await body(of: request, accepting: isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
                                         what: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
         let snapMetres = configuration.snapMetres
         let (report, generation) = try await pool.writing { [self] store in

@@ -24,6 +24,7 @@ struct ServiceMiddleware: RouterMiddleware {
         let budget = WorkBudget(seconds: service.configuration.requestTimeout, parent: service.lifetime)
         do {
             response = try await Work.$budget.withValue(budget) {
+                try QueryString.check(request.uri.query)
                 context.role = try await role(of: request)
                 return try await next(request, context)
             }
@@ -127,6 +128,9 @@ struct ServiceMiddleware: RouterMiddleware {
                            rows: [.object(["row": .number(Double(e.line)), "reason": .string(e.message)])])
         case let e as GeoJSONError:
             return Problem(status: .badRequest, kind: "bad-geojson", title: "Unreadable GeoJSON", detail: e.description)
+        case let e as TextDecodingError:
+            return Problem(status: .badRequest, kind: "bad-encoding", title: "Text not in its encoding", detail: e.description,
+                           rows: [.object(["row": .number(Double(e.line)), "byte_offset": .number(Double(e.byteOffset)), "reason": .string(e.description)])])
         case let e as JSONParseError:
             return Problem(status: .badRequest, kind: "bad-json", title: "Unreadable JSON", detail: e.description)
         case let e as CoordinateError:

@@ -12,14 +12,14 @@ extension WanggeService {
         let problem = ["application/problem+json"]
         return [
             APIRoute(method: .post, path: "/v1/orders", role: .operator,
-                     summary: "Store and route orders: one JSON object, a JSON array, or a CSV body with the columns of `wangge import orders`. Idempotent by order id (re-posting updates). One transaction.",
+                     summary: "Store and route orders: one JSON object, a JSON array, or a CSV body with the columns of `wangge import orders` (UTF-8, or GB18030/GBK: `charset=GBK`, or detected without a charset). Idempotent by order id (re-posting updates). One transaction.",
                      parameters: [.query("partial", "boolean", "true: store the valid rows and report the others; otherwise a batch with invalid rows stores nothing (422)."),
                                   .query("crs", "CRS of rows that give none: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")],
                      bodyTypes: ["application/json", "text/csv"],
                      outcomes: [.init(status: 200, description: "Stored: counts, each order's assignment, rejected rows (with partial=true)."),
-                                .init(status: 400, description: "Unreadable body.", mediaTypes: problem),
+                                .init(status: 400, description: "Unreadable body (bytes not valid in its encoding: the line and byte offset).", mediaTypes: problem),
                                 .init(status: 413, description: "Body larger than --max-body.", mediaTypes: problem),
-                                .init(status: 415, description: "Content-Type other than application/json or text/csv.", mediaTypes: problem),
+                                .init(status: 415, description: "Content-Type other than application/json or text/csv, or a charset other than UTF-8 and GB18030 (GBK, GB2312).", mediaTypes: problem),
                                 .init(status: 422, description: "Rows failed validation (rows: which and why); nothing stored.", mediaTypes: problem)],
                      handler: { [self] request, _ in try await postOrders(request) }),
             APIRoute(method: .get, path: "/v1/orders", role: .reader,
@@ -51,9 +51,9 @@ extension WanggeService {
     }
 
     /// An orders or events body: JSON or CSV.
-    private func jsonOrCSV(_ request: Request) async throws -> (bytes: [UInt8], isJSON: Bool) {
-        let (bytes, type) = try await body(of: request, accepting: ["application/json", "text/csv"])
-        return (bytes, type == "application/json")
+    private func jsonOrCSV(_ request: Request) async throws -> (bytes: [UInt8], isJSON: Bool, encoding: TextEncoding) {
+        let (bytes, type, encoding) = try await body(of: request, accepting: ["application/json", "text/csv"])
+        return (bytes, type == "application/json", encoding)
     }
 
     private static func rows(_ rejected: [OrderIntake.Rejection]) -> [JSONValue] {
@@ -63,13 +63,13 @@ extension WanggeService {
     private func postOrders(_ request: Request) async throws -> Response {
         try refuseUnknownParameters(request, allowed: ["partial", "crs"], route: "POST /v1/orders")
         let partial = try flag("partial", in: request)
-        let defaultCRS = request.uri.queryParameters["crs"].map(String.init) ?? ""
+        let defaultCRS = request.query("crs") ?? ""
         if !defaultCRS.isEmpty {
             do { _ = try CoordinateReferenceSystem(parsing: defaultCRS) } catch {
                 throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
             }
         }
-        let (bytes, isJSON) = try await jsonOrCSV(request)
+        let (bytes, isJSON, encoding) = try await jsonOrCSV(request)
         let clock = ContinuousClock(), received = clock.now
         let intake: OrderIntake.Intake
         do {
@@ -98,6 +98,8 @@ extension WanggeService {
             o["distance_m"] = Double(a.row.distance).map(JSONValue.number) ?? .null
             return .object(o)
         }
+        var warnings: [JSONValue] = encoding == .gb18030 ? [.string("the body was read as GB18030 (GBK)")] : []
+        warnings += report.warnings.map { .string($0.message) }
         defer {
             logger.debug("orders posted", metadata: ["orders": .stringConvertible(report.stored), "read": .stringConvertible(parsed - received),
                                                      "stored": .stringConvertible(stored - parsed), "answered": .stringConvertible(clock.now - stored)])
@@ -111,7 +113,7 @@ extension WanggeService {
             }),
             "categories_without_rule": .object(report.categoriesWithoutRule.mapValues { .number(Double($0)) }),
             "refused_status_changes": .array(report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)]) }),
-            "warnings": .array(report.warnings.map { .string($0.message) }),
+            "warnings": .array(warnings),
         ]))
     }
 
@@ -120,7 +122,7 @@ extension WanggeService {
     private func postEvents(_ request: Request, id: String) async throws -> Response {
         try refuseUnknownParameters(request, allowed: ["partial"], route: "POST /v1/orders/{id}/events")
         let partial = try flag("partial", in: request)
-        let (bytes, isJSON) = try await jsonOrCSV(request)
+        let (bytes, isJSON, _) = try await jsonOrCSV(request)
         var events: [OrderEvent] = []
         // The first rows refused, and how many: a body of a million bad rows answers a hundred.
         var problems: [JSONValue] = []
@@ -136,7 +138,7 @@ extension WanggeService {
                 return
             }
             guard let at, let time = Timestamp.parse(at) else {
-                refuse(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not an ISO 8601 time")]))
+                refuse(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not a time; expected \(Timestamp.forms)")]))
                 return
             }
             events.append(OrderEvent(line: row, orderID: id, status: parsed, at: time, atText: at, note: note))

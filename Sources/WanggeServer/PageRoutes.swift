@@ -45,7 +45,7 @@ extension WanggeService {
                      summary: "The login form of the leaders' page: a token is exchanged for a cookie.",
                      outcomes: [.init(status: 200, description: "The form.", mediaTypes: html)],
                      handler: { request, _ in
-                         Self.loginPage(message: nil, status: .ok, next: Self.samePath(request.uri.queryParameters["next"].map(String.init)) ?? "/")
+                         Self.loginPage(message: nil, status: .ok, next: Self.samePath(request.query("next")) ?? "/")
                      }),
             APIRoute(method: .post, path: "/login", role: nil,
                      summary: "Checks a token (form field token) and sets it as the HttpOnly cookie wangge_token; then to the page.",

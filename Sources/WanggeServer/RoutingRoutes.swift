@@ -18,21 +18,21 @@ extension WanggeService {
     }
 
     private func assign(_ request: Request) throws -> Response {
-        let query = request.uri.queryParameters
+        let query = Dictionary(request.query, uniquingKeysWith: { first, _ in first })
         try refuseUnknownParameters(request, allowed: ["lon", "lat", "category", "crs"], route: "GET /v1/assign")
         // Ranges are the coordinate system's business: an unusable location routes `invalid`.
         func coordinate(_ name: String) throws -> Double {
-            guard let text = query[Substring(name)] else { throw Problem.badParameter(name, "\(name) is required", expected: "a number") }
+            guard let text = query[name] else { throw Problem.badParameter(name, "\(name) is required", expected: "a number") }
             guard let value = Double(text), value.isFinite else { throw Problem.badParameter(name, "\(name)=\(text) is not a finite number", expected: "a number") }
             return value
         }
         let lon = try coordinate("lon"), lat = try coordinate("lat")
         let crs: CoordinateReferenceSystem
-        do { crs = try CoordinateReferenceSystem(parsing: query["crs"].map(String.init) ?? "wgs84") } catch {
+        do { crs = try CoordinateReferenceSystem(parsing: query["crs"] ?? "wgs84") } catch {
             throw Problem.badParameter("crs", error.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
         }
         let snapshot = self.snapshot
-        let category = query["category"].map(String.init) ?? ""
+        let category = query["category"] ?? ""
         let assignment = try snapshot.withRouter { $0.assign(Coordinate(lon, lat), crs: crs, category: category) }
         if assignment.status == .invalid {
             throw Problem.badParameter(crs == .wgs84 ? "lon" : "crs", "the location cannot be used: \(assignment.invalidReason ?? "unusable coordinates")",

@@ -175,8 +175,11 @@ public final class WanggeService: Sendable {
     /// The application, for `run()` and for tests.
     public func application() -> some ApplicationProtocol {
         let limits = (head: configuration.maxHeadBytes, read: configuration.readTimeout)
+        let logger = self.logger
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestLimitsHandler(maxHeadBytes: limits.head, readTimeout: .milliseconds(Int64(limits.read * 1000)))],
+            // A head over the limit is answered 431 first; any other parser error 400 (percent-encode).
+            additionalChannelHandlers: [RequestLimitsHandler(maxHeadBytes: limits.head, readTimeout: .milliseconds(Int64(limits.read * 1000))),
+                                        MalformedRequestHandler(logger: logger)],
             idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
             // NIO's decoder refuses a larger head; RequestLimitsHandler answers it 431.
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.head, maxHeaderListSize: limits.head))

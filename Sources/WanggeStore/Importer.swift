@@ -151,7 +151,7 @@ public struct Importer {
         progress?("reading orders")
         let records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
         if let r = records.first(where: { $0.receivedAt == nil }) {
-            throw WorkOrderCSVError(line: r.line, message: "order \(r.id): received_at \"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)")
+            throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
         }
         progress?("building the index")
         let index = try DistrictIndex(district: try store.loadDistrict())
@@ -279,7 +279,7 @@ public struct Importer {
             var last: OrderStatus = .received
             for (status, text) in [(OrderStatus.resolved, r.resolvedAtText), (.closed, r.closedAtText)] where !text.isEmpty {
                 guard let at = Timestamp.parse(text) else {
-                    throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not an ISO 8601 time")
+                    throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not a time; expected \(Timestamp.forms)")
                 }
                 events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: at, atText: text, note: "from the orders file"))
                 latest = max(latest, at); last = status

@@ -113,7 +113,7 @@ public struct NamedQuery: Sendable {
             guard let v = Double(text), v.isFinite else { throw bad("a finite number") }
             return .real(v)
         case .time:
-            guard let v = Timestamp.parse(text) else { throw bad("an ISO 8601 time (e.g. 2025-03-01T00:00:00+08:00)") }
+            guard let v = Timestamp.parse(text) else { throw bad("a time: \(Timestamp.forms), or a date") }
             return .real(v)
         case .list:
             let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

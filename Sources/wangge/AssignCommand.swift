@@ -12,8 +12,11 @@ struct AssignCommand: ParsableCommand {
             Input: an orders CSV with at least id,lon,lat,category,received_at (optional crs).
             Output: one row per input row, in input order, with the header
               \(["id"] + AssignmentRow.header.dropFirst()).joined(separator: ","))
-            Rows with unusable coordinates come out with status invalid; the reason goes to
-            standard error with the line number. They never stop the run.
+            Rows with unusable coordinates, an unreadable received_at or a control character in
+            the id or category come out with status invalid; the reason goes to standard error
+            with the line number. They never stop the run.
+            The file is UTF-8 (a BOM is skipped) or GB18030/GBK (detected, with a notice; or
+            --encoding).
             One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S]
             prints those fields as JSON, with the names of the cell, community, street, unit
             and inspection points.
@@ -46,6 +49,8 @@ struct AssignCommand: ParsableCommand {
     @Flag(help: "Start the output CSV with a UTF-8 byte order mark, for Excel (the fields are never altered).")
     var bom = false
 
+    @OptionGroup var encoding: EncodingOption
+
     func validate() throws {
         guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
@@ -57,11 +62,15 @@ struct AssignCommand: ParsableCommand {
     func run() throws {
         if let lon, let lat { return try assignOne(Coordinate(lon, lat)) }
         let index: DistrictIndex
-        let input: [UInt8]
+        var input: [UInt8]
+        let name = self.input ?? "-"
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
-            input = try readInput(self.input ?? "-")
+            input = try readInput(name)
+            // GB18030 is transcoded once, up front; UTF-8 is validated by the routing pieces
+            // as they read (no extra pass over the file).
+            if encoding.encoding == .gb18030 { input = try TextEncoding.transcodeGB18030(input) }
         } catch {
             note("error: \(error)")
             throw ExitCode.failure
@@ -72,17 +81,28 @@ struct AssignCommand: ParsableCommand {
         if bom { sink.write(CSVWriter.byteOrderMark) }
         let summary: AssignmentFile.Summary
         do {
-            summary = try AssignmentFile.route(input, index: index, defaultCRS: crs, snapMetres: snapMeters,
-                                               progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
-                                               write: sink.write)
+            let route = { (bytes: [UInt8]) in
+                try AssignmentFile.route(bytes, index: index, defaultCRS: crs, snapMetres: snapMeters,
+                                         progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
+                                         write: sink.write)
+            }
+            do {
+                summary = try route(input)
+            } catch let notUTF8 as TextDecodingError where encoding.encoding == nil {
+                // Not UTF-8 (nothing written yet): detection's second step.
+                let decoded = try TextEncoding.gb18030(input, notUTF8: notUTF8)
+                noteGB18030(name: name, notUTF8: notUTF8)
+                input = []
+                summary = try route(decoded.bytes)
+            }
         } catch {
             sink.discard()
-            note("error: \(error)")
+            note("error: \(name == "-" ? "standard input" : name): \(error)")
             throw ExitCode.failure
         }
         try sink.close()
         for row in summary.invalidRows {
-            note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : row.id): invalid: \(row.reason)")
+            note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : ControlCharacters.visible(row.id)): invalid: \(row.reason)")
         }
         note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         if !summary.categoriesWithoutRule.isEmpty {

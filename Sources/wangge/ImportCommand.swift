@@ -40,8 +40,14 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance.")
     var snapMeters: Double = 50
 
+    @OptionGroup var encoding: EncodingOption
+
     func run() throws {
-        let bytes = try readInput(file)
+        let bytes: [UInt8]
+        do { bytes = try encoding.decode(try readInput(file), name: file) } catch let error as TextDecodingError {
+            note("error: \(file == "-" ? "standard input" : file): \(error)")
+            throw ExitCode.failure
+        }
         let store = try WanggeStore(path: db)
         let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
         let report: ImportReport

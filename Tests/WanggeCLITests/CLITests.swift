@@ -19,7 +19,7 @@ import Testing
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
     @discardableResult
-    static func wangge(_ arguments: [String], stdin: String? = nil) throws -> Run {
+    static func wangge(_ arguments: [String], stdin: String? = nil, stdinBytes: [UInt8]? = nil) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -29,6 +29,7 @@ import Testing
         process.standardInput = input
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a full pipe cannot block the child.
         nonisolated(unsafe) var errData = Data()
@@ -366,7 +367,7 @@ import Testing
         #expect(listing.stdout.contains("orders_by_cell") && listing.stdout.contains("--param from=<time> (default: null)"))
         let broken = try Self.wangge(["query", "orders_by_cell", "--db", db, "--queries", "/nonexistent"])
         #expect(broken.status != 0 && broken.stderr.contains("cannot read the queries directory /nonexistent"))
-        #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("is not an ISO 8601 time"))
+        #expect(try Self.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("--from \"yesterday\" is not a time; expected ISO 8601"))
     }
 
     /// Emerging hot spots over the 黄浦 sample's year of orders, month by month.

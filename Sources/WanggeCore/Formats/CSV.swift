@@ -4,10 +4,17 @@ import Foundation
 /// double quotes around fields that hold commas, quotes or line breaks, `""` for a quote.
 /// A UTF-8 byte-order mark at the start is skipped. Records are returned as byte ranges so
 /// callers build only the strings and numbers they need.
+///
+/// The text must be UTF-8 (``TextEncoding/decode(_:as:)`` transcodes other encodings first):
+/// every record holding a non-ASCII byte is validated as it is read, and an invalid sequence
+/// throws ``TextDecodingError`` with its line and byte offset, so no field is ever decoded
+/// with replacement characters.
 public struct CSVReader {
     public let bytes: [UInt8]
     private var offset: Int
     private let end: Int
+    /// Whether the bytes were validated as UTF-8 before (see ``init(bytes:range:firstLine:validated:)``).
+    private var validated = false
     /// 1-based line number where the last returned record started (for messages).
     public private(set) var line = 0
     /// 1-based line number where the next record starts (blank lines aside).
@@ -29,12 +36,15 @@ public struct CSVReader {
     }
 
     /// A reader of the records in `range` only, the first of which starts on line `firstLine`
-    /// (``CSVSplitter`` finds such ranges so a file can be read in parallel).
-    public init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
+    /// (``CSVSplitter`` finds such ranges so a file can be read in parallel). `validated`: the
+    /// caller has checked the whole range is UTF-8 (``TextEncoding/checkUTF8(_:range:firstLine:)``,
+    /// one pass over a piece instead of one per record).
+    public init(bytes: [UInt8], range: Range<Int>, firstLine: Int, validated: Bool = false) {
         self.bytes = bytes
         self.offset = range.lowerBound
         self.end = range.upperBound
         self.nextLine = firstLine
+        self.validated = validated
     }
 
     public init(data: Data) { self.init(bytes: [UInt8](data)) }
@@ -52,8 +62,12 @@ public struct CSVReader {
             }
             guard offset < n else { return false }
             line = nextLine
+            let recordStart = offset
             var fieldStart = offset
             var i = offset
+            // The bits of every byte outside quotes and inside them: a record of ASCII only
+            // needs no UTF-8 validation.
+            var high: UInt8 = 0
             while true {
                 if i < n && b[i] == 0x22 {
                     // Quoted field.
@@ -66,13 +80,14 @@ public struct CSVReader {
                             break
                         }
                         if b[i] == 0x0A { nextLine += 1 }
+                        high |= b[i]
                         i += 1
                     }
                     if i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D {
                         throw Error(line: line, message: "text after a closing quote")
                     }
                 } else {
-                    while i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D { i += 1 }
+                    while i < n && b[i] != 0x2C && b[i] != 0x0A && b[i] != 0x0D { high |= b[i]; i += 1 }
                 }
                 fields.append(fieldStart ..< i)
                 if i < n && b[i] == 0x2C {
@@ -81,6 +96,9 @@ public struct CSVReader {
                     continue
                 }
                 // End of record.
+                if high >= 0x80 && !validated, let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: b[recordStart ..< i])) {
+                    throw Self.invalidUTF8(b, record: recordStart, line: line, bad: bad)
+                }
                 if i < n && b[i] == 0x0D { i += 1 }
                 if i < n && b[i] == 0x0A { i += 1; nextLine += 1 }
                 offset = i
@@ -89,7 +107,17 @@ public struct CSVReader {
         }
     }
 
-    /// The text of a field, unquoted.
+    /// The error for the invalid sequence `bad` (offsets within the record starting at `record`
+    /// on `line`). Out of line: it is never on the hot path.
+    @inline(never)
+    static func invalidUTF8(_ b: UnsafeBufferPointer<UInt8>, record: Int, line: Int, bad: Range<Int>) -> TextDecodingError {
+        let at = record + bad.lowerBound
+        return TextDecodingError(encoding: .utf8, byteOffset: at, line: line + b[record ..< at].count(where: { $0 == 0x0A }),
+                                 bytes: Array(b[at ..< min(record + bad.upperBound, at + 4)]))
+    }
+
+    /// The text of a field, unquoted. (``next(into:)`` has validated its record as UTF-8, so the
+    /// decoding below never replaces anything.)
     public func string(_ range: Range<Int>) -> String {
         if range.count >= 2 && bytes[range.lowerBound] == 0x22 {
             let inner = bytes[(range.lowerBound + 1) ..< (range.upperBound - 1)]

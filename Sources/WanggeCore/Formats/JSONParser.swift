@@ -4,10 +4,14 @@
 /// (`121.40812683105469` comes back as `…464`), which moves a vertex off a shared edge and
 /// breaks exact point location. Numbers here go through `Double(_:)` (correctly rounded,
 /// so a shortest round-trip decimal comes back bit for bit). Errors name the line and column.
+/// The text must be UTF-8: a string holding an invalid sequence is an error naming its byte
+/// offset (never decoded with replacement characters, which would make distinct ids equal).
 public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public let line: Int
     public let column: Int
     public let message: String
+    /// Where the error is, in bytes from the start of the input.
+    public var byteOffset = 0
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 
@@ -65,7 +69,7 @@ public enum JSONParser {
             for i in 0..<min(position, bytes.count) {
                 if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
             }
-            return JSONParseError(line: line, column: column, message: message)
+            return JSONParseError(line: line, column: column, message: message, byteOffset: position)
         }
 
         mutating func skipWhitespace() {
@@ -191,7 +195,8 @@ public enum JSONParser {
             while position < bytes.count {
                 let b = bytes[position]
                 if b == UInt8(ascii: "\"") {
-                    let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    guard let s = String(validating: raw, as: UTF8.self) else { throw invalidUTF8(start) }
                     position += 1
                     return s
                 }
@@ -202,7 +207,12 @@ public enum JSONParser {
             var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
             while position < bytes.count {
                 let b = bytes[position]
-                if b == UInt8(ascii: "\"") { position += 1; return String(decoding: scalars, as: UTF8.self) }
+                if b == UInt8(ascii: "\"") {
+                    // Escapes are ASCII and produce valid UTF-8: checking the raw text suffices.
+                    if TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) != nil { throw invalidUTF8(start) }
+                    position += 1
+                    return String(decoding: scalars, as: UTF8.self)
+                }
                 if b < 0x20 { throw error("control character in a string (escape it)") }
                 if b != UInt8(ascii: "\\") { scalars.append(b); position += 1; continue }
                 position += 1
@@ -236,6 +246,14 @@ public enum JSONParser {
                 }
             }
             throw error("unterminated string")
+        }
+
+        /// The error for the first invalid UTF-8 sequence of the string text starting at `start`.
+        mutating func invalidUTF8(_ start: Int) -> JSONParseError {
+            let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) ?? 0..<0
+            position = start + bad.lowerBound
+            let shown = bytes[position..<min(start + bad.upperBound, position + 4)].map { "0x" + String($0, radix: 16, uppercase: true) }
+            return error("invalid UTF-8 (\(shown.joined(separator: " "))) in a string at byte offset \(position); send UTF-8")
         }
 
         mutating func hex4() throws -> UInt32 {

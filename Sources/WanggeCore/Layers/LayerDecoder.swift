@@ -62,6 +62,7 @@ public enum LayerDecoder {
             guard let id = (f.properties["id"]?.text ?? f.id)?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
                 report.append(.error("\(label): no \"id\" property")); continue
             }
+            if let problem = ControlCharacters.problem(in: id, field: "zone id") { report.append(.error("\(label): \(problem)")); continue }
             if let first = seen[id] { report.append(.error("\(label): duplicate zone id \(id) (also feature \(first))")); continue }
             seen[id] = f.index
             guard let kind = f.properties["kind"]?.text?.trimmingCharacters(in: .whitespaces), !kind.isEmpty else {
@@ -97,6 +98,7 @@ public enum LayerDecoder {
             guard let id = (f.properties["id"]?.text ?? f.id)?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
                 report.append(.error("\(label): no \"id\" property")); continue
             }
+            if let problem = ControlCharacters.problem(in: id, field: "point id") { report.append(.error("\(label): \(problem)")); continue }
             if let first = seen[id] { report.append(.error("\(label): duplicate point id \(id) (also feature \(first))")); continue }
             seen[id] = f.index
             guard let type = f.properties["type"]?.text, !type.isEmpty else {
@@ -148,6 +150,7 @@ public enum LayerDecoder {
         for (line, v) in try table(bytes, required: ["id", "name", "kind"], layer: "units") {
             let id = v["id"] ?? ""
             guard !id.isEmpty else { report.append(.error("line \(line): the unit id is empty")); continue }
+            if let problem = ControlCharacters.problem(in: id, field: "unit id") { report.append(.error("line \(line): \(problem)")); continue }
             if let first = seen[id] { report.append(.error("line \(line): duplicate unit id \(id) (also line \(first))")); continue }
             seen[id] = line
             let area = v["area"] ?? ""
@@ -180,6 +183,7 @@ public enum LayerDecoder {
         for (line, v) in try table(bytes, required: ["category", "route"], layer: "rules") {
             let category = v["category"] ?? ""
             guard !category.isEmpty else { report.append(.error("line \(line): the category is empty")); continue }
+            if let problem = ControlCharacters.problem(in: category, field: "category") { report.append(.error("line \(line): \(problem)")); continue }
             if let first = seen[category] { report.append(.error("line \(line): duplicate category \(category) (also line \(first))")); continue }
             seen[category] = line
             let rule = RoutingRule(category: category, routeText: v["route"] ?? "")

@@ -58,7 +58,7 @@ public struct OrderEvent: Sendable, Equatable {
             }
             let atText = reader.trimmedString(fields[at])
             guard let time = Timestamp.parse(atText) else {
-                problems.append((reader.line, orderID, "at \"\(atText)\" is not an ISO 8601 time")); continue
+                problems.append((reader.line, orderID, "at \"\(atText)\" is not a time; expected \(Timestamp.forms)")); continue
             }
             events.append(OrderEvent(line: reader.line, orderID: orderID, status: s, at: time, atText: atText,
                                      note: note.map { reader.string(fields[$0]) } ?? ""))

@@ -1,68 +1,113 @@
 import Foundation
 
-/// ISO 8601 timestamps as 12345 exports write them.
+/// Times as 12345 exports and Chinese spreadsheets write them.
 ///
-/// Accepted: `YYYY-MM-DD`, then `T` or a space, `HH:MM`, optional `:SS` and fraction, and an
-/// optional zone `Z`, `±HH:MM`, `±HHMM` or `±HH`. A time without a zone is China Standard
+/// Accepted: ISO 8601 — `YYYY-MM-DD`, then `T` or a space, `HH:MM`, optional `:SS` and
+/// fraction, and an optional zone `Z`, `±HH:MM`, `±HHMM` or `±HH` — and what Excel and WPS
+/// export on a Chinese system: `2025/7/1 9:00[:00]` and `2025年7月1日 9:00[:00]` (months,
+/// days and hours may have one digit in every form). A time without a zone is China Standard
 /// Time (UTC+08:00), as the hotline's own systems record it. A date alone is midnight.
 public enum Timestamp {
-    /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a timestamp.
+    /// The accepted forms, for messages.
+    public static let forms = "ISO 8601 (2025-07-01T09:00:00+08:00), 2025-07-01 09:00[:00], 2025/7/1 9:00[:00] or 2025年7月1日 9:00, China Standard Time unless a zone is given"
+
+    /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a time.
     public static func parse(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }
     }
 
-    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        var position = 0, end = bytes.count
-        while position < end && (bytes[position] == 0x20 || bytes[position] == 0x09) { position += 1 }
-        while end > position && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
-        func digits(_ n: Int) -> Int? {
-            guard end - position >= n else { return nil }
-            var v = 0
-            for k in position ..< position + n {
-                let c = bytes[k]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            position += n
-            return v
+    /// The same as ``parse(_:)`` on UTF-8 bytes (no closures: `assign` parses every row's time).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var c = Cursor(bytes: bytes)
+        guard let year = c.digits(4, 4) else { return nil }
+        let month: Int, day: Int
+        var isISO = false
+        if c.take(45) || c.take(47) {
+            let separator = bytes[c.position - 1]
+            isISO = separator == 45
+            guard let m = c.digits(1, 2), c.take(separator), let d = c.digits(1, 2) else { return nil }
+            month = m; day = d
+        } else if c.take(Self.nian) {
+            guard let m = c.digits(1, 2), c.take(Self.yue), let d = c.digits(1, 2), c.take(Self.ri) else { return nil }
+            month = m; day = d
+        } else {
+            return nil
         }
-        func take(_ c: UInt8) -> Bool {
-            if position < end && bytes[position] == c { position += 1; return true }
-            return false
-        }
-        var first: UInt8? { position < end ? bytes[position] : nil }
-        guard let year = digits(4), take(45), let month = digits(2), take(45), let day = digits(2),
-              (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        guard (1 ... 12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
         var hour = 0, minute = 0, second = 0.0
         var offsetSeconds = 8 * 3600
-        if take(84) || take(32) {
-            guard let h = digits(2), take(58), let m = digits(2), h < 24, m < 60 else { return nil }
+        var hasTime = isISO && c.take(84)
+        if !hasTime && c.first == 32 {
+            while c.take(32) {}
+            hasTime = true
+        }
+        if hasTime {
+            guard let h = c.digits(1, 2), c.take(58), let m = c.digits(2, 2), h < 24, m < 60 else { return nil }
             hour = h; minute = m
-            if take(58) {
-                guard let sec = digits(2), sec < 61 else { return nil }
+            if c.take(58) {
+                guard let sec = c.digits(2, 2), sec < 61 else { return nil }
                 second = Double(sec)
-                if take(46) || take(44) {
+                if c.take(46) || c.take(44) {
                     var scale = 0.1
                     var any = false
-                    while let c = first, c >= 48 && c <= 57 { second += Double(c - 48) * scale; scale /= 10; position += 1; any = true }
+                    while let d = c.first, d >= 48 && d <= 57 { second += Double(d - 48) * scale; scale /= 10; c.position += 1; any = true }
                     guard any else { return nil }
                 }
             }
-            if take(90) {
+            if c.take(90) {
                 offsetSeconds = 0
-            } else if let sign = first, sign == 43 || sign == 45 {
-                position += 1
-                guard let oh = digits(2), oh <= 14 else { return nil }
+            } else if let sign = c.first, sign == 43 || sign == 45 {
+                c.position += 1
+                guard let oh = c.digits(2, 2), oh <= 14 else { return nil }
                 var om = 0
-                if take(58) { guard let m = digits(2) else { return nil }; om = m } else if let m = digits(2) { om = m }
+                if c.take(58) { guard let m = c.digits(2, 2) else { return nil }; om = m } else if let m = c.digits(2, 2) { om = m }
                 offsetSeconds = (oh * 3600 + om * 60) * (sign == 45 ? -1 : 1)
             }
         }
-        guard position == end else { return nil }
+        guard c.position == c.end else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days * 86400 + hour * 3600 + minute * 60 - offsetSeconds) + second
     }
+
+    /// Reads a time's text left to right, spaces and tabs around it ignored.
+    private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0, end: Int
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            end = bytes.count
+            while position < end && (bytes[position] == 0x20 || bytes[position] == 0x09) { position += 1 }
+            while end > position && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        }
+
+        var first: UInt8? { position < end ? bytes[position] : nil }
+
+        /// Between `least` and `most` decimal digits.
+        mutating func digits(_ least: Int, _ most: Int) -> Int? {
+            var v = 0, count = 0
+            while count < most && position < end, bytes[position] >= 48 && bytes[position] <= 57 {
+                v = v * 10 + Int(bytes[position] - 48)
+                position += 1; count += 1
+            }
+            return count >= least ? v : nil
+        }
+
+        mutating func take(_ c: UInt8) -> Bool {
+            if position < end && bytes[position] == c { position += 1; return true }
+            return false
+        }
+
+        mutating func take(_ word: (UInt8, UInt8, UInt8)) -> Bool {
+            guard end - position >= 3, bytes[position] == word.0, bytes[position + 1] == word.1, bytes[position + 2] == word.2 else { return false }
+            position += 3
+            return true
+        }
+    }
+
+    /// 年, 月, 日 in UTF-8.
+    static let nian: (UInt8, UInt8, UInt8) = (0xE5, 0xB9, 0xB4), yue: (UInt8, UInt8, UInt8) = (0xE6, 0x9C, 0x88), ri: (UInt8, UInt8, UInt8) = (0xE6, 0x97, 0xA5)
 
     /// The start of the China Standard Time day holding `epoch`.
     public static func dayStart(_ epoch: Double) -> Double {

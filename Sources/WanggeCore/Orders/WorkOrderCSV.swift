@@ -24,8 +24,14 @@ public struct WorkOrderRecord: Sendable {
     public var statusText = ""
     public var resolvedAtText = ""
     public var closedAtText = ""
-    /// A problem with the row itself (wrong column count, missing id), in lenient mode.
+    /// A problem with the row itself (wrong column count, missing id, a control character in
+    /// the id or category), in lenient mode.
     public var rowProblem: String?
+    /// The field ``rowProblem`` is about (`id`, `category`), or nil for the whole row.
+    public var rowProblemField: String?
+
+    /// Why `receivedAtText` is unusable, or nil when it is a time (see ``WorkOrderCSV/receivedAtProblem(_:)``).
+    public var receivedAtProblem: String? { receivedAt == nil ? WorkOrderCSV.receivedAtProblem(receivedAtText) : nil }
 
     public init(line: Int, id: String, lonText: String = "", latText: String = "", crsText: String = "",
                 category: String = "", receivedAtText: String = "", attributesJSON: String = "{}") {
@@ -69,6 +75,13 @@ public struct WorkOrderCSVError: Error, CustomStringConvertible, Sendable {
 /// optionally `crs`; every other column is kept as an attribute.
 public enum WorkOrderCSV {
     public static let requiredColumns = ["id", "lon", "lat", "category", "received_at"]
+
+    /// Why a `received_at` text that ``Timestamp`` cannot read is unusable: the same words in
+    /// `import orders`, `POST /v1/orders` and `assign`.
+    public static func receivedAtProblem(_ text: String) -> String {
+        text.isEmpty ? "received_at is empty; expected \(Timestamp.forms)"
+            : "received_at \"\(ControlCharacters.visible(text))\" is not a time; expected \(Timestamp.forms)"
+    }
 
     /// Where the known columns are in a header; the other columns are attributes.
     public struct Columns: Sendable {
@@ -128,7 +141,8 @@ public enum WorkOrderCSV {
         let done = Counter()
         DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
             let result = Result {
-                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                try TextEncoding.checkUTF8(bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine, validated: true)
                 return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
             }
             let count = (try? result.get())?.count ?? 0
@@ -173,8 +187,18 @@ public enum WorkOrderCSV {
             if record.id.isEmpty {
                 if mode == .strict { throw WorkOrderCSVError(line: line, message: "the order id is empty") }
                 record.rowProblem = "the order id is empty"
+                record.rowProblemField = "id"
             }
             record.category = reader.trimmedString(fields[categoryColumn])
+            if record.rowProblem == nil {
+                for (field, text) in [("id", record.id), ("category", record.category)] {
+                    guard let problem = ControlCharacters.problem(in: text, field: field) else { continue }
+                    if mode == .strict { throw WorkOrderCSVError(line: line, message: problem) }
+                    record.rowProblem = problem
+                    record.rowProblemField = field
+                    break
+                }
+            }
             record.receivedAtText = reader.trimmedString(fields[receivedColumn])
             record.receivedAt = Timestamp.parse(record.receivedAtText)
             if let crsColumn, !reader.isBlank(fields[crsColumn]) {

@@ -7,9 +7,13 @@ import Foundation
 /// The file is cut at record boundaries (``CSVSplitter``) and the pieces are read, routed and
 /// written on all cores, straight from bytes to bytes: only the few strings routing needs are
 /// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``Router``: a row with the
-/// wrong number of fields, an empty id, unreadable coordinates or an unknown CRS comes out
-/// `invalid`, and its reason is reported with its line number. A quote that is never closed
-/// still fails the run (the rest of the file cannot be read), naming the line.
+/// wrong number of fields, an empty id, a control character in its id or category, an
+/// unreadable `received_at`, unreadable coordinates or an unknown CRS comes out `invalid`, and
+/// its reason (the words `import orders` fails with) is reported with its line number. A quote
+/// that is never closed still fails the run (the rest of the file cannot be read), naming the
+/// line, and so does text that is not UTF-8 (``TextDecodingError``, thrown before anything is
+/// written: transcode with ``TextEncoding/decode(_:as:)`` and run again). Each piece is
+/// validated as UTF-8 (one pass, on all cores) before it is read; a GB18030 file is transcoded once.
 public enum AssignmentFile {
     /// What a run saw, for the summary on standard error.
     public struct Summary: Sendable {
@@ -33,9 +37,6 @@ public enum AssignmentFile {
             throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
         }
         let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
-        var header = CSVWriter(capacity: 128)
-        header.write(AssignmentRow.header)
-        try write(header.bytes)
 
         let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 8)
         let texts = OutputTexts(index: index)
@@ -55,6 +56,12 @@ public enum AssignmentFile {
             if case .success(let output) = outcome, let progress { progress(routed.add(output.summary.rows)) }
         }
 
+        // Nothing is written before every piece has been read: a file that is not UTF-8 fails
+        // before any output (and can be read again as GB18030).
+        for k in 0 ..< pieces.count { _ = try results[k]!.get() }
+        var header = CSVWriter(capacity: 128)
+        header.write(AssignmentRow.header)
+        try write(header.bytes)
         var summary = Summary()
         for k in 0 ..< pieces.count {
             let output = try results[k]!.get()
@@ -137,7 +144,7 @@ public enum AssignmentFile {
         let defaultCRS: String
         var systems = CRSCache()
         /// Categories seen in this piece, by a hash of their bytes.
-        var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute)]] = [:]
+        var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute, problem: String?)]] = [:]
         var out = CSVWriter(capacity: 1 << 20)
         var summary = Summary()
 
@@ -150,7 +157,8 @@ public enum AssignmentFile {
         }
 
         mutating func run(_ range: Range<Int>, firstLine: Int) throws -> PieceOutput {
-            var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine)
+            try TextEncoding.checkUTF8(bytes, range: range, firstLine: firstLine)
+            var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine, validated: true)
             var fields: [Range<Int>] = []
             out = CSVWriter(capacity: range.count * 3 / 4 + 1024)
             while try reader.next(into: &fields) {
@@ -165,6 +173,22 @@ public enum AssignmentFile {
                     invalid(line: reader.line, id: "", reason: "the order id is empty")
                     continue
                 }
+                // The checks of `import orders`, in its order: control characters in the id and
+                // the category, then the reception time, then the location.
+                if bytes[idRange].contains(where: ControlCharacters.isControl) {
+                    let id = reader.trimmedString(fields[columns.id])
+                    invalid(line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
+                    continue
+                }
+                let category = categoryEntry(reader, fields[columns.category])
+                if let problem = category.problem {
+                    invalid(line: reader.line, id: reader.string(idRange), reason: problem)
+                    continue
+                }
+                if let problem = receivedAtProblem(reader, fields[columns.receivedAt]) {
+                    invalid(line: reader.line, id: reader.string(idRange), reason: problem)
+                    continue
+                }
                 let (position, problem) = WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
                 guard let position else {
                     invalid(line: reader.line, id: reader.string(idRange), reason: problem ?? "unusable coordinates")
@@ -173,7 +197,6 @@ public enum AssignmentFile {
                 var crsText = defaultCRS
                 if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
                 let crs = systems.system(crsText)
-                let category = categoryEntry(reader, fields[columns.category])
                 let assignment: Assignment
                 switch crs {
                 case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
@@ -200,18 +223,32 @@ public enum AssignmentFile {
             return lower ..< upper
         }
 
-        /// The category of a row, resolved once per distinct text in this piece.
-        mutating func categoryEntry(_ reader: CSVReader, _ field: Range<Int>) -> (name: String, route: CategoryRoute) {
+        /// Why a row's `received_at` is unusable (as `import orders` says it), or nil when it is
+        /// a time. An unquoted field is parsed straight from the bytes.
+        func receivedAtProblem(_ reader: CSVReader, _ field: Range<Int>) -> String? {
+            let range = trimmed(field)
+            if range.isEmpty || bytes[range.lowerBound] != 0x22 {
+                let parsed = bytes.withUnsafeBufferPointer { Timestamp.parse(utf8: UnsafeBufferPointer(rebasing: $0[range])) }
+                return parsed == nil ? WorkOrderCSV.receivedAtProblem(reader.string(range)) : nil
+            }
+            let text = reader.trimmedString(field)
+            return Timestamp.parse(text) == nil ? WorkOrderCSV.receivedAtProblem(text) : nil
+        }
+
+        /// The category of a row, resolved (and checked for control characters) once per
+        /// distinct text in this piece.
+        mutating func categoryEntry(_ reader: CSVReader, _ field: Range<Int>) -> (name: String, route: CategoryRoute, problem: String?) {
             let range = trimmed(field)
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in bytes[range] { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
             if let candidates = categories[hash] {
-                for c in candidates where c.bytes.elementsEqual(bytes[range]) { return (c.name, c.route) }
+                for c in candidates where c.bytes.elementsEqual(bytes[range]) { return (c.name, c.route, c.problem) }
             }
             let name = reader.trimmedString(field)
             let route = router.index.categoryRoute(for: name)
-            categories[hash, default: []].append((Array(bytes[range]), name, route))
-            return (name, route)
+            let problem = ControlCharacters.problem(in: name, field: "category")
+            categories[hash, default: []].append((Array(bytes[range]), name, route, problem))
+            return (name, route, problem)
         }
 
         mutating func invalid(line: Int, id: String, reason: String) {
