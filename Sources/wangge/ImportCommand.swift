@@ -36,12 +36,24 @@ struct ImportCommand: ParsableCommand {
     var snapMeters: Double = 50
 
     func run() throws {
-        let bytes = try readInput(file)
+        // An orders file is streamed (read twice, block by block); other layers are read whole.
+        let streamed = layer == .orders && file != "-"
+        let bytes = streamed ? [] : try readInput(file)
         let store = try WanggeStore(path: db)
         let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, progress: { note("… \($0)") })
         let report: ImportReport
         do {
-            report = try importer.importLayer(layer, bytes: bytes, crs: crs)
+            if streamed {
+                if let crs { _ = try CoordinateReferenceSystem(parsing: crs) }
+                let path = file
+                let stream = try WorkOrderStream(defaultCRS: crs ?? "", mode: .strict) {
+                    let reader = try FileBlockReader(path: path)
+                    return { try reader.read($0) }
+                }
+                report = try importer.importOrders(stream)
+            } else {
+                report = try importer.importLayer(layer, bytes: bytes, crs: crs)
+            }
         } catch {
             note("error: \(error)")
             throw ExitCode.failure
