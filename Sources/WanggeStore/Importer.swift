@@ -157,14 +157,14 @@ public struct Importer {
         let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
         let total = lastLine.count
         // Pass 2: read, check and route a block on a background thread while the one before is stored.
-        let snapMetres = self.snapMetres
+        let routers = RouterPool(index: index, snapMetres: snapMetres)
         let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment])? in
             guard var records = try stream.next() else { return nil }
             if let r = records.first(where: { $0.receivedAt == nil }) {
                 throw WorkOrderCSVError(line: r.line, message: "order \(r.id): received_at \"\(r.receivedAtText)\" is not an ISO 8601 time (e.g. 2025-03-14T09:21:00+08:00)")
             }
             records.removeAll { lastLine[$0.id] != Int32(truncatingIfNeeded: $0.line) }
-            return (records, try index.assign(records, snapMetres: snapMetres))
+            return (records, try index.assign(records, routers: routers))
         }
         defer { routed.stop() }
         var stored = 0

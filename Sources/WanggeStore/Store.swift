@@ -327,13 +327,14 @@ public final class WanggeStore {
             let relocate = try database.prepare("""
                 UPDATE orders SET wgs_lon = ?20, wgs_lat = ?21, geom = \(Self.orderGeometry) WHERE rowid = ?23
                 """)
+            let routers = RouterPool(index: index, snapMetres: snapMetres)
             var updated = 0, routed = 0
             var last: Int64 = 0
             while true {
                 let orders = try storedOrders(after: last, limit: blockSize)
                 guard let lastRowid = orders.rowids.last else { break }
                 last = lastRowid
-                let assignments = try index.assign(orders.records, snapMetres: snapMetres)
+                let assignments = try index.assign(orders.records, routers: routers)
                 for (i, a) in assignments.enumerated() {
                     let row = AssignmentRow(a, in: index), rowid = orders.rowids[i]
                     func write(_ statement: Statement) throws {

@@ -90,98 +90,121 @@ public struct NearestFeatureTree: Sendable {
     public var count: Int { feature.count }
 
     /// Per-thread scratch of a search (the queue and the measured candidates), reused between
-    /// searches so a search allocates nothing once warmed up.
-    public struct Scratch {
-        var keys: [Double] = []
-        var entries: [Int32] = []
-        var levels: [UInt8] = []
-        var candidates: [(feature: Int32, distance: Double)] = []
-        public init() {}
-    }
+    /// searches so a search allocates nothing once warmed up. One thread at a time.
+    public final class Scratch {
+        /// A queued node: its squared box distance, its index in the box arrays and its level.
+        struct Entry { var key: Double; var node: Int32; var level: Int32 }
+        fileprivate var heap: UnsafeMutablePointer<Entry>
+        fileprivate var capacity = 256
+        fileprivate var count = 0
+        /// Measured features within the tie margin of the best distance at the time.
+        fileprivate var candidates: [(feature: Int32, distance: Double)] = []
 
-    /// Squared distance from (px, py) to entry `k`'s box (0 inside or on it).
-    @inline(__always)
-    func boxDistanceSquared(_ px: Double, _ py: Double, _ k: Int) -> Double {
-        let dx = Swift.max(minX[k] - px, 0, px - maxX[k])
-        let dy = Swift.max(minY[k] - py, 0, py - maxY[k])
-        return dx * dx + dy * dy
+        public init() {
+            heap = .allocate(capacity: capacity)
+        }
+
+        deinit { heap.deallocate() }
+
+        @inline(__always)
+        fileprivate func push(_ key: Double, _ node: Int, _ level: Int) {
+            if count == capacity {
+                let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
+                grown.moveInitialize(from: heap, count: count)
+                heap.deallocate()
+                heap = grown
+                capacity *= 2
+            }
+            var i = count
+            count += 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                guard heap[parent].key > key else { break }
+                heap[i] = heap[parent]
+                i = parent
+            }
+            heap[i] = Entry(key: key, node: Int32(node), level: Int32(level))
+        }
+
+        @inline(__always)
+        fileprivate func pop() -> Entry? {
+            guard count > 0 else { return nil }
+            let top = heap[0]
+            count -= 1
+            let last = heap[count]
+            let n = count
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                guard l < n else { break }
+                let r = l + 1
+                let c = r < n && heap[r].key < heap[l].key ? r : l
+                guard heap[c].key < last.key else { break }
+                heap[i] = heap[c]
+                i = c
+            }
+            if n > 0 { heap[i] = last }
+            return top
+        }
     }
 
     /// The nearest feature to (px, py) and its distance, with ties as the type describes;
     /// nil for an empty tree or a non-finite point. `distance(f)` is the exact distance from
     /// the point to feature f (in the boxes' units).
-    public func nearest(_ px: Double, _ py: Double, scratch: inout Scratch,
+    ///
+    /// Nodes wait in the queue by box distance; the features of a leaf node are measured as
+    /// soon as the node is expanded, when their box can still beat or tie with the best (the
+    /// same test as at popping), which keeps the queue to nodes.
+    public func nearest(_ px: Double, _ py: Double, scratch: Scratch,
                         distance: (Int) -> Double) -> (feature: Int, distance: Double)? {
         guard px.isFinite, py.isFinite, !feature.isEmpty else { return nil }
-        scratch.keys.removeAll(keepingCapacity: true)
-        scratch.entries.removeAll(keepingCapacity: true)
-        scratch.levels.removeAll(keepingCapacity: true)
+        scratch.count = 0
         scratch.candidates.removeAll(keepingCapacity: true)
         let margin = Self.tieMetres + Self.slackMetres
         var best = Double.infinity
         // Squared pruning bound: (best + margin)², infinite until a feature is measured.
         var bound = Double.infinity
-        let root = levelStart[levelStart.count - 1] - 1
-        push(&scratch, key: boxDistanceSquared(px, py, root), entry: root, level: levelStart.count - 2)
-        while let (key, entry, level) = pop(&scratch) {
-            if key > bound { break }
-            if level == 0 {
-                let f = Int(feature[entry])
+        return minX.withUnsafeBufferPointer { x0 in minY.withUnsafeBufferPointer { y0 in
+        maxX.withUnsafeBufferPointer { x1 in maxY.withUnsafeBufferPointer { y1 in
+        levelStart.withUnsafeBufferPointer { levelStart in feature.withUnsafeBufferPointer { feature in
+            @inline(__always) func boxDistanceSquared(_ k: Int) -> Double {
+                let dx = Swift.max(x0[k] - px, 0, px - x1[k])
+                let dy = Swift.max(y0[k] - py, 0, py - y1[k])
+                return dx * dx + dy * dy
+            }
+            @inline(__always) func measure(_ leaf: Int) {
+                let f = Int(feature[leaf])
                 let d = distance(f)
-                scratch.candidates.append((Int32(f), d))
+                if d <= best + Self.tieMetres { scratch.candidates.append((Int32(f), d)) }
                 if d < best {
                     best = d
                     bound = (best + margin) * (best + margin)
                 }
-                continue
             }
-            // Children of node `entry` at `level`: consecutive entries of the level below.
-            let k = entry - levelStart[level]
-            let first = levelStart[level - 1] + k * Self.fanout
-            let end = Swift.min(levelStart[level], first + Self.fanout)
-            for c in first ..< end {
-                let d = boxDistanceSquared(px, py, c)
-                if d <= bound { push(&scratch, key: d, entry: c, level: level - 1) }
+            let top = levelStart.count - 2
+            let root = levelStart[top + 1] - 1
+            if top == 0 {
+                measure(root)
+            } else {
+                scratch.push(boxDistanceSquared(root), root, top)
             }
-        }
-        guard best.isFinite else { return nil }
-        var answer = Int32.max
-        for c in scratch.candidates where c.distance <= best + Self.tieMetres && c.feature < answer { answer = c.feature }
-        return (Int(answer), best)
-    }
-
-    @inline(__always)
-    private func push(_ s: inout Scratch, key: Double, entry: Int, level: Int) {
-        s.keys.append(key); s.entries.append(Int32(entry)); s.levels.append(UInt8(level))
-        var i = s.keys.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard s.keys[parent] > key else { break }
-            s.keys.swapAt(i, parent); s.entries.swapAt(i, parent); s.levels.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    @inline(__always)
-    private func pop(_ s: inout Scratch) -> (Double, Int, Int)? {
-        guard let lastKey = s.keys.last else { return nil }
-        let top = (s.keys[0], Int(s.entries[0]), Int(s.levels[0]))
-        let lastEntry = s.entries.removeLast(), lastLevel = s.levels.removeLast()
-        s.keys.removeLast()
-        let n = s.keys.count
-        guard n > 0 else { return top }
-        // Sift the last entry down from the root.
-        var i = 0
-        while true {
-            let l = 2 * i + 1
-            guard l < n else { break }
-            let r = l + 1
-            let c = r < n && s.keys[r] < s.keys[l] ? r : l
-            guard s.keys[c] < lastKey else { break }
-            s.keys[i] = s.keys[c]; s.entries[i] = s.entries[c]; s.levels[i] = s.levels[c]
-            i = c
-        }
-        s.keys[i] = lastKey; s.entries[i] = lastEntry; s.levels[i] = lastLevel
-        return top
+            while let entry = scratch.pop() {
+                if entry.key > bound { break }
+                // Children of the node: consecutive entries of the level below.
+                let level = Int(entry.level)
+                let k = Int(entry.node) - levelStart[level]
+                let first = levelStart[level - 1] + k * Self.fanout
+                let end = Swift.min(levelStart[level], first + Self.fanout)
+                for c in first ..< end {
+                    let d = boxDistanceSquared(c)
+                    guard d <= bound else { continue }
+                    if level == 1 { measure(c) } else { scratch.push(d, c, level - 1) }
+                }
+            }
+            guard best.isFinite else { return nil }
+            var answer = Int32.max
+            for c in scratch.candidates where c.distance <= best + Self.tieMetres && c.feature < answer { answer = c.feature }
+            return (Int(answer), best)
+        } } } } } }
     }
 }

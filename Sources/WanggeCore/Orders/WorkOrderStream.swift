@@ -26,7 +26,7 @@ public final class WorkOrderStream {
 
     /// Opens the file with `open` (called again by ``restart()``) and reads its header.
     /// `blockSize`: bytes read at a time; records come back in pieces of about that size.
-    public init(defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true, blockSize: Int = 8 << 20,
+    public init(defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true, blockSize: Int = 2 << 20,
                 workers: Int = ProcessInfo.processInfo.activeProcessorCount, open: @escaping () throws -> Source) throws {
         self.open = open
         self.defaultCRS = defaultCRS
@@ -41,7 +41,7 @@ public final class WorkOrderStream {
 
     /// A stream over bytes already in memory.
     public convenience init(bytes: [UInt8], defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true,
-                            blockSize: Int = 8 << 20) throws {
+                            blockSize: Int = 2 << 20) throws {
         try self.init(defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes, blockSize: blockSize) {
             var offset = 0
             return { count in

@@ -17,7 +17,7 @@ public final class Router {
     public let snapMetres: Double
     private let converter = CoordinateConverter()
     private let projection: MetricProjection
-    private var nearestScratch = NearestFeatureTree.Scratch()
+    private let nearestScratch = NearestFeatureTree.Scratch()
 
     public init(index: DistrictIndex, snapMetres: Double = 50) throws {
         self.index = index
@@ -153,7 +153,7 @@ public final class Router {
     /// Distances within 1 mm of the smallest are ties, which go to the smallest code.
     func nearestCell(to m: Coordinate) -> (Int, Double)? {
         let index = self.index
-        return index.cellTree.nearest(m.x, m.y, scratch: &nearestScratch) { index.cellMetricShapes.distanceToRings(m.x, m.y, of: $0) }
+        return index.cellTree.nearest(m.x, m.y, scratch: nearestScratch) { index.cellMetricShapes.distanceToRings(m.x, m.y, of: $0) }
             .map { ($0.feature, $0.distance) }
     }
 
