@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, load the sample district, route its orders
 #   make test   install what is missing (Chromium included), run every test and the browser test
 #   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
+#   make bench-peers  `wangge assign` beside a tuned Shapely 2 on the peers' city (../shared/peers)
 #   make abuse  the service's bounds under abuse (DURATION=300 s of ingest by default)
 
 SHELL := /bin/bash
@@ -17,9 +18,9 @@ SERVE ?= 1
 DISTRICT ?= baoshan
 DEMO := .build/demo
 WANGGE := .build/release/wangge
-BENCH_CITY := .build/bench-city
+BENCH_CITY := .build/bench-city-feed
 
-.PHONY: deps build demo test bench load abuse clean
+.PHONY: deps build demo test bench bench-peers load abuse clean
 
 ## Install the Debian packages a fresh machine lacks (needs root or sudo).
 deps:
@@ -87,6 +88,12 @@ abuse: build
 bench: build
 	[ -f $(BENCH_CITY)/orders.csv ] || python3 GeoData/generate.py --preset bench --out $(BENCH_CITY)
 	$(WANGGE) bench --city $(BENCH_CITY)
+
+## `wangge assign` and the Shapely peer side by side on the same city (40,015 cells, 1M orders,
+## a quarter outside the outline): both medians, the ratio and the rows that agree.
+PEERS ?= ../shared/peers
+bench-peers: build
+	$(PEERS)/side_by_side.sh $(WANGGE)
 
 clean:
 	rm -rf .build $(DEMO)

@@ -1591,8 +1591,76 @@ def build_bench(seed, ncells, norders):
     ys = [V[i][j][1] for i in range(side + 1) for j in range(side + 1)]
     d.bbox = (min(xs), min(ys), max(xs), max(ys))
     d.build_zones()
-    d.orders = d.build_orders(norders)  # generator, streamed to disk
+    d.orders = feed_mix(d, d.build_orders(norders), seed)  # generator, streamed to disk
     return d
+
+
+# Shares of the bench orders moved to where a city-wide 12345 feed puts them (the rest keep
+# build_orders' positions: hot spots, cells, 1 % a little outside, 1 % unusable, 5 % GCJ-02/BD-09).
+FEED_OUTSIDE = 0.25      # outside the grid, 0-5 km beyond its bounding box
+FEED_NEAR = 0.03         # outside the outline by 5 cm - 120 m (the snap zone and just past it)
+FEED_EDGE = 0.03         # exactly on the midpoint of an edge shared by two cells
+FEED_VERTEX = 0.02       # exactly on a lattice vertex (shared by up to four cells)
+
+
+def feed_mix(d, rows, seed):
+    """The bench orders with a city-wide feed's positions: FEED_OUTSIDE of them 0-5 km outside
+    the grid, FEED_NEAR within 120 m of the outline, FEED_EDGE and FEED_VERTEX exactly on
+    shared edges and vertices (written with repr(), so they parse back to the same doubles;
+    crs empty, i.e. WGS84). Row order, ids, times and categories are kept."""
+    rng = random.Random("wangge-feed-%d" % seed)
+    V, nx, ny = d.V, d.nx, d.ny
+    bx0, by0, bx1, by1 = d.bbox
+
+    def outline_edge(side):
+        # A cell edge on the outline and the outward unit direction (axis-aligned).
+        if side == 0:
+            i = rng.randrange(nx)
+            return V[i][0], V[i + 1][0], (0.0, -1.0)
+        if side == 1:
+            i = rng.randrange(nx)
+            return V[i][ny], V[i + 1][ny], (0.0, 1.0)
+        if side == 2:
+            j = rng.randrange(ny)
+            return V[0][j], V[0][j + 1], (-1.0, 0.0)
+        j = rng.randrange(ny)
+        return V[nx][j], V[nx][j + 1], (1.0, 0.0)
+
+    for row in rows:
+        r = rng.random()
+        if r < FEED_OUTSIDE:
+            side, u, off = rng.randrange(4), rng.random(), rng.uniform(0, 5000)
+            if side == 0:
+                x, y = bx0 + u * (bx1 - bx0), by0 - off / d.my
+            elif side == 1:
+                x, y = bx0 + u * (bx1 - bx0), by1 + off / d.my
+            elif side == 2:
+                x, y = bx0 - off / d.mx, by0 + u * (by1 - by0)
+            else:
+                x, y = bx1 + off / d.mx, by0 + u * (by1 - by0)
+            lon, lat = "%.7f" % x, "%.7f" % y
+        elif r < FEED_OUTSIDE + FEED_NEAR:
+            a, b, (ox, oy) = outline_edge(rng.randrange(4))
+            t, off = rng.random(), rng.uniform(0.05, 120)
+            lon = "%.7f" % (a[0] + t * (b[0] - a[0]) + ox * off / d.mx)
+            lat = "%.7f" % (a[1] + t * (b[1] - a[1]) + oy * off / d.my)
+        elif r < FEED_OUTSIDE + FEED_NEAR + FEED_EDGE:
+            # An inner lattice edge: vertical (i in 1..nx-1) or horizontal (j in 1..ny-1).
+            if rng.random() < 0.5:
+                i, j = rng.randrange(1, nx), rng.randrange(ny)
+                a, b = V[i][j], V[i][j + 1]
+            else:
+                i, j = rng.randrange(nx), rng.randrange(1, ny)
+                a, b = V[i][j], V[i + 1][j]
+            # Multiples of 2^-20 near 121 and 31: the sum and the halving are exact.
+            lon, lat = repr((a[0] + b[0]) / 2), repr((a[1] + b[1]) / 2)
+        elif r < FEED_OUTSIDE + FEED_NEAR + FEED_EDGE + FEED_VERTEX:
+            v = V[rng.randrange(nx + 1)][rng.randrange(ny + 1)]
+            lon, lat = repr(v[0]), repr(v[1])
+        else:
+            yield row
+            continue
+        yield (row[0], lon, lat, "") + tuple(row[4:])
 
 
 # --------------------------------------------------------------------------------------

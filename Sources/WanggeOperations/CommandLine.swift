@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import WanggeCore
 import WanggeStore
@@ -58,6 +61,54 @@ public struct EncodingOption: ParsableArguments, Sendable {
 /// The notice for an input detected as GB18030.
 public func noteGB18030(name: String, notUTF8: TextDecodingError) {
     note("note: \(name == "-" ? "standard input" : name): read as GB18030 (GBK); it is not UTF-8 (line \(notUTF8.line), byte offset \(notUTF8.byteOffset)). Give --encoding to choose.")
+}
+
+/// A file read block by block (a streamed import); closed when the reader goes away.
+public final class FileBlockReader {
+    private let fd: Int32
+    private let path: String
+
+    public init(path: String) throws {
+        fd = open(path, O_RDONLY)
+        self.path = path
+        guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    /// Up to `count` more bytes; empty at the end of the file.
+    public func read(_ count: Int) throws -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+            filled = 0
+            while filled < count {
+                let n = Glibc.read(fd, buffer.baseAddress! + filled, count - filled)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = n < 0 ? errno : 0; break }
+                filled += n
+            }
+        }
+        if failure != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(failure)))") }
+        return bytes
+    }
+}
+
+/// Whether the file at `path` is valid UTF-8 throughout, checked block by block in bounded
+/// memory (each block cut after its last line feed, which is never part of a UTF-8 or a
+/// GB18030 character): a streamed import needs to know before it starts.
+public func fileIsUTF8(_ path: String) throws -> Bool {
+    let reader = try FileBlockReader(path: path)
+    var pending: [UInt8] = []
+    while true {
+        let block = try reader.read(8 << 20)
+        if block.isEmpty { break }
+        pending += block
+        guard let lastLineFeed = pending.lastIndex(of: 0x0A) else { continue }
+        let bad = pending.withUnsafeBufferPointer { TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: $0[..<(lastLineFeed + 1)])) }
+        if bad != nil { return false }
+        pending.removeFirst(lastLineFeed + 1)
+    }
+    return pending.withUnsafeBufferPointer { TextEncoding.invalidUTF8($0) } == nil
 }
 
 /// A destination for output: a file (written whole, then moved into place) or standard output.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import WanggeCore
 
@@ -133,7 +134,7 @@ public struct Importer {
                 try store.replacePoints(points)
                 report.stored = points.count
             case .orders:
-                try importOrders(bytes, defaultCRS: crs ?? "", into: &report)
+                try importOrders(try WorkOrderStream(bytes: bytes, defaultCRS: crs ?? "", mode: .strict), into: &report)
                 return
             case .events:
                 try importEvents(bytes, into: &report)
@@ -146,16 +147,60 @@ public struct Importer {
         return report
     }
 
-    private func importOrders(_ bytes: [UInt8], defaultCRS: String, into report: inout ImportReport) throws {
+    /// Imports an orders CSV read block by block from `stream` (see ``WorkOrderStream``; give
+    /// it `mode: .strict`), in one transaction: it lands whole or not at all. Memory stays
+    /// bounded whatever the file's size: the ids and their last lines (a first, light pass), and
+    /// two blocks of orders at a time — one routed on a background thread while the previous
+    /// one is stored.
+    public func importOrders(_ stream: WorkOrderStream) throws -> ImportReport {
+        var report = ImportReport(layer: .orders)
+        try store.database.transaction { try importOrders(stream, into: &report) }
+        return report
+    }
+
+    private func importOrders(_ stream: WorkOrderStream, into report: inout ImportReport) throws {
         let progress = self.progress
-        progress?("reading orders")
-        let records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .strict) { n in progress?("read \(n) orders") }
-        if let r = records.first(where: { $0.receivedAt == nil }) {
-            throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
+        // Pass 1: the last line of each id. Several rows for one id: the last one wins, as a
+        // later import would, and only it is stored.
+        progress?("reading order ids")
+        var lastLine: [String: Int32] = [:]
+        var rows = 0
+        while let ids = try stream.nextIDs() {
+            for (line, id) in ids { lastLine[id] = Int32(truncatingIfNeeded: line) }
+            rows += ids.count
         }
+        if lastLine.count < rows {
+            report.warnings.append(.warning("\(rows - lastLine.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
+        }
+        try stream.restart()
         progress?("building the index")
         let index = try DistrictIndex(district: try store.loadDistrict())
-        try storeOrders(records, index: index, into: &report)
+        let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
+        let total = lastLine.count
+        // Pass 2: read, check and route a block on a background thread while the one before is stored.
+        let routers = RouterPool(index: index, snapMetres: snapMetres)
+        let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment])? in
+            guard var records = try stream.next() else { return nil }
+            if let r = records.first(where: { $0.receivedAt == nil }) {
+                throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
+            }
+            records.removeAll { lastLine[$0.id] != Int32(truncatingIfNeeded: $0.line) }
+            return (records, try index.assign(records, routers: routers))
+        }
+        defer { routed.stop() }
+        var stored = 0
+        try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
+            while let (records, assignments) = try routed.next() {
+                report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
+                try applyEvents(try handlingEvents(records, into: &report), into: &report)
+                tally(records, assignments, index: index, into: &report)
+                stored += records.count
+                progress?("routed and stored \(stored) of \(total) orders")
+            }
+        }
+        report.stored = stored
+        report.updated = stored - report.inserted
+        report.rejectedEvents.sort { $0.line < $1.line }
     }
 
     /// Stores orders already read, checked (an id, a reception time each; ids unique) and
@@ -188,26 +233,6 @@ public struct Importer {
             try check(report)
         }
         return report
-    }
-
-    private func storeOrders(_ input: [WorkOrderRecord], index: DistrictIndex, into report: inout ImportReport) throws {
-        let progress = self.progress
-        var records = input
-        // Several rows for one id: the last one wins, as a later import would.
-        var lastRow = [String: Int](minimumCapacity: records.count)
-        for i in records.indices { lastRow[records[i].id] = i }
-        if lastRow.count < records.count {
-            report.warnings.append(.warning("\(records.count - lastRow.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
-            records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
-        }
-        progress?("routing \(records.count) orders")
-        let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
-        progress?("storing \(records.count) orders")
-        report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970)).filter { $0 }.count
-        report.stored = records.count
-        report.updated = records.count - report.inserted
-        try applyEvents(try handlingEvents(records, into: &report), into: &report)
-        tally(records, assignments, index: index, into: &report)
     }
 
     /// Status counts, orders for manual dispatch and categories without a rule.
@@ -296,14 +321,62 @@ public struct Importer {
         return events
     }
 
-    /// Re-routes every stored order against the current layers (after a layer changed).
+    /// Re-routes every stored order against the current layers (after a layer changed),
+    /// block by block as an orders import stores them, in bounded memory.
     public func reassignStoredOrders() throws -> Int {
-        let orders = try store.storedOrders()
-        guard !orders.records.isEmpty else { return 0 }
-        progress?("re-routing \(orders.records.count) stored orders")
+        let count = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
+        guard count > 0 else { return 0 }
+        let progress = self.progress
+        progress?("re-routing \(count) stored orders")
         let index = try DistrictIndex(district: try store.loadDistrict())
-        let assignments = try index.assign(orders.records, snapMetres: snapMetres)
-        try store.updateAssignments(orders, assignments, index: index)
-        return orders.records.count
+        return try store.reassignOrders(index: index, snapMetres: snapMetres) { n in progress?("re-routed \(n) of \(count) orders") }
+    }
+}
+
+/// Runs `produce` on a background thread one step ahead of the caller: while the caller works
+/// on one value, the next is being made. `next()` hands them over in order (nil: no more);
+/// an error thrown by `produce` is thrown by the `next()` that would have returned its value.
+final class Prefetch<Value>: @unchecked Sendable {
+    private let produce: () throws -> Value?
+    private var slot: Result<Value?, Error>?
+    private let filled = DispatchSemaphore(value: 0)
+    private let emptied = DispatchSemaphore(value: 1)
+    private let finished = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stopped = false
+
+    init(_ produce: @escaping () throws -> Value?) {
+        self.produce = produce
+        DispatchQueue.global().async { self.run() }
+    }
+
+    private func run() {
+        defer { finished.signal() }
+        while true {
+            emptied.wait()
+            if lock.withLock({ stopped }) { return }
+            let result = Result { try produce() }
+            slot = result
+            filled.signal()
+            if case .success(.some) = result { continue }
+            return
+        }
+    }
+
+    /// The next value, waiting for it; nil when `produce` said there are no more.
+    func next() throws -> Value? {
+        filled.wait()
+        let result = slot!
+        // The last answer (nil or an error) stays for any later call.
+        if case .success(.some) = result { slot = nil; emptied.signal() } else { filled.signal() }
+        return try result.get()
+    }
+
+    /// Stops producing and waits until the background thread has let go of everything it uses.
+    func stop() {
+        lock.withLock { stopped = true }
+        emptied.signal()
+        finished.wait()
+        finished.signal()
     }
 }

@@ -151,61 +151,96 @@ public final class WanggeStore {
     /// The columns an import writes. Every order statement binds column `i` of this list as
     /// ?`i + 1` and the order's rowid as ?23: with `?NNN` parameters a statement has every
     /// number up to its largest, used or not, so one binding code serves them all.
-    private static let orderColumns = [
+    static let orderColumns = [
         "id", "lon", "lat", "crs", "category", "received_at", "received_epoch", "attributes",
         "assign_status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points",
         "invalid_reason", "wgs_lon", "wgs_lat", "imported_at",
     ]
     /// `assign_status` … `invalid_reason`: what routing decides, bound by ``bindAssignment(_:_:to:)``.
-    private static let assignmentColumns = 8 ... 18
+    static let assignmentColumns = 8 ... 18
     /// The indexed columns (`orders_received`, `orders_assign_status`, `orders_cell`).
-    private static let indexedOrderColumns: Set = ["received_epoch", "assign_status", "cell"]
+    static let indexedOrderColumns: Set = ["received_epoch", "assign_status", "cell"]
     /// The order's point from ?20 (`wgs_lon`) and ?21 (`wgs_lat`), NULL without a location.
-    private static let orderGeometry = "CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 4326) END"
+    static let orderGeometry = "CASE WHEN ?20 IS NULL THEN NULL ELSE MakePoint(?20, ?21, 4326) END"
 
     /// `column = ?n, …` for the given ``orderColumns``.
-    private static func setting(_ columns: some Sequence<Int>) -> String {
+    static func setting(_ columns: some Sequence<Int>) -> String {
         columns.map { "\(orderColumns[$0]) = ?\($0 + 1)" }.joined(separator: ", ")
     }
 
     /// Inserts or updates orders (by id, unique within `records`) with their assignments;
     /// returns, per record, whether it was new.
+    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws -> [Bool] {
+        let hasOrders = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int == 1
+        return try writeOrders(importedAt: importedAt) { writer in
+            try writer.upsert(records, assignments, index: index) { _ in hasOrders }
+        }
+    }
+
+    /// Runs `body` with an ``OrderWriter``: every order it writes is one ``OrderBatch`` (the
+    /// per-row triggers' work done once, at the end, for all of them).
+    func writeOrders<T>(importedAt: String, _ body: (OrderWriter) throws -> T) throws -> T {
+        try OrderBatch.run(in: database) { batch in
+            let writer = try OrderWriter(store: self, batch: batch, importedAt: importedAt)
+            let result = try body(writer)
+            try batch.stamp(inserted: writer.inserted > 0, updated: writer.updated > 0)
+            return result
+        }
+    }
+
+    /// Inserts and updates orders inside one ``OrderBatch``, block after block.
     ///
     /// SQLite rewrites the entries of every index whose column an UPDATE sets, even to an
     /// equal value, so an order whose time, status and cell are unchanged (the usual
     /// re-import) is updated without setting them.
-    func upsertOrders(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, importedAt: String) throws -> [Bool] {
-        try OrderBatch.run(in: database) { batch in
-            let columns = Self.orderColumns.indices
-            let insert = try database.prepare("""
-                INSERT INTO orders (\(Self.orderColumns.joined(separator: ", ")), geom)
-                VALUES (\(columns.map { "?\($0 + 1)" }.joined(separator: ", ")), \(Self.orderGeometry))
+    final class OrderWriter {
+        private let store: WanggeStore
+        private let batch: OrderBatch
+        private let importedAt: String
+        private let insert: Statement, updateAll: Statement, updateUnindexed: Statement, find: Statement
+        private(set) var inserted = 0
+        private(set) var updated = 0
+
+        init(store: WanggeStore, batch: OrderBatch, importedAt: String) throws {
+            self.store = store
+            self.batch = batch
+            self.importedAt = importedAt
+            let database = store.database
+            let columns = WanggeStore.orderColumns.indices
+            insert = try database.prepare("""
+                INSERT INTO orders (\(WanggeStore.orderColumns.joined(separator: ", ")), geom)
+                VALUES (\(columns.map { "?\($0 + 1)" }.joined(separator: ", ")), \(WanggeStore.orderGeometry))
                 """)
-            let updateAll = try database.prepare("""
-                UPDATE orders SET \(Self.setting(columns.dropFirst())), geom = \(Self.orderGeometry) WHERE rowid = ?23
+            updateAll = try database.prepare("""
+                UPDATE orders SET \(WanggeStore.setting(columns.dropFirst())), geom = \(WanggeStore.orderGeometry) WHERE rowid = ?23
                 """)
-            let updateUnindexed = try database.prepare("""
-                UPDATE orders SET \(Self.setting(columns.dropFirst().filter { !Self.indexedOrderColumns.contains(Self.orderColumns[$0]) })),
-                    geom = \(Self.orderGeometry)
+            updateUnindexed = try database.prepare("""
+                UPDATE orders SET \(WanggeStore.setting(columns.dropFirst().filter { !WanggeStore.indexedOrderColumns.contains(WanggeStore.orderColumns[$0]) })),
+                    geom = \(WanggeStore.orderGeometry)
                 WHERE rowid = ?23
                 """)
-            let find = try database.prepare("""
+            find = try database.prepare("""
                 SELECT rowid, wgs_lon, wgs_lat, received_epoch IS ?7 AND assign_status IS ?9 AND cell IS ?10 FROM orders WHERE id = ?1
                 """)
-            // Into an empty table every order is new: no need to look any up.
-            let hasOrders = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int == 1
-            var inserted = 0
+        }
+
+        /// Inserts or updates `records` (ids unique within them) with their assignments;
+        /// returns, per record, whether it was new. `mayBeStored(id)` false promises that no
+        /// stored order has the id, which skips looking it up (an import into an empty table).
+        func upsert(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex,
+                    mayBeStored: (String) -> Bool) throws -> [Bool] {
+            let database = store.database
             var isNew = [Bool](repeating: false, count: records.count)
             for (n, (r, a)) in zip(records, assignments).enumerated() {
                 let row = AssignmentRow(a, in: index)
                 var stored: (rowid: Int64, location: Coordinate?, sameIndexed: Bool)?
-                if hasOrders {
+                if mayBeStored(r.id) {
                     find.reset()
                     try find.bind(.text(r.id), at: 1)
                     try find.bind(r.receivedAt.map(SQLValue.real) ?? .null, at: 7)
                     try find.bind(.text(row.status), at: 9)
                     try find.bind(.text(row.cell), at: 10)
-                    if try find.step() { stored = (find.value(0).int64 ?? 0, Self.location(find, at: 1), find.value(3).int == 1) }
+                    if try find.step() { stored = (find.value(0).int64 ?? 0, WanggeStore.location(find, at: 1), find.value(3).int == 1) }
                     find.reset()
                 }
                 let statement = stored.map { $0.sameIndexed ? updateUnindexed : updateAll } ?? insert
@@ -218,11 +253,12 @@ public final class WanggeStore {
                 try statement.bind(.text(r.receivedAtText), at: 6)
                 try statement.bind(r.receivedAt.map(SQLValue.real) ?? .null, at: 7)
                 try statement.bind(.text(r.attributesJSON), at: 8)
-                try bindAssignment(row, a, to: statement)
+                try store.bindAssignment(row, a, to: statement)
                 try statement.bind(.text(importedAt), at: 22)
                 if let stored { try statement.bind(.integer(stored.rowid), at: 23) }
                 while try statement.step() {}
                 if let stored {
+                    updated += 1
                     if a.location != stored.location { batch.relocate(stored.rowid, to: a.location) }
                 } else {
                     inserted += 1
@@ -230,19 +266,18 @@ public final class WanggeStore {
                     if a.location != nil { batch.relocate(database.lastInsertRowID, to: a.location, isNew: true) }
                 }
             }
-            try batch.stamp(inserted: inserted > 0, updated: inserted < records.count)
             return isNew
         }
     }
 
     /// The location stored in columns `i` (`wgs_lon`) and `i + 1` (`wgs_lat`) of the current row.
-    private static func location(_ s: Statement, at i: Int) -> Coordinate? {
+    static func location(_ s: Statement, at i: Int) -> Coordinate? {
         guard let x = s.double(i), let y = s.double(i + 1) else { return nil }
         return Coordinate(x, y)
     }
 
     /// Binds ``assignmentColumns`` (?9 … ?19) and the location (?20 `wgs_lon`, ?21 `wgs_lat`).
-    private func bindAssignment(_ row: AssignmentRow, _ a: Assignment, to s: Statement) throws {
+    func bindAssignment(_ row: AssignmentRow, _ a: Assignment, to s: Statement) throws {
         let texts = [row.status, row.cell, row.cells, row.street, row.community, row.unit, row.route, row.zone]
         for (i, t) in texts.enumerated() { try s.bind(.text(t), at: 9 + Int32(i)) }
         try s.bind(a.distanceMetres.flatMap { $0.isFinite ? SQLValue.real(($0 * 1000).rounded() / 1000) : nil } ?? .null, at: 17)
@@ -260,10 +295,12 @@ public final class WanggeStore {
         var locations: [Coordinate?] = []
     }
 
-    /// Every stored order, see ``StoredOrders``.
-    func storedOrders() throws -> StoredOrders {
-        let statement = try database.prepare("SELECT rowid, id, lon, lat, crs, category, wgs_lon, wgs_lat FROM orders ORDER BY rowid")
-        try statement.bind([])
+    /// Stored orders after `rowid`, at most `limit` of them, in rowid order (see ``StoredOrders``).
+    func storedOrders(after rowid: Int64 = 0, limit: Int = Int(Int32.max)) throws -> StoredOrders {
+        let statement = try database.prepare("""
+            SELECT rowid, id, lon, lat, crs, category, wgs_lon, wgs_lat FROM orders WHERE rowid > ?1 ORDER BY rowid LIMIT ?2
+            """)
+        try statement.bind([.integer(rowid), .integer(Int64(limit))])
         var orders = StoredOrders()
         while try statement.step() {
             orders.rowids.append(statement.value(0).int64 ?? 0)
@@ -275,10 +312,13 @@ public final class WanggeStore {
         return orders
     }
 
-    /// Writes new assignments for stored orders. Only orders whose assignment changed are
-    /// written (SQLite rewrites a row and its index entries on any UPDATE, even to equal
-    /// values), and their points only where the new location differs from the stored one.
-    func updateAssignments(_ orders: StoredOrders, _ assignments: [Assignment], index: DistrictIndex) throws {
+    /// Re-routes every stored order against `index` block by block (bounded memory, the
+    /// routing of each block on all cores), in one ``OrderBatch``. Only orders whose assignment
+    /// changed are written (SQLite rewrites a row and its index entries on any UPDATE, even to
+    /// equal values), and their points only where the new location differs from the stored
+    /// one. Returns how many orders were re-routed; `progress` gets the running count.
+    func reassignOrders(index: DistrictIndex, snapMetres: Double, blockSize: Int = 1 << 16,
+                        progress: ((Int) -> Void)? = nil) throws -> Int {
         try OrderBatch.run(in: database) { batch in
             let changed = Self.assignmentColumns.map { "\(Self.orderColumns[$0]) IS NOT ?\($0 + 1)" }.joined(separator: " OR ")
             let reassign = try database.prepare("""
@@ -287,23 +327,34 @@ public final class WanggeStore {
             let relocate = try database.prepare("""
                 UPDATE orders SET wgs_lon = ?20, wgs_lat = ?21, geom = \(Self.orderGeometry) WHERE rowid = ?23
                 """)
-            var updated = 0
-            for (i, a) in assignments.enumerated() {
-                let row = AssignmentRow(a, in: index), rowid = orders.rowids[i]
-                func write(_ statement: Statement) throws {
-                    statement.reset()
-                    try bindAssignment(row, a, to: statement)
-                    try statement.bind(.integer(rowid), at: 23)
-                    while try statement.step() {}
-                    updated += database.changes
+            let routers = RouterPool(index: index, snapMetres: snapMetres)
+            var updated = 0, routed = 0
+            var last: Int64 = 0
+            while true {
+                let orders = try storedOrders(after: last, limit: blockSize)
+                guard let lastRowid = orders.rowids.last else { break }
+                last = lastRowid
+                let assignments = try index.assign(orders.records, routers: routers)
+                for (i, a) in assignments.enumerated() {
+                    let row = AssignmentRow(a, in: index), rowid = orders.rowids[i]
+                    func write(_ statement: Statement) throws {
+                        statement.reset()
+                        try bindAssignment(row, a, to: statement)
+                        try statement.bind(.integer(rowid), at: 23)
+                        while try statement.step() {}
+                        updated += database.changes
+                    }
+                    try write(reassign)
+                    if a.location != orders.locations[i] {
+                        try write(relocate)
+                        batch.relocate(rowid, to: a.location)
+                    }
                 }
-                try write(reassign)
-                if a.location != orders.locations[i] {
-                    try write(relocate)
-                    batch.relocate(rowid, to: a.location)
-                }
+                routed += orders.rowids.count
+                progress?(routed)
             }
             try batch.stamp(inserted: false, updated: updated > 0)
+            return routed
         }
     }
 }

@@ -12,7 +12,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure routing and analytics speed on a synthetic city (see `make bench`).",
         discussion: """
             Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes
-            random points in memory (one core, then all cores), times Gi* over every cell and the
+            random points spread as a city-wide feed (a quarter outside the grid at 0–5 km, 3 %
+            within 120 m of it) in memory: covered and uncovered ones apart on one core, then
+            all of them on one core and on all cores. Times Gi* over every cell and the
             kernel density of the points on a 500×500 raster, then times `wangge import` and
             `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
             """)
@@ -47,24 +49,56 @@ struct BenchCommand: ParsableCommand {
         let buildSeconds = lap()
         print("city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s, \(Int((index.cellRasterDecidedShare * 100).rounded())) % of the cell raster decided)")
 
-        // Random points over the cells' extent (SplitMix64, deterministic).
-        var box = index.cellGridExtent
-        box = box.expanded(dx: (box.maxX - box.minX) * 0.02, dy: (box.maxY - box.minY) * 0.02)
+        // Points as a city-wide feed spreads them (SplitMix64, deterministic): 72 % uniform over
+        // the cells' extent, 25 % outside it at 0–5 km, 3 % outside it within 120 m.
+        let box = index.cellGridExtent
         var random = SplitMix64(seed: seed)
         func next() -> Double { Double(random.next() >> 11) / Double(1 << 53) }
-        let sample = (0 ..< points).map { _ in
-            Coordinate(box.minX + next() * (box.maxX - box.minX), box.minY + next() * (box.maxY - box.minY))
+        let metresPerDegreeY = 110_900.0, metresPerDegreeX = 111_320.0 * cos((box.minY + box.maxY) / 2 * .pi / 180)
+        func outside(_ metres: Double) -> Coordinate {
+            let along = next(), side = Int(next() * 4)
+            let x = box.minX + along * (box.maxX - box.minX), y = box.minY + along * (box.maxY - box.minY)
+            switch side {
+            case 0: return Coordinate(x, box.minY - metres / metresPerDegreeY)
+            case 1: return Coordinate(x, box.maxY + metres / metresPerDegreeY)
+            case 2: return Coordinate(box.minX - metres / metresPerDegreeX, y)
+            default: return Coordinate(box.maxX + metres / metresPerDegreeX, y)
+            }
+        }
+        let sample = (0 ..< points).map { _ -> Coordinate in
+            let kind = next()
+            if kind < 0.25 { return outside(next() * 5_000) }
+            if kind < 0.28 { return outside(next() * 120) }
+            return Coordinate(box.minX + next() * (box.maxX - box.minX), box.minY + next() * (box.maxY - box.minY))
         }
         // Categories are resolved once per distinct text, as `wangge assign` does.
         let routes = district.rules.map { index.categoryRoute(for: $0.category) }
 
         let router = try Router(index: index)
-        _ = lap()
+        let coveredPoints = sample.filter { router.locateCell($0).cell >= 0 }
+        let uncoveredPoints = sample.filter { router.locateCell($0).cell < 0 }
+        // One-core loops are timed by the wall clock and by the thread's CPU clock: on a shared
+        // machine the second is what one core does when it runs.
+        func oneCore(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+            let c0 = threadCPUSeconds()
+            _ = lap()
+            body()
+            return (lap(), threadCPUSeconds() - c0)
+        }
         var covered = 0
-        for p in sample where router.locateCell(p).cell >= 0 { covered += 1 }
-        let cellOne = lap()
-        for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, route: routes.isEmpty ? index.categoryRoute(for: "") : routes[i % routes.count]) }
-        let fullOne = lap()
+        let cellOne = oneCore { for p in sample where router.locateCell(p).cell >= 0 { covered += 1 } }
+        let coveredOne = oneCore { for p in coveredPoints where router.locateCell(p).cell < 0 { covered -= 1 } }
+        precondition(covered == coveredPoints.count, "the covered points are covered")
+        var snapped = 0
+        let uncoveredOne = oneCore {
+            for p in uncoveredPoints where (router.nearestCell(wgs84: p)?.distanceMetres ?? .infinity) <= router.snapMetres { snapped += 1 }
+        }
+        let anyRoute = routes.isEmpty ? [index.categoryRoute(for: "")] : routes
+        let fullOne = oneCore { for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, route: anyRoute[i % anyRoute.count]) } }
+        let uncoveredFullOne = oneCore { for (i, p) in uncoveredPoints.enumerated() { _ = router.assign(wgs84: p, route: anyRoute[i % anyRoute.count]) } }
+        func perCore(_ count: Int, _ t: (wall: Double, cpu: Double)) -> String {
+            "\(rate(Double(count) / t.cpu)) points/s per CPU second (wall clock: \(rate(Double(count) / t.wall)))"
+        }
 
         let workers = ProcessInfo.processInfo.activeProcessorCount
         let routers = try (0 ..< workers).map { _ in try Router(index: index) }
@@ -88,11 +122,14 @@ struct BenchCommand: ParsableCommand {
         }
         let fullAll = lap()
         let n = Double(points)
-        print("in-memory routing of \(points) random points (\(covered) inside cells):")
-        print("  cell location, 1 core:        \(rate(n / cellOne)) points/s")
-        print("  cell location, \(workers) cores:       \(rate(n / cellAll)) points/s")
-        print("  full routing (cell, unit, points), 1 core:  \(rate(n / fullOne)) points/s")
-        print("  full routing (cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
+        print("in-memory routing of \(points) points as a city-wide feed spreads them (\(coveredPoints.count) covered by a cell, \(uncoveredPoints.count) covered by none: \(snapped) snapped within \(fmt(router.snapMetres)) m):")
+        print("  covered orders, cell location, 1 core:             \(perCore(coveredPoints.count, coveredOne))")
+        print("  uncovered orders, nearest cell (EPSG:4549), 1 core: \(perCore(uncoveredPoints.count, uncoveredOne))")
+        print("  uncovered orders, full routing, 1 core:            \(perCore(uncoveredPoints.count, uncoveredFullOne))")
+        print("  cell location (all points; no nearest search), 1 core:  \(perCore(points, cellOne))")
+        print("  cell location (all points; no nearest search), \(workers) cores: \(rate(n / cellAll)) points/s")
+        print("  full routing (cell or nearest cell, unit, points), 1 core:  \(perCore(points, fullOne))")
+        print("  full routing (cell or nearest cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
 
         // Analytics on the same city: Gi* over every cell, KDE of the sample on 500×500.
         let centroids = index.cellCentroidsMetres()
@@ -178,6 +215,13 @@ struct BenchCommand: ParsableCommand {
 
     private func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
     private func rate(_ v: Double) -> String { String(format: "%.2f M", v / 1e6) }
+}
+
+/// CPU seconds the calling thread has run (CLOCK_THREAD_CPUTIME_ID).
+private func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Read-only state shared with `concurrentPerform` workers; each worker uses its own router.

@@ -43,16 +43,33 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var encoding: EncodingOption
 
     func run() throws {
-        let bytes: [UInt8]
-        do { bytes = try encoding.decode(try readInput(file), name: file) } catch let error as TextDecodingError {
-            note("error: \(file == "-" ? "standard input" : file): \(error)")
-            throw ExitCode.failure
+        // A UTF-8 orders file is streamed (read block by block, twice): memory stays bounded
+        // whatever its size. Other layers, standard input and GB18030 files are read whole and
+        // decoded first.
+        var streamed = layer == .orders && file != "-" && encoding.encoding != .gb18030
+        if streamed && encoding.encoding == nil { streamed = try fileIsUTF8(file) }
+        var bytes: [UInt8] = []
+        if !streamed {
+            do { bytes = try encoding.decode(try readInput(file), name: file) } catch let error as TextDecodingError {
+                note("error: \(file == "-" ? "standard input" : file): \(error)")
+                throw ExitCode.failure
+            }
         }
         let store = try WanggeStore(path: db)
         let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
         let report: ImportReport
         do {
-            report = try importer.importLayer(layer, bytes: bytes, crs: crs)
+            if streamed {
+                if let crs { _ = try CoordinateReferenceSystem(parsing: crs) }
+                let path = file
+                let stream = try WorkOrderStream(defaultCRS: crs ?? "", mode: .strict) {
+                    let reader = try FileBlockReader(path: path)
+                    return { try reader.read($0) }
+                }
+                report = try importer.importOrders(stream)
+            } else {
+                report = try importer.importLayer(layer, bytes: bytes, crs: crs)
+            }
         } catch {
             note("error: \(error)")
             throw ExitCode.failure

@@ -184,4 +184,36 @@ import Testing
         #expect(rerouted.reassigned == 6)
         #expect(try store.database.scalar("SELECT unit || ' ' || route || ' ' || zone FROM orders WHERE id = 'A'").string == "U-SQUAD squad SQ-1")
     }
+
+    /// An orders file read in many small blocks lands as one read would: the last row of a
+    /// repeated id kept (blocks apart), each id counted once as new or updated, errors with the
+    /// line of one sequential pass, and a bad row in a late block leaving nothing of the file.
+    @Test func streamedImportInSmallBlocks() throws {
+        let (store, dir) = try Fixture.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let x = Fixture.x0 + 0.0009, y = Fixture.y0 + 0.0008
+        var csv = "id,lon,lat,category,received_at,note\n"
+        for i in 0 ..< 300 { csv += "O\(i),\(x),\(y),乱设摊,2025-01-01T08:00:00+08:00,\"line\nbreak\"\n" }
+        csv += "O5,\(x),\(y),违法搭建,2025-01-02T08:00:00+08:00,last\n"
+        let importer = Importer(store: store)
+        let report = try importer.importOrders(WorkOrderStream(bytes: Array(csv.utf8), mode: .strict, blockSize: 256))
+        #expect(report.stored == 300 && report.inserted == 300 && report.updated == 0)
+        #expect(report.statusCounts.values.reduce(0, +) == 300)
+        #expect(report.warnings.map(\.message) == ["1 row(s) repeat an order id already in this file; the last row of each id was kept"])
+        #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 300)
+        #expect(try store.database.scalar("SELECT category || ' ' || attributes FROM orders WHERE id = 'O5'").string == #"违法搭建 {"note":"last"}"#)
+        #expect(try store.database.scalar("SELECT count(*) FROM idx_orders_geom").int == 300)
+
+        let again = try importer.importOrders(WorkOrderStream(bytes: Array(csv.utf8), mode: .strict, blockSize: 256))
+        #expect(again.stored == 300 && again.inserted == 0 && again.updated == 300)
+        #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 300)
+
+        var bad = "id,lon,lat,category,received_at,note\n"
+        for i in 0 ..< 200 { bad += "N\(i),\(x),\(y),乱设摊,2025-01-01T08:00:00+08:00,\"line\nbreak\"\n" }
+        bad += "N200,121.4\n"
+        #expect(rejection { _ = try importer.importOrders(WorkOrderStream(bytes: Array(bad.utf8), mode: .strict, blockSize: 256)) }
+            .contains("line 402: has 2 fields, the header has 6"))
+        #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 300)
+        #expect(try store.database.scalar("SELECT count(*) FROM orders WHERE id LIKE 'N%'").int == 0)
+    }
 }

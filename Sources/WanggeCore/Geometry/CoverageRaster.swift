@@ -99,7 +99,7 @@ public struct CoverageRaster: Sendable {
 
     /// The sure answer for a point: a feature index, ``uncovered``, or ``undecided`` (also
     /// for points outside the raster and for NaN).
-    @inlinable
+    @inlinable @inline(__always)
     public func answer(_ x: Double, _ y: Double) -> Int32 {
         let fx = (x - originX) / pixelWidth, fy = (y - originY) / pixelHeight
         guard fx >= 0, fy >= 0, fx < Double(columns), fy < Double(rows) else { return Self.undecided }

@@ -136,8 +136,17 @@ public enum WorkOrderCSV {
             throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
         }
         let columns = try Columns(header: fields.map { reader.string($0) }, line: reader.line)
-        let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 4)
-        let results = PieceResults(count: pieces.count)
+        return try readBody(bytes, from: reader.position, firstLine: reader.nextLine, columns: columns, defaultCRS: defaultCRS,
+                            mode: mode, keepAttributes: keepAttributes, workers: workers, progress: progress)
+    }
+
+    /// Parses the records of `bytes` after `start` (a record boundary on line `firstLine`),
+    /// whose header was `columns`: on all cores, in pieces cut at record boundaries.
+    static func readBody(_ bytes: [UInt8], from start: Int = 0, firstLine: Int, columns: Columns, defaultCRS: String,
+                         mode: Mode, keepAttributes: Bool, workers: Int,
+                         progress: (@Sendable (Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
+        let pieces = CSVSplitter.split(bytes, from: start, firstLine: firstLine, pieces: max(1, workers) * 4)
+        let results = PieceResults<WorkOrderRecord>(count: pieces.count)
         let done = Counter()
         DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
             let result = Result {
@@ -149,18 +158,45 @@ public enum WorkOrderCSV {
             results.store(k, result)
             if let progress { progress(done.add(count)) }
         }
-        var records: [WorkOrderRecord] = []
-        records.reserveCapacity(results.slots.reduce(0) { $0 + ((try? $1?.get())?.count ?? 0) })
-        for slot in results.slots { records += try slot!.get() }
-        return records
+        return try results.joined()
+    }
+
+    /// The order ids of the records of `bytes` (a block of whole records starting on line
+    /// `firstLine`) with their lines; rows with the wrong number of fields or an empty id are
+    /// left out.
+    static func readIDs(_ bytes: [UInt8], firstLine: Int, columns: Columns, workers: Int) throws -> [(line: Int, id: String)] {
+        let pieces = CSVSplitter.split(bytes, from: 0, firstLine: firstLine, pieces: max(1, workers) * 4)
+        let results = PieceResults<(line: Int, id: String)>(count: pieces.count)
+        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+            results.store(k, Result {
+                var reader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                var fields: [Range<Int>] = []
+                var ids: [(line: Int, id: String)] = []
+                while try reader.next(into: &fields) {
+                    guard fields.count == columns.names.count else { continue }
+                    let id = reader.trimmedString(fields[columns.id])
+                    if !id.isEmpty { ids.append((reader.line, id)) }
+                }
+                return ids
+            })
+        }
+        return try results.joined()
     }
 
     /// One slot per piece; workers write under the lock, the slots are read once all are done.
-    private final class PieceResults: @unchecked Sendable {
-        var slots: [Result<[WorkOrderRecord], Error>?]
+    private final class PieceResults<Element>: @unchecked Sendable {
+        var slots: [Result<[Element], Error>?]
         private let lock = NSLock()
         init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func store(_ k: Int, _ result: Result<[WorkOrderRecord], Error>) { lock.lock(); slots[k] = result; lock.unlock() }
+        func store(_ k: Int, _ result: Result<[Element], Error>) { lock.lock(); slots[k] = result; lock.unlock() }
+
+        /// The pieces' elements in order, or the first piece's error.
+        func joined() throws -> [Element] {
+            var all: [Element] = []
+            all.reserveCapacity(slots.reduce(0) { $0 + ((try? $1?.get())?.count ?? 0) })
+            for slot in slots { all += try slot!.get() }
+            return all
+        }
     }
 
     private static func readRecords(_ reader: inout CSVReader, columns: Columns, defaultCRS: String, mode: Mode,

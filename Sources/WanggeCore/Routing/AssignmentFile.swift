@@ -45,10 +45,13 @@ public enum AssignmentFile {
         defer { _ = results.deinitialize(); results.deallocate() }
         let shared = Shared(results: results)
         let routed = Counter()
+        // One router per worker thread at a time, not one per piece (making one reads PROJ's database).
+        let routers = RouterPool(index: index, snapMetres: snapMetres)
         DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
             let piece = pieces[k]
             let outcome: Result<PieceOutput, Error> = Result {
-                let router = try Router(index: index, snapMetres: snapMetres)
+                let router = try routers.take()
+                defer { routers.giveBack(router) }
                 var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS)
                 return try worker.run(piece.range, firstLine: piece.firstLine)
             }

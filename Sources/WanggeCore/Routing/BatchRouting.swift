@@ -58,10 +58,20 @@ extension DistrictIndex {
     public func assign(_ records: [WorkOrderRecord], snapMetres: Double = 50,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
+        try assign(records, routers: RouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
+    }
+
+    /// Routes every record on all cores with routers of `routers` (which must be this index's),
+    /// so that block after block of one import reuses the same routers.
+    public func assign(_ records: [WorkOrderRecord], routers pool: RouterPool,
+                       workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
+        precondition(pool.index === self, "the routers of another index")
         let count = records.count
         guard count > 0 else { return [] }
         let workerCount = max(1, min(workers, (count + 4095) / 4096))
-        let routers = try (0 ..< workerCount).map { _ in try Router(index: self, snapMetres: snapMetres) }
+        let routers = try (0 ..< workerCount).map { _ in try pool.take() }
+        defer { for r in routers { pool.giveBack(r) } }
         let results = UnsafeMutableBufferPointer<Assignment>.allocate(capacity: count)
         defer { _ = results.deinitialize(); results.deallocate() }
         let box = UnsafeSendable(routers: routers, results: results, records: records)
@@ -80,6 +90,33 @@ extension DistrictIndex {
             }
         }
         return Array(results)
+    }
+}
+
+/// Routers for one index, made on demand and reused. A ``Router`` is cheap to use but not to
+/// make (its PROJ transformations read PROJ's database), so batches take one per worker from
+/// here instead of making one per piece of work. Thread-safe; a router taken is used by one
+/// thread until it is given back.
+public final class RouterPool: @unchecked Sendable {
+    public let index: DistrictIndex
+    public let snapMetres: Double
+    private var idle: [Router] = []
+    private let lock = NSLock()
+
+    public init(index: DistrictIndex, snapMetres: Double = 50) {
+        self.index = index
+        self.snapMetres = snapMetres
+    }
+
+    /// An idle router, or a new one.
+    public func take() throws -> Router {
+        if let router = lock.withLock({ idle.popLast() }) { return router }
+        return try Router(index: index, snapMetres: snapMetres)
+    }
+
+    /// Returns a router taken with ``take()``.
+    public func giveBack(_ router: Router) {
+        lock.withLock { idle.append(router) }
     }
 }
 

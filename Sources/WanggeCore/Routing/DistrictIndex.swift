@@ -26,8 +26,8 @@ public final class DistrictIndex: Sendable {
     let cellShapes: FlatPolygons
     let cellMetricShapes: FlatPolygons
     let cellGrid: BucketGrid
-    /// A coarser grid for nearest-cell searches, whose windows span many fine buckets.
-    let cellSearchGrid: BucketGrid
+    /// The cells' EPSG:4549 boxes in a packed R-tree, for the nearest cell to an uncovered order.
+    let cellTree: NearestFeatureTree
     /// Sure answers for most locations (see ``CoverageRaster``); the grid serves the rest.
     let cellRaster: CoverageRaster
     let pointShapes: FlatPolygons
@@ -109,9 +109,10 @@ public final class DistrictIndex: Sendable {
         // The cell raster is the largest piece: build it on another core meanwhile.
         let finishedShapes = cellShapes
         let rasterBuild = BackgroundValue { CoverageRaster(shapes: finishedShapes) }
-        self.cellMetricShapes = cellShapes.mapCoordinates(project)
+        let cellMetricShapes = cellShapes.mapCoordinates(project)
+        self.cellMetricShapes = cellMetricShapes
+        self.cellTree = NearestFeatureTree(boxes: cellMetricShapes.boxes)
         self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
-        self.cellSearchGrid = BucketGrid(boxes: cellShapes.boxes, bucketsPerFeature: 1)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
         self.zones = sortedZones.map {

@@ -19,14 +19,12 @@ public final class Router {
     public let snapMetres: Double
     private let converter = CoordinateConverter()
     private let projection: MetricProjection
-    private var stamp: [UInt32]
-    private var query: UInt32 = 0
+    private let nearestScratch = NearestFeatureTree.Scratch()
 
     public init(index: DistrictIndex, snapMetres: Double = 50) throws {
         self.index = index
         self.snapMetres = snapMetres
         self.projection = try MetricProjection()
-        self.stamp = [UInt32](repeating: 0, count: index.cells.count)
     }
 
     /// Routes one order given as a position in `crs`.
@@ -83,7 +81,7 @@ public final class Router {
             result.cell = primary
             result.status = onBoundary ? .boundary : .inside
             result.distanceMetres = 0
-        } else if let (nearest, distance) = nearestCell(to: projected(), near: p) {
+        } else if let (nearest, distance) = nearestCell(to: projected()) {
             result.distanceMetres = distance
             if distance <= snapMetres {
                 result.status = .snapped
@@ -153,53 +151,19 @@ public final class Router {
         return (primary, onBoundary)
     }
 
-    /// Distances closer than this (metres) are a tie, decided by the smallest code: two cells
-    /// equidistant in exact arithmetic differ in the last bits of their computed distances.
-    static let tieMetres = 0.001
-
-    /// The nearest cell to a point covered by none, with its distance in metres.
-    /// Ties (within ``tieMetres``) go to the smallest code. Candidates come from windows of growing size in degrees;
-    /// once a distance d is known, every cell whose box meets the d-window is checked, so the
-    /// answer is the true minimum.
-    func nearestCell(to m: Coordinate, near p: Coordinate) -> (Int, Double)? {
-        guard m.x.isFinite, m.y.isFinite, !index.cells.isEmpty else { return nil }
-        let grid = index.cellSearchGrid
-        let extent = grid.extent
-        // Start from the distance to the grid's extent (0 inside it) plus one bucket.
-        let dxDeg = max(extent.minX - p.x, 0, p.x - extent.maxX)
-        let dyDeg = max(extent.minY - p.y, 0, p.y - extent.maxY)
-        var radius = max(dxDeg * 80_000 + dyDeg * 100_000, 0) + grid.bucketHeight * 110_000
-        var best: (Int, Double)?
-        while best == nil {
-            best = nearest(in: radius, m: m, p: p, best: nil)
-            radius *= 2
-            if radius > 4.1e7 { break }
-        }
-        guard let found = best else { return nil }
-        return nearest(in: found.1 + Self.tieMetres, m: m, p: p, best: found)
+    /// The nearest cell to a point covered by none, with its distance in EPSG:4549 metres:
+    /// a best-first search of the index's ``NearestFeatureTree`` over the cells' metric boxes.
+    /// Distances within 1 mm of the smallest are ties, which go to the smallest code.
+    func nearestCell(to m: Coordinate) -> (Int, Double)? {
+        let index = self.index
+        return index.cellTree.nearest(m.x, m.y, scratch: nearestScratch) { index.cellMetricShapes.distanceToRings(m.x, m.y, of: $0) }
+            .map { ($0.feature, $0.distance) }
     }
 
-    /// The nearest of the cells whose boxes meet the window of `radius` metres around the point:
-    /// the smallest code among those within ``tieMetres`` of the minimum distance.
-    private func nearest(in radius: Double, m: Coordinate, p: Coordinate, best: (Int, Double)?) -> (Int, Double)? {
-        let window = DegreeWindow(metres: radius, latitude: abs(p.y))
-        let box = BoundingBox(minX: p.x - window.dLon, minY: p.y - window.dLat,
-                              maxX: p.x + window.dLon, maxY: p.y + window.dLat)
-        query &+= 1
-        if query == 0 { stamp = [UInt32](repeating: 0, count: stamp.count); query = 1 }
-        var candidates = best.map { [$0] } ?? []
-        var minimum = best?.1 ?? .infinity
-        let q = query
-        index.cellSearchGrid.forEachCandidate(in: box) { c in
-            guard stamp[c] != q else { return }
-            stamp[c] = q
-            guard index.cellShapes.boxes[c].intersects(box) else { return }
-            let d = index.cellMetricShapes.distanceToRings(m.x, m.y, of: c)
-            guard d <= minimum + Self.tieMetres else { return }
-            candidates.append((c, d))
-            minimum = min(minimum, d)
-        }
-        // Cells are sorted by code: the smallest index is the smallest code.
-        return candidates.filter { $0.1 <= minimum + Self.tieMetres }.min { $0.0 < $1.0 }
+    /// The nearest cell to a WGS84 location and its distance in EPSG:4549 metres (ties within
+    /// 1 mm to the smallest code), whether or not a cell covers it; nil without cells or when
+    /// the location cannot be projected. This is the search an order covered by no cell needs.
+    public func nearestCell(wgs84 p: Coordinate) -> (cell: Int, distanceMetres: Double)? {
+        nearestCell(to: projection.project(p)).map { (cell: $0.0, distanceMetres: $0.1) }
     }
 }
