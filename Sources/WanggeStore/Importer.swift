@@ -3,7 +3,7 @@ import WanggeCore
 
 /// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
 public enum Layer: String, CaseIterable, Sendable {
-    case cells, zones, points, units, rules, orders, events
+    case cells, zones, points, units, rules, orders, events, addresses
 }
 
 /// What an import did.
@@ -33,6 +33,8 @@ public struct ImportReport: Sendable {
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
+    /// Orders only: how each imported order was located (``AddressRouting/Located``), in file order.
+    public var located: [AddressRouting.Located] = []
 
     public init(layer: Layer) { self.layer = layer }
 }
@@ -132,6 +134,10 @@ public struct Importer {
                 try accept(check)
                 try store.replacePoints(points)
                 report.stored = points.count
+            case .addresses:
+                try importAddresses(bytes, crs: system, into: &report)
+                try store.markLayersChanged()
+                return
             case .orders:
                 try importOrders(bytes, defaultCRS: crs ?? "", into: &report)
                 return
@@ -201,9 +207,12 @@ public struct Importer {
             records = records.enumerated().filter { lastRow[$0.element.id] == $0.offset }.map(\.element)
         }
         progress?("routing \(records.count) orders")
-        let assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
+        var assignments = try index.assign(records, snapMetres: snapMetres) { n in progress?("routed \(n) orders") }
+        let located = try locateByAddress(records, &assignments, index: index)
         progress?("storing \(records.count) orders")
         report.inserted = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970)).filter { $0 }.count
+        try store.recordLocated(ids: records.map(\.id), located)
+        report.located = located
         report.stored = records.count
         report.updated = records.count - report.inserted
         try applyEvents(try handlingEvents(records, into: &report), into: &report)
@@ -297,13 +306,8 @@ public struct Importer {
     }
 
     /// Re-routes every stored order against the current layers (after a layer changed).
+    /// Orders without usable coordinates are located again by their address (``relocateStoredOrders()``).
     public func reassignStoredOrders() throws -> Int {
-        let orders = try store.storedOrders()
-        guard !orders.records.isEmpty else { return 0 }
-        progress?("re-routing \(orders.records.count) stored orders")
-        let index = try DistrictIndex(district: try store.loadDistrict())
-        let assignments = try index.assign(orders.records, snapMetres: snapMetres)
-        try store.updateAssignments(orders, assignments, index: index)
-        return orders.records.count
+        try relocateStoredOrders()
     }
 }

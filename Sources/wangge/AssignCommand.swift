@@ -11,9 +11,15 @@ struct AssignCommand: ParsableCommand {
         discussion: """
             Input: an orders CSV with at least id,lon,lat,category,received_at (optional crs).
             Output: one row per input row, in input order, with the header
-              \(["id"] + AssignmentRow.header.dropFirst()).joined(separator: ","))
-            Rows with unusable coordinates come out with status invalid; the reason goes to
-            standard error with the line number. They never stop the run.
+              \((["id"] + AssignmentRow.header.dropFirst() + AssignmentRow.locationHeader).joined(separator: ","))
+            Rows with unusable coordinates are located by their address column (or shop,
+            place, code column) in the database's standard address layer (`wangge import
+            addresses`): located_by says how (coordinates, shop, place, address,
+            interpolated, or empty) and match gives the standard address id; a row whose
+            address resolves farther than --address-far-meters from its coordinates keeps
+            them and has match address_far:<id>. Rows still unlocated come out with status
+            invalid; the reason (with up to 3 candidate addresses) goes to standard error
+            with the line number. They never stop the run.
             One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S]
             prints those fields as JSON, with the names of the cell, community, street, unit
             and inspection points.
@@ -43,11 +49,15 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "CRS for rows whose crs column is empty: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")
     var crs: String = ""
 
+    @Option(name: .customLong("address-far-meters"), help: "Flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
+    var addressFarMeters: Double = 300
+
     @Flag(help: "Start the output CSV with a UTF-8 byte order mark, for Excel (the fields are never altered).")
     var bom = false
 
     func validate() throws {
         guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
+        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
         if lon != nil && input != nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location), not both") }
         if lon == nil && input == nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location)") }
@@ -57,10 +67,12 @@ struct AssignCommand: ParsableCommand {
     func run() throws {
         if let lon, let lat { return try assignOne(Coordinate(lon, lat)) }
         let index: DistrictIndex
+        let addresses: AddressRouting?
         let input: [UInt8]
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
+            addresses = try store.addressRouting(for: index, farMetres: addressFarMeters)
             input = try readInput(self.input ?? "-")
         } catch {
             note("error: \(error)")
@@ -72,7 +84,7 @@ struct AssignCommand: ParsableCommand {
         if bom { sink.write(CSVWriter.byteOrderMark) }
         let summary: AssignmentFile.Summary
         do {
-            summary = try AssignmentFile.route(input, index: index, defaultCRS: crs, snapMetres: snapMeters,
+            summary = try AssignmentFile.route(input, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snapMeters,
                                                progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
                                                write: sink.write)
         } catch {
@@ -85,6 +97,14 @@ struct AssignCommand: ParsableCommand {
             note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : row.id): invalid: \(row.reason)")
         }
         note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if !summary.locatedBy.isEmpty {
+            note("located by address: " + ["shop", "place", "address", "interpolated"].map { "\(summary.locatedBy[$0] ?? 0) \($0)" }.joined(separator: ", "))
+        }
+        if !summary.addressFar.isEmpty {
+            note("warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):")
+            for o in summary.addressFar.prefix(20) { note("  line \(o.line): order \(o.id): address \(o.match)") }
+            if summary.addressFar.count > 20 { note("  … and \(summary.addressFar.count - 20) more") }
+        }
         if !summary.categoriesWithoutRule.isEmpty {
             let list = summary.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
             note("warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")

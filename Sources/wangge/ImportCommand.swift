@@ -9,7 +9,7 @@ extension Layer: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV) into the database.",
+        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV; addresses: CSV or GeoJSON) into the database.",
         discussion: """
             Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
             updates those with known ids. An import is one transaction: it lands whole or not at all.
@@ -56,6 +56,13 @@ struct ImportCommand: ParsableCommand {
         if layer == .orders {
             summary += " (\(report.inserted) new, \(report.updated) updated): "
             summary += AssignmentStatus.allCases.map { "\(report.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        }
+        if layer == .orders {
+            var byAddress: [String: Int] = [:]
+            for l in report.located where !l.locatedBy.isEmpty && l.locatedBy != "coordinates" { byAddress[l.locatedBy, default: 0] += 1 }
+            if !byAddress.isEmpty { summary += "; located by address: " + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ") }
+            let far = report.located.filter(\.isAddressFar).count
+            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than 300 m away)" }
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }

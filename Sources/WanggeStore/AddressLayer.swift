@@ -1,0 +1,128 @@
+import Foundation
+import WanggeCore
+
+/// The standard address layer (`addresses`) in the store, and address resolution for stored
+/// and imported orders (``AddressRouting``).
+extension WanggeStore {
+    func replaceAddresses(_ addresses: [StandardAddress]) throws {
+        try database.execute("DELETE FROM addresses")
+        let insert = try database.prepare("""
+            INSERT INTO addresses (id, kind, name, road, number, street, geom) VALUES (?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
+            """)
+        for a in addresses {
+            try insert.run([.text(a.id), .text(a.kind.rawValue), .text(a.name), .text(a.road), .text(a.numberText),
+                            .text(a.street), .real(a.point.x), .real(a.point.y)])
+        }
+    }
+
+    /// The stored standard addresses, in import order.
+    public func loadAddresses() throws -> [StandardAddress] {
+        try database.prepare("SELECT id, kind, name, road, number, street, X(geom), Y(geom) FROM addresses ORDER BY rowid").rows().map { r in
+            StandardAddress(id: r[0].string ?? "", kind: StandardAddress.Kind(rawValue: r[1].string ?? "") ?? .door,
+                            name: r[2].string ?? "", road: r[3].string ?? "", numberText: r[4].string ?? "",
+                            street: r[5].string ?? "", point: Coordinate(r[6].double ?? .nan, r[7].double ?? .nan))
+        }
+    }
+
+    /// The stored address layer bound to `district`, or nil when the layer is empty.
+    public func addressRouting(for district: DistrictIndex, farMetres: Double = 300) throws -> AddressRouting? {
+        let addresses = try loadAddresses()
+        return addresses.isEmpty ? nil : AddressRouting(addresses: addresses, district: district, farMetres: farMetres)
+    }
+
+    /// Records how each order was located (`located_by`, `address_match`) where it changed.
+    /// Only address answers are stored: `coordinates` is stored as empty.
+    func recordLocated(ids: [String], _ located: [AddressRouting.Located]) throws {
+        let update = try database.prepare("""
+            UPDATE orders SET located_by = ?2, address_match = ?3 WHERE id = ?1 AND (located_by IS NOT ?2 OR address_match IS NOT ?3)
+            """)
+        for (id, l) in zip(ids, located) {
+            try update.run([.text(id), .text(l.locatedBy == "coordinates" ? "" : l.locatedBy), .text(l.match)])
+        }
+    }
+}
+
+extension Importer {
+    /// Imports the `addresses` layer (CSV `id,kind,name,road,number,street,lon,lat`, or GeoJSON
+    /// points): checked by ``AddressLayerDecoder``; a point in no cell is a warning; an empty
+    /// `street` is filled from the covering cell, and one differing from it is a warning.
+    /// Stored orders are then located again (``relocateStoredOrders()``).
+    func importAddresses(_ bytes: [UInt8], crs: CoordinateReferenceSystem, into report: inout ImportReport) throws {
+        let isGeoJSON = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
+        var (addresses, check) = isGeoJSON
+            ? AddressLayerDecoder.decode(features: try GeoJSON.decodeFeatureCollection(Data(bytes)), crs: crs)
+            : try AddressLayerDecoder.decode(csv: bytes, crs: crs)
+        if check.errors.isEmpty && addresses.isEmpty && !allowEmpty {
+            check.append(.error("the file holds no addresses: replacing the stored addresses layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"))
+        }
+        if check.errors.isEmpty {
+            let index = try DistrictIndex(district: try store.loadDistrict())
+            if !index.cells.isEmpty {
+                let router = try Router(index: index, snapMetres: 0)
+                var outside: [String] = []
+                for i in addresses.indices {
+                    let a = router.assign(wgs84: addresses[i].point, category: "")
+                    guard let cell = a.cell, a.status == .inside || a.status == .boundary else { outside.append(addresses[i].id); continue }
+                    let street = index.cells[cell].street
+                    if addresses[i].street.isEmpty {
+                        addresses[i].street = street
+                    } else if addresses[i].street != street {
+                        check.append(.warning("address \(addresses[i].id): street \(addresses[i].street) differs from its cell's street \(street)"))
+                    }
+                }
+                if !outside.isEmpty {
+                    let listed = outside.prefix(20).joined(separator: ", ")
+                    check.append(.warning("\(outside.count) address(es) lie in no cell: \(listed)\(outside.count > 20 ? ", …" : "")"))
+                }
+            }
+        }
+        guard check.passes(strict: strict) else { throw LayerRejected(layer: Layer.addresses.rawValue, report: check, strict: strict) }
+        report.warnings.append(contentsOf: check.warnings)
+        try store.replaceAddresses(addresses)
+        report.stored = addresses.count
+        report.reassigned = try relocateStoredOrders()
+    }
+
+    /// Locates `records` (routed by coordinates as `assignments`) by their address where
+    /// their coordinates are unusable and flags `address_far`; without an address layer every
+    /// answer is empty. Store the answers with ``WanggeStore/recordLocated(ids:_:)`` once the
+    /// orders are written.
+    func locateByAddress(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], index: DistrictIndex) throws -> [AddressRouting.Located] {
+        let routing = try store.addressRouting(for: index)
+        var located = [AddressRouting.Located](repeating: AddressRouting.Located(), count: records.count)
+        if let routing {
+            let router = try Router(index: index, snapMetres: snapMetres)
+            for i in records.indices {
+                let (address, code) = Self.addressFields(records[i].attributesJSON)
+                (assignments[i], located[i]) = routing.route(assignments[i], address: address, code: code,
+                                                             route: index.categoryRoute(for: records[i].category), router: router)
+            }
+        }
+        return located
+    }
+
+    /// Re-locates stored orders whose coordinates are unusable, or that were located by their
+    /// address, after the address layer changed; returns how many were re-routed.
+    func relocateStoredOrders() throws -> Int {
+        let orders = try store.storedOrders()
+        guard !orders.records.isEmpty else { return 0 }
+        progress?("re-routing \(orders.records.count) stored orders")
+        let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE id = ?1")
+        var records = orders.records
+        for i in records.indices { records[i].attributesJSON = try attributes.rows([.text(records[i].id)]).first?[0].string ?? "{}" }
+        let index = try DistrictIndex(district: try store.loadDistrict())
+        var assignments = try index.assign(records, snapMetres: snapMetres)
+        let located = try locateByAddress(records, &assignments, index: index)
+        try store.updateAssignments(orders, assignments, index: index)
+        try store.recordLocated(ids: records.map(\.id), located)
+        return records.count
+    }
+
+    /// The `address` attribute and the first non-empty code attribute (``AddressRouting/codeColumns``).
+    static func addressFields(_ attributesJSON: String) -> (address: String, code: String) {
+        guard attributesJSON.utf8.count > 2, case .object(let o)? = try? JSONParser.parse(Array(attributesJSON.utf8)) else { return ("", "") }
+        let address = o[AddressRouting.addressColumn]?.text ?? ""
+        let code = AddressRouting.codeColumns.lazy.compactMap { o[$0]?.text }.first { !$0.isEmpty } ?? ""
+        return (address, code)
+    }
+}
