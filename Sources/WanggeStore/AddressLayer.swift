@@ -24,15 +24,26 @@ extension WanggeStore {
         }
     }
 
-    /// The stored address layer bound to `district`, or nil when the layer is empty.
+    /// The stored address layer bound to `district`, or nil when the layer is empty. Kept per
+    /// database file while its layers (``layersVersion()``), `district` and `farMetres` are
+    /// unchanged, so posting orders does not rebuild the index each time.
     public func addressRouting(for district: DistrictIndex, farMetres: Double = 300) throws -> AddressRouting? {
-        let addresses = try loadAddresses()
-        return addresses.isEmpty ? nil : AddressRouting(addresses: addresses, district: district, farMetres: farMetres)
+        guard try database.scalar("SELECT EXISTS (SELECT 1 FROM addresses)").int == 1 else { return nil }
+        let version = try layersVersion()
+        if let kept = AddressRoutingCache.shared.get(path: database.path, version: version, district: district, farMetres: farMetres) {
+            return kept
+        }
+        let routing = AddressRouting(addresses: try loadAddresses(), district: district, farMetres: farMetres)
+        AddressRoutingCache.shared.put(path: database.path, version: version, district: district, routing: routing)
+        return routing
     }
 
     /// Records how each order was located (`located_by`, `address_match`) where it changed.
     /// Only address answers are stored: `coordinates` is stored as empty.
     func recordLocated(ids: [String], _ located: [AddressRouting.Located]) throws {
+        // Nothing stored yet and nothing to store: skip the per-order updates.
+        let anyStored = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
+        if !anyStored && located.allSatisfy({ ($0.locatedBy.isEmpty || $0.locatedBy == "coordinates") && $0.match.isEmpty }) { return }
         let update = try database.prepare("""
             UPDATE orders SET located_by = ?2, address_match = ?3 WHERE id = ?1 AND (located_by IS NOT ?2 OR address_match IS NOT ?3)
             """)
@@ -79,17 +90,18 @@ extension Importer {
         guard check.passes(strict: strict) else { throw LayerRejected(layer: Layer.addresses.rawValue, report: check, strict: strict) }
         report.warnings.append(contentsOf: check.warnings)
         try store.replaceAddresses(addresses)
+        try store.markLayersChanged()
         report.stored = addresses.count
         report.reassigned = try relocateStoredOrders()
     }
 
     /// Locates `records` (routed by coordinates as `assignments`) by their address where
     /// their coordinates are unusable and flags `address_far`; without an address layer every
-    /// answer is empty. Store the answers with ``WanggeStore/recordLocated(ids:_:)`` once the
+    /// answer is `coordinates`, or empty for an invalid order. Store the answers with ``WanggeStore/recordLocated(ids:_:)`` once the
     /// orders are written.
     func locateByAddress(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], index: DistrictIndex) throws -> [AddressRouting.Located] {
         let routing = try store.addressRouting(for: index)
-        var located = [AddressRouting.Located](repeating: AddressRouting.Located(), count: records.count)
+        var located = assignments.map { AddressRouting.Located(locatedBy: $0.status == .invalid ? "" : "coordinates") }
         if let routing {
             let router = try Router(index: index, snapMetres: snapMetres)
             for i in records.indices {
@@ -124,5 +136,23 @@ extension Importer {
         let address = o[AddressRouting.addressColumn]?.text ?? ""
         let code = AddressRouting.codeColumns.lazy.compactMap { o[$0]?.text }.first { !$0.isEmpty } ?? ""
         return (address, code)
+    }
+}
+
+/// The last ``AddressRouting`` built per database file (see ``WanggeStore/addressRouting(for:farMetres:)``).
+final class AddressRoutingCache: @unchecked Sendable {
+    static let shared = AddressRoutingCache()
+    private let lock = NSLock()
+    private var entries: [String: (version: String, district: DistrictIndex, routing: AddressRouting)] = [:]
+
+    func get(path: String, version: String, district: DistrictIndex, farMetres: Double) -> AddressRouting? {
+        lock.lock(); defer { lock.unlock() }
+        guard let e = entries[path], e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
+        return e.routing
+    }
+
+    func put(path: String, version: String, district: DistrictIndex, routing: AddressRouting) {
+        lock.lock(); defer { lock.unlock() }
+        entries[path] = (version, district, routing)
     }
 }

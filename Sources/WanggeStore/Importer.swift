@@ -35,6 +35,9 @@ public struct ImportReport: Sendable {
     public var appliedEvents = 0
     /// Orders only: how each imported order was located (``AddressRouting/Located``), in file order.
     public var located: [AddressRouting.Located] = []
+    /// Orders stored by ``Importer/importOrders(_:assignments:index:)``: their assignments
+    /// after address resolution, in record order.
+    public var routed: [Assignment] = []
 
     public init(layer: Layer) { self.layer = layer }
 }
@@ -136,7 +139,6 @@ public struct Importer {
                 report.stored = points.count
             case .addresses:
                 try importAddresses(bytes, crs: system, into: &report)
-                try store.markLayersChanged()
                 return
             case .orders:
                 try importOrders(bytes, defaultCRS: crs ?? "", into: &report)
@@ -167,14 +169,20 @@ public struct Importer {
     /// Stores orders already read, checked (an id, a reception time each; ids unique) and
     /// routed against `index` — the server's index of the stored layers — in one transaction,
     /// with the status changes of their handling columns. Returns the report and, per record,
-    /// whether it was new. Orders with unusable coordinates are stored flagged `invalid`, as
-    /// by `wangge import orders`.
+    /// whether it was new. Orders with unusable coordinates are located by their address as
+    /// by `wangge import orders` (the final assignments in ``ImportReport/routed``), else
+    /// stored flagged `invalid`.
     public func importOrders(_ records: [WorkOrderRecord], assignments: [Assignment], index: DistrictIndex) throws -> (report: ImportReport, isNew: [Bool]) {
         precondition(records.count == assignments.count, "one assignment per record")
         var report = ImportReport(layer: .orders)
         var isNew: [Bool] = []
+        var assignments = assignments
         try store.database.transaction {
+            let located = try locateByAddress(records, &assignments, index: index)
             isNew = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
+            try store.recordLocated(ids: records.map(\.id), located)
+            report.located = located
+            report.routed = assignments
             report.stored = records.count
             report.inserted = isNew.filter { $0 }.count
             report.updated = records.count - report.inserted

@@ -110,4 +110,24 @@ import Testing
         let again = try CLI.wangge(["export", "orders", "--db", db, "--output", "-"])
         #expect(again.stdout.contains("[\(door[6]),\(door[7])]"))
     }
+
+    /// `wangge geocode`: one address as JSON, a CSV of addresses as CSV.
+    @Test func geocodeOneAndMany() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("d.sqlite").path
+        try Self.load("baoshan", into: db)
+        let one = try CLI.wangge(["geocode", "--db", db, "--address", "宝山区场中路８２５号旁"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.contains(#""located_by":"address""#) && one.stdout.contains(#""id":"BS-D-002302""#))
+        let many = try CLI.wangge(["geocode", "--db", db, "--input", "-"], stdin: "id,address,code\n1,场中路825号,\n2,全家便利店,\n3,,HS31011300034\n")
+        #expect(many.status == 0, "\(many.stderr)")
+        let rows = CLI.readCSV(many.stdout)
+        #expect(rows.first == ["id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates"])
+        #expect(rows.dropFirst().map { [$0[3], $0[4], $0[5]] } == [["located", "address", "BS-D-002302"], ["ambiguous", "", ""], ["located", "shop", "HS31011300034"]])
+        #expect(rows[2][12] == "HS31011300034:1.00;HS31011300035:1.00;HS31011300036:1.00")
+        #expect(many.stderr.contains("geocoded 3 address(es): 1 shop, 0 place, 1 address"))
+        let neither = try CLI.wangge(["geocode", "--db", db])
+        #expect(neither.status != 0)
+    }
 }
