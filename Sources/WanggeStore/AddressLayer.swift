@@ -119,9 +119,12 @@ extension Importer {
         let orders = try store.storedOrders()
         guard !orders.records.isEmpty else { return 0 }
         progress?("re-routing \(orders.records.count) stored orders")
-        let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE id = ?1")
         var records = orders.records
-        for i in records.indices { records[i].attributesJSON = try attributes.rows([.text(records[i].id)]).first?[0].string ?? "{}" }
+        // The address columns are read only when there is a layer to resolve them against.
+        if try store.database.scalar("SELECT EXISTS (SELECT 1 FROM addresses)").int == 1 {
+            let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE id = ?1")
+            for i in records.indices { records[i].attributesJSON = try attributes.rows([.text(records[i].id)]).first?[0].string ?? "{}" }
+        }
         let index = try DistrictIndex(district: try store.loadDistrict())
         var assignments = try index.assign(records, snapMetres: snapMetres)
         let located = try locateByAddress(records, &assignments, index: index)
