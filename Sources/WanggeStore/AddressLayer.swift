@@ -100,7 +100,7 @@ extension Importer {
     /// answer is `coordinates`, or empty for an invalid order. Store the answers with ``WanggeStore/recordLocated(ids:_:)`` once the
     /// orders are written.
     func locateByAddress(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], index: DistrictIndex) throws -> [AddressRouting.Located] {
-        let routing = try store.addressRouting(for: index)
+        let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         var located = assignments.map { AddressRouting.Located(locatedBy: $0.status == .invalid ? "" : "coordinates") }
         if let routing {
             let router = try Router(index: index, snapMetres: snapMetres)

@@ -51,6 +51,9 @@ public struct Importer {
     /// its header only). Refused by default: that would silently wipe the layer and re-route
     /// every stored order (`--allow-empty`, HTTP `allow-empty=true`).
     public var allowEmpty = false
+    /// Orders whose address resolves farther than this (metres) from their coordinates are
+    /// flagged `address_far` (0: never checked).
+    public var addressFarMetres = 300.0
     /// Called with progress messages for long jobs.
     public var progress: (@Sendable (String) -> Void)?
 

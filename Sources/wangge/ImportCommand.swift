@@ -40,10 +40,18 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance.")
     var snapMeters: Double = 50
 
+    @Option(name: .customLong("address-far-meters"), help: "Orders: flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
+    var addressFarMeters: Double = 300
+
+    func validate() throws {
+        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
+    }
+
     func run() throws {
         let bytes = try readInput(file)
         let store = try WanggeStore(path: db)
-        let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
+        var importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
+        importer.addressFarMetres = addressFarMeters
         let report: ImportReport
         do {
             report = try importer.importLayer(layer, bytes: bytes, crs: crs)
@@ -62,7 +70,7 @@ struct ImportCommand: ParsableCommand {
             for l in report.located where !l.locatedBy.isEmpty && l.locatedBy != "coordinates" { byAddress[l.locatedBy, default: 0] += 1 }
             if !byAddress.isEmpty { summary += "; located by address: " + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ") }
             let far = report.located.filter(\.isAddressFar).count
-            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than 300 m away)" }
+            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away)" }
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }

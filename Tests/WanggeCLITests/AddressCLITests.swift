@@ -103,7 +103,11 @@ import Testing
         let export = try CLI.wangge(["export", "orders", "--db", db, "--output", "-"])
         #expect(export.stdout.contains("[\(door[6]),\(door[7])]"))
         #expect(export.stdout.contains("[121.46,31.33]"))
-        #expect(run.stdout.contains("1 address_far"))
+        #expect(run.stdout.contains("1 address_far (coordinates kept; the address lies more than 300 m away)"))
+        // The limit is configurable: 0 never flags.
+        let unflagged = try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-meters", "0"])
+        #expect(unflagged.status == 0 && !unflagged.stdout.contains("address_far"))
+        #expect(unflagged.stdout.contains("1 address, 0 interpolated"))
         // Re-importing cells re-routes stored orders: A1 stays located by its address.
         let cells = try CLI.wangge(["import", "cells", CLI.root.appendingPathComponent("GeoData/baoshan/cells.geojson").path, "--db", db])
         #expect(cells.status == 0)
