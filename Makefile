@@ -42,6 +42,7 @@ demo: build
 	db=$(DEMO)/$(DISTRICT).sqlite; g=GeoData/$(DISTRICT)
 	for layer in units rules; do $(WANGGE) import $$layer $$g/$$layer.csv --db $$db; done
 	for layer in cells zones points; do $(WANGGE) import $$layer $$g/$$layer.geojson --db $$db; done
+	$(WANGGE) import addresses $$g/addresses.csv --db $$db
 	$(WANGGE) import orders $$g/orders.csv --db $$db
 	$(WANGGE) assign --db $$db --input $$g/truth_orders.csv --output $(DEMO)/truth_assigned.csv
 	python3 GeoData/compare_truth.py $$g/truth_expected.csv $(DEMO)/truth_assigned.csv
@@ -67,6 +68,7 @@ demo: build
 test:
 	$(MAKE) deps EXTRA_PACKAGES="$(BROWSER_PACKAGES)"
 	python3 GeoData/generate.py --check
+	python3 GeoData/addresses.py --check
 	swift build --build-tests
 	swift test
 	python3 Tests/Browser/dashboard_test.py

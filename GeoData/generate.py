@@ -1523,10 +1523,12 @@ class District:
                 tid = "%sT%05d" % (pre, k)
                 tor.append((tid, lon, lat, crs, cat, TRUTH_TIME, case))
                 tex.append((tid, e["status"], e["cell"], e["cells"], e["street"], e["community"], e["unit"], e["route"],
-                            e["zone"], e["distance_m"], e["points"]))
+                            e["zone"], e["distance_m"], e["points"],
+                            # located_by, match: routed by coordinates (none has an address).
+                            "" if e["status"] == "invalid" else "coordinates", ""))
             out["truth_orders.csv"] = csv_text(["id", "lon", "lat", "crs", "category", "received_at", "case"], tor)
             out["truth_expected.csv"] = csv_text(["id", "status", "cell", "cells", "street", "community", "unit", "route",
-                                                  "zone", "distance_m", "points"], tex)
+                                                  "zone", "distance_m", "points", "located_by", "match"], tex)
         return out
 
 

@@ -10,19 +10,20 @@ public struct ExportCommand: ParsableCommand, Sendable {
 
     public static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a layer (cells, zones, points, orders) as GeoJSON for GIS (RFC 7946).",
+        abstract: "Export a layer (cells, zones, points, orders, addresses) as GeoJSON for GIS (RFC 7946).",
         discussion: """
             RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise;
             at most 7 decimal places (about 1 cm). Features are written as they are read from the
             database, so exporting every order never holds them all in memory.
             --bbox keeps the features whose envelope meets the box (orders: whose point lies in it,
             edges included). Filters: cells --street, --community; zones --kind, --unit;
-            points --type; orders --from, --to, --category, --cell, --unit, --status.
+            points --type; orders --from, --to, --category, --cell, --unit, --status;
+            addresses --kind (door, place, shop).
             """)
 
-    public enum LayerName: String, ExpressibleByArgument, CaseIterable, Sendable { case cells, zones, points, orders }
+    public enum LayerName: String, ExpressibleByArgument, CaseIterable, Sendable { case cells, zones, points, orders, addresses }
 
-    @Argument(help: "cells, zones, points or orders.")
+    @Argument(help: "cells, zones, points, orders or addresses.")
     public var layer: LayerName
 
     @OptionGroup var source: QuerySource
@@ -37,7 +38,7 @@ public struct ExportCommand: ParsableCommand, Sendable {
     @Option(help: "cells: only this community code.")
     var community: String?
 
-    @Option(help: "zones: only this kind.")
+    @Option(help: "zones, addresses: only this kind.")
     var kind: String?
 
     @Option(help: "zones, orders: only this unit id.")
@@ -71,7 +72,7 @@ public struct ExportCommand: ParsableCommand, Sendable {
 
     public func validate() throws {
         if let bbox { _ = try Self.parseBox(bbox) }
-        let allowed: [LayerName: Set<String>] = [.cells: ["street", "community"], .zones: ["kind", "unit"], .points: ["type"],
+        let allowed: [LayerName: Set<String>] = [.cells: ["street", "community"], .zones: ["kind", "unit"], .points: ["type"], .addresses: ["kind"],
                                                  .orders: ["unit", "cell", "status", "from", "to", "category"]]
         let given: [(String, Bool)] = [("street", street != nil), ("community", community != nil), ("kind", kind != nil), ("unit", unit != nil),
                                        ("type", type != nil), ("cell", cell != nil), ("status", status != nil),
@@ -164,6 +165,13 @@ public struct ExportCommand: ParsableCommand, Sendable {
             try catalog.stream("layer_points", parameters: parameters, on: store) { r in
                 guard let g = try geometry(r[4]) else { return }
                 try emit(GeoJSON.feature(g, properties: ["id": text(r[0]), "name": text(r[1]), "type": text(r[2]), "radius_m": .number(r[3].double ?? 0)]))
+            }
+        case .addresses:
+            parameters["kind"] = kind ?? ""
+            try catalog.stream("layer_addresses", parameters: parameters, on: store) { r in
+                guard let g = try geometry(r[6]) else { return }
+                try emit(GeoJSON.feature(g, properties: ["id": text(r[0]), "kind": text(r[1]), "name": text(r[2]), "road": text(r[3]),
+                                                         "number": text(r[4]), "street": text(r[5])]))
             }
         case .orders:
             parameters.merge(filter.parameters) { _, new in new }

@@ -16,7 +16,7 @@ final class IngestQueue: Sendable {
     /// What one request stored.
     struct Outcome: Sendable {
         var report: ImportReport
-        var assignments: [(id: String, row: AssignmentRow)]
+        var assignments: [(id: String, row: AssignmentRow, located: AddressRouting.Located)]
     }
 
     private struct Job: Sendable {
@@ -91,18 +91,19 @@ final class IngestQueue: Sendable {
                 origin.append((j, r))
             }
         }
-        let assignments = try snapshot.withRouter { router in
+        let routed = try snapshot.withRouter { router in
             var systems = CRSCache()
             return records.map { router.assign($0, systems: &systems) }
         }
-        let (report, isNew) = try Importer(store: store, snapMetres: snapMetres).importOrders(records, assignments: assignments, index: snapshot.index)
+        let (report, isNew) = try Importer(store: store, snapMetres: snapMetres).importOrders(records, assignments: routed, index: snapshot.index)
+        let assignments = report.routed   // located by address where the coordinates were unusable
         // Split by job: each line of the group belongs to one job's row.
         var outcomes = jobs.map { _ in Outcome(report: ImportReport(layer: .orders), assignments: []) }
-        var rowByID: [String: AssignmentRow] = [:]
+        var rowByID: [String: (AssignmentRow, AddressRouting.Located)] = [:]
         for (n, record) in records.enumerated() {
             let j = origin[n].job
             let row = AssignmentRow(assignments[n], in: snapshot.index)
-            rowByID[record.id] = row
+            rowByID[record.id] = (row, report.located[n])
             outcomes[j].report.stored += 1
             if isNew[n] { outcomes[j].report.inserted += 1 } else { outcomes[j].report.updated += 1 }
             outcomes[j].report.statusCounts[assignments[n].status, default: 0] += 1
@@ -127,7 +128,7 @@ final class IngestQueue: Sendable {
             let superseded = job.records.count - outcomes[j].report.stored
             outcomes[j].report.updated += superseded
             outcomes[j].report.stored += superseded
-            outcomes[j].assignments = job.records.map { ($0.id, rowByID[$0.id]!) }
+            outcomes[j].assignments = job.records.map { ($0.id, rowByID[$0.id]!.0, rowByID[$0.id]!.1) }
         }
         return outcomes
     }

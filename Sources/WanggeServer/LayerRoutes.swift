@@ -18,7 +18,7 @@ extension WanggeService {
                          .path("layer", "The layer.", values: ExportCommand.LayerName.allCases.map(\.rawValue)),
                          .query("bbox", "minLon,minLat,maxLon,maxLat (WGS84): features whose envelope meets the box."),
                          .query("street", "cells: only this street/town code."), .query("community", "cells: only this community code."),
-                         .query("kind", "zones: only this kind."), .query("unit", "zones, orders: only this unit id."),
+                         .query("kind", "zones, addresses: only this kind."), .query("unit", "zones, orders: only this unit id."),
                          .query("type", "points: only this type."), .query("cell", "orders: only this primary cell."),
                          .query("status", values: OrderStatus.allCases.map(\.rawValue), "orders: only this handling status."),
                          .query("from", "date-time", "orders: received at or after."), .query("to", "date-time", "orders: received before."),
@@ -29,8 +29,8 @@ extension WanggeService {
                                 .init(status: 404, description: "No such layer.", mediaTypes: problem)],
                      handler: { [self] request, context in try await exportLayer(request, layer: try pathParameter("layer", context)) }),
             APIRoute(method: .put, path: "/v1/layers/{layer}", role: .admin,
-                     summary: "Replace a layer (cells, zones, points: GeoJSON; units, rules: CSV), as `wangge import`: checked, stored, stored orders re-routed, the index rebuilt and swapped in — all or nothing.",
-                     parameters: [.path("layer", "The layer.", values: ["cells", "zones", "points", "units", "rules"]),
+                     summary: "Replace a layer (cells, zones, points: GeoJSON; units, rules: CSV; addresses: CSV or GeoJSON), as `wangge import`: checked, stored, stored orders re-routed, the index rebuilt and swapped in — all or nothing.",
+                     parameters: [.path("layer", "The layer.", values: ["cells", "zones", "points", "units", "rules", "addresses"]),
                                   .query("crs", "CRS of a GeoJSON layer's coordinates (default wgs84)."),
                                   .query("strict", "boolean", "Refuse warnings too (overlaps, gaps)."),
                                   .query("allow-empty", "boolean", "Let an empty layer (no features, a CSV header only) replace the stored one; refused (422) otherwise.")],
@@ -68,16 +68,17 @@ extension WanggeService {
     }
 
     private func importLayer(_ request: Request, layer name: String) async throws -> Response {
-        guard let layer = Layer(rawValue: name), [.cells, .zones, .points, .units, .rules].contains(layer) else {
-            throw Problem.notFound("no layer \(name) to replace; PUT takes cells, zones, points, units, rules (orders: POST /v1/orders)")
+        guard let layer = Layer(rawValue: name), [.cells, .zones, .points, .units, .rules, .addresses].contains(layer) else {
+            throw Problem.notFound("no layer \(name) to replace; PUT takes cells, zones, points, units, rules, addresses (orders: POST /v1/orders)")
         }
         try refuseUnknownParameters(request, allowed: ["crs", "strict", "allow-empty"], route: "PUT /v1/layers/{layer}")
         let strict = try flag("strict", in: request)
         let allowEmpty = try flag("allow-empty", in: request)
         let crs = request.query("crs")
         let isGeoJSON = [.cells, .zones, .points].contains(layer)
-        let (bytes, _, _) = try await body(of: request, accepting: isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
-                                        what: "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
+        let (bytes, _, _) = try await body(of: request, accepting: layer == .addresses ? ["text/csv", "application/geo+json", "application/json"]
+                                               : isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
+                                           what: layer == .addresses ? "the addresses layer is CSV or GeoJSON" : "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
         let snapMetres = configuration.snapMetres
         let (report, generation) = try await pool.writing { [self] store in
             let report = try Importer(store: store, strict: strict, snapMetres: snapMetres, allowEmpty: allowEmpty).importLayer(layer, bytes: bytes, crs: crs)

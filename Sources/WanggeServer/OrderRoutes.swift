@@ -96,6 +96,7 @@ extension WanggeService {
             for (name, value) in zip(AssignmentRow.header.dropFirst(), a.row.fields) { o[name] = .string(value) }
             // As in GET /v1/assign: the distance a number (null when unknown).
             o["distance_m"] = Double(a.row.distance).map(JSONValue.number) ?? .null
+            o["located_by"] = .string(a.located.locatedBy); o["match"] = .string(a.located.match)
             return .object(o)
         }
         var warnings: [JSONValue] = encoding == .gb18030 ? [.string("the body was read as GB18030 (GBK)")] : []

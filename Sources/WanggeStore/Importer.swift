@@ -4,7 +4,7 @@ import WanggeCore
 
 /// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
 public enum Layer: String, CaseIterable, Sendable {
-    case cells, zones, points, units, rules, orders, events
+    case cells, zones, points, units, rules, orders, events, addresses
 }
 
 /// What an import did.
@@ -34,6 +34,11 @@ public struct ImportReport: Sendable {
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
+    /// Orders only: how each imported order was located (``AddressRouting/Located``), in file order.
+    public var located: [AddressRouting.Located] = []
+    /// Orders stored by ``Importer/importOrders(_:assignments:index:)``: their assignments
+    /// after address resolution, in record order.
+    public var routed: [Assignment] = []
 
     public init(layer: Layer) { self.layer = layer }
 }
@@ -47,6 +52,9 @@ public struct Importer {
     /// its header only). Refused by default: that would silently wipe the layer and re-route
     /// every stored order (`--allow-empty`, HTTP `allow-empty=true`).
     public var allowEmpty = false
+    /// Orders whose address resolves farther than this (metres) from their coordinates are
+    /// flagged `address_far` (0: never checked).
+    public var addressFarMetres = 300.0
     /// Called with progress messages for long jobs.
     public var progress: (@Sendable (String) -> Void)?
 
@@ -133,6 +141,9 @@ public struct Importer {
                 try accept(check)
                 try store.replacePoints(points)
                 report.stored = points.count
+            case .addresses:
+                try importAddresses(bytes, crs: system, into: &report)
+                return
             case .orders:
                 try importOrders(try WorkOrderStream(bytes: bytes, defaultCRS: crs ?? "", mode: .strict), into: &report)
                 return
@@ -179,19 +190,28 @@ public struct Importer {
         let total = lastLine.count
         // Pass 2: read, check and route a block on a background thread while the one before is stored.
         let routers = RouterPool(index: index, snapMetres: snapMetres)
-        let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment])? in
+        // The standard address layer, built once: orders without usable coordinates are located by it.
+        let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
+        let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment], located: [AddressRouting.Located])? in
             guard var records = try stream.next() else { return nil }
             if let r = records.first(where: { $0.receivedAt == nil }) {
                 throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
             }
             records.removeAll { lastLine[$0.id] != Int32(truncatingIfNeeded: $0.line) }
-            return (records, try index.assign(records, routers: routers))
+            var assignments = try index.assign(records, routers: routers)
+            let router = try routers.take()
+            defer { routers.giveBack(router) }
+            let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
+            return (records, assignments, located)
         }
         defer { routed.stop() }
         var stored = 0
         try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
-            while let (records, assignments) = try routed.next() {
+            while let (records, assignments, located) = try routed.next() {
                 report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
+                try store.recordLocated(ids: records.map(\.id), located)
+                // Only the answers worth reporting are kept (by address, or address_far): memory stays bounded.
+                report.located += located.filter { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || $0.isAddressFar }
                 try applyEvents(try handlingEvents(records, into: &report), into: &report)
                 tally(records, assignments, index: index, into: &report)
                 stored += records.count
@@ -206,14 +226,20 @@ public struct Importer {
     /// Stores orders already read, checked (an id, a reception time each; ids unique) and
     /// routed against `index` — the server's index of the stored layers — in one transaction,
     /// with the status changes of their handling columns. Returns the report and, per record,
-    /// whether it was new. Orders with unusable coordinates are stored flagged `invalid`, as
-    /// by `wangge import orders`.
+    /// whether it was new. Orders with unusable coordinates are located by their address as
+    /// by `wangge import orders` (the final assignments in ``ImportReport/routed``), else
+    /// stored flagged `invalid`.
     public func importOrders(_ records: [WorkOrderRecord], assignments: [Assignment], index: DistrictIndex) throws -> (report: ImportReport, isNew: [Bool]) {
         precondition(records.count == assignments.count, "one assignment per record")
         var report = ImportReport(layer: .orders)
         var isNew: [Bool] = []
+        var assignments = assignments
         try store.database.transaction {
+            let located = try locateByAddress(records, &assignments, index: index)
             isNew = try store.upsertOrders(records, assignments, index: index, importedAt: Timestamp.format(Date().timeIntervalSince1970))
+            try store.recordLocated(ids: records.map(\.id), located)
+            report.located = located
+            report.routed = assignments
             report.stored = records.count
             report.inserted = isNew.filter { $0 }.count
             report.updated = records.count - report.inserted
@@ -322,14 +348,26 @@ public struct Importer {
     }
 
     /// Re-routes every stored order against the current layers (after a layer changed),
-    /// block by block as an orders import stores them, in bounded memory.
+    /// block by block as an orders import stores them, in bounded memory. With a standard
+    /// address layer, orders without usable coordinates are located again by their address.
     public func reassignStoredOrders() throws -> Int {
         let count = try store.database.scalar("SELECT count(*) FROM orders").int ?? 0
         guard count > 0 else { return 0 }
         let progress = self.progress
         progress?("re-routing \(count) stored orders")
         let index = try DistrictIndex(district: try store.loadDistrict())
-        return try store.reassignOrders(index: index, snapMetres: snapMetres) { n in progress?("re-routed \(n) of \(count) orders") }
+        let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
+        let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE rowid = ?1")
+        let router = try Router(index: index, snapMetres: snapMetres)
+        let store = self.store
+        return try store.reassignOrders(index: index, snapMetres: snapMetres, locate: { orders, assignments in
+            // The address columns are read only when there is a layer to resolve them against.
+            guard routing != nil else { return }
+            var records = orders.records
+            for i in records.indices { records[i].attributesJSON = try attributes.rows([.integer(orders.rowids[i])]).first?[0].string ?? "{}" }
+            let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
+            try store.recordLocated(ids: records.map(\.id), located)
+        }) { n in progress?("re-routed \(n) of \(count) orders") }
     }
 }
 

@@ -119,6 +119,23 @@ enum Schema {
             revoked_at TEXT
         );
         """),
+        // The standard address layer (标准地址库): doors, places and shops with their points;
+        // how each order was located by its address (AddressRouting.Located), empty when by
+        // its coordinates alone.
+        (4, """
+        ALTER TABLE orders ADD COLUMN located_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE orders ADD COLUMN address_match TEXT NOT NULL DEFAULT '';
+        CREATE TABLE addresses (
+            id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('door', 'place', 'shop')),
+            name TEXT NOT NULL DEFAULT '',
+            road TEXT NOT NULL DEFAULT '',
+            number TEXT NOT NULL DEFAULT '',
+            street TEXT NOT NULL DEFAULT ''
+        );
+        SELECT AddGeometryColumn('addresses', 'geom', 4326, 'POINT', 'XY', 1);
+        SELECT CreateSpatialIndex('addresses', 'geom');
+        """),
     ]
 
     static var latestVersion: Int { migrations.last!.version }

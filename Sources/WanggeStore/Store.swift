@@ -316,8 +316,10 @@ public final class WanggeStore {
     /// routing of each block on all cores), in one ``OrderBatch``. Only orders whose assignment
     /// changed are written (SQLite rewrites a row and its index entries on any UPDATE, even to
     /// equal values), and their points only where the new location differs from the stored
-    /// one. Returns how many orders were re-routed; `progress` gets the running count.
+    /// one. `locate` may change the assignments of a block first (orders located by their
+    /// address). Returns how many orders were re-routed; `progress` gets the running count.
     func reassignOrders(index: DistrictIndex, snapMetres: Double, blockSize: Int = 1 << 16,
+                        locate: ((_ orders: StoredOrders, _ assignments: inout [Assignment]) throws -> Void)? = nil,
                         progress: ((Int) -> Void)? = nil) throws -> Int {
         try OrderBatch.run(in: database) { batch in
             let changed = Self.assignmentColumns.map { "\(Self.orderColumns[$0]) IS NOT ?\($0 + 1)" }.joined(separator: " OR ")
@@ -334,7 +336,8 @@ public final class WanggeStore {
                 let orders = try storedOrders(after: last, limit: blockSize)
                 guard let lastRowid = orders.rowids.last else { break }
                 last = lastRowid
-                let assignments = try index.assign(orders.records, routers: routers)
+                var assignments = try index.assign(orders.records, routers: routers)
+                try locate?(orders, &assignments)
                 for (i, a) in assignments.enumerated() {
                     let row = AssignmentRow(a, in: index), rowid = orders.rowids[i]
                     func write(_ statement: Statement) throws {

@@ -11,10 +11,16 @@ struct AssignCommand: ParsableCommand {
         discussion: """
             Input: an orders CSV with at least id,lon,lat,category,received_at (optional crs).
             Output: one row per input row, in input order, with the header
-              \(["id"] + AssignmentRow.header.dropFirst()).joined(separator: ","))
-            Rows with unusable coordinates, an unreadable received_at or a control character in
-            the id or category come out with status invalid; the reason goes to standard error
-            with the line number. They never stop the run.
+              \((["id"] + AssignmentRow.header.dropFirst() + AssignmentRow.locationHeader).joined(separator: ","))
+            Rows with unusable coordinates are located by their address column (or shop,
+            place, code column) in the database's standard address layer (`wangge import
+            addresses`): located_by says how (coordinates, shop, place, address,
+            interpolated, or empty) and match gives the standard address id; a row whose
+            address resolves farther than --address-far-meters from its coordinates keeps
+            them and has match address_far:<id>. Rows still unlocated, and rows with an
+            unreadable received_at or a control character in the id or category, come out
+            with status invalid; the reason (with up to 3 candidate addresses) goes to
+            standard error with the line number. They never stop the run.
             The file is UTF-8 (a BOM is skipped) or GB18030/GBK (detected, with a notice; or
             --encoding).
             One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S]
@@ -46,6 +52,9 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "CRS for rows whose crs column is empty: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")
     var crs: String = ""
 
+    @Option(name: .customLong("address-far-meters"), help: "Flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
+    var addressFarMeters: Double = 300
+
     @Flag(help: "Start the output CSV with a UTF-8 byte order mark, for Excel (the fields are never altered).")
     var bom = false
 
@@ -53,6 +62,7 @@ struct AssignCommand: ParsableCommand {
 
     func validate() throws {
         guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
+        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
         if lon != nil && input != nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location), not both") }
         if lon == nil && input == nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location)") }
@@ -62,11 +72,13 @@ struct AssignCommand: ParsableCommand {
     func run() throws {
         if let lon, let lat { return try assignOne(Coordinate(lon, lat)) }
         let index: DistrictIndex
+        let addresses: AddressRouting?
         var input: [UInt8]
         let name = self.input ?? "-"
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
+            addresses = try store.addressRouting(for: index, farMetres: addressFarMeters)
             input = try readInput(name)
             // GB18030 is transcoded once, up front; UTF-8 is validated by the routing pieces
             // as they read (no extra pass over the file).
@@ -82,7 +94,7 @@ struct AssignCommand: ParsableCommand {
         let summary: AssignmentFile.Summary
         do {
             let route = { (bytes: [UInt8]) in
-                try AssignmentFile.route(bytes, index: index, defaultCRS: crs, snapMetres: snapMeters,
+                try AssignmentFile.route(bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snapMeters,
                                          progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
                                          write: sink.write)
             }
@@ -105,6 +117,14 @@ struct AssignCommand: ParsableCommand {
             note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : ControlCharacters.visible(row.id)): invalid: \(row.reason)")
         }
         note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if !summary.locatedBy.isEmpty {
+            note("located by address: " + ["shop", "place", "address", "interpolated"].map { "\(summary.locatedBy[$0] ?? 0) \($0)" }.joined(separator: ", "))
+        }
+        if !summary.addressFar.isEmpty {
+            note("warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):")
+            for o in summary.addressFar.prefix(20) { note("  line \(o.line): order \(o.id): address \(o.match)") }
+            if summary.addressFar.count > 20 { note("  … and \(summary.addressFar.count - 20) more") }
+        }
         if !summary.categoriesWithoutRule.isEmpty {
             let list = summary.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
             note("warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")

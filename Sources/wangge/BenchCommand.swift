@@ -168,6 +168,8 @@ struct BenchCommand: ParsableCommand {
         print("  KDE of \(points) points on \(kde.columns)×\(kde.rows) cells (bandwidth \(fmt(kde.bandwidth)) m): \(fmt(kdeSeconds)) s")
         print("  emerging hot spots over \(emerging.count) cells × 52 weeks: \(fmt(emergingSeconds)) s")
         print("  recurrence of \(points) orders (50 m, 30 days; \(recurrence.isRepeat.filter { $0 }.count) repeats): \(fmt(recurrenceSeconds)) s")
+        // The address gazetteer (issue 16): 200k standard addresses, 200k typed addresses, one core.
+        print("  " + AddressIndex.benchmark(addresses: 200_000, queries: 200_000).description)
 
         guard !inMemoryOnly else { return }
         let orders = dir.appendingPathComponent("orders.csv").path

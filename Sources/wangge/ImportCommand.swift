@@ -9,7 +9,7 @@ extension Layer: ExpressibleByArgument {}
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV) into the database.",
+        abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV; addresses: CSV or GeoJSON) into the database.",
         discussion: """
             Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
             updates those with known ids. An import is one transaction: it lands whole or not at all.
@@ -42,6 +42,13 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOption
 
+    @Option(name: .customLong("address-far-meters"), help: "Orders: flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
+    var addressFarMeters: Double = 300
+
+    func validate() throws {
+        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
+    }
+
     func run() throws {
         // A UTF-8 orders file is streamed (read block by block, twice): memory stays bounded
         // whatever its size. Other layers, standard input and GB18030 files are read whole and
@@ -56,7 +63,8 @@ struct ImportCommand: ParsableCommand {
             }
         }
         let store = try WanggeStore(path: db)
-        let importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
+        var importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
+        importer.addressFarMetres = addressFarMeters
         let report: ImportReport
         do {
             if streamed {
@@ -79,6 +87,13 @@ struct ImportCommand: ParsableCommand {
         if layer == .orders {
             summary += " (\(report.inserted) new, \(report.updated) updated): "
             summary += AssignmentStatus.allCases.map { "\(report.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        }
+        if layer == .orders {
+            var byAddress: [String: Int] = [:]
+            for l in report.located where !l.locatedBy.isEmpty && l.locatedBy != "coordinates" { byAddress[l.locatedBy, default: 0] += 1 }
+            if !byAddress.isEmpty { summary += "; located by address: " + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ") }
+            let far = report.located.filter(\.isAddressFar).count
+            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away)" }
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }

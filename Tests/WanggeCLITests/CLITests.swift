@@ -77,7 +77,8 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let expected = Self.readCSV(try String(contentsOf: g.appendingPathComponent("truth_expected.csv"), encoding: .utf8))
         let actual = Self.readCSV(try String(contentsOfFile: out, encoding: .utf8))
-        #expect(actual.first == ["id", "status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points"])
+        #expect(actual.first == ["id", "status", "cell", "cells", "street", "community", "unit", "route", "zone", "distance_m", "points", "located_by", "match"])
+        #expect(expected.first == actual.first)
         #expect(expected.count == actual.count)
         #expect(expected.count > 1000)
         var disagreements: [String] = []

@@ -18,6 +18,7 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "GET /metrics": ("/metrics", nil, nil),
     "GET /openapi.json": ("/openapi.json", nil, nil),
     "GET /v1/assign": ("/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA", nil, nil),
+    "GET /v1/geocode": ("/v1/geocode?address=%E5%9C%BA%E4%B8%AD%E8%B7%AF825%E5%8F%B7", nil, nil),
     "POST /v1/orders": ("/v1/orders", "application/json",
                         #"{"id":"T-1","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-06-01T08:00:00+08:00"}"#),
     "GET /v1/orders": ("/v1/orders?status=invalid", nil, nil),

@@ -27,8 +27,10 @@ import Testing
         }
         #expect(throws: WanggeStore.SchemaError.self) { try WanggeStore(path: path, readOnly: true) }
         let store = try WanggeStore(path: path)
-        #expect(store.schemaVersion == 3)
+        #expect(store.schemaVersion == 4)
         #expect(try store.database.scalar("SELECT count(*) FROM tokens").int == 0)
+        #expect(try store.database.scalar("SELECT count(*) FROM addresses").int == 0)
+        #expect(try store.database.scalar("SELECT located_by || address_match FROM orders WHERE id = 'X'").string == "")
         #expect(try store.database.scalar("SELECT status FROM orders WHERE id = 'X'").string == "received")
         #expect(try store.database.scalar("SELECT count(*) FROM order_events").int == 0)
     }
@@ -37,9 +39,9 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(store.schemaVersion == Schema.latestVersion)
-        #expect(Schema.latestVersion == 3)
+        #expect(Schema.latestVersion == 4)
         let indexed = try store.database.prepare("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1 ORDER BY 1").rows()
-        #expect(indexed.map { $0[0].string ?? "" } == ["cells", "orders", "points", "zones"])
+        #expect(indexed.map { $0[0].string ?? "" } == ["addresses", "cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")
         let counts = Dictionary(uniqueKeysWithValues: try store.counts().map { ($0.layer, $0.rows) })
         #expect(counts == ["cells": 4, "zones": 2, "units": 3, "rules": 3, "points": 1, "orders": 0])

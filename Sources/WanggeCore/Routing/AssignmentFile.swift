@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 
 /// `wangge assign` over a whole orders CSV: every row in, one output row out, in input order,
-/// with the header `id,status,cell,cells,street,community,unit,route,zone,distance_m,points`.
+/// with the header `id,status,cell,cells,street,community,unit,route,zone,distance_m,points,located_by,match`
+/// (the last two: how the order was located and the matched standard address, ``AddressRouting``).
 ///
 /// The file is cut at record boundaries (``CSVSplitter``) and the pieces are read, routed and
 /// written on all cores, straight from bytes to bytes: only the few strings routing needs are
@@ -23,11 +24,18 @@ public enum AssignmentFile {
         public var categoriesWithoutRule: [String: Int] = [:]
         /// Invalid rows in input order: line, order id (may be empty) and reason.
         public var invalidRows: [(line: Int, id: String, reason: String)] = []
+        /// Rows located by their address (or code), by `located_by`.
+        public var locatedBy: [String: Int] = [:]
+        /// Rows kept at their coordinates whose address resolved too far away (`address_far`):
+        /// line, order id and the standard address id.
+        public var addressFar: [(line: Int, id: String, match: String)] = []
     }
 
     /// Routes every row of `bytes` (an orders CSV) and passes the output CSV to `write`,
-    /// header first, in input order.
-    public static func route(_ bytes: [UInt8], index: DistrictIndex, defaultCRS: String = "", snapMetres: Double = 50,
+    /// header first, in input order. With `addresses`, rows without usable coordinates are
+    /// located by their `address` or code column and addresses are checked against coordinates.
+    public static func route(_ bytes: [UInt8], index: DistrictIndex, addresses: AddressRouting? = nil,
+                             defaultCRS: String = "", snapMetres: Double = 50,
                              workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                              progress: (@Sendable (Int) -> Void)? = nil,
                              write: ([UInt8]) throws -> Void) throws -> Summary {
@@ -52,7 +60,8 @@ public enum AssignmentFile {
             let outcome: Result<PieceOutput, Error> = Result {
                 let router = try routers.take()
                 defer { routers.giveBack(router) }
-                var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS)
+                var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
+                                         addresses: addresses)
                 return try worker.run(piece.range, firstLine: piece.firstLine)
             }
             shared.results[k] = outcome
@@ -63,7 +72,7 @@ public enum AssignmentFile {
         // before any output (and can be read again as GB18030).
         for k in 0 ..< pieces.count { _ = try results[k]!.get() }
         var header = CSVWriter(capacity: 128)
-        header.write(AssignmentRow.header)
+        header.write(AssignmentRow.header + AssignmentRow.locationHeader)
         try write(header.bytes)
         var summary = Summary()
         for k in 0 ..< pieces.count {
@@ -73,6 +82,8 @@ public enum AssignmentFile {
             summary.statusCounts.merge(output.summary.statusCounts, uniquingKeysWith: +)
             summary.categoriesWithoutRule.merge(output.summary.categoriesWithoutRule, uniquingKeysWith: +)
             summary.invalidRows += output.summary.invalidRows
+            summary.locatedBy.merge(output.summary.locatedBy, uniquingKeysWith: +)
+            summary.addressFar += output.summary.addressFar
         }
         return summary
     }
@@ -145,18 +156,26 @@ public enum AssignmentFile {
         let router: Router
         let texts: OutputTexts
         let defaultCRS: String
+        let addresses: AddressRouting?
+        /// The `address` column and the code columns (``AddressRouting/codeColumns``), when present.
+        let addressColumn: Int?
+        let codeColumns: [Int]
         var systems = CRSCache()
         /// Categories seen in this piece, by a hash of their bytes.
         var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute, problem: String?)]] = [:]
         var out = CSVWriter(capacity: 1 << 20)
         var summary = Summary()
 
-        static let invalidTail = Array(",,,,,,none,,,".utf8)
+        static let invalidTail = Array(",,,,,,none,,,,,".utf8)
         static let streetRoute = Array("street".utf8)
         static let noRoute = Array("none".utf8)
 
-        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: Router, texts: OutputTexts, defaultCRS: String) {
+        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: Router, texts: OutputTexts, defaultCRS: String,
+             addresses: AddressRouting? = nil) {
             self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
+            self.addresses = addresses
+            addressColumn = addresses == nil ? nil : columns.names.firstIndex(of: AddressRouting.addressColumn)
+            codeColumns = addresses == nil ? [] : AddressRouting.codeColumns.compactMap { columns.names.firstIndex(of: $0) }
         }
 
         mutating func run(_ range: Range<Int>, firstLine: Int) throws -> PieceOutput {
@@ -193,19 +212,25 @@ public enum AssignmentFile {
                     continue
                 }
                 let (position, problem) = WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
-                guard let position else {
-                    invalid(line: reader.line, id: reader.string(idRange), reason: problem ?? "unusable coordinates")
-                    continue
+                var assignment = Assignment(status: .invalid)
+                if let position {
+                    var crsText = defaultCRS
+                    if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
+                    switch systems.system(crsText) {
+                    case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
+                    case .failure(let error): assignment.invalidReason = error.description
+                    }
+                } else {
+                    assignment.invalidReason = problem ?? "unusable coordinates"
                 }
-                var crsText = defaultCRS
-                if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
-                let crs = systems.system(crsText)
-                let assignment: Assignment
-                switch crs {
-                case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
-                case .failure(let error):
-                    invalid(line: reader.line, id: reader.string(idRange), reason: error.description)
-                    continue
+                var located = AddressRouting.Located(locatedBy: assignment.status == .invalid ? "" : "coordinates")
+                if let addresses, addressColumn != nil || !codeColumns.isEmpty {
+                    let address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
+                    var code = ""
+                    for c in codeColumns where code.isEmpty { code = reader.trimmedString(fields[c]) }
+                    (assignment, located) = addresses.route(assignment, address: address, code: code, route: category.route, router: router)
+                    if located.isAddressFar { summary.addressFar.append((reader.line, reader.string(idRange), String(located.match.dropFirst(12)))) }
+                    if !located.locatedBy.isEmpty && located.locatedBy != "coordinates" { summary.locatedBy[located.locatedBy, default: 0] += 1 }
                 }
                 if assignment.status == .invalid {
                     invalid(line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
@@ -214,7 +239,7 @@ public enum AssignmentFile {
                 if !category.route.hasRule { summary.categoriesWithoutRule[category.name, default: 0] += 1 }
                 summary.statusCounts[assignment.status, default: 0] += 1
                 out.append(field: reader.string(idRange))
-                write(assignment)
+                write(assignment, located)
             }
             return PieceOutput(bytes: out.take(), summary: summary)
         }
@@ -266,7 +291,7 @@ public enum AssignmentFile {
         }
 
         /// Writes the fields after `id`, in header order.
-        mutating func write(_ a: Assignment) {
+        mutating func write(_ a: Assignment, _ located: AddressRouting.Located) {
             out.endField()
             texts.append(a.status, to: &out)
             out.endField()
@@ -277,7 +302,7 @@ public enum AssignmentFile {
                 for other in a.otherCoveringCells { out.append(byte: 0x3B); texts.append(.cellCode, other, to: &out) }
             }
             out.endField()
-            if let c = a.cell { texts.append(.street, c, to: &out) }
+            if let c = a.cell { texts.append(.street, c, to: &out) } else if a.route == .street, let u = a.unit { out.append(field: router.index.units[u].area) }
             out.endField()
             if let c = a.cell { texts.append(.community, c, to: &out) }
             out.endField()
@@ -299,6 +324,10 @@ public enum AssignmentFile {
                 if k > 0 { out.append(byte: 0x3B) }
                 texts.append(.pointID, p, to: &out)
             }
+            out.endField()
+            out.append(field: located.locatedBy)
+            out.endField()
+            out.append(field: located.match)
             out.endRecord()
         }
     }

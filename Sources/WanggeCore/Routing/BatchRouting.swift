@@ -22,7 +22,8 @@ public struct AssignmentRow: Sendable, Equatable {
         status = a.status.rawValue
         let cellInfo = a.cell.map { index.cells[$0] }
         cell = cellInfo?.code ?? ""
-        street = cellInfo?.street ?? ""
+        // A street-level address answer has no cell: its street is the street unit's.
+        street = cellInfo?.street ?? (a.route == .street ? a.unit.map { index.units[$0].area } : nil) ?? ""
         community = cellInfo?.community ?? ""
         cells = a.coveringCells.map { index.cells[$0].code }.joined(separator: ";")
         unit = a.unit.map { index.units[$0].id } ?? (a.zone.map { index.zones[$0].unitID } ?? "")
