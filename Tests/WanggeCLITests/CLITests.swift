@@ -265,13 +265,14 @@ import Testing
         let run = try Self.wangge(["hotspots", "--db", db, "--level", "street", "--category", "乱设摊"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = Self.readCSV(run.stdout)
-        #expect(rows.first == ["street", "count", "density_per_km2"])
+        #expect(rows.first == ["street", "name", "count", "density_per_km2"])
         #expect(rows.dropFirst().map { $0[0] } == ["310101002", "310101013", "310101018"])
-        for row in rows.dropFirst() { #expect(Int(row[1]) == expected[row[0]] ?? 0, "\(row)") }
+        #expect(rows.dropFirst().map { $0[1] } == ["南京东路街道", "外滩街道", "豫园街道"])
+        for row in rows.dropFirst() { #expect(Int(row[2]) == expected[row[0]] ?? 0, "\(row)") }
 
         // A window after every order: every street still listed, with zero.
         let later = Self.readCSV(try Self.wangge(["hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00"]).stdout)
-        #expect(later.dropFirst().map { $0[1] } == ["0", "0", "0"])
+        #expect(later.dropFirst().map { $0[2] } == ["0", "0", "0"])
 
         let gi = try Self.wangge(["hotspots", "--db", db, "--method", "gi"])
         let giRows = Self.readCSV(gi.stdout)

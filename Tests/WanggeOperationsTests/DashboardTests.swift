@@ -146,7 +146,7 @@ import Testing
     @Test func categoriesAndDefaultsNarrowTheWindow() throws {
         let html = try SampleDistrict.run(DashboardCommand.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
         let counts = csv(try SampleDistrict.run(HotspotsCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)).dropFirst()
-        let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[1]) })
+        let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[2]) })
         var total = 0
         for piece in html.components(separatedBy: "<path class=\"cell ").dropFirst() {
             let tag = piece.prefix { $0 != ">" }
@@ -155,7 +155,7 @@ import Testing
             let light = attribute(tag, "data-light") ?? ""
             #expect(tag.hasPrefix(["red": "lr", "yellow": "ly", "green": "lg", "grey": "lx"][light]! + "\""))
         }
-        #expect(total > 0 && total == counts.reduce(0) { $0 + Int($1[1])! })
+        #expect(total > 0 && total == counts.reduce(0) { $0 + Int($1[2])! })
         #expect(html.contains("<option value=\"违法搭建\" selected>"))
         #expect(html.contains("&amp;category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA\""))
 
