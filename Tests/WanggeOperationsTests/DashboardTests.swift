@@ -134,12 +134,12 @@ import Testing
         #expect(try rows(html, table: "hotspots").map { attribute($0, "data-cell") ?? "" } == top)
         // Top 10 rebounding cells: the most rebounds of `recurrence` (50 m, 30 days).
         let recurrence = csv(try SampleDistrict.run(RecurrenceCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
-            .filter { Int($0[3])! > 0 }
-            .sorted { (Int($0[3])!, Double($0[5]) ?? 0, $1[0]) > (Int($1[3])!, Double($1[5]) ?? 0, $0[0]) }
+            .filter { Int($0[4])! > 0 }
+            .sorted { (Int($0[4])!, Double($0[6]) ?? 0, $1[0]) > (Int($1[4])!, Double($1[6]) ?? 0, $0[0]) }
         #expect(recurrence.count >= 10)
         let rebounds = try rows(html, table: "rebounds")
         #expect(rebounds.map { attribute($0, "data-cell") ?? "" } == recurrence.prefix(10).map { $0[0] })
-        #expect(rebounds.first.map { $0.contains("<td class=\"num\">\(recurrence.first![3])</td>") } == true)
+        #expect(rebounds.first.map { $0.contains("<td class=\"num\">\(recurrence.first![4])</td>") } == true)
         #expect(rebounds.allSatisfy { attribute($0, "data-trend").map { !$0.isEmpty } ?? false })
     }
 
