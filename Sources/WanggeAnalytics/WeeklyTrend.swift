@@ -60,44 +60,83 @@ public enum WeeklyTrend {
         return (0 ..< n).map { k in (from + Double(k) * week, min(to, from + Double(k + 1) * week)) }
     }
 
-    /// The figures of one week of `orders`.
-    public static func figures(_ orders: [Order], from: Double, to: Double) -> Week {
-        var w = Week(from: from, to: to)
-        for o in orders {
-            if o.received >= from && o.received < to { w.orders += 1 }
-            guard o.deadline >= from && o.deadline < to else { continue }
-            w.due += 1
-            var last = false, first: Double?
-            for c in o.changes where c.at < to {
-                last = c.closed
-                if c.closed && first == nil { first = c.at }
-            }
-            if last { w.closed += 1 }
-            if let first, first <= o.deadline { w.closedOnTime += 1 }
+    /// Orders sorted by reception, with the longest reception-to-deadline span, so a period's
+    /// figures read only the orders received in it or up to that span before it.
+    struct Prepared {
+        var orders: [Order]
+        var span: Double
+        init(_ orders: [Order]) {
+            self.orders = orders.sorted { $0.received < $1.received }
+            span = orders.reduce(0) { max($0, $1.deadline - $1.received) }
         }
-        return w
+
+        /// The first order received at or after `t`.
+        func first(receivedFrom t: Double) -> Int {
+            var lo = 0, hi = orders.count
+            while lo < hi { let mid = (lo + hi) / 2; if orders[mid].received < t { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+
+        func figures(from: Double, to: Double) -> Week {
+            var w = Week(from: from, to: to)
+            var i = first(receivedFrom: from - span)
+            while i < orders.count, orders[i].received < to {
+                let o = orders[i]
+                i += 1
+                if o.received >= from { w.orders += 1 }
+                guard o.deadline >= from && o.deadline < to else { continue }
+                w.due += 1
+                var last = false, firstClosed: Double?
+                for c in o.changes where c.at < to {
+                    last = c.closed
+                    if c.closed && firstClosed == nil { firstClosed = c.at }
+                }
+                if last { w.closed += 1 }
+                if let firstClosed, firstClosed <= o.deadline { w.closedOnTime += 1 }
+            }
+            return w
+        }
+    }
+
+    /// The figures of one period [from, to) of `orders`.
+    public static func figures(_ orders: [Order], from: Double, to: Double) -> Week {
+        Prepared(orders).figures(from: from, to: to)
     }
 
     /// One row per week of [from, to), each with the week before it (环比) and, when
     /// `earliest` (the first stored reception) is at or before its start minus 52 weeks, the same
     /// week a year earlier (同比).
     public static func rows(_ orders: [Order], from: Double, to: Double, earliest: Double?) -> [Row] {
+        rows(Prepared(orders), from: from, to: to, earliest: earliest)
+    }
+
+    static func rows(_ prepared: Prepared, from: Double, to: Double, earliest: Double?) -> [Row] {
         weeks(from: from, to: to).map { w in
             let length = w.to - w.from
-            let this = figures(orders, from: w.from, to: w.to)
-            let previous = figures(orders, from: w.from - week, to: w.from - week + length)
+            let this = prepared.figures(from: w.from, to: w.to)
+            let previous = prepared.figures(from: w.from - week, to: w.from - week + length)
             let reaches = earliest.map { $0 <= w.from - year } ?? false
-            let lastYear = reaches ? figures(orders, from: w.from - year, to: w.from - year + length) : nil
+            let lastYear = reaches ? prepared.figures(from: w.from - year, to: w.from - year + length) : nil
             return Row(week: this, previous: previous, lastYear: lastYear)
         }
+    }
+
+    /// The weekly rows and the whole-window total of one area, its orders sorted once.
+    public static func series(_ orders: [Order], from: Double, to: Double, earliest: Double?) -> (rows: [Row], total: Row) {
+        let prepared = Prepared(orders)
+        return (rows(prepared, from: from, to: to, earliest: earliest), total(prepared, from: from, to: to, earliest: earliest))
     }
 
     /// The whole window [from, to) against the window before it (环比) and the same window 52
     /// weeks earlier (同比, where the data reaches back).
     public static func total(_ orders: [Order], from: Double, to: Double, earliest: Double?) -> Row {
+        total(Prepared(orders), from: from, to: to, earliest: earliest)
+    }
+
+    static func total(_ prepared: Prepared, from: Double, to: Double, earliest: Double?) -> Row {
         let length = to - from
         let reaches = earliest.map { $0 <= from - year } ?? false
-        return Row(week: figures(orders, from: from, to: to), previous: figures(orders, from: from - length, to: from),
-                   lastYear: reaches ? figures(orders, from: from - year, to: to - year) : nil)
+        return Row(week: prepared.figures(from: from, to: to), previous: prepared.figures(from: from - length, to: from),
+                   lastYear: reaches ? prepared.figures(from: from - year, to: to - year) : nil)
     }
 }

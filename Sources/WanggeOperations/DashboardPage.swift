@@ -291,7 +291,8 @@ struct DashboardPage {
         .swatch.c1{background:#c0ccbe}.swatch.c2{background:#849eba}.swatch.c3{background:#4575b5}
         .note{font-size:12px;color:#5b6b7c;margin:6px 0 0}
         .empty td{color:#777;text-align:center}
-        #trend{grid-column:1}
+        #map-panel,#trend{grid-column:1}
+        aside{grid-column:2;grid-row:1 / span 2}
         .chart{width:100%;height:auto;display:block}
         .chart rect.week{fill:#7aa6d6}
         .chart .rate{fill:none;stroke:#c62828;stroke-width:2px}
@@ -301,7 +302,7 @@ struct DashboardPage {
         .deltas{margin:0 0 4px}
         .delta.good{color:#2e7d32}.delta.bad{color:#c62828}.delta.flat{color:#555}
         #manual-link{margin-left:8px}
-        @media (max-width:1100px){main{grid-template-columns:1fr}}
+        @media (max-width:1100px){main{grid-template-columns:1fr}aside{grid-column:1;grid-row:auto}}
         @media print{
           @page{size:A4 landscape;margin:8mm}
           body{background:#fff;font-size:11px}

@@ -76,7 +76,7 @@ public struct TrendCommand: ParsableCommand, Operation {
     public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     /// One series: an area and its weekly rows.
-    struct Series {
+    struct Series: Sendable {
         var code: String
         var name: String
         var rows: [WeeklyTrend.Row]
@@ -130,9 +130,8 @@ public struct TrendCommand: ParsableCommand, Operation {
             case .point: areas = district.points.sorted { $0.id < $1.id }.map { ($0.id, $0.name) }
             }
             out[by] = areas.map { code, name in
-                let orders = list[code] ?? []
-                return Series(code: code, name: name, rows: WeeklyTrend.rows(orders, from: from, to: to, earliest: earliest),
-                              total: WeeklyTrend.total(orders, from: from, to: to, earliest: earliest))
+                let figures = WeeklyTrend.series(list[code] ?? [], from: from, to: to, earliest: earliest)
+                return Series(code: code, name: name, rows: figures.rows, total: figures.total)
             }
         }
         return out
