@@ -291,8 +291,10 @@ struct DashboardPage {
         .swatch.c1{background:#c0ccbe}.swatch.c2{background:#849eba}.swatch.c3{background:#4575b5}
         .note{font-size:12px;color:#5b6b7c;margin:6px 0 0}
         .empty td{color:#777;text-align:center}
-        #map-panel,#trend{grid-column:1}
-        aside{grid-column:2;grid-row:1 / span 2}
+        main{grid-template-rows:auto 1fr}
+        #map-panel,#trend{grid-column:1;align-self:start}
+        aside{grid-column:2;grid-row:1 / span 2;min-width:0}
+        aside section{min-width:0}
         .chart{width:100%;height:auto;display:block}
         .chart rect.week{fill:#7aa6d6}
         .chart .rate{fill:none;stroke:#c62828;stroke-width:2px}
