@@ -44,6 +44,7 @@ demo: build
 	for layer in cells zones points; do $(WANGGE) import $$layer $$g/$$layer.geojson --db $$db; done
 	$(WANGGE) import addresses $$g/addresses.csv --db $$db
 	$(WANGGE) import orders $$g/orders.csv --db $$db
+	$(WANGGE) import events $$g/events.csv --db $$db
 	$(WANGGE) assign --db $$db --input $$g/truth_orders.csv --output $(DEMO)/truth_assigned.csv
 	python3 GeoData/compare_truth.py $$g/truth_expected.csv $(DEMO)/truth_assigned.csv
 	echo; echo "First routed sample orders:"
@@ -55,6 +56,13 @@ demo: build
 	$(WANGGE) hotspots --db $$db --method gi --output $(DEMO)/gi.csv
 	tail -n +2 $(DEMO)/gi.csv | sort -t, -k3 -g -r > $(DEMO)/gi_sorted.csv
 	head -1 $(DEMO)/gi.csv; head -4 $(DEMO)/gi_sorted.csv
+	echo; echo "亮灯 at the end of the sample's history (wangge lights --as-of 2025-12-31T23:59:00+08:00), reddest first:"
+	$(WANGGE) lights --db $$db --as-of 2025-12-31T23:59:00+08:00 --no-bom --output $(DEMO)/lights.csv
+	head -6 $(DEMO)/lights.csv
+	echo; echo "December's handling per unit (wangge kpi --from 2025-12-01 --to 2026-01-01):"
+	$(WANGGE) kpi --db $$db --from 2025-12-01 --to 2026-01-01 --no-bom 2>/dev/null | cut -d, -f1-5,8-11
+	echo; echo "The district's last weeks (wangge trend), orders and 按期结案率 with 环比:"
+	$(WANGGE) trend --db $$db --no-bom 2>/dev/null | cut -d, -f3,4,6,11,12 | tail -5
 	echo; $(WANGGE) info --db $$db
 	echo; echo "Database: $$db   Try: $(WANGGE) assign --db $$db --input $$g/orders.csv --output -"
 	token=$$($(WANGGE) token create --db $$db --role operator --name demo 2>/dev/null)

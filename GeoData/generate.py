@@ -9,6 +9,7 @@ Standard library only.  See GeoData/README.md for the file contract.
 """
 import argparse
 import csv
+import datetime
 import heapq
 import io
 import json
@@ -115,7 +116,11 @@ CN_NUM = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
 
 ORDER_HEADER = ["id", "lon", "lat", "crs", "category", "received_at", "address", "channel", "description"]
 FILES = ["cells.geojson", "zones.geojson", "points.geojson", "units.csv", "rules.csv",
-         "orders.csv", "truth_orders.csv", "truth_expected.csv"]
+         "orders.csv", "truth_orders.csv", "truth_expected.csv", "events.csv"]
+CST = datetime.timezone(datetime.timedelta(hours=8))
+# The moment the sample's handling history stops: later changes are not recorded, so orders
+# still being handled then are open (yellow within their deadline, red past it).
+HISTORY_END = datetime.datetime(2025, 12, 31, 23, 59, tzinfo=CST)
 
 
 # --------------------------------------------------------------------------------------
@@ -244,6 +249,9 @@ class District:
         self.nx, self.ny = cfg["nx"], cfg["ny"]
         self.lon0, self.lat0 = cfg["lon0"], cfg["lat0"]
         self.mx, self.my = metric(self.lat0 + self.ny * DY / 2.0)
+        # the true place of every order (before the crs encoding), for the handling history;
+        # None for unusable coordinates. Recorded by build_orders for the sample districts only.
+        self.order_places = None
 
     # ---------------- metric helpers ----------------
     def seg_dist(self, p, a, b):
@@ -1469,6 +1477,8 @@ class District:
                     x, y = rng.uniform(bx0, bx1), by0 - off / self.my
                 else:
                     x, y = rng.uniform(bx0, bx1), by1 + off / self.my
+            if self.order_places is not None:
+                self.order_places.append(None if 0.01 <= r2 < 0.02 else (x, y))
             if crs == "gcj02":
                 x, y = wgs84_to_gcj02(x, y)
             elif crs == "bd09":
@@ -1483,6 +1493,72 @@ class District:
             desc = rng.choice(descs).format(c=cat)
             yield ("%s2025%06d" % (cfg["prefix"], k), lon, lat, crs, cat, ts, addr,
                    rng.choices(chans, cum_weights=chw)[0], desc)
+
+    # ---------------- handling history ----------------
+    def build_events(self, seed):
+        """A year of handling (events.csv, the `wangge import events` format), consistent with
+        the routing rules: each order goes to the unit the truth rules give its true place, is
+        dispatched within hours, and most are closed within that unit's sla_hours; each unit has
+        its own share of late closures; some closed orders are reopened (返工) and handled
+        again; a few of the last month stall. Orders without a unit (unusable coordinates, outside the grid) stay
+        received: they are for manual dispatch. Changes after HISTORY_END are not recorded.
+        A generator of its own, so every other file is unchanged by it."""
+        rng = random.Random("wangge-events-%s-%d" % (self.key, seed))
+        sla = {u["id"]: u["sla"] for u in self.units}
+        late_share = {uid: rng.choice([0.04, 0.08, 0.12, 0.2, 0.3]) for uid in sorted(sla)}
+        rows = []
+        hour = datetime.timedelta(hours=1)
+
+        def at(t):
+            return t.replace(second=0, microsecond=0).isoformat()
+
+        for order, place in zip(self.orders, self.order_places):
+            if place is None:
+                continue
+            codes, _ = self.locate_exact(place)
+            if codes:
+                cell = codes[0]
+            else:
+                d, near = self.nearest_cells(place)
+                if d > SNAP_LIMIT_M:
+                    continue
+                cell = near[0]
+            unit = self.route(place, order[4], cell)[0]
+            if not unit:
+                continue
+            hours = sla[unit]
+            received = datetime.datetime.fromisoformat(order[5])
+            deadline = received + hours * hour
+            events = []
+            t = received + rng.uniform(0.2, 4.0) * hour
+            events.append(("dispatched", t, ""))
+            r = rng.random()
+            if r < 0.05 and HISTORY_END - received < datetime.timedelta(days=30):
+                pass  # stalls in the last month: dispatched, not resolved when the history ends
+            elif r < 0.05 + late_share[unit]:
+                t = deadline + rng.uniform(2, 120) * hour
+                events.append(("resolved", t, "已处置（超期）"))
+                t += rng.uniform(1, 24) * hour
+                events.append(("closed", t, "核查结案"))
+            else:
+                t = t + rng.uniform(0.1, 0.6) * (deadline - t)
+                events.append(("resolved", t, "已处置"))
+                t = t + rng.uniform(0.2, 0.9) * (deadline - t)
+                events.append(("closed", t, "核查结案"))
+            if events[-1][0] == "closed" and rng.random() < 0.06:
+                t += rng.uniform(4, 72) * hour
+                events.append(("reopened", t, "返工：复查未通过"))
+                t += rng.uniform(0.5, 6) * hour
+                events.append(("dispatched", t, ""))
+                t += rng.uniform(4, 48) * hour
+                events.append(("resolved", t, "返工处置"))
+                t += rng.uniform(1, 24) * hour
+                events.append(("closed", t, "返工核查结案"))
+            for status, when, note in events:
+                if when > HISTORY_END:
+                    break
+                rows.append((order[0], status, at(when), note))
+        return rows
 
     # ---------------- output ----------------
     def files(self, with_truth=True):
@@ -1516,6 +1592,8 @@ class District:
         out["rules.csv"] = csv_text(["category", "route"], RULES)
         if isinstance(self.orders, list):
             out["orders.csv"] = csv_text(ORDER_HEADER, self.orders)
+        if getattr(self, "events", None) is not None:
+            out["events.csv"] = csv_text(["id", "status", "at", "note"], self.events)
         if with_truth:
             pre = self.cfg["prefix"]
             tor, tex = [], []
@@ -1541,7 +1619,9 @@ def build_district(key, seed):
     d.build_outline_info()
     d.build_zones()
     d.build_truth()
+    d.order_places = []
     d.orders = list(d.build_orders(d.cfg["n_orders"]))
+    d.events = d.build_events(seed)
     return d
 
 

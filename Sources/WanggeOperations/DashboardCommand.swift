@@ -31,7 +31,9 @@ public struct DashboardCommand: ParsableCommand, Operation {
             亮灯: inspection points at --as-of as `lights --level point`, reddest first.
             League: every unit; 结案率, 按期结案率, 返工率 of the orders due in the window (as `kpi`),
             and the orders open past their deadline at --as-of.
-            Clicking a cell opens /v1/layers/orders?cell=CODE&from=…&to=…[&category=…].
+            Trend: the window's weeks as `trend` (district chart, sparklines of units' 按期结案率 and
+            points' weekly orders). Clicking a cell, unit or inspection point opens its orders in the
+            window as a page: /v1/orders?format=html&cell=CODE&from=…&to=…[&category=…].
             """)
 
     @OptionGroup var source: QuerySource

@@ -21,6 +21,10 @@ struct DashboardFigures {
     struct HotspotRow {
         var cell: String
         var count: Int
+        /// Orders in the cell's Gi* neighbourhood: every cell within the distance band, itself included.
+        var neighbourhood = 0
+        /// Cells in that neighbourhood.
+        var neighbours = 0
         var z: Double
         var bin: Int
         /// The emerging hot-spot category (ArcGIS's names), nil when the window has under two steps.
@@ -66,11 +70,15 @@ struct DashboardFigures {
     var trendStepDays = 0
     /// The Gi* distance band in metres.
     var band = 0.0
+    /// Weekly trend of the window (as `trend`): the district, and per unit and inspection point.
+    var trend: TrendCommand.Series?
+    var unitTrends: [String: [WeeklyTrend.Row]] = [:]
+    var pointTrends: [String: [WeeklyTrend.Row]] = [:]
 
     static let topCount = 10
 
-    private enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
-    private struct Change: Sendable { var status: Status; var at: Double }
+    enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
+    struct Change: Sendable { var status: Status; var at: Double }
 
     /// A value computed on a global queue while the caller goes on.
     private final class Concurrent<Value: Sendable>: @unchecked Sendable {
@@ -83,7 +91,7 @@ struct DashboardFigures {
     }
 
     /// One stored order, as `dashboard_orders` gives it.
-    private struct Order: Sendable {
+    struct Order: Sendable {
         var category: String
         var received: Double
         var lon: Double
@@ -95,14 +103,14 @@ struct DashboardFigures {
     }
 
     /// Every stored order with its status changes, as the figures read them.
-    private struct StoredOrders: Sendable {
+    struct StoredOrders: Sendable {
         var orders: [Order] = []
         var history: [[Change]] = []
         var categories: Set<String> = []
     }
 
     /// Reads every order and status change (a server keeps them until the data changes).
-    private static func load(store: WanggeStore, catalog: QueryCatalog, cellRow: [String: Int], sla: [String: Double]) throws -> StoredOrders {
+    static func load(store: WanggeStore, catalog: QueryCatalog, cellRow: [String: Int], sla: [String: Double]) throws -> StoredOrders {
         // The orders in id order (Recurrence breaks ties of reception time by input order, so
         // this is `recurrence`'s order too), and each one's status changes in time order.
         var loaded = StoredOrders()
@@ -128,12 +136,18 @@ struct DashboardFigures {
         return loaded
     }
 
-    static func compute(window: DashboardWindow, categories selected: [String], map: DistrictMap,
-                        data: DataSource, district: District, index: DistrictIndex) throws -> DashboardFigures {
+    /// Every stored order with its history, read once per data version (shared by the page and `trend`).
+    static func stored(data: DataSource, map: DistrictMap, district: District) throws -> StoredOrders {
         let (store, catalog) = try data.open()
         let cellRow = Dictionary(map.cells.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let sla = Dictionary(district.units.map { ($0.id, $0.slaHours) }, uniquingKeysWith: { a, _ in a })
-        let stored = try data.memoized("dashboard.orders") { try load(store: store, catalog: catalog, cellRow: cellRow, sla: sla) }
+        return try data.memoized("dashboard.orders") { try load(store: store, catalog: catalog, cellRow: cellRow, sla: sla) }
+    }
+
+    static func compute(window: DashboardWindow, categories selected: [String], map: DistrictMap,
+                        data: DataSource, district: District, index: DistrictIndex) throws -> DashboardFigures {
+        let cellRow = Dictionary(map.cells.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let stored = try stored(data: data, map: map, district: district)
         // The chosen categories, received at or before the later of the window's end and as-of.
         let through = max(window.to, window.asOf)
         let wanted = Set(selected)
@@ -190,6 +204,20 @@ struct DashboardFigures {
             .sorted { ($0.result.z, $1.cell) > ($1.result.z, $0.cell) }
             .prefix(topCount)
             .map { HotspotRow(cell: $0.cell, count: $0.count, z: $0.result.z, bin: $0.result.bin, trend: trends[$0.cell]) }
+        // What Gi* rates: the neighbourhood, so each hot spot shows its own count beside its neighbourhood's.
+        let siteOf = Dictionary(sites.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for k in figures.hotspots.indices {
+            guard let i = siteOf[figures.hotspots[k].cell] else { continue }
+            for s in sites where (s.x - sites[i].x) * (s.x - sites[i].x) + (s.y - sites[i].y) * (s.y - sites[i].y) <= band * band {
+                figures.hotspots[k].neighbours += 1
+                figures.hotspots[k].neighbourhood += counts[s.code] ?? 0
+            }
+        }
+        // Weekly trends of the window: the district, units (league) and inspection points (亮灯).
+        let series = try TrendCommand.series(by: [.district, .unit, .point], from: window.from, to: window.to, categories: selected, data: data)
+        figures.trend = series[.district]?.first
+        for s in series[.unit] ?? [] { figures.unitTrends[s.code] = s.rows }
+        for s in series[.point] ?? [] { figures.pointTrends[s.code] = s.rows }
 
         // Recurrence: repeats and rebounds within 50 m and 30 days, as `wangge recurrence` by default.
         let (located, recurrence) = try recurrenceRun.wait().get()

@@ -283,6 +283,14 @@ struct MapLegend {
 }
 
 extension DistrictMap {
+    /// A cell as people name it: "community · street · 第N网格" (N: the cell code's 3-digit
+    /// sequence within its community), the parts that are unknown left out.
+    static func cellLabel(code: String, community: String, street: String) -> String {
+        var parts = [community, street].filter { !$0.isEmpty }
+        if code.count == 15, let n = Int(code.suffix(3)) { parts.append("第\(n)网格") } else { parts.append(code) }
+        return parts.joined(separator: " · ")
+    }
+
     /// Writes the `<svg>`: cells coloured by `legend`, street outlines and names, a scale bar.
     /// `figures` follows ``cells``' order. `ordersLink`: the query string after `cell=CODE`
     /// in a cell's orders link (`/v1/layers/orders?cell=CODE&…`), kept on the SVG for the click handler.
@@ -303,7 +311,7 @@ extension DistrictMap {
             w.raw("\" data-rebounds=\""); w.integer(f.rebounds)
             w.raw("\" data-z=\""); if let z = f.z { w.fixed(z, places: 2) }
             w.raw("\" data-light=\""); w.raw(f.light)
-            w.raw("\"><title>"); w.text(c.code); w.raw(" "); w.text(c.communityName); w.raw(" "); w.text(c.streetName)
+            w.raw("\"><title>"); w.text(Self.cellLabel(code: c.code, community: c.communityName, street: c.streetName)); w.raw(" "); w.text(c.code)
             w.raw("\n工单 "); w.integer(f.orders); w.raw(" · 反弹 "); w.integer(f.rebounds); w.raw(" · z ")
             if let z = f.z { w.fixed(z, places: 2) } else { w.raw("—") }
             w.raw("</title></path>\n")

@@ -15,7 +15,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         discussion: """
             An order counts for its primary cell (snapped orders included); outside and invalid
             orders count for no cell; communities and streets sum their cells.
-              --method count   CSV header: <level>,count,density_per_km2 (every area, zeros included);
+              --method count   CSV header: <level>,name,count,density_per_km2 (every area, zeros included);
                              --level unit|point: <level>,name,count (orders per responsible unit, or
                              per inspection point within its radius)
               --method gi      CSV header: cell,count,z,p,bin (cell level; with --permutations N
@@ -143,10 +143,19 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             preconditionFailure("kernel density and emerging hot spots have their own runners")
         case .count:
             let rows = Hotspots.counts(sites: sites, counts: counts, level: level)
-            writer.write(neutralising: [level.rawValue, "count", "density_per_km2"])
-            for r in rows { writer.write(neutralising: [r.area, String(r.count), String(format: "%.3f", r.density ?? 0)]) }
-            json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
-            for r in rows { feature(r.area, ["count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
+            // Names as people use them: the street's, the community's, "community · street · 第N网格".
+            var names: [String: String] = [:]
+            for c in district.cells {
+                switch level {
+                case .street: names[c.streetCode] = c.streetName
+                case .community: names[c.communityCode] = c.communityName
+                default: names[c.code] = DistrictMap.cellLabel(code: c.code, community: c.communityName, street: c.streetName)
+                }
+            }
+            writer.write(neutralising: [level.rawValue, "name", "count", "density_per_km2"])
+            for r in rows { writer.write(neutralising: [r.area, names[r.area] ?? "", String(r.count), String(format: "%.3f", r.density ?? 0)]) }
+            json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
+            for r in rows { feature(r.area, ["name": .string(names[r.area] ?? ""), "count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
             report.note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let located = sites.filter { $0.x.isFinite && $0.y.isFinite }

@@ -57,9 +57,10 @@ public struct KPICommand: ParsableCommand, Operation {
         report.filename = Report.filename(["kpi", by.rawValue, from, to])
         let orders: [UnitKPI.DueOrder]
         let (store, catalog) = try data.open()
+        let streetNames = by == .street ? Dictionary(AreaNames.streets(try data.district()), uniquingKeysWith: { a, _ in a }) : [:]
         orders = try catalog.run("order_handling", parameters: ["from": from, "to": to], on: store).rows.map { r in
             let group = by == .unit ? (r[1].string ?? "") : (r[3].string ?? "")
-            let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : "")
+            let name = group.isEmpty ? (by == .unit ? "(no unit)" : "(no cell)") : (by == .unit ? (r[2].string ?? "") : (streetNames[group] ?? ""))
             return UnitKPI.DueOrder(group: group, name: name, received: r[4].double ?? 0,
                                     deadline: r[5].double ?? 0, firstClosed: r[6].double, closedAtEnd: (r[7].int ?? 0) != 0,
                                     reopened: r[8].int ?? 0)

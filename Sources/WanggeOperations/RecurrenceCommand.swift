@@ -15,7 +15,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
             (EPSG:4549) and --days days before it; a rebound is a repeat whose earlier order was
             already resolved or closed when the new one arrived (from the status history). A chain
             links each rebound to its latest rebounding predecessor.
-            CSV header: <level>,orders,repeats,rebounds,recurrence_rate,rebound_rate
+            CSV header: <level>,name,orders,repeats,rebounds,recurrence_rate,rebound_rate
             (every area listed; the worst chains go to standard error, and into --format json).
             --knox: the Knox near-repeat test instead (as Ratcliffe's calculator): pairs of orders by
             distance band × time band, expected counts from --permutations of the times (--seed);
@@ -163,17 +163,26 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         let seconds = Date().timeIntervalSince(started)
         if let index { return try writeHeatmap(orders, result, index: index, geometry: geometry) }
         let table = Recurrence.byArea(orders, result, areas: areas)
+        // Names beside the codes, as people use them.
+        var names: [String: String] = [:]
+        switch level {
+        case .cell: for c in district.cells { names[c.code] = DistrictMap.cellLabel(code: c.code, community: c.communityName, street: c.streetName) }
+        case .community: for c in district.cells { names[c.communityCode] = c.communityName }
+        case .street: for c in district.cells { names[c.streetCode] = c.streetName }
+        case .unit: for u in district.units { names[u.id] = u.name }
+        case .point: for p in district.points { names[p.id] = p.name }
+        }
         let worst = Recurrence.worstChains(result, limit: chains)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
         switch format {
         case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter(bom: bom)
-            writer.write(neutralising: [level.rawValue, "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
-            for r in table { writer.write(neutralising: [r.area, String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
+            writer.write(neutralising: [level.rawValue, "name", "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
+            for r in table { writer.write(neutralising: [r.area, names[r.area] ?? "", String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
             report.bytes = (writer.take())
         case .json:
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
-            let rows = table.map { JSONValue.object([level.rawValue: .string($0.area), "orders": .number(Double($0.orders)), "repeats": .number(Double($0.repeats)),
+            let rows = table.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "orders": .number(Double($0.orders)), "repeats": .number(Double($0.repeats)),
                                                      "rebounds": .number(Double($0.rebounds)), "recurrence_rate": number($0.recurrenceRate), "rebound_rate": number($0.reboundRate)]) }
             let chainValues = worst.map { chain in JSONValue.object([
                 "length": .number(Double(chain.count)), "category": .string(orders[chain[0]].category),

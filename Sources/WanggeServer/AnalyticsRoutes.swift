@@ -79,6 +79,18 @@ extension WanggeService {
                      ],
                      outcomes: [.init(status: 200, description: "The KPI table.", mediaTypes: ["application/json", "text/csv"]), bad],
                      handler: { [self] request, _ in try await runOperation(KPICommand.self, request, negatable: ["bom"]) }),
+            APIRoute(method: .get, path: "/v1/trend", role: .reader,
+                     summary: "Weekly orders, 结案率 and 按期结案率 with 环比 and 同比, for the district or per street, unit, category or point (as `wangge trend`).",
+                     parameters: [
+                         .query("from", "date-time", "Start of the first week (default: 12 weeks before `to`)."),
+                         .query("to", "date-time", "End of the last week, exclusive (default: the end of the last recorded day)."),
+                         .query("by", values: TrendCommand.Grouping.allCases.map(\.rawValue), "One series for the district (default) or one per area."),
+                         .query("category", repeatable: true, "Only orders of this category (repeatable)."),
+                         .query("format", values: ["json", "csv"], "json (default) or csv (one row per area and week)."),
+                         .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
+                     ],
+                     outcomes: [.init(status: 200, description: "The weekly series.", mediaTypes: ["application/json", "text/csv"]), bad],
+                     handler: { [self] request, _ in try await runOperation(TrendCommand.self, request, negatable: ["bom"]) }),
         ]
     }
 

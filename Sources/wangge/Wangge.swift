@@ -23,7 +23,7 @@ struct Wangge: AsyncParsableCommand {
               wangge token create --db district.sqlite --role reader --name leader
               wangge serve --db district.sqlite --port 8080
             """,
-        subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, RecurrenceCommand.self,
+        subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
                       ExportCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
 }

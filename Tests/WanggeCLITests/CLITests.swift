@@ -267,13 +267,14 @@ import Testing
         let run = try Self.wangge(["hotspots", "--db", db, "--level", "street", "--category", "乱设摊"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = Self.readCSV(run.stdout)
-        #expect(rows.first == ["street", "count", "density_per_km2"])
+        #expect(rows.first == ["street", "name", "count", "density_per_km2"])
         #expect(rows.dropFirst().map { $0[0] } == ["310101002", "310101013", "310101018"])
-        for row in rows.dropFirst() { #expect(Int(row[1]) == expected[row[0]] ?? 0, "\(row)") }
+        #expect(rows.dropFirst().map { $0[1] } == ["南京东路街道", "外滩街道", "豫园街道"])
+        for row in rows.dropFirst() { #expect(Int(row[2]) == expected[row[0]] ?? 0, "\(row)") }
 
         // A window after every order: every street still listed, with zero.
         let later = Self.readCSV(try Self.wangge(["hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00"]).stdout)
-        #expect(later.dropFirst().map { $0[1] } == ["0", "0", "0"])
+        #expect(later.dropFirst().map { $0[2] } == ["0", "0", "0"])
 
         let gi = try Self.wangge(["hotspots", "--db", db, "--method", "gi"])
         let giRows = Self.readCSV(gi.stdout)
@@ -350,9 +351,10 @@ import Testing
         // time, so any two of a category within 50 m are repeats, and none can be a rebound.
         let recurrence = try Self.wangge(["recurrence", "--db", db, "--level", "street"])
         let recurrenceRows = Self.readCSV(recurrence.stdout)
-        #expect(recurrenceRows.first == ["street", "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
-        #expect(recurrenceRows.dropFirst().reduce(0) { $0 + Int($1[1])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
-        #expect(recurrenceRows.dropFirst().allSatisfy { $0[3] == "0" && Int($0[2])! <= Int($0[1])! })
+        #expect(recurrenceRows.first == ["street", "name", "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
+        #expect(recurrenceRows.dropFirst().map { $0[1] } == ["南京东路街道", "外滩街道", "豫园街道"])
+        #expect(recurrenceRows.dropFirst().reduce(0) { $0 + Int($1[2])! } == assigned.dropFirst().filter { !$0[2].isEmpty }.count)
+        #expect(recurrenceRows.dropFirst().allSatisfy { $0[4] == "0" && Int($0[3])! <= Int($0[2])! })
 
         // Knox: one shared time, so permuting times changes nothing: expected = observed, ratio 1, p = 1.
         let knox = Self.readCSV(try Self.wangge(["recurrence", "--db", db, "--knox", "--distance-bands", "2", "--time-bands", "1", "--permutations", "9"]).stdout)
@@ -416,7 +418,7 @@ import Testing
         #expect(table.stderr.contains("3 order(s): 2 repeat(s), 2 rebound(s)"), "\(table.stderr)")
         #expect(table.stderr.contains("R1 → R2") && table.stderr.contains("R1 → R3"))
         let rows = Self.readCSV(table.stdout).dropFirst()
-        #expect(rows.reduce(0) { $0 + Int($1[1])! } == 3 && rows.reduce(0) { $0 + Int($1[2])! } == 2 && rows.reduce(0) { $0 + Int($1[3])! } == 2)
+        #expect(rows.reduce(0) { $0 + Int($1[2])! } == 3 && rows.reduce(0) { $0 + Int($1[3])! } == 2 && rows.reduce(0) { $0 + Int($1[4])! } == 2)
 
         let gi = Self.readCSV(try Self.wangge(["recurrence", "--db", db, "--method", "gi"]).stdout)
         #expect(gi.first == ["cell", "count", "z", "p", "bin"])

@@ -134,19 +134,19 @@ import Testing
         #expect(try rows(html, table: "hotspots").map { attribute($0, "data-cell") ?? "" } == top)
         // Top 10 rebounding cells: the most rebounds of `recurrence` (50 m, 30 days).
         let recurrence = csv(try SampleDistrict.run(RecurrenceCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
-            .filter { Int($0[3])! > 0 }
-            .sorted { (Int($0[3])!, Double($0[5]) ?? 0, $1[0]) > (Int($1[3])!, Double($1[5]) ?? 0, $0[0]) }
+            .filter { Int($0[4])! > 0 }
+            .sorted { (Int($0[4])!, Double($0[6]) ?? 0, $1[0]) > (Int($1[4])!, Double($1[6]) ?? 0, $0[0]) }
         #expect(recurrence.count >= 10)
         let rebounds = try rows(html, table: "rebounds")
         #expect(rebounds.map { attribute($0, "data-cell") ?? "" } == recurrence.prefix(10).map { $0[0] })
-        #expect(rebounds.first.map { $0.contains("<td class=\"num\">\(recurrence.first![3])</td>") } == true)
+        #expect(rebounds.first.map { $0.contains("<td class=\"num\">\(recurrence.first![4])</td>") } == true)
         #expect(rebounds.allSatisfy { attribute($0, "data-trend").map { !$0.isEmpty } ?? false })
     }
 
     @Test func categoriesAndDefaultsNarrowTheWindow() throws {
         let html = try SampleDistrict.run(DashboardCommand.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
         let counts = csv(try SampleDistrict.run(HotspotsCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)).dropFirst()
-        let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[1]) })
+        let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[2]) })
         var total = 0
         for piece in html.components(separatedBy: "<path class=\"cell ").dropFirst() {
             let tag = piece.prefix { $0 != ">" }
@@ -155,7 +155,7 @@ import Testing
             let light = attribute(tag, "data-light") ?? ""
             #expect(tag.hasPrefix(["red": "lr", "yellow": "ly", "green": "lg", "grey": "lx"][light]! + "\""))
         }
-        #expect(total > 0 && total == counts.reduce(0) { $0 + Int($1[1])! })
+        #expect(total > 0 && total == counts.reduce(0) { $0 + Int($1[2])! })
         #expect(html.contains("<option value=\"违法搭建\" selected>"))
         #expect(html.contains("&amp;category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA\""))
 

@@ -56,3 +56,5 @@ extension LightsCommand: ParsableOperation {}
 extension KPICommand: ParsableOperation {}
 extension HotspotsCommand: ParsableOperation {}
 extension RecurrenceCommand: ParsableOperation {}
+extension TrendCommand: ParsableOperation {}
+extension OrdersCommand: ParsableOperation {}

@@ -29,6 +29,7 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "GET /v1/recurrence": ("/v1/recurrence?level=street", nil, nil),
     "GET /v1/lights": ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00", nil, nil),
     "GET /v1/kpi": ("/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00", nil, nil),
+    "GET /v1/trend": ("/v1/trend?from=2025-01-06T00:00:00%2B08:00&to=2025-03-03T00:00:00%2B08:00&by=street", nil, nil),
     "GET /v1/layers/{layer}": ("/v1/layers/points", nil, nil),
     "PUT /v1/layers/{layer}": ("/v1/layers/rules", "text/csv", nil),
     "GET /v1/queries": ("/v1/queries", nil, nil),

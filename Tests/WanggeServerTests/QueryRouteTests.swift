@@ -24,6 +24,12 @@ import WanggeStore
             ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00&level=street", try cli(LightsCommand.self, ["--as-of", "2025-03-01T00:00:00+08:00", "--level", "street", "--format", "json"])),
             ("/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00&by=street&format=csv",
              try cli(KPICommand.self, ["--from", "2025-01-01T00:00:00+08:00", "--to", "2025-04-01T00:00:00+08:00", "--by", "street", "--format", "csv"])),
+            ("/v1/trend?from=2025-01-06T00:00:00%2B08:00&to=2025-03-03T00:00:00%2B08:00&by=unit&format=csv",
+             try cli(TrendCommand.self, ["--from", "2025-01-06T00:00:00+08:00", "--to", "2025-03-03T00:00:00+08:00", "--by", "unit", "--format", "csv"])),
+            ("/v1/trend?by=category", try cli(TrendCommand.self, ["--by", "category", "--format", "json"])),
+            ("/v1/orders?cell=310113102001005&from=2025-01-01T00:00:00%2B08:00&format=csv",
+             try cli(OrdersCommand.self, ["--cell", "310113102001005", "--from", "2025-01-01T00:00:00+08:00", "--format", "csv"])),
+            ("/v1/orders?unit=U-BS-MK01&format=html", try cli(OrdersCommand.self, ["--unit", "U-BS-MK01", "--format", "html"])),
         ]
         try await fixture.test { client in
             for (uri, expected) in expectations {
@@ -33,7 +39,7 @@ import WanggeStore
             }
             let csv = try await client.execute(uri: "/v1/hotspots?level=street&format=csv", method: .get, headers: fixture.headers(.reader))
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
-            #expect(csv.text.hasPrefix("street,count,density_per_km2\n"))
+            #expect(csv.text.hasPrefix("street,name,count,density_per_km2\n"))
             let geo = try await client.execute(uri: "/v1/hotspots?method=gi&format=geojson", method: .get, headers: fixture.headers(.reader))
             #expect(geo.headers[.contentType] == "application/geo+json")
             #expect(geo.json["features"]?.array.first?["properties"]?["z"] != nil)
