@@ -34,7 +34,9 @@ public struct ImportReport: Sendable {
     public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
-    /// Orders only: how each imported order was located (``AddressRouting/Located``), in file order.
+    /// Orders only: the imported orders located by their address, or flagged `address_far`
+    /// (``AddressRouting/Located``), in file order; ``Importer/importOrders(_:assignments:index:)``
+    /// gives every order's, one per record.
     public var located: [AddressRouting.Located] = []
     /// Orders stored by ``Importer/importOrders(_:assignments:index:)``: their assignments
     /// after address resolution, in record order.

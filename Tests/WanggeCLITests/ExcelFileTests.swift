@@ -147,7 +147,8 @@ import Testing
                 Data("G1|1751331600.0\nG2|1751331600.0\nG3|1751331600.0\nG4|1751331600.0\nG5|1751385600.0\n".utf8))
         // --from/--to in the same forms, bare dates included: [2025-07-01, 2025-07-02) holds G1–G4.
         let iso = try CLI.wangge(["hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00", "--to", "2025-07-02T00:00:00+08:00"])
-        #expect(CLI.readCSV(iso.stdout).dropFirst().reduce(0) { $0 + Int($1[1])! } == 4)
+        // Columns: street,name,count,density_per_km2.
+        #expect(CLI.readCSV(iso.stdout).dropFirst().reduce(0) { $0 + (Int($1[2]) ?? -1_000_000) } == 4)
         for (from, to) in [("2025年7月1日", "2025/7/2"), ("2025/7/1 0:00", "2025年7月2日 0:00"), ("2025-07-01", "2025-07-02 00:00")] {
             let run = try CLI.wangge(["hotspots", "--db", db, "--level", "street", "--from", from, "--to", to])
             #expect(run.status == 0 && run.stdout == iso.stdout, "\(from) \(to): \(run.stderr)")
