@@ -54,13 +54,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore"]),
+        // What several test targets share (fixtures made independently of the code under test).
+        .target(name: "WanggeTestSupport", path: "Tests/WanggeTestSupport"),
+        .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore", "WanggeTestSupport"]),
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
-        .testTarget(name: "WanggeCLITests", dependencies: ["wangge"]),
+        .testTarget(name: "WanggeCLITests", dependencies: ["wangge", "WanggeTestSupport"]),
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
         .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeServerTests", dependencies: [
-            "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore",
+            "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore", "WanggeTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,29 +1,15 @@
 import Foundation
 import Glibc
 import Testing
+import WanggeTestSupport
 
 /// Files as a Chinese grid centre gets them: the sample orders saved by Excel as GBK (LF and
 /// CRLF), as UTF-8 with a BOM, and with one stray byte; times as spreadsheets write them.
 @Suite(.serialized) struct ExcelFileTests {
     typealias CLI = CLITests
 
-    /// `text` encoded as GBK by glibc's iconv.
-    static func gbk(_ text: String) -> [UInt8] {
-        let cd = iconv_open("GBK", "UTF-8")!
-        defer { iconv_close(cd) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 8)
-        let written = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                var ip = UnsafeMutableRawPointer(i.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var op = UnsafeMutableRawPointer(o.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var il = i.count, ol = o.count
-                precondition(iconv(cd, &ip, &il, &op, &ol) != -1)
-                return o.count - ol
-            }
-        }
-        return Array(output[..<written])
-    }
+    /// `text` encoded as GBK (see ``TestText/gbk(_:)``).
+    static func gbk(_ text: String) -> [UInt8] { TestText.gbk(text) }
 
     /// `sqlite3 db sql` (the stored rows, byte for byte).
     static func sqlite(_ db: String, _ sql: String) throws -> Data {

@@ -1,27 +1,13 @@
 import Glibc
 import Testing
+import WanggeTestSupport
 @testable import WanggeCore
 
 /// Text as real feeds send it: UTF-8 with or without a BOM, GBK from Excel, stray bytes,
 /// control characters, the time forms of Chinese spreadsheets.
 @Suite struct TextIntakeTests {
-    /// `text` encoded as GBK by glibc's iconv (independently of the decoder under test).
-    static func gbk(_ text: String) -> [UInt8] {
-        let cd = iconv_open("GBK", "UTF-8")!
-        defer { iconv_close(cd) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 8)
-        let written = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                var ip = UnsafeMutableRawPointer(i.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var op = UnsafeMutableRawPointer(o.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var il = i.count, ol = o.count
-                precondition(iconv(cd, &ip, &il, &op, &ol) != -1)
-                return o.count - ol
-            }
-        }
-        return Array(output[..<written])
-    }
+    /// `text` encoded as GBK (see ``TestText/gbk(_:)``).
+    static func gbk(_ text: String) -> [UInt8] { TestText.gbk(text) }
 
     static let sample = "id,lon,lat,category,received_at\n工单-1,121.4007,31.3006,乱设摊,2025/7/1 9:00\n工单-2,121.4007,31.3006,暴露垃圾,2025年7月1日 9:00\n"
 

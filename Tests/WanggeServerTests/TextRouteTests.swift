@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import WanggeTestSupport
 import WanggeCore
 import WanggeStore
 @testable import WanggeServer
@@ -11,23 +12,8 @@ import WanggeStore
 /// Request text: body encodings (charset, detection, refusals with the byte offset), control
 /// characters, percent-decoded path and query parameters.
 @Suite struct TextRouteTests {
-    /// `text` encoded as GBK by glibc's iconv.
-    static func gbk(_ text: String) -> [UInt8] {
-        let cd = iconv_open("GBK", "UTF-8")!
-        defer { iconv_close(cd) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 8)
-        let written = input.withUnsafeMutableBufferPointer { i in
-            output.withUnsafeMutableBufferPointer { o in
-                var ip = UnsafeMutableRawPointer(i.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var op = UnsafeMutableRawPointer(o.baseAddress!).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
-                var il = i.count, ol = o.count
-                precondition(iconv(cd, &ip, &il, &op, &ol) != -1)
-                return o.count - ol
-            }
-        }
-        return Array(output[..<written])
-    }
+    /// `text` encoded as GBK (see ``TestText/gbk(_:)``).
+    static func gbk(_ text: String) -> [UInt8] { TestText.gbk(text) }
 
     /// Every stored order's text fields, in id order (the template holds the UTF-8 sample import).
     static func storedText(_ fixture: ServerFixture) throws -> [[String]] {
