@@ -38,17 +38,7 @@ public struct SpatialWeights: Sendable {
         precondition(x.count == y.count)
         let n = x.count
         guard n > 0, band.isFinite, band >= 0 else { return SpatialWeights(start: Array(repeating: 0, count: n + 1), neighbours: []) }
-        let minX = x.min()!, minY = y.min()!
-        // Buckets at least `band` wide (so the 3×3 block around a site holds all its
-        // neighbours) and never so small that bucket numbers overflow.
-        let extent = max(x.max()! - minX, y.max()! - minY)
-        let side = max(band, extent / 1e6, .leastNormalMagnitude)
-        func key(_ i: Int) -> SIMD2<Int64> {
-            SIMD2(Int64(((x[i] - minX) / side).rounded(.down)), Int64(((y[i] - minY) / side).rounded(.down)))
-        }
-        var buckets: [SIMD2<Int64>: [Int]] = [:]
-        for i in 0 ..< n { buckets[key(i), default: []].append(i) }
-        let bandSquared = band * band
+        let pairs = BandPairs(x: x, y: y, band: band)
         var start = [0]
         start.reserveCapacity(n + 1)
         var neighbours: [Int] = []
@@ -56,13 +46,7 @@ public struct SpatialWeights: Sendable {
         for i in 0 ..< n {
             if i & 1023 == 0 && Work.isCancelled { break }
             found.removeAll(keepingCapacity: true)
-            let k = key(i)
-            for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
-                for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] where j != i || includeSelf {
-                    let ddx = x[j] - x[i], ddy = y[j] - y[i]
-                    if ddx * ddx + ddy * ddy <= bandSquared { found.append(j) }
-                }
-            } }
+            pairs.forEachWithinBand(of: i) { j in if j != i || includeSelf { found.append(j) } }
             found.sort()
             neighbours += found
             start.append(neighbours.count)
@@ -75,24 +59,10 @@ public struct SpatialWeights: Sendable {
     public static func linkCount(x: [Double], y: [Double], band: Double, limit: Int) -> Int? {
         let n = x.count
         guard n > 0, band.isFinite, band >= 0 else { return 0 }
-        let minX = x.min()!, minY = y.min()!
-        let extent = max(x.max()! - minX, y.max()! - minY)
-        let side = max(band, extent / 1e6, .leastNormalMagnitude)
-        func key(_ i: Int) -> SIMD2<Int64> {
-            SIMD2(Int64(((x[i] - minX) / side).rounded(.down)), Int64(((y[i] - minY) / side).rounded(.down)))
-        }
-        var buckets: [SIMD2<Int64>: [Int]] = [:]
-        for i in 0 ..< n { buckets[key(i), default: []].append(i) }
-        let bandSquared = band * band
+        let pairs = BandPairs(x: x, y: y, band: band)
         var links = 0
         for i in 0 ..< n {
-            let k = key(i)
-            for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
-                for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] {
-                    let ddx = x[j] - x[i], ddy = y[j] - y[i]
-                    if ddx * ddx + ddy * ddy <= bandSquared { links += 1 }
-                }
-            } }
+            pairs.forEachWithinBand(of: i) { _ in links += 1 }
             if links > limit { return nil }
         }
         return links
@@ -127,5 +97,41 @@ public struct SpatialWeights: Sendable {
             largest = max(largest, best)
         }
         return largest
+    }
+}
+
+/// Sites in a hash of square buckets at least `band` wide, so the 3×3 block of buckets around
+/// a site holds every site within `band` of it: finding them costs about the number found,
+/// not n.
+private struct BandPairs {
+    let x: [Double], y: [Double]
+    let minX: Double, minY: Double, side: Double, bandSquared: Double
+    var buckets: [SIMD2<Int64>: [Int]] = [:]
+
+    init(x: [Double], y: [Double], band: Double) {
+        self.x = x
+        self.y = y
+        minX = x.min()!
+        minY = y.min()!
+        // Never so small that bucket numbers overflow.
+        let extent = max(x.max()! - minX, y.max()! - minY)
+        side = max(band, extent / 1e6, .leastNormalMagnitude)
+        bandSquared = band * band
+        for i in x.indices { buckets[key(i), default: []].append(i) }
+    }
+
+    func key(_ i: Int) -> SIMD2<Int64> {
+        SIMD2(Int64(((x[i] - minX) / side).rounded(.down)), Int64(((y[i] - minY) / side).rounded(.down)))
+    }
+
+    /// Calls `body` with every site j (i itself included) whose planar distance to i is at most `band`.
+    func forEachWithinBand(of i: Int, _ body: (Int) -> Void) {
+        let k = key(i)
+        for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
+            for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] {
+                let ddx = x[j] - x[i], ddy = y[j] - y[i]
+                if ddx * ddx + ddy * ddy <= bandSquared { body(j) }
+            }
+        } }
     }
 }
