@@ -152,7 +152,6 @@ public struct CSVReader {
     }
 }
 
-/// Writes CSV records into a byte buffer, quoting fields only when RFC 4180 requires it.
 /// Cuts the records after `start` into about `pieces` ranges that each begin at a record
 /// boundary, following the quoting rules of ``CSVReader`` (a quote opens a quoted field only at
 /// the start of a field; line breaks inside one do not end a record), with the line number each
@@ -164,10 +163,28 @@ public enum CSVSplitter {
         let size = max(1 << 16, (n - start) / max(1, pieces))
         var result: [(range: Range<Int>, firstLine: Int)] = []
         var pieceStart = start, pieceLine = firstLine
+        var target = start + size
+        forEachRecordEnd(bytes, from: start, firstLine: firstLine) { end, line in
+            if end >= target && end < n {
+                result.append((pieceStart ..< end, pieceLine))
+                pieceStart = end; pieceLine = line
+                target = end + size
+            }
+            return true
+        }
+        result.append((pieceStart ..< n, pieceLine))
+        return result
+    }
+
+    /// Calls `body` with the offset just after each line feed that ends a record (from
+    /// `start`, the rules of ``split(_:from:firstLine:pieces:)``) and the line the next record
+    /// starts on, until it returns false.
+    @inline(__always)
+    public static func forEachRecordEnd(_ bytes: [UInt8], from start: Int = 0, firstLine: Int = 1, _ body: (_ end: Int, _ nextLine: Int) -> Bool) {
         bytes.withUnsafeBufferPointer { b in
+            let n = b.count
             var line = firstLine
             var inQuotes = false, atFieldStart = true
-            var target = start + size
             var i = start
             while i < n {
                 let c = b[i]
@@ -185,22 +202,17 @@ public enum CSVSplitter {
                 } else if c == 0x0A {
                     line += 1
                     atFieldStart = true
-                    if i + 1 >= target && i + 1 < n {
-                        result.append((pieceStart ..< i + 1, pieceLine))
-                        pieceStart = i + 1; pieceLine = line
-                        target = i + 1 + size
-                    }
+                    if !body(i + 1, line) { return }
                 } else {
                     atFieldStart = c == 0x0D
                 }
                 i += 1
             }
         }
-        result.append((pieceStart ..< n, pieceLine))
-        return result
     }
 }
 
+/// Writes CSV records into a byte buffer, quoting fields only when RFC 4180 requires it.
 public struct CSVWriter {
     public private(set) var bytes: [UInt8] = []
 

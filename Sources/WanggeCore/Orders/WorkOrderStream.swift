@@ -148,31 +148,8 @@ extension CSVSplitter {
     }
 
     /// Calls `body` with the offset after each line break that ends a record (the quoting rules
-    /// of ``split(_:from:firstLine:pieces:)``), until it returns false.
+    /// of ``CSVSplitter``), until it returns false.
     static func scanRecordEnds(_ bytes: [UInt8], _ body: (Int) -> Bool) {
-        bytes.withUnsafeBufferPointer { b in
-            let n = b.count
-            var inQuotes = false, atFieldStart = true
-            var i = 0
-            while i < n {
-                let c = b[i]
-                if inQuotes {
-                    if c == 0x22 {
-                        if i + 1 < n && b[i + 1] == 0x22 { i += 1 } else { inQuotes = false }
-                    }
-                } else if c == 0x22 && atFieldStart {
-                    inQuotes = true
-                    atFieldStart = false
-                } else if c == 0x2C {
-                    atFieldStart = true
-                } else if c == 0x0A {
-                    atFieldStart = true
-                    if !body(i + 1) { return }
-                } else {
-                    atFieldStart = c == 0x0D
-                }
-                i += 1
-            }
-        }
+        CSVSplitter.forEachRecordEnd(bytes) { end, _ in body(end) }
     }
 }
