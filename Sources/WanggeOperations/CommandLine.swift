@@ -15,7 +15,7 @@ public func note(_ message: String) {
 public func readInput(_ path: String) throws -> [UInt8] {
     if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    guard fd >= 0 else { throw InputFileError(path: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
@@ -33,7 +33,7 @@ public func readInput(_ path: String) throws -> [UInt8] {
             count += n
         }
     }
-    if failure != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(failure)))") }
+    if failure != 0 { throw InputFileError(path: path, reason: String(cString: strerror(failure))) }
     return bytes
 }
 
@@ -71,7 +71,7 @@ public final class FileBlockReader {
     public init(path: String) throws {
         fd = open(path, O_RDONLY)
         self.path = path
-        guard fd >= 0 else { throw ValidationError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw InputFileError(path: path, reason: String(cString: strerror(errno))) }
     }
 
     deinit { close(fd) }
@@ -88,7 +88,7 @@ public final class FileBlockReader {
                 filled += n
             }
         }
-        if failure != 0 { throw ValidationError("cannot read \(path): \(String(cString: strerror(failure)))") }
+        if failure != 0 { throw InputFileError(path: path, reason: String(cString: strerror(failure))) }
         return bytes
     }
 }
@@ -125,7 +125,7 @@ public struct OutputSink {
         } else {
             let tmp = path + ".partial"
             guard FileManager.default.createFile(atPath: tmp, contents: nil) else {
-                throw ValidationError("cannot write \(path)")
+                throw OutputFileError(path: path)
             }
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
             temporary = tmp
@@ -224,12 +224,12 @@ public struct OrderFilter: ParsableArguments, Sendable {
 }
 
 /// Runs an operation for the CLI: its report to `output` (a file appears only when complete),
-/// its notes to standard error; an error is printed and ends the command with a failure.
+/// its notes to standard error; an error is printed and ends the command with its kind's exit code.
 public func deliver(_ operation: some Operation, from data: DataSource, to output: String) throws {
     let report: Report
     do { report = try operation.report(from: data) } catch {
         note("error: \(error)")
-        throw ExitCode.failure
+        throw ExitCode(of: error)
     }
     let sink = try OutputSink(output)
     sink.write(report.bytes)

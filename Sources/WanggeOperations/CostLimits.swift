@@ -87,11 +87,15 @@ public enum CostLimits {
 }
 
 /// A parameter asks for more work than ``CostLimits`` allows; nothing was computed.
-public struct CostLimitExceeded: Error, CustomStringConvertible, Sendable {
+public struct CostLimitExceeded: WanggeError, Sendable {
     /// The parameter (its CLI option and HTTP query name, without dashes).
-    public let parameter: String
+    public let parameter: String?
     /// The bound, as a reader would state it.
     public let limit: String
     public let message: String
     public var description: String { message }
+    public var kind: ErrorKind { .unanswerable }
+    public var code: String { "cost-limit" }
+    public var title: String { "Too much work asked" }
+    public var expected: String? { limit }
 }

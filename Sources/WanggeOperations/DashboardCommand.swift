@@ -94,7 +94,7 @@ public struct DashboardCommand: ParsableCommand, Operation {
         let started = Date()
         let (store, catalog) = try data.open()
         let district = try data.district()
-        guard !district.cells.isEmpty else { throw OperationError("the database has no cells; import the cells layer first") }
+        guard !district.cells.isEmpty else { throw OperationError.noCells }
         let index = try data.index()
         let map = try DistrictMap.cached(for: index, cells: district.cells)
         let last = try catalog.run("latest_activity", parameters: [:], on: store).rows.first?.first?.double

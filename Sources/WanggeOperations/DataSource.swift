@@ -132,12 +132,15 @@ public struct Report: Sendable {
 
 /// A request an operation cannot answer with the data at hand (no cells, too few orders, an
 /// unknown order): the message says what is missing. Not a bug, not a broken database.
-public struct OperationError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case unanswerable, notFound }
-    public let kind: Kind
+public struct OperationError: WanggeError, Sendable {
+    /// ``ErrorKind/unanswerable`` (the default) or ``ErrorKind/notFound`` (an unknown order or unit).
+    public let kind: ErrorKind
     public let message: String
-    public init(_ message: String, kind: Kind = .unanswerable) { self.message = message; self.kind = kind }
+    public init(_ message: String, kind: ErrorKind = .unanswerable) { self.message = message; self.kind = kind }
     public var description: String { message }
+
+    /// The district has no cells: nothing over the grid can be answered.
+    public static let noCells = OperationError("the database has no cells; import the cells layer first")
 }
 
 /// A capability with its parameters parsed: what both `wangge <command>` and its HTTP route run.

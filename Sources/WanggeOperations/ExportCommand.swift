@@ -93,7 +93,7 @@ public struct ExportCommand: ParsableCommand, Sendable {
         } catch {
             sink.discard()
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         try sink.close()
         var summary = "exported \(count) \(layer.rawValue)"

@@ -61,7 +61,7 @@ public struct GeocodeCommand: ParsableCommand, Operation {
             note(summary)
         } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
     }
 
@@ -131,12 +131,12 @@ public struct GeocodeCommand: ParsableCommand, Operation {
     public static func geocode(csv bytes: [UInt8], resolver: AddressResolver) throws -> (bytes: [UInt8], summary: String) {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
-        guard try reader.next(into: &fields) else { throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with an address column") }
+        guard try reader.next(into: &fields) else { throw CSVRowError(line: 1, message: "the file is empty; expected a header with an address column") }
         let names = fields.map { reader.trimmedString($0).lowercased() }
         let addressColumn = names.firstIndex(of: AddressRouting.addressColumn)
         let codeColumns = AddressRouting.codeColumns.compactMap { names.firstIndex(of: $0) }
         guard addressColumn != nil || !codeColumns.isEmpty else {
-            throw WorkOrderCSVError(line: reader.line, message: "the header has no address column (nor code, shop or place)")
+            throw CSVRowError(line: reader.line, message: "the header has no address column (nor code, shop or place)")
         }
         let idColumn = names.firstIndex(of: "id")
         var out = CSVWriter()
@@ -146,7 +146,7 @@ public struct GeocodeCommand: ParsableCommand, Operation {
         while try reader.next(into: &fields) {
             rows += 1
             guard fields.count == names.count else {
-                throw WorkOrderCSVError(line: reader.line, message: "has \(fields.count) fields, the header has \(names.count)")
+                throw CSVRowError(line: reader.line, message: "has \(fields.count) fields, the header has \(names.count)")
             }
             let address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
             var code = ""

@@ -129,7 +129,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
         counts = Dictionary(rows.map { ($0[0].string ?? "", $0[1].int ?? 0) }, uniquingKeysWith: +)
         guard !sites.isEmpty else {
-            throw OperationError("the database has no cells; import the cells layer first")
+            throw OperationError.noCells
         }
         var writer = CSVWriter(bom: bom)
         var json = ""
@@ -190,7 +190,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         let extent: BoundingBox
         let (store, catalog) = try data.open()
         let index = try data.index()
-        guard let e = index.cellExtentMetres else { throw QueryError("the database has no cells; import the cells layer first") }
+        guard let e = index.cellExtentMetres else { throw OperationError.noCells }
         extent = e
         let parameters = filter.parameters
         points = try catalog.run("order_locations", parameters: parameters, on: store).rows.compactMap { row in

@@ -6,24 +6,15 @@ import WanggeCore
 /// wrong type. Unusable coordinates are not such a problem: like `wangge import orders`, the
 /// order is stored and flagged for manual dispatch.
 public enum OrderIntake {
-    /// A row that cannot be stored, and why.
-    public struct Rejection: Sendable, Equatable {
-        /// 1-based: the line of a CSV body, the position in a JSON array.
-        public let row: Int
-        public let id: String
-        public let field: String
-        public let reason: String
-    }
-
     /// What a body holds: the storable records and the rows that are not (the first
     /// ``keptRejections`` of them, with their count), so a body of a million bad rows costs
     /// a hundred rows of memory.
     public struct Intake: Sendable {
         public var records: [WorkOrderRecord] = []
-        public var rejected: [Rejection] = []
+        public var rejected: [RejectedRow] = []
         public var rejectedCount = 0
 
-        mutating func reject(_ r: @autoclosure () -> Rejection) {
+        mutating func reject(_ r: @autoclosure () -> RejectedRow) {
             rejectedCount += 1
             if rejected.count < OrderIntake.keptRejections { rejected.append(r()) }
         }
@@ -34,22 +25,25 @@ public enum OrderIntake {
 
     /// The body is not an orders document at all (not JSON, not an object or an array of
     /// objects, a CSV without the required columns).
-    public struct BodyError: Error, CustomStringConvertible, Sendable {
+    public struct BodyError: WanggeError, Sendable {
         public let description: String
+        /// The line at fault, when the reader said (an unclosed quote, a header lacking columns).
+        public var rows: [RejectedRow] = []
+        public var kind: ErrorKind { .badInput }
     }
 
     /// Reads a CSV body with the columns of `wangge import orders`.
     public static func read(csv bytes: [UInt8], defaultCRS: String = "") throws -> Intake {
         let records: [WorkOrderRecord]
         do { records = try WorkOrderCSV.read(bytes, defaultCRS: defaultCRS, mode: .lenient) } catch {
-            throw BodyError(description: "the CSV body cannot be read: \(error)")
+            throw BodyError(description: "the CSV body cannot be read: \(error)", rows: (error as? any WanggeError)?.rows ?? [])
         }
         var intake = Intake()
         for r in records {
             if let problem = r.rowProblem {
-                intake.reject(Rejection(row: r.line, id: r.id, field: r.rowProblemField ?? "row", reason: problem))
+                intake.reject(RejectedRow(row: r.line, id: r.id, field: r.rowProblemField ?? "row", reason: problem))
             } else if let problem = r.receivedAtProblem {
-                intake.reject(Rejection(row: r.line, id: r.id, field: "received_at", reason: problem))
+                intake.reject(RejectedRow(row: r.line, id: r.id, field: "received_at", reason: problem))
             } else {
                 intake.records.append(r)
             }
@@ -72,7 +66,7 @@ public enum OrderIntake {
             row += 1
             guard case .object(let o) = item else {
                 if !isArray { notAnOrder = true; return }
-                intake.reject(Rejection(row: row, id: "", field: "row", reason: "expected an order object"))
+                intake.reject(RejectedRow(row: row, id: "", field: "row", reason: "expected an order object"))
                 return
             }
             var id = ""
@@ -81,10 +75,10 @@ public enum OrderIntake {
             case .number(let d)? where d.rounded() == d && abs(d) < 1e15: id = String(Int64(d))
             case nil, .null?: break
             default:
-                intake.reject(Rejection(row: row, id: "", field: "id", reason: "expected a string or an integer"))
+                intake.reject(RejectedRow(row: row, id: "", field: "id", reason: "expected a string or an integer"))
                 return
             }
-            guard !id.isEmpty else { intake.reject(Rejection(row: row, id: "", field: "id", reason: "the order id is missing or empty")); return }
+            guard !id.isEmpty else { intake.reject(RejectedRow(row: row, id: "", field: "id", reason: "the order id is missing or empty")); return }
             func text(_ name: String, required: Bool) -> String?? {
                 switch o[name] {
                 case .string(let s)?: return .some(s.trimmingCharacters(in: .whitespaces))
@@ -100,13 +94,13 @@ public enum OrderIntake {
                 default: return nil
                 }
             }
-            guard let lon = coordinate("lon") else { intake.reject(Rejection(row: row, id: id, field: "lon", reason: "expected a number")); return }
-            guard let lat = coordinate("lat") else { intake.reject(Rejection(row: row, id: id, field: "lat", reason: "expected a number")); return }
+            guard let lon = coordinate("lon") else { intake.reject(RejectedRow(row: row, id: id, field: "lon", reason: "expected a number")); return }
+            guard let lat = coordinate("lat") else { intake.reject(RejectedRow(row: row, id: id, field: "lat", reason: "expected a number")); return }
             guard let category = text("category", required: true) else {
-                intake.reject(Rejection(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); return
+                intake.reject(RejectedRow(row: row, id: id, field: "category", reason: "expected a string (the order's category)")); return
             }
             guard let received = text("received_at", required: true) else {
-                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: "expected a time string (\(Timestamp.forms))")); return
+                intake.reject(RejectedRow(row: row, id: id, field: "received_at", reason: "expected a time string (\(Timestamp.forms))")); return
             }
             var optional: [String: String] = [:]
             var wrong: String?
@@ -114,7 +108,7 @@ public enum OrderIntake {
                 guard let v = text(name, required: false) else { wrong = name; break }
                 if let v { optional[name] = v }
             }
-            if let wrong { intake.reject(Rejection(row: row, id: id, field: wrong, reason: "expected a string")); return }
+            if let wrong { intake.reject(RejectedRow(row: row, id: id, field: wrong, reason: "expected a string")); return }
             var attributes: [String: JSONValue] = [:]
             for (k, v) in o where !known.contains(k) {
                 if case .string = v { attributes[k] = v } else { attributes[k] = .string(v.jsonText) }
@@ -127,15 +121,15 @@ public enum OrderIntake {
             record.closedAtText = optional["closed_at"] ?? ""
             if let (field, problem) = [("id", id), ("category", record.category)].lazy
                 .compactMap({ field, text in ControlCharacters.problem(in: text, field: field).map { (field, $0) } }).first {
-                intake.reject(Rejection(row: row, id: id, field: field, reason: problem))
+                intake.reject(RejectedRow(row: row, id: id, field: field, reason: problem))
                 return
             }
             if let problem = record.receivedAtProblem {
-                intake.reject(Rejection(row: row, id: id, field: "received_at", reason: problem))
+                intake.reject(RejectedRow(row: row, id: id, field: "received_at", reason: problem))
                 return
             }
             if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {
-                intake.reject(Rejection(row: row, id: id, field: "status",
+                intake.reject(RejectedRow(row: row, id: id, field: "status",
                                           reason: "unknown status \"\(record.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
                 return
             }

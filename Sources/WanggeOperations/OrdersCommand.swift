@@ -294,7 +294,7 @@ public struct InfoCommand: ParsableCommand {
             for (layer, rows) in try store.counts() { print("\(layer)\t\(rows)") }
         } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
     }
 }

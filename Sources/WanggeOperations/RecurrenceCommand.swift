@@ -256,7 +256,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
                                  fdr: false, permutations: 0, geometry: geometry, format: format, bom: bom)
             report.note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
         case .kde:
-            guard let extent = index.cellExtentMetres else { throw OperationError("the database has no cells; import the cells layer first") }
+            guard let extent = index.cellExtentMetres else { throw OperationError.noCells }
             let x = rebounds.map { orders[$0].x }, y = rebounds.map { orders[$0].y }
             let size = cellSize ?? min(extent.maxX - extent.minX, extent.maxY - extent.minY) / 250
             guard let radius = bandwidth ?? KernelDensity.defaultBandwidth(x: x, y: y) else {

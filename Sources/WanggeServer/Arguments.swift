@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import WanggeCore
 import WanggeOperations
 
 /// HTTP query parameters as the options of the CLI command behind a route: `name=value`
@@ -34,17 +35,57 @@ enum CommandArguments {
         return arguments
     }
 
-    /// Parses `arguments` as command `C`, with the server's database for `--db`.
+    /// Parses `arguments` as command `C`, with the server's database for `--db`. A refusal is
+    /// a 400 naming the parameter: an error of Wangge thrown while validating names its own;
+    /// otherwise the option is read from ArgumentParser's error (``parameterName(of:)``).
     static func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String], database: String) throws -> C {
         do {
             return try C.parse(arguments + ["--db", database])
         } catch {
+            if let own = wanggeError(in: error) { throw own }
             let message = C.message(for: error)
-            throw Problem.badParameter(parameterName(in: message) ?? "", message.replacingOccurrences(of: "--", with: ""))
+            throw Problem.badParameter(parameterName(of: error) ?? parameterName(in: message) ?? "", message.replacingOccurrences(of: "--", with: ""))
         }
     }
 
-    /// The first `--name` a parse error mentions.
+    /// An error of Wangge that ArgumentParser wrapped (thrown by a command's `validate()`).
+    static func wanggeError(in error: any Error) -> (any WanggeError)? {
+        if let own = error as? any WanggeError { return own }
+        return search(error, depth: 0) { $0 as? any WanggeError }
+    }
+
+    /// The option a parse error is about, read from the error's structure: ArgumentParser's
+    /// errors are not public types, but their values carry the option's `Name` (`.long("band")`)
+    /// or, for a missing option, the `InputKey` of its property (`asOf`, named `as-of`).
+    static func parameterName(of error: any Error) -> String? {
+        if let long = search(error, depth: 0, { value -> String? in
+            let mirror = Mirror(reflecting: value)
+            guard mirror.displayStyle == .enum, let child = mirror.children.first,
+                  child.label == "long" || child.label == "longWithSingleDash" else { return nil }
+            return child.value as? String
+        }) { return long }
+        return search(error, depth: 0) { value -> String? in
+            let mirror = Mirror(reflecting: value)
+            guard String(describing: mirror.subjectType) == "InputKey",
+                  let name = mirror.children.first(where: { $0.label == "name" })?.value as? String else { return nil }
+            // ArgumentParser's default long name: the property's name in kebab case.
+            return name.reduce(into: "") { text, c in text += c.isUppercase ? "-" + c.lowercased() : String(c) }
+        }
+    }
+
+    /// The first value within `value` (itself included, `depth` levels down at most) that
+    /// `match` accepts.
+    private static func search<T>(_ value: Any, depth: Int, _ match: (Any) -> T?) -> T? {
+        if depth > 0, let found = match(value) { return found }
+        guard depth < 8 else { return nil }
+        for child in Mirror(reflecting: value).children {
+            if let found = search(child.value, depth: depth + 1, match) { return found }
+        }
+        return nil
+    }
+
+    /// The first `--name` in a validation message (a command's own `ValidationError` carries
+    /// text only; by convention it starts with, or names, the option it is about).
     static func parameterName(in message: String) -> String? {
         guard let range = message.range(of: "--") else { return nil }
         let name = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }

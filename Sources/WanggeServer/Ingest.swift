@@ -112,16 +112,20 @@ final class IngestQueue: Sendable {
             }
         }
         for item in report.invalidOrders {
-            let (j, r) = origin[item.line - 1]
-            outcomes[j].report.invalidOrders.append((jobs[j].records[r].line, item.id, item.reason))
+            var item = item
+            let (j, r) = origin[(item.row ?? 1) - 1]
+            item.row = jobs[j].records[r].line
+            outcomes[j].report.invalidOrders.append(item)
         }
         for item in report.manualDispatch {
             let (j, r) = origin[item.line - 1]
             outcomes[j].report.manualDispatch.append((jobs[j].records[r].line, item.id, item.status, item.reason))
         }
         for item in report.rejectedEvents {
-            let (j, r) = origin[item.line - 1]
-            outcomes[j].report.rejectedEvents.append((jobs[j].records[r].line, item.id, item.reason))
+            var item = item
+            let (j, r) = origin[(item.row ?? 1) - 1]
+            item.row = jobs[j].records[r].line
+            outcomes[j].report.rejectedEvents.append(item)
         }
         for (j, job) in jobs.enumerated() {
             // Rows superseded by a later posting of their id count as updated.

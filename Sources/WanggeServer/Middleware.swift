@@ -110,35 +110,13 @@ struct ServiceMiddleware: RouterMiddleware {
         case is NIOTooManyBytesError:
             return Problem(status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
                            detail: "the request body exceeds \(service.configuration.maxBodyBytes) bytes (wangge serve --max-body)")
-        case let e as CostLimitExceeded:
-            return Problem(status: .unprocessableContent, kind: "cost-limit", title: "Too much work asked",
-                           detail: e.message, parameter: e.parameter, expected: e.limit)
-        case let e as OperationError:
-            return e.kind == .notFound ? .notFound(e.message)
-                : Problem(status: .unprocessableContent, kind: "unanswerable", title: "Cannot answer with the stored data", detail: e.message)
-        case let e as QueryError:
-            return e.message.hasPrefix("no query named") ? .notFound(e.message) : .badRequest(e.message)
-        case let e as LayerRejected:
-            var p = Problem(status: .unprocessableContent, kind: "layer-rejected", title: "Layer rejected", detail: e.description)
-            let issues = e.strict ? e.report.issues : e.report.errors
-            p.setRows(issues.prefix(Problem.rowLimit).map { .object(["reason": .string($0.description)]) }, total: issues.count)
-            return p
-        case let e as WorkOrderCSVError:
-            return Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows", detail: e.description,
-                           rows: [.object(["row": .number(Double(e.line)), "reason": .string(e.message)])])
-        case let e as GeoJSONError:
-            return Problem(status: .badRequest, kind: "bad-geojson", title: "Unreadable GeoJSON", detail: e.description)
-        case let e as TextDecodingError:
-            return Problem(status: .badRequest, kind: "bad-encoding", title: "Text not in its encoding", detail: e.description,
-                           rows: [.object(["row": .number(Double(e.line)), "byte_offset": .number(Double(e.byteOffset)), "reason": .string(e.description)])])
-        case let e as JSONParseError:
-            return Problem(status: .badRequest, kind: "bad-json", title: "Unreadable JSON", detail: e.description)
-        case let e as CoordinateError:
-            return .badParameter("crs", e.description, expected: "wgs84, cgcs2000, gcj02, bd09 or EPSG:nnnn")
+        case let e as any WanggeError where e.kind != .internal && e.kind != .unavailable:
+            return Problem(e)
         default:
+            // Not described to the client (it may hold SQL or a path): logged, answered by kind.
             service.logger.error("request failed", metadata: ["request_id": .string(context.id), "path": .string(request.uri.path),
                                                              "error": .string(String(describing: error))])
-            return .internalError(context.id)
+            return (error as? any WanggeError)?.kind == .unavailable ? .unavailable(context.id) : .internalError(context.id)
         }
     }
 }

@@ -63,10 +63,6 @@ extension WanggeService {
         return (bytes, type == "application/json", encoding)
     }
 
-    private static func rows(_ rejected: [OrderIntake.Rejection]) -> [JSONValue] {
-        rejected.map { .object(["row": .number(Double($0.row)), "id": .string($0.id), "field": .string($0.field), "reason": .string($0.reason)]) }
-    }
-
     private func postOrders(_ request: Request) async throws -> Response {
         try refuseUnknownParameters(request, allowed: ["partial", "crs"], route: "POST /v1/orders")
         let partial = try flag("partial", in: request)
@@ -78,18 +74,11 @@ extension WanggeService {
         }
         let (bytes, isJSON, encoding) = try await jsonOrCSV(request)
         let clock = ContinuousClock(), received = clock.now
-        let intake: OrderIntake.Intake
-        do {
-            intake = isJSON ? try OrderIntake.read(json: bytes, defaultCRS: defaultCRS) : try OrderIntake.read(csv: bytes, defaultCRS: defaultCRS)
-        } catch let e as OrderIntake.BodyError {
-            throw Problem.badRequest(e.description)
-        }
+        let intake = isJSON ? try OrderIntake.read(json: bytes, defaultCRS: defaultCRS) : try OrderIntake.read(csv: bytes, defaultCRS: defaultCRS)
         if intake.records.isEmpty && intake.rejectedCount == 0 { throw Problem.badRequest("the body holds no orders") }
         if intake.rejectedCount > 0 && !partial {
-            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid rows",
-                            detail: "\(intake.rejectedCount) of \(intake.records.count + intake.rejectedCount) order(s) failed validation; nothing was stored (send partial=true to store the valid ones)")
-            p.setRows(Self.rows(intake.rejected), total: intake.rejectedCount)
-            throw p
+            throw RowsRejected("\(intake.rejectedCount) of \(intake.records.count + intake.rejectedCount) order(s) failed validation; nothing was stored (send partial=true to store the valid ones)",
+                               rows: intake.rejected, total: intake.rejectedCount)
         }
         let parsed = clock.now
         let outcome = try await ingest.store(intake.records)
@@ -115,17 +104,15 @@ extension WanggeService {
         return .json(.object([
             "stored": .number(Double(report.stored)), "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
             "status_counts": .object(counts), "assignments": .array(assignments),
-            "rejected": .array(Self.rows(intake.rejected)), "rejected_total": .number(Double(intake.rejectedCount)),
+            "rejected": .array(intake.rejected.map(\.json)), "rejected_total": .number(Double(intake.rejectedCount)),
             "manual_dispatch": .array(report.manualDispatch.map {
                 .object(["id": .string($0.id), "assign_status": .string($0.status.rawValue), "reason": .string($0.reason)])
             }),
             "categories_without_rule": .object(report.categoriesWithoutRule.mapValues { .number(Double($0)) }),
-            "refused_status_changes": .array(report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)]) }),
+            "refused_status_changes": .array(report.rejectedEvents.map(\.json)),
             "warnings": .array(warnings),
         ]))
     }
-
-    private struct EventsRefused: Error { let rows: [JSONValue] }
 
     private func postEvents(_ request: Request, id: String) async throws -> Response {
         try refuseUnknownParameters(request, allowed: ["partial"], route: "POST /v1/orders/{id}/events")
@@ -133,20 +120,20 @@ extension WanggeService {
         let (bytes, isJSON, _) = try await jsonOrCSV(request)
         var events: [OrderEvent] = []
         // The first rows refused, and how many: a body of a million bad rows answers a hundred.
-        var problems: [JSONValue] = []
+        var problems: [RejectedRow] = []
         var problemCount = 0
-        func refuse(_ row: JSONValue) {
+        func refuse(_ row: RejectedRow) {
             problemCount += 1
             if problems.count < Problem.rowLimit { problems.append(row) }
         }
         func add(row: Int, status: String?, at: String?, note: String) {
             guard let status, let parsed = OrderStatus(rawValue: status.lowercased()) else {
-                refuse(.object(["row": .number(Double(row)), "field": .string("status"),
-                                         "reason": .string("unknown status \"\(status ?? "")\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")]))
+                refuse(RejectedRow(row: row, field: "status",
+                                   reason: "unknown status \"\(status ?? "")\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
                 return
             }
             guard let at, let time = Timestamp.parse(at) else {
-                refuse(.object(["row": .number(Double(row)), "field": .string("at"), "reason": .string("\"\(at ?? "")\" is not a time; expected \(Timestamp.forms)")]))
+                refuse(RejectedRow(row: row, field: "at", reason: "\"\(at ?? "")\" is not a time; expected \(Timestamp.forms)"))
                 return
             }
             events.append(OrderEvent(line: row, orderID: id, status: parsed, at: time, atText: at, note: note))
@@ -158,12 +145,12 @@ extension WanggeService {
                 try JSONParser.forEachElement(bytes) { item, isElement in
                     i += 1
                     guard case .object(let o) = item else {
-                        if isElement { refuse(.object(["row": .number(Double(i)), "field": .string("row"), "reason": .string("expected an event object")])) }
+                        if isElement { refuse(RejectedRow(row: i, field: "row", reason: "expected an event object")) }
                         else { notAnEvent = true }
                         return
                     }
                     if let other = o["id"]?.text, other != id {
-                        refuse(.object(["row": .number(Double(i)), "field": .string("id"), "reason": .string("the event names order \(other), the path \(id)")]))
+                        refuse(RejectedRow(row: i, field: "id", reason: "the event names order \(other), the path \(id)"))
                         return
                     }
                     add(row: i, status: o["status"]?.text, at: o["at"]?.text, note: o["note"]?.text ?? "")
@@ -181,7 +168,7 @@ extension WanggeService {
             let n = header.firstIndex(of: "note")
             while try csv.next(into: &fields) {
                 guard fields.count == header.count else {
-                    refuse(.object(["row": .number(Double(csv.line)), "field": .string("row"), "reason": .string("has \(fields.count) fields, the header has \(header.count)")]))
+                    refuse(RejectedRow(row: csv.line, field: "row", reason: "has \(fields.count) fields, the header has \(header.count)"))
                     continue
                 }
                 add(row: csv.line, status: csv.trimmedString(fields[s]), at: csv.trimmedString(fields[a]), note: n.map { csv.string(fields[$0]) } ?? "")
@@ -191,31 +178,24 @@ extension WanggeService {
         let exists = try await pool.reading { [catalog = pool.catalog] store in try !catalog.run("order_by_id", parameters: ["id": id], on: store).rows.isEmpty }
         guard exists else { throw Problem.notFound("no stored order has id \"\(id)\"") }
         if problemCount > 0 && !partial {
-            var p = Problem(status: .unprocessableContent, kind: "invalid-rows", title: "Invalid events", detail: "\(problemCount) event(s) cannot be read; nothing was applied")
-            p.setRows(problems, total: problemCount)
-            throw p
+            throw RowsRejected("\(problemCount) event(s) cannot be read; nothing was applied", rows: problems, total: problemCount, title: "Invalid events")
         }
         let toApply = events
-        let report: ImportReport
-        do {
-            report = try await pool.writing { store in
-                try Importer(store: store).importEvents(toApply) { report in
-                    if !partial && !report.rejectedEvents.isEmpty {
-                        throw EventsRefused(rows: report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "field": .string("status"), "reason": .string($0.reason)]) })
-                    }
+        let report = try await pool.writing { store in
+            try Importer(store: store).importEvents(toApply) { report in
+                if !partial && !report.rejectedEvents.isEmpty {
+                    // As an event of the body names no order: the refused status, not the id.
+                    let rows = report.rejectedEvents.map { RejectedRow(row: $0.row, field: "status", reason: $0.reason) }
+                    throw RowsRejected("\(rows.count) event(s) do not follow the order's history; nothing was applied", rows: rows,
+                                       code: "refused-events", title: "Events refused")
                 }
             }
-        } catch let refused as EventsRefused {
-            var p = Problem(status: .unprocessableContent, kind: "refused-events", title: "Events refused",
-                            detail: "\(refused.rows.count) event(s) do not follow the order's history; nothing was applied")
-            p.setRows(refused.rows, total: refused.rows.count)
-            throw p
         }
         let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id]), on: pool.light).bytes
         var order = (try? JSONParser.parse(detail)) ?? .null
         if case .object(var o) = order {
             o["applied"] = .number(Double(report.appliedEvents))
-            o["refused"] = .array(problems + report.rejectedEvents.map { .object(["row": .number(Double($0.line)), "reason": .string($0.reason)]) })
+            o["refused"] = .array((problems + report.rejectedEvents.map { RejectedRow(row: $0.row, reason: $0.reason) }).map(\.json))
             order = .object(o)
         }
         return .json(order)

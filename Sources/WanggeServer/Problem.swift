@@ -73,6 +73,13 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
                 detail: "the server is stopping; its work was called off", headers: [.retryAfter: "5", .connection: "close"])
     }
 
+    /// 503: something the request needs is busy or unavailable (logged as `requestID`).
+    static func unavailable(_ requestID: String) -> Problem {
+        Problem(status: .serviceUnavailable, kind: "unavailable", title: "Unavailable",
+                detail: "a resource the request needs is busy or unavailable; retry shortly (logged as request \(requestID))",
+                headers: [.retryAfter: "5"])
+    }
+
     static func internalError(_ requestID: String) -> Problem {
         Problem(status: .internalServerError, kind: "internal-error", title: "Internal error",
                 detail: "the server could not complete the request; it is logged as request \(requestID)")
@@ -98,5 +105,29 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: object.jsonText + "\n")))
+    }
+}
+
+extension Problem {
+    /// The answer to an error of Wangge: the status its ``ErrorKind`` maps to (below), its
+    /// code, title, parameter and rows. Internal and unavailable errors are not described:
+    /// the middleware logs them and answers ``internalError(_:)`` or ``unavailable(_:)``.
+    init(_ error: any WanggeError) {
+        self.init(status: Self.status(of: error.kind), kind: error.code, title: error.title, detail: error.description,
+                  parameter: error.parameter, expected: error.expected)
+        if !error.rows.isEmpty { setRows(error.rows.map(\.json), total: max(error.rowsTotal, error.rows.count)) }
+    }
+
+    /// The HTTP status of each kind of error; the one place that decides it.
+    static func status(of kind: ErrorKind) -> HTTPResponse.Status {
+        switch kind {
+        case .badInput: .badRequest
+        case .invalidRows, .unanswerable: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
     }
 }

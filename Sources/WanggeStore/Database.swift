@@ -4,13 +4,25 @@ import Foundation
 import WanggeCore
 
 /// An error from SQLite or SpatiaLite, with the statement that failed.
-public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+public struct DatabaseError: WanggeError, Sendable {
     public let code: Int32
     public let message: String
     public let sql: String?
 
     public var description: String {
         "SQLite error \(code): \(message)" + (sql.map { " (in: \($0.prefix(200)))" } ?? "")
+    }
+
+    /// By SQLite's primary result code: a file that cannot be opened is not found, one that is
+    /// not a database is bad input, a busy, locked, full or read-only database is unavailable;
+    /// anything else is internal.
+    public var kind: ErrorKind {
+        switch code & 0xFF {
+        case SQLITE_CANTOPEN, SQLITE_PERM: .notFound
+        case SQLITE_NOTADB, SQLITE_CORRUPT: .badInput
+        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_INTERRUPT: .unavailable
+        default: .internal
+        }
     }
 }
 

@@ -20,7 +20,7 @@ public struct ImportReport: Sendable {
     /// Stored orders re-routed because a layer changed.
     public var reassigned = 0
     /// Orders with unusable coordinates: stored, flagged `invalid`, listed for manual dispatch.
-    public var invalidOrders: [(line: Int, id: String, reason: String)] = []
+    public var invalidOrders: [RejectedRow] = []
     /// Every imported order left without a responsible unit (invalid, outside the grid, or no
     /// zone and no street unit), with its status and ``Assignment/manualDispatchReason(in:)``:
     /// stored, and on the manual-dispatch list (`wangge orders`).
@@ -31,7 +31,7 @@ public struct ImportReport: Sendable {
     public var statusCounts: [AssignmentStatus: Int] = [:]
     /// Events only: rows not applied (unknown order, impossible or out-of-order transition,
     /// unreadable row), with their line and why.
-    public var rejectedEvents: [(line: Int, id: String, reason: String)] = []
+    public var rejectedEvents: [RejectedRow] = []
     /// Status changes applied (events, or the handling columns of an orders file).
     public var appliedEvents = 0
     /// Orders only: the imported orders located by their address, or flagged `address_far`
@@ -197,7 +197,7 @@ public struct Importer {
         let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment], located: [AddressRouting.Located])? in
             guard var records = try stream.next() else { return nil }
             if let r = records.first(where: { $0.receivedAt == nil }) {
-                throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
+                throw CSVRowError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
             }
             records.removeAll { lastLine[$0.id] != Int32(truncatingIfNeeded: $0.line) }
             var assignments = try index.assign(records, routers: routers)
@@ -222,7 +222,7 @@ public struct Importer {
         }
         report.stored = stored
         report.updated = stored - report.inserted
-        report.rejectedEvents.sort { $0.line < $1.line }
+        report.rejectedEvents.sort { ($0.row ?? 0) < ($1.row ?? 0) }
     }
 
     /// Stores orders already read, checked (an id, a reception time each; ids unique) and
@@ -267,7 +267,7 @@ public struct Importer {
     private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, into report: inout ImportReport) {
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
-            if a.status == .invalid { report.invalidOrders.append((r.line, r.id, a.invalidReason ?? "unusable coordinates")) }
+            if a.status == .invalid { report.invalidOrders.append(RejectedRow(row: r.line, id: r.id, reason: a.invalidReason ?? "unusable coordinates")) }
             if let reason = a.manualDispatchReason(in: index) { report.manualDispatch.append((r.line, r.id, a.status, reason)) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
@@ -299,17 +299,17 @@ public struct Importer {
         for e in events {
             if state[e.orderID] == nil {
                 let row = try current.rows([.text(e.orderID)])
-                guard let r = row.first else { report.rejectedEvents.append((e.line, e.orderID, "no stored order has this id")); continue }
+                guard let r = row.first else { report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "no stored order has this id")); continue }
                 state[e.orderID] = (OrderStatus(rawValue: r[0].string ?? "") ?? .received, r[2].double ?? r[1].double ?? 0, r[3].int ?? 0)
             }
             let s = state[e.orderID]!
             if try !existing.rows([.text(e.orderID), .text(e.status.rawValue), .real(e.at)]).isEmpty { continue }
             guard s.status.next.contains(e.status) else {
-                report.rejectedEvents.append((e.line, e.orderID, "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"))
+                report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"))
                 continue
             }
             guard e.at >= s.last else {
-                report.rejectedEvents.append((e.line, e.orderID, "at \(e.atText) is earlier than the order's last change or its reception"))
+                report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "at \(e.atText) is earlier than the order's last change or its reception"))
                 continue
             }
             try insert.run([.text(e.orderID), .integer(Int64(s.count + 1)), .text(e.status.rawValue), .text(e.atText), .real(e.at), .text(e.note)])
@@ -317,7 +317,7 @@ public struct Importer {
             state[e.orderID] = (e.status, e.at, s.count + 1)
             report.appliedEvents += 1
         }
-        report.rejectedEvents.sort { $0.line < $1.line }
+        report.rejectedEvents.sort { ($0.row ?? 0) < ($1.row ?? 0) }
     }
 
     /// Status changes carried by an orders file's optional `status`, `resolved_at` and
@@ -332,14 +332,14 @@ public struct Importer {
             var last: OrderStatus = .received
             for (status, text) in [(OrderStatus.resolved, r.resolvedAtText), (.closed, r.closedAtText)] where !text.isEmpty {
                 guard let at = Timestamp.parse(text) else {
-                    throw WorkOrderCSVError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not a time; expected \(Timestamp.forms)")
+                    throw CSVRowError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not a time; expected \(Timestamp.forms)")
                 }
                 events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: at, atText: text, note: "from the orders file"))
                 latest = max(latest, at); last = status
             }
             guard !r.statusText.isEmpty else { continue }
             guard let status = OrderStatus(rawValue: r.statusText.lowercased()) else {
-                report.rejectedEvents.append((r.line, r.id, "unknown status \"\(r.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                report.rejectedEvents.append(RejectedRow(row: r.line, id: r.id, reason: "unknown status \"\(r.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
                 continue
             }
             if status != last && status != .received {

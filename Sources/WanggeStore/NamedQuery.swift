@@ -1,10 +1,15 @@
 import Foundation
 import WanggeCore
 
-/// A problem with a named query: its file, or the parameters given to it.
-public struct QueryError: Error, CustomStringConvertible, Sendable {
+/// A problem with a named query: its file, or the parameters given to it (``parameter``
+/// names which), or no query of that name (``ErrorKind/notFound``).
+public struct QueryError: WanggeError, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    public let kind: ErrorKind
+    public let parameter: String?
+    public init(_ message: String, kind: ErrorKind = .badInput, parameter: String? = nil) {
+        self.message = message; self.kind = kind; self.parameter = parameter
+    }
     public var description: String { message }
 }
 
@@ -89,12 +94,12 @@ public struct NamedQuery: Sendable {
     func values(_ given: [String: String], order: [String]) throws -> [SQLValue] {
         let known = Set(parameters.map(\.name))
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) {
-            throw QueryError("query \(name) has no parameter \"\(unknown)\"; its parameters: \(parameters.map(\.name).joined(separator: ", "))")
+            throw QueryError("query \(name) has no parameter \"\(unknown)\"; its parameters: \(parameters.map(\.name).joined(separator: ", "))", parameter: unknown)
         }
         var byName: [String: SQLValue] = [:]
         for p in parameters {
             guard let text = given[p.name] ?? p.defaultValue else {
-                throw QueryError("query \(name) needs --param \(p.name)=… (\(p.type.rawValue): \(p.description))")
+                throw QueryError("query \(name) needs --param \(p.name)=… (\(p.type.rawValue): \(p.description))", parameter: p.name)
             }
             byName[p.name] = try Self.value(text, as: p.type, isDefault: given[p.name] == nil, parameter: p.name, query: name)
         }
@@ -103,7 +108,7 @@ public struct NamedQuery: Sendable {
 
     static func value(_ text: String, as type: ParameterType, isDefault: Bool, parameter: String, query: String) throws -> SQLValue {
         if isDefault && text == "null" { return .null }
-        func bad(_ expected: String) -> QueryError { QueryError("query \(query): --param \(parameter)=\"\(text)\" is not \(expected)") }
+        func bad(_ expected: String) -> QueryError { QueryError("query \(query): --param \(parameter)=\"\(text)\" is not \(expected)", parameter: parameter) }
         switch type {
         case .text: return .text(text)
         case .integer:
@@ -138,7 +143,7 @@ public struct QueryCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
         } catch {
-            throw QueryError("cannot read the queries directory \(directory): \(error.localizedDescription)")
+            throw QueryError("cannot read the queries directory \(directory): \(error.localizedDescription)", kind: .notFound)
         }
         guard !names.isEmpty else { throw QueryError("no .sql files in the queries directory \(directory)") }
         queries = try names.map { file in
@@ -150,7 +155,7 @@ public struct QueryCatalog: Sendable {
 
     public func query(named name: String) throws -> NamedQuery {
         guard let q = queries.first(where: { $0.name == name }) else {
-            throw QueryError("no query named \"\(name)\"; known: \(queries.map(\.name).joined(separator: ", "))")
+            throw QueryError("no query named \"\(name)\"; known: \(queries.map(\.name).joined(separator: ", "))", kind: .notFound)
         }
         return q
     }

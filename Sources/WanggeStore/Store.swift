@@ -6,25 +6,29 @@ import WanggeCore
 public final class WanggeStore {
     public let database: Database
 
-    /// Raised when the file was written by a newer Wangge or is not a Wangge database.
-    public struct SchemaError: Error, CustomStringConvertible, Sendable {
+    /// Raised when the file is missing, was written by a newer Wangge, needs a migration a
+    /// read-only open cannot make, or a migration failed.
+    public struct SchemaError: WanggeError, Sendable {
         public let description: String
+        /// ``ErrorKind/notFound`` for a missing file, ``ErrorKind/unavailable`` for a schema
+        /// this open cannot use, ``ErrorKind/internal`` for a failed migration.
+        public var kind: ErrorKind = .internal
     }
 
     /// Opens the database at `path`. A writable open creates the file when needed and brings
     /// the schema up to date; a read-only open requires an up-to-date schema.
     public init(path: String, readOnly: Bool = false) throws {
         if readOnly && !FileManager.default.fileExists(atPath: path) {
-            throw SchemaError(description: "no database at \(path) (create it with `wangge import`)")
+            throw SchemaError(description: "no database at \(path) (create it with `wangge import`)", kind: .notFound)
         }
         database = try Database(path: path, readOnly: readOnly)
         let version = try database.scalar("PRAGMA user_version").int ?? 0
         if version > Schema.latestVersion {
-            throw SchemaError(description: "\(path) has schema version \(version); this Wangge knows up to \(Schema.latestVersion): upgrade Wangge")
+            throw SchemaError(description: "\(path) has schema version \(version); this Wangge knows up to \(Schema.latestVersion): upgrade Wangge", kind: .unavailable)
         }
         if version < Schema.latestVersion {
             if readOnly {
-                throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate")
+                throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate", kind: .unavailable)
             }
             try migrate(from: version)
         }

@@ -22,8 +22,12 @@ public struct TokenRecord: Sendable {
     public let revokedAt: String?
 }
 
-public struct TokenError: Error, CustomStringConvertible, Sendable {
+/// A token that cannot be created or revoked: a bad name (``ErrorKind/badInput``, parameter
+/// `name`), a name taken (``ErrorKind/conflict``), no such active token (``ErrorKind/notFound``).
+public struct TokenError: WanggeError, Sendable {
     public let description: String
+    public var kind: ErrorKind = .badInput
+    public var parameter: String? = "name"
 }
 
 extension WanggeStore {
@@ -33,7 +37,7 @@ extension WanggeStore {
     public func createToken(name: String, role: Role) throws -> String {
         guard !name.isEmpty, name.count <= 100 else { throw TokenError(description: "a token name is 1 to 100 characters") }
         if try database.scalar("SELECT count(*) FROM tokens WHERE name = ?1", [.text(name)]).int != 0 {
-            throw TokenError(description: "a token named \"\(name)\" exists already (revoke it or choose another name)")
+            throw TokenError(description: "a token named \"\(name)\" exists already (revoke it or choose another name)", kind: .conflict)
         }
         var generator = SystemRandomNumberGenerator()
         let token = "wg_" + (0 ..< 32).map { _ in String(format: "%02x", UInt8.random(in: 0 ... 255, using: &generator)) }.joined()
@@ -55,7 +59,7 @@ extension WanggeStore {
     public func revokeToken(name: String) throws {
         try database.prepare("UPDATE tokens SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL")
             .run([.text(name), .text(Timestamp.format(Date().timeIntervalSince1970))])
-        guard database.changes == 1 else { throw TokenError(description: "no active token is named \"\(name)\"") }
+        guard database.changes == 1 else { throw TokenError(description: "no active token is named \"\(name)\"", kind: .notFound) }
     }
 
     /// The roles of the active tokens, by SHA-256.

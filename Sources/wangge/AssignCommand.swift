@@ -85,7 +85,7 @@ struct AssignCommand: ParsableCommand {
             if encoding.encoding == .gb18030 { input = try TextEncoding.transcodeGB18030(input) }
         } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         if index.cells.isEmpty { note("warning: the database has no cells; every order will be outside") }
 
@@ -110,7 +110,7 @@ struct AssignCommand: ParsableCommand {
         } catch {
             sink.discard()
             note("error: \(name == "-" ? "standard input" : name): \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         try sink.close()
         for row in summary.invalidRows {
@@ -142,11 +142,11 @@ struct AssignCommand: ParsableCommand {
             assignment = try Router(index: index, snapMetres: snapMeters).assign(position, crs: system, category: category)
         } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         if assignment.status == .invalid {
             note("error: the location cannot be used: \(assignment.invalidReason ?? "unusable coordinates")")
-            throw ExitCode.failure
+            throw ExitCode(.badInput)
         }
         let sink = try OutputSink(output)
         sink.write(Array((PointAssignment.describe(assignment, in: index).jsonText + "\n").utf8))

@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
         if !streamed {
             do { bytes = try encoding.decode(try readInput(file), name: file) } catch let error as TextDecodingError {
                 note("error: \(file == "-" ? "standard input" : file): \(error)")
-                throw ExitCode.failure
+                throw ExitCode(of: error)
             }
         }
         let store = try WanggeStore(path: db)
@@ -80,7 +80,7 @@ struct ImportCommand: ParsableCommand {
             }
         } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         for w in report.warnings { note("warning: \(w.message)") }
         var summary = "imported \(report.stored) \(layer.rawValue)"
@@ -109,7 +109,7 @@ struct ImportCommand: ParsableCommand {
         }
         if !report.rejectedEvents.isEmpty {
             note("warning: \(report.rejectedEvents.count) event(s) were not applied:")
-            for e in report.rejectedEvents.prefix(50) { note("  line \(e.line): order \(e.id.isEmpty ? "(no id)" : e.id): \(e.reason)") }
+            for e in report.rejectedEvents.prefix(50) { note("  line \(e.row ?? 0): order \((e.id ?? "").isEmpty ? "(no id)" : e.id ?? ""): \(e.reason)") }
             if report.rejectedEvents.count > 50 { note("  … and \(report.rejectedEvents.count - 50) more") }
         }
         if !report.categoriesWithoutRule.isEmpty {

@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service: WanggeService
         do { service = try WanggeService(configuration: configuration) } catch {
             note("error: \(error)")
-            throw ExitCode.failure
+            throw ExitCode(of: error)
         }
         try await service.run()
     }
@@ -126,7 +126,7 @@ struct TokenCommand: ParsableCommand {
                 note("token \(name) (\(role.rawValue)) created; it is shown only now")
             } catch {
                 note("error: \(error)")
-                throw ExitCode.failure
+                throw ExitCode(of: error)
             }
         }
     }
@@ -146,7 +146,7 @@ struct TokenCommand: ParsableCommand {
                 for t in try WanggeStore(path: db).tokens() { print("\(field(t.name)),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
             } catch {
                 note("error: \(error)")
-                throw ExitCode.failure
+                throw ExitCode(of: error)
             }
         }
     }
@@ -159,7 +159,7 @@ struct TokenCommand: ParsableCommand {
         func run() throws {
             do { try WanggeStore(path: db).revokeToken(name: name) } catch {
                 note("error: \(error)")
-                throw ExitCode.failure
+                throw ExitCode(of: error)
             }
             note("token \(name) revoked")
         }

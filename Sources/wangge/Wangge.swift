@@ -26,5 +26,28 @@ struct Wangge: AsyncParsableCommand {
         subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
                       ExportCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
-}
 
+    /// Runs the command the arguments name. A parse or validation error is ArgumentParser's
+    /// to report (with the usage, exit 64); an error while running is printed as `Error: …`
+    /// and ends the process with its kind's exit code (`ExitCode(of:)`), without the usage.
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try await asyncParseAsRoot(nil)
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+            exit(withError: error)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            exit(withError: ExitCode(of: error))
+        }
+    }
+}

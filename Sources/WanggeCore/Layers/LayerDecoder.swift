@@ -122,17 +122,17 @@ public enum LayerDecoder {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
-            throw WorkOrderCSVError(line: 1, message: "the \(layer) file is empty; expected a header \(required.joined(separator: ","))")
+            throw CSVRowError(line: 1, message: "the \(layer) file is empty; expected a header \(required.joined(separator: ","))")
         }
         let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = required.filter { !header.contains($0) }
         guard missing.isEmpty else {
-            throw WorkOrderCSVError(line: 1, message: "the \(layer) header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
+            throw CSVRowError(line: 1, message: "the \(layer) header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
         }
         var rows: [(Int, [String: String])] = []
         while try reader.next(into: &fields) {
             guard fields.count == header.count else {
-                throw WorkOrderCSVError(line: reader.line, message: "has \(fields.count) fields, the header has \(header.count)")
+                throw CSVRowError(line: reader.line, message: "has \(fields.count) fields, the header has \(header.count)")
             }
             var values: [String: String] = [:]
             for (name, range) in zip(header, fields) { values[name] = reader.string(range).trimmingCharacters(in: .whitespaces) }

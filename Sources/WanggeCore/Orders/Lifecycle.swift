@@ -35,30 +35,30 @@ public struct OrderEvent: Sendable, Equatable {
     /// Reads an events CSV. Rows that cannot be events (unknown status, unreadable time,
     /// empty id, wrong field count) come back as problems with their line; a bad header or
     /// an unclosed quote fails the whole file.
-    public static func read(_ bytes: [UInt8]) throws -> (events: [OrderEvent], problems: [(line: Int, id: String, reason: String)]) {
+    public static func read(_ bytes: [UInt8]) throws -> (events: [OrderEvent], problems: [RejectedRow]) {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
-        guard try reader.next(into: &fields) else { throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header id,status,at[,note]") }
+        guard try reader.next(into: &fields) else { throw CSVRowError(line: 1, message: "the file is empty; expected a header id,status,at[,note]") }
         let header = fields.map { reader.string($0).trimmedASCIISpaces.lowercased() }
         guard let id = header.firstIndex(of: "id"), let status = header.firstIndex(of: "status"), let at = header.firstIndex(of: "at") else {
-            throw WorkOrderCSVError(line: reader.line, message: "the header must name id,status,at (and optionally note)")
+            throw CSVRowError(line: reader.line, message: "the header must name id,status,at (and optionally note)")
         }
         let note = header.firstIndex(of: "note")
         var events: [OrderEvent] = []
-        var problems: [(line: Int, id: String, reason: String)] = []
+        var problems: [RejectedRow] = []
         while try reader.next(into: &fields) {
             guard fields.count == header.count else {
-                problems.append((reader.line, "", "has \(fields.count) fields, the header has \(header.count)")); continue
+                problems.append(RejectedRow(row: reader.line, id: "", field: "row", reason: "has \(fields.count) fields, the header has \(header.count)")); continue
             }
             let orderID = reader.trimmedString(fields[id])
-            guard !orderID.isEmpty else { problems.append((reader.line, "", "the order id is empty")); continue }
+            guard !orderID.isEmpty else { problems.append(RejectedRow(row: reader.line, id: "", field: "id", reason: "the order id is empty")); continue }
             let statusText = reader.trimmedString(fields[status]).lowercased()
             guard let s = OrderStatus(rawValue: statusText) else {
-                problems.append((reader.line, orderID, "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")); continue
+                problems.append(RejectedRow(row: reader.line, id: orderID, field: "status", reason: "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")); continue
             }
             let atText = reader.trimmedString(fields[at])
             guard let time = Timestamp.parse(atText) else {
-                problems.append((reader.line, orderID, "at \"\(atText)\" is not a time; expected \(Timestamp.forms)")); continue
+                problems.append(RejectedRow(row: reader.line, id: orderID, field: "at", reason: "at \"\(atText)\" is not a time; expected \(Timestamp.forms)")); continue
             }
             events.append(OrderEvent(line: reader.line, orderID: orderID, status: s, at: time, atText: atText,
                                      note: note.map { reader.string(fields[$0]) } ?? ""))

@@ -59,17 +59,24 @@ public struct WorkOrderRecord: Sendable {
     }
 }
 
-/// A structural problem with an orders file: the import fails with the line number.
-public struct WorkOrderCSVError: Error, CustomStringConvertible, Sendable {
+/// A CSV file or body (orders, units, rules, events, addresses) that cannot be taken as it
+/// is: a header without its columns, a row of the wrong width, a required field empty. The
+/// read fails naming the line (kind ``ErrorKind/invalidRows``, the line as its one row).
+public struct CSVRowError: WanggeError, Sendable {
     public let line: Int
     public let message: String
     public var description: String { "line \(line): \(message)" }
+    public var kind: ErrorKind { .invalidRows }
+    public var rows: [RejectedRow] { [RejectedRow(row: line, reason: message)] }
 
     public init(line: Int, message: String) {
         self.line = line
         self.message = message
     }
 }
+
+@available(*, deprecated, renamed: "CSVRowError", message: "thrown for every CSV file kind, not only orders")
+public typealias WorkOrderCSVError = CSVRowError
 
 /// Reads 12345 order exports: a header with at least `id,lon,lat,category,received_at`,
 /// optionally `crs`; every other column is kept as an attribute.
@@ -98,13 +105,13 @@ public enum WorkOrderCSV {
             var column: [String: Int] = [:]
             for (i, name) in names.enumerated() {
                 if column[name] != nil {
-                    throw WorkOrderCSVError(line: line, message: "column \"\(name)\" appears twice in the header")
+                    throw CSVRowError(line: line, message: "column \"\(name)\" appears twice in the header")
                 }
                 column[name] = i
             }
             let missing = WorkOrderCSV.requiredColumns.filter { column[$0] == nil }
             guard missing.isEmpty else {
-                throw WorkOrderCSVError(line: line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+                throw CSVRowError(line: line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
             }
             id = column["id"]!; lon = column["lon"]!; lat = column["lat"]!
             category = column["category"]!; receivedAt = column["received_at"]!
@@ -133,7 +140,7 @@ public enum WorkOrderCSV {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
-            throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
+            throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
         }
         let columns = try Columns(header: fields.map { reader.string($0) }, line: reader.line)
         return try readBody(bytes, from: reader.position, firstLine: reader.nextLine, columns: columns, defaultCRS: defaultCRS,
@@ -213,7 +220,7 @@ public enum WorkOrderCSV {
             var record = WorkOrderRecord(line: line, crsText: defaultCRS)
             if fields.count != header.count {
                 let message = "has \(fields.count) fields, the header has \(header.count)"
-                if mode == .strict { throw WorkOrderCSVError(line: line, message: message) }
+                if mode == .strict { throw CSVRowError(line: line, message: message) }
                 record.rowProblem = message
                 if idColumn < fields.count { record.id = reader.string(fields[idColumn]) }
                 records.append(record)
@@ -221,7 +228,7 @@ public enum WorkOrderCSV {
             }
             record.id = reader.trimmedString(fields[idColumn])
             if record.id.isEmpty {
-                if mode == .strict { throw WorkOrderCSVError(line: line, message: "the order id is empty") }
+                if mode == .strict { throw CSVRowError(line: line, message: "the order id is empty") }
                 record.rowProblem = "the order id is empty"
                 record.rowProblemField = "id"
             }
@@ -229,7 +236,7 @@ public enum WorkOrderCSV {
             if record.rowProblem == nil {
                 for (field, text) in [("id", record.id), ("category", record.category)] {
                     guard let problem = ControlCharacters.problem(in: text, field: field) else { continue }
-                    if mode == .strict { throw WorkOrderCSVError(line: line, message: problem) }
+                    if mode == .strict { throw CSVRowError(line: line, message: problem) }
                     record.rowProblem = problem
                     record.rowProblemField = field
                     break

@@ -72,7 +72,7 @@ public final class WorkOrderStream {
         var reader = CSVReader(bytes: Array(pending[..<end!]))
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
-            throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+            throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
         }
         columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
         line = 1 + pending[..<end!].lazy.filter { $0 == 0x0A }.count

@@ -42,7 +42,7 @@ public enum AssignmentFile {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
-            throw WorkOrderCSVError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+            throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
         }
         let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
 
