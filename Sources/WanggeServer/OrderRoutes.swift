@@ -50,6 +50,7 @@ extension WanggeService {
                                   .query("partial", "boolean", "true: apply the acceptable events and report the others; otherwise any refused event applies nothing (422).")],
                      bodyTypes: ["application/json", "text/csv"],
                      outcomes: [.init(status: 200, description: "The order with its history, and any refused events."),
+                                .init(status: 400, description: "Unreadable body (unparseable JSON, a CSV quote never closed: its line).", mediaTypes: problem),
                                 .init(status: 404, description: "No such order.", mediaTypes: problem),
                                 .init(status: 415, description: "Unsupported Content-Type.", mediaTypes: problem),
                                 .init(status: 422, description: "Events refused (rows: which and why); nothing applied.", mediaTypes: problem)],

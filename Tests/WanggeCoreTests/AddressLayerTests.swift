@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func missingColumnFailsTheFile() {
-        #expect(throws: WorkOrderCSVError.self) { try AddressLayerDecoder.decode(csv: Array("id,kind,lon\n".utf8)) }
+        #expect(throws: CSVRowError.self) { try AddressLayerDecoder.decode(csv: Array("id,kind,lon\n".utf8)) }
     }
 
     @Test func geoJSONLayer() throws {

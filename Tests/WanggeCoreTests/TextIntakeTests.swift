@@ -110,7 +110,7 @@ import WanggeTestSupport
         #expect(lenient[2].receivedAtProblem == "received_at is empty; expected \(Timestamp.forms)")
         #expect(lenient[3].rowProblemField == "category" && lenient[3].rowProblem == #"the category "乱\u{0001}设摊" contains a control character (U+0001 at character 2)"#)
         #expect(lenient[4].rowProblemField == "id" && lenient[4].rowProblem == #"the id "I\u{0000}D" contains a control character (U+0000 at character 2)"#)
-        do { _ = try WorkOrderCSV.read(bytes, mode: .strict); Issue.record("strict must fail") } catch let error as WorkOrderCSVError {
+        do { _ = try WorkOrderCSV.read(bytes, mode: .strict); Issue.record("strict must fail") } catch let error as CSVRowError {
             #expect(error.line == 5 && error.message == lenient[3].rowProblem)
         }
 

@@ -28,7 +28,7 @@ import Testing
         do {
             _ = try WorkOrderCSV.read(bad, mode: .strict, workers: 4)
             Issue.record("a bad row must fail a strict read")
-        } catch let error as WorkOrderCSVError {
+        } catch let error as CSVRowError {
             #expect(error.line == 18_000 && error.message == "has 2 fields, the header has 6", "\(error)")
         }
         let lenient = try WorkOrderCSV.read(bad, mode: .lenient, workers: 4)
@@ -57,7 +57,7 @@ import Testing
         do {
             while try bad.next() != nil {}
             Issue.record("a bad row must fail a strict read")
-        } catch let error as WorkOrderCSVError {
+        } catch let error as CSVRowError {
             #expect(error.line == 2 + 2 * 1_234 && error.message == "has 2 fields, the header has 6", "\(error)")
         }
     }

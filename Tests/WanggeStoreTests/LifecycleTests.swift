@@ -35,7 +35,7 @@ import Testing
             """
         let report = try importer.importLayer(.events, bytes: Array(events.utf8))
         #expect(report.stored == 7)
-        #expect(report.rejectedEvents.map(\.line) == [3, 6, 11, 12])
+        #expect(report.rejectedEvents.map(\.row) == [3, 6, 11, 12])
         #expect(report.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
         #expect(report.rejectedEvents[1].reason.contains("earlier than the order's last change"))
         #expect(report.rejectedEvents[2].reason == "no stored order has this id")
@@ -111,7 +111,7 @@ import Testing
             """
         let first = try importer.importLayer(.orders, bytes: Array(file.utf8))
         #expect(first.appliedEvents == 4)   // H1 resolved + closed, H2 dispatched, H3 resolved
-        #expect(first.rejectedEvents.map(\.line) == [5, 6])
+        #expect(first.rejectedEvents.map(\.row) == [5, 6])
         #expect(first.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
         #expect(first.rejectedEvents[1].reason.hasPrefix("unknown status \"flying\""))
         let status = try store.database.prepare("SELECT id, status FROM orders ORDER BY id").rows().map { $0.map { $0.string ?? "" } }
