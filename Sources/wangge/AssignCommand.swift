@@ -114,7 +114,7 @@ struct AssignCommand: ParsableCommand {
         }
         try sink.close()
         for row in summary.invalidRows {
-            note("line \(row.line): order \(row.id.isEmpty ? "(no id)" : ControlCharacters.visible(row.id)): invalid: \(row.reason)")
+            note("line \(row.row ?? 0): order \((row.id ?? "").isEmpty ? "(no id)" : ControlCharacters.visible(row.id ?? "")): invalid: \(row.reason)")
         }
         note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         if !summary.locatedBy.isEmpty {

@@ -119,7 +119,7 @@ import WanggeTestSupport
         let summary = try AssignmentFile.route(bytes, index: index, write: { output += $0 })
         let rows = String(decoding: output, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.map { String($0[1]) } == ["status", "inside", "invalid", "invalid", "invalid", "invalid"])
-        #expect(summary.invalidRows.map(\.line) == [3, 4, 5, 6])
+        #expect(summary.invalidRows.map(\.row) == [3, 4, 5, 6])
         #expect(summary.invalidRows.map(\.reason) == [timeReason, lenient[2].receivedAtProblem!, lenient[3].rowProblem!, lenient[4].rowProblem!])
 
         // Not UTF-8: refused before anything is written.

@@ -23,7 +23,7 @@ public enum AssignmentFile {
         /// Rows (not invalid) whose category has no routing rule, by category.
         public var categoriesWithoutRule: [String: Int] = [:]
         /// Invalid rows in input order: line, order id (may be empty) and reason.
-        public var invalidRows: [(line: Int, id: String, reason: String)] = []
+        public var invalidRows: [RejectedRow] = []
         /// Rows located by their address (or code), by `located_by`.
         public var locatedBy: [String: Int] = [:]
         /// Rows kept at their coordinates whose address resolved too far away (`address_far`):
@@ -281,7 +281,7 @@ public enum AssignmentFile {
 
         mutating func invalid(line: Int, id: String, reason: String) {
             summary.statusCounts[.invalid, default: 0] += 1
-            summary.invalidRows.append((line, id, reason))
+            summary.invalidRows.append(RejectedRow(row: line, id: id, reason: reason))
             out.append(field: id)
             out.endField()
             texts.append(.invalid, to: &out)
