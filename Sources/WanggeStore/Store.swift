@@ -34,7 +34,10 @@ public final class WanggeStore {
         for migration in Schema.migrations where migration.version > version {
             try database.transaction {
                 for statement in Schema.statements(of: migration.sql) {
-                    if statement.hasPrefix("SELECT") {
+                    if statement == Schema.bumpSchemaVersion {
+                        let cookie = try database.scalar("PRAGMA schema_version").int ?? 0
+                        try database.execute("PRAGMA schema_version = \(cookie + 1)")
+                    } else if statement.hasPrefix("SELECT") {
                         // SpatiaLite metadata functions report failure by returning 0.
                         guard try database.scalar(statement).int == 1 else {
                             throw SchemaError(description: "migration \(migration.version) failed at `\(statement)`: \(database.lastErrorMessage)")
@@ -45,6 +48,14 @@ public final class WanggeStore {
                 }
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }
+        }
+    }
+
+    /// Refreshes SpatiaLite's statistics of `table`'s geometry (`geometry_columns_statistics`:
+    /// row count and extent), which GDAL and QGIS read for a layer's extent without a scan.
+    func updateLayerStatistics(_ table: String) throws {
+        guard try database.scalar("SELECT UpdateLayerStatistics('\(table)', 'geom')").int == 1 else {
+            throw SchemaError(description: "UpdateLayerStatistics(\(table)) failed: \(database.lastErrorMessage)")
         }
     }
 
