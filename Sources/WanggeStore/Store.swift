@@ -17,20 +17,22 @@ public final class WanggeStore {
         if readOnly && !FileManager.default.fileExists(atPath: path) {
             throw SchemaError(description: "no database at \(path) (create it with `wangge import`)")
         }
-        database = try Database(path: path, readOnly: readOnly)
-        let version = try database.scalar("PRAGMA user_version").int ?? 0
+        let opened = try Database(path: path, readOnly: readOnly)
+        let version = try opened.scalar("PRAGMA user_version").int ?? 0
         if version > Schema.latestVersion {
             throw SchemaError(description: "\(path) has schema version \(version); this Wangge knows up to \(Schema.latestVersion): upgrade Wangge")
         }
-        if version < Schema.latestVersion {
-            if readOnly {
-                throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate")
-            }
-            try migrate(from: version)
+        guard version < Schema.latestVersion else { database = opened; return }
+        if readOnly {
+            throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate")
         }
+        try Self.migrate(opened, from: version)
+        // A migration that rewrites a table's declaration (5) leaves this connection's schema
+        // cache unusable (SQLITE_SCHEMA, "no such table"); a new connection reads it afresh.
+        database = try Database(path: path)
     }
 
-    private func migrate(from version: Int) throws {
+    private static func migrate(_ database: Database, from version: Int) throws {
         for migration in Schema.migrations where migration.version > version {
             try database.transaction {
                 for statement in Schema.statements(of: migration.sql) {
