@@ -1,6 +1,6 @@
 # Wangge — the two commands of the README, and a few more.
 #   make demo   install what is missing, build, load the sample district, route its orders
-#   make test   install what is missing (Chromium included), run every test and the browser test
+#   make test   install what is missing (Chromium, GDAL included), run every test, the browser test and the GIS interop checks
 #   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
 #   make bench-peers  `wangge assign` beside a tuned Shapely 2 on the peers' city (../shared/peers)
 #   make abuse  the service's bounds under abuse (DURATION=300 s of ingest by default)
@@ -13,6 +13,8 @@ APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libg
 LOAD_PACKAGES := wrk curl
 # The browser test of the leaders' page: headless Chromium and a CJK font for its screenshot.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
+# The interop checks with users' tools: GDAL's OGC API – Features driver, a venv for OWSLib.
+INTEROP_PACKAGES := gdal-bin python3-venv
 PORT ?= 8080
 SERVE ?= 1
 DISTRICT ?= baoshan
@@ -74,12 +76,13 @@ demo: build
 	if [ "$(SERVE)" = 1 ]; then exec $(WANGGE) serve --db $$db --port $(PORT) --public-read; fi
 
 test:
-	$(MAKE) deps EXTRA_PACKAGES="$(BROWSER_PACKAGES)"
+	$(MAKE) deps EXTRA_PACKAGES="$(BROWSER_PACKAGES) $(INTEROP_PACKAGES)"
 	python3 GeoData/generate.py --check
 	python3 GeoData/addresses.py --check
 	swift build --build-tests
 	swift test
 	python3 Tests/Browser/dashboard_test.py
+	Tests/Interop/ogcapi.sh
 
 ## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders),
 ## then the leaders' page at 5,000 cells and 100,000 orders.

@@ -9,7 +9,7 @@ public enum AnalyticsFormat: String, ExpressibleByArgument, CaseIterable, Sendab
 /// A Gi* result per cell as CSV (`cell,count,z,p,bin[,p_sim]`), JSON, or GeoJSON (one feature
 /// per cell drawn from `geometry`, with the same figures).
 func giStarOutput(_ rows: [Hotspots.GiRow], band: Double, bandNote: String, fdr: Bool, permutations: Int,
-                  geometry: [String: Geometry], format: AnalyticsFormat, bom: Bool = false) -> [UInt8] {
+                  geometry: [String: Geometry], format: AnalyticsFormat, bom: Bool = false, crs: OutputCRS = .wgs84) -> [UInt8] {
     func properties(_ r: Hotspots.GiRow) -> [String: JSONValue] {
         ["cell": .string(r.cell), "count": .number(Double(r.count)), "z": .number(r.result.z), "p": .number(r.result.p),
          "bin": .number(Double(r.result.bin)), "p_sim": r.pSim.map(JSONValue.number) ?? .null]
@@ -29,14 +29,15 @@ func giStarOutput(_ rows: [Hotspots.GiRow], band: Double, bandNote: String, fdr:
             "permutations": .number(Double(permutations)), "cells": .array(rows.map { .object(properties($0)) }),
         ]).jsonText + "\n").utf8)
     case .geojson:
-        let features = rows.compactMap { r in geometry[r.cell].map { GeoJSON.feature($0, properties: properties(r)) } }
-        return Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8)
+        let features = rows.compactMap { r in geometry[r.cell].map { GeoJSON.feature($0, id: .string(r.cell), properties: properties(r)) } }
+        return Array((GeoJSON.featureCollection(features, crs: crs).jsonText + "\n").utf8)
     }
 }
 
 /// A kernel density raster as CSV (`row,column,x,y,lon,lat,density_per_km2`, non-zero cells),
-/// JSON (the grid and its parameters), or GeoJSON (one square per non-zero raster cell).
-func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: AnalyticsFormat, bom: Bool = false) throws -> [UInt8] {
+/// JSON (the grid and its parameters), or GeoJSON (one square per non-zero raster cell, its id
+/// `row * columns + column`; coordinates in `crs`).
+func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: AnalyticsFormat, bom: Bool = false, crs: OutputCRS = .wgs84) throws -> [UInt8] {
     let projection = try MetricProjection()
     var writer = CSVWriter(bom: bom)
     var features: [JSONValue] = []
@@ -57,7 +58,7 @@ func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: An
         case .geojson:
             let h = kde.cellSize / 2
             let corners = [(-h, -h), (h, -h), (h, h), (-h, h), (-h, -h)].map { projection.unproject(Coordinate(c.x + $0.0, c.y + $0.1)) }
-            features.append(GeoJSON.feature(.polygon(Polygon(exterior: LinearRing(corners))),
+            features.append(GeoJSON.feature(crs.apply(.polygon(Polygon(exterior: LinearRing(corners)))), id: .number(Double(row * kde.columns + column)),
                                             properties: ["row": .number(Double(row)), "column": .number(Double(column)), "density_per_km2": .number(rounded)]))
         }
     } }
@@ -68,6 +69,6 @@ func kernelDensityOutput(_ kde: KernelDensity, bandwidthRule: String, format: An
                                         "bandwidth_rule": .string(bandwidthRule), "rows": .number(Double(kde.rows)), "columns": .number(Double(kde.columns)),
                                         "origin_epsg4549": .array([.number(kde.originX), .number(kde.originY)]), "cells": .array(objects)]).jsonText + "\n").utf8)
     case .geojson:
-        return Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8)
+        return Array((GeoJSON.featureCollection(features, crs: crs).jsonText + "\n").utf8)
     }
 }

@@ -82,10 +82,14 @@ public struct HotspotsCommand: ParsableCommand, Operation {
     @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
     var bom = false
 
+    @Option(help: "GeoJSON coordinates: wgs84 (RFC 7946, the default), gcj02 (高德/腾讯 basemaps) or bd09 (百度); not RFC 7946 but for wgs84, said in a crs_note member.")
+    var crs: OutputCRS = .wgs84
+
     @Option(help: "Output file, or - for standard output.")
     var output: String = "-"
 
     public func validate() throws {
+        if crs != .wgs84 && format != .geojson { throw ValidationError("--crs \(crs.rawValue) shifts GeoJSON coordinates: use --format geojson") }
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
@@ -121,7 +125,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         var queen: [[Int]]?
         let (store, catalog) = try data.open()
         let district = try data.district()
-        geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level) : [:]
+        geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level).mapValues { crs.apply($0) } : [:]
         let index = try data.index()
         sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
         if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
@@ -136,7 +140,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         var features: [JSONValue] = []
         func feature(_ cell: String, _ properties: [String: JSONValue]) {
             guard let g = geometry[cell] else { return }
-            features.append(GeoJSON.feature(g, properties: properties.merging([level.rawValue: .string(cell)]) { a, _ in a }))
+            features.append(GeoJSON.feature(g, id: .string(cell), properties: properties.merging([level.rawValue: .string(cell)]) { a, _ in a }))
         }
         switch method {
         case .kde, .emerging:
@@ -169,7 +173,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
             try CostLimits.checkGiPermutations(permutations, links: links)
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
-            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom))
+            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom, crs: crs))
             let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
             report.note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
             return report
@@ -177,7 +181,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         switch format {
         case .csv: report.bytes = (writer.take())
         case .json: report.bytes = (Array((json + "\n").utf8))
-        case .geojson: report.bytes = (Array((JSONValue.object(["type": .string("FeatureCollection"), "features": .array(features)]).jsonText + "\n").utf8))
+        case .geojson: report.bytes = (Array((GeoJSON.featureCollection(features, crs: crs).jsonText + "\n").utf8))
         }
         return report
     }
@@ -207,7 +211,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         try CostLimits.checkKernelDensity(extent: extent, cellSize: size, bandwidth: radius, points: points.count)
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
         report.note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
-        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom))
+        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom, crs: crs))
         return report
     }
 

@@ -94,6 +94,8 @@ public struct QueryCommand: ParsableCommand, Operation {
         }
         let columns = try catalog.query(named: name).columns
         let geometryColumn = columns.firstIndex(of: "geometry")
+        // A feature's top-level id: the query's `id` column, else its `code` (cells).
+        let idColumn = columns.firstIndex(of: "id") ?? columns.firstIndex(of: "code")
         if format == .geojson && geometryColumn == nil {
             throw OperationError("query \(name) has no geometry column; use --format csv or json")
         }
@@ -119,7 +121,9 @@ public struct QueryCommand: ParsableCommand, Operation {
                 for (i, c) in columns.enumerated() where i != geometryColumn { properties[c] = row[i].json }
                 let geometry = row[geometryColumn!].string.flatMap { try? JSONParser.parse(Array($0.utf8)) } ?? .null
                 if count > 0 { buffer.append(UInt8(ascii: ",")) }
-                buffer += JSONValue.object(["type": .string("Feature"), "properties": .object(properties), "geometry": geometry]).jsonText.utf8
+                var feature: [String: JSONValue] = ["type": .string("Feature"), "properties": .object(properties), "geometry": geometry]
+                if let idColumn, row[idColumn] != .null { feature["id"] = row[idColumn].json }
+                buffer += JSONValue.object(feature).jsonText.utf8
             }
             count += 1
             if buffer.count >= 65_536 { try write(buffer); buffer.removeAll(keepingCapacity: true) }

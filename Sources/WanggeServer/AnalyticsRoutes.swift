@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import WanggeCore
 import WanggeOperations
 
 extension WanggeService {
@@ -32,6 +33,7 @@ extension WanggeService {
                          .query("time-lag", "integer", "Emerging: earlier steps in each neighbourhood."),
                          .query("format", values: formats, "json (default), csv or geojson (one feature per area with its figures)."),
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
+                         .query("crs", values: OutputCRS.allCases.map(\.rawValue), "geojson: coordinates in wgs84 (RFC 7946, default), gcj02 (高德/腾讯) or bd09 (百度), the latter two marked by a crs_note member."),
                      ],
                      outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable, busy],
                      handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr", "bom"]) }),

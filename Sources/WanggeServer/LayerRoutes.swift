@@ -13,7 +13,7 @@ extension WanggeService {
         let problem = ["application/problem+json"]
         return [
             APIRoute(method: .get, path: "/v1/layers/{layer}", role: .reader,
-                     summary: "A layer as an RFC 7946 FeatureCollection (lon/lat, CCW exteriors, ≤ 7 decimals), streamed.",
+                     summary: "A layer as an RFC 7946 FeatureCollection (lon/lat, CCW exteriors, ≤ 7 decimals, each feature's id at the top level), streamed.",
                      parameters: [
                          .path("layer", "The layer.", values: ExportCommand.LayerName.allCases.map(\.rawValue)),
                          .query("bbox", "minLon,minLat,maxLon,maxLat (WGS84): features whose envelope meets the box."),
@@ -23,6 +23,12 @@ extension WanggeService {
                          .query("status", values: OrderStatus.allCases.map(\.rawValue), "orders: only this handling status."),
                          .query("from", "date-time", "orders: received at or after."), .query("to", "date-time", "orders: received before."),
                          .query("category", repeatable: true, "orders: only this category (repeatable)."),
+                         .query("datetime", "orders: received at an RFC 3339 instant or within a closed interval start/end (.. for an open end)."),
+                         .query("geometry", values: ExportCommand.PointGeometry.allCases.map(\.rawValue), "points: only points drawn as this geometry (a Shapefile holds one kind)."),
+                         .query("id", "Only the feature with this id (cells: its code)."),
+                         .query("limit", "integer", "At most this many features (default: all)."),
+                         .query("offset", "integer", "Skip this many features first."),
+                         .query("crs", values: OutputCRS.allCases.map(\.rawValue), "Output coordinates: wgs84 (RFC 7946, default), gcj02 (高德/腾讯) or bd09 (百度), the latter two marked by a crs_note member."),
                      ],
                      outcomes: [.init(status: 200, description: "The FeatureCollection.", mediaTypes: ["application/geo+json"]),
                                 .init(status: 400, description: "A parameter is unusable.", mediaTypes: problem),

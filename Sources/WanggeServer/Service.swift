@@ -123,7 +123,7 @@ public final class WanggeService: Sendable {
     }
 
     /// Every route, in the order the API document lists them.
-    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + queryRoutes }
+    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + queryRoutes + featureRoutes }
 
     /// The router: the routes behind the service middleware (logs, metrics, tokens, problems).
     func router() -> Hummingbird.Router<WanggeContext> {

@@ -145,9 +145,11 @@ public struct Importer {
                 report.stored = points.count
             case .addresses:
                 try importAddresses(bytes, crs: system, into: &report)
+                try store.updateLayerStatistics("addresses")
                 return
             case .orders:
                 try importOrders(try WorkOrderStream(bytes: bytes, defaultCRS: crs ?? "", mode: .strict), into: &report)
+                try store.updateLayerStatistics("orders")
                 return
             case .events:
                 try importEvents(bytes, into: &report)
@@ -155,6 +157,7 @@ public struct Importer {
                 return
             }
             report.reassigned = try reassignStoredOrders()
+            if [.cells, .zones, .points].contains(layer) { try store.updateLayerStatistics(layer.rawValue) }
             try store.markLayersChanged()
         }
         return report
@@ -167,7 +170,10 @@ public struct Importer {
     /// one is stored.
     public func importOrders(_ stream: WorkOrderStream) throws -> ImportReport {
         var report = ImportReport(layer: .orders)
-        try store.database.transaction { try importOrders(stream, into: &report) }
+        try store.database.transaction {
+            try importOrders(stream, into: &report)
+            try store.updateLayerStatistics("orders")
+        }
         return report
     }
 

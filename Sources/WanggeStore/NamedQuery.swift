@@ -190,6 +190,15 @@ public struct QueryCatalog: Sendable {
         return (q.columns, rows)
     }
 
+    /// How many rows query `name` answers with `parameters` bound (its SQL as a subquery of
+    /// `count(*)`): the total behind a page of an export.
+    public func count(_ name: String, parameters: [String: String], on store: WanggeStore) throws -> Int {
+        let q = try query(named: name)
+        let statement = try store.database.prepare("SELECT count(*) FROM (\(q.sql))")
+        let order = statement.parameterNames.map { $0 ?? "" }
+        return try statement.rows(try q.values(parameters, order: order)).first?[0].int ?? 0
+    }
+
     /// Runs query `name` like ``run(_:parameters:on:)`` but hands each row to `row` as it is
     /// stepped, so a large result (an export of every order) is never held in memory.
     public func stream(_ name: String, parameters: [String: String], on store: WanggeStore, row: ([SQLValue]) throws -> Void) throws {

@@ -136,7 +136,23 @@ enum Schema {
         SELECT AddGeometryColumn('addresses', 'geom', 4326, 'POINT', 'XY', 1);
         SELECT CreateSpatialIndex('addresses', 'geom');
         """),
+        // Orders' received_at declared TIMESTAMP, which GDAL and QGIS (its temporal controller)
+        // read as a DateTime; the text stays as written. SQLite cannot alter a column's type,
+        // so the table's declaration is rewritten in place, as SQLite documents for changes
+        // that leave the stored rows as they are (no index uses the column; ISO 8601 texts
+        // keep their TEXT storage class under the new NUMERIC affinity), and the schema
+        // cookie is bumped so every connection reloads it.
+        (5, """
+        PRAGMA writable_schema = ON;
+        UPDATE sqlite_master SET sql = replace(sql, 'received_at TEXT NOT NULL', 'received_at TIMESTAMP NOT NULL') WHERE type = 'table' AND name = 'orders';
+        PRAGMA schema_version = schema_version + 1;
+        PRAGMA writable_schema = OFF;
+        """),
     ]
+
+    /// The statement of a migration script that stands for `PRAGMA schema_version = N + 1`,
+    /// N the current version (SQLite takes only a literal there).
+    static let bumpSchemaVersion = "PRAGMA schema_version = schema_version + 1"
 
     static var latestVersion: Int { migrations.last!.version }
 

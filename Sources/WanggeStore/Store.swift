@@ -21,24 +21,29 @@ public final class WanggeStore {
         if readOnly && !FileManager.default.fileExists(atPath: path) {
             throw SchemaError(description: "no database at \(path) (create it with `wangge import`)", kind: .notFound)
         }
-        database = try Database(path: path, readOnly: readOnly)
-        let version = try database.scalar("PRAGMA user_version").int ?? 0
+        let opened = try Database(path: path, readOnly: readOnly)
+        let version = try opened.scalar("PRAGMA user_version").int ?? 0
         if version > Schema.latestVersion {
             throw SchemaError(description: "\(path) has schema version \(version); this Wangge knows up to \(Schema.latestVersion): upgrade Wangge", kind: .unavailable)
         }
-        if version < Schema.latestVersion {
-            if readOnly {
-                throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate", kind: .unavailable)
-            }
-            try migrate(from: version)
+        guard version < Schema.latestVersion else { database = opened; return }
+        if readOnly {
+            throw SchemaError(description: "\(path) has schema version \(version) (expected \(Schema.latestVersion)); open it once for writing (e.g. `wangge import`) to migrate", kind: .unavailable)
         }
+        try Self.migrate(opened, from: version)
+        // A migration that rewrites a table's declaration (5) leaves this connection's schema
+        // cache unusable (SQLITE_SCHEMA, "no such table"); a new connection reads it afresh.
+        database = try Database(path: path)
     }
 
-    private func migrate(from version: Int) throws {
+    private static func migrate(_ database: Database, from version: Int) throws {
         for migration in Schema.migrations where migration.version > version {
             try database.transaction {
                 for statement in Schema.statements(of: migration.sql) {
-                    if statement.hasPrefix("SELECT") {
+                    if statement == Schema.bumpSchemaVersion {
+                        let cookie = try database.scalar("PRAGMA schema_version").int ?? 0
+                        try database.execute("PRAGMA schema_version = \(cookie + 1)")
+                    } else if statement.hasPrefix("SELECT") {
                         // SpatiaLite metadata functions report failure by returning 0.
                         guard try database.scalar(statement).int == 1 else {
                             throw SchemaError(description: "migration \(migration.version) failed at `\(statement)`: \(database.lastErrorMessage)")
@@ -49,6 +54,14 @@ public final class WanggeStore {
                 }
                 try database.execute("PRAGMA user_version = \(migration.version)")
             }
+        }
+    }
+
+    /// Refreshes SpatiaLite's statistics of `table`'s geometry (`geometry_columns_statistics`:
+    /// row count and extent), which GDAL and QGIS read for a layer's extent without a scan.
+    func updateLayerStatistics(_ table: String) throws {
+        guard try database.scalar("SELECT UpdateLayerStatistics('\(table)', 'geom')").int == 1 else {
+            throw SchemaError(description: "UpdateLayerStatistics(\(table)) failed: \(database.lastErrorMessage)")
         }
     }
 

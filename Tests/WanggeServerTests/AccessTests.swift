@@ -34,6 +34,12 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "PUT /v1/layers/{layer}": ("/v1/layers/rules", "text/csv", nil),
     "GET /v1/queries": ("/v1/queries", nil, nil),
     "GET /v1/queries/{name}": ("/v1/queries/orders_by_unit", nil, nil),
+    "GET /ogcapi": ("/ogcapi", nil, nil),
+    "GET /ogcapi/conformance": ("/ogcapi/conformance", nil, nil),
+    "GET /ogcapi/collections": ("/ogcapi/collections", nil, nil),
+    "GET /ogcapi/collections/{collectionId}": ("/ogcapi/collections/orders", nil, nil),
+    "GET /ogcapi/collections/{collectionId}/items": ("/ogcapi/collections/cells/items?limit=5", nil, nil),
+    "GET /ogcapi/collections/{collectionId}/items/{featureId}": ("/ogcapi/collections/orders/items/BS2025000001", nil, nil),
 ]
 
 @Suite struct AccessTests {

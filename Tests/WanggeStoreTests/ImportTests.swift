@@ -27,7 +27,7 @@ import Testing
         }
         #expect(throws: WanggeStore.SchemaError.self) { try WanggeStore(path: path, readOnly: true) }
         let store = try WanggeStore(path: path)
-        #expect(store.schemaVersion == 4)
+        #expect(store.schemaVersion == Schema.latestVersion)
         #expect(try store.database.scalar("SELECT count(*) FROM tokens").int == 0)
         #expect(try store.database.scalar("SELECT count(*) FROM addresses").int == 0)
         #expect(try store.database.scalar("SELECT located_by || address_match FROM orders WHERE id = 'X'").string == "")
@@ -39,7 +39,7 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(store.schemaVersion == Schema.latestVersion)
-        #expect(Schema.latestVersion == 4)
+        #expect(Schema.latestVersion == 5)
         let indexed = try store.database.prepare("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1 ORDER BY 1").rows()
         #expect(indexed.map { $0[0].string ?? "" } == ["addresses", "cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")

@@ -161,8 +161,19 @@ public enum GeoJSON {
         return .object(["type": .string(geometry.typeName), "coordinates": coordinates])
     }
 
-    /// A Feature with `properties` and `geometry` (RFC 7946).
-    public static func feature(_ geometry: Geometry, properties: [String: JSONValue]) -> JSONValue {
-        .object(["type": .string("Feature"), "properties": .object(properties), "geometry": encode(geometry)])
+    /// A Feature with `properties` and `geometry` (RFC 7946), and its `id` at the top level
+    /// when given (cell code, zone id, order id…: what OGC clients and QGIS key features by).
+    public static func feature(_ geometry: Geometry, id: JSONValue? = nil, properties: [String: JSONValue]) -> JSONValue {
+        var members: [String: JSONValue] = ["type": .string("Feature"), "properties": .object(properties), "geometry": encode(geometry)]
+        if let id { members["id"] = id }
+        return .object(members)
+    }
+
+    /// A FeatureCollection of `features`; written in another system than WGS84 (`crs`), it
+    /// carries the `"crs_note"` foreign member saying it is not RFC 7946.
+    public static func featureCollection(_ features: [JSONValue], crs: OutputCRS = .wgs84) -> JSONValue {
+        var members: [String: JSONValue] = ["type": .string("FeatureCollection"), "features": .array(features)]
+        if let note = crs.note { members["crs_note"] = .string(note) }
+        return .object(members)
     }
 }
