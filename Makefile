@@ -13,6 +13,8 @@ APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libg
 LOAD_PACKAGES := wrk curl
 # The browser test of the leaders' page: headless Chromium and a CJK font for its screenshot.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
+# The interoperability checks (Tests/Interop): GDAL's MVT driver; a venv for the PyPI clients.
+INTEROP_PACKAGES := gdal-bin python3-venv
 PORT ?= 8080
 SERVE ?= 1
 DISTRICT ?= baoshan
@@ -80,6 +82,7 @@ test:
 	swift build --build-tests
 	swift test
 	python3 Tests/Browser/dashboard_test.py
+	$(MAKE) deps EXTRA_PACKAGES="$(INTEROP_PACKAGES)" && Tests/Interop/open311_tiles.sh
 
 ## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders),
 ## then the leaders' page at 5,000 cells and 100,000 orders.
