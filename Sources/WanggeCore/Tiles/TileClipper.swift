@@ -1,10 +1,16 @@
+import CGEOS
+
 /// Turns a WGS84 geometry into a tile's geometry: projected to the tile's grid, clipped to the
 /// tile grown by a buffer (so strokes and fills join seamlessly across tiles), snapped to
 /// integer units and simplified for the zoom — vertices that would move the outline by less
 /// than ``tolerance`` units (a fraction of a screen pixel) are dropped — with polygons kept
 /// valid for renderers: rings that collapse are dropped, exteriors have positive area in tile
 /// coordinates (clockwise on screen, y down) and holes negative, as MVT 2.1 requires.
-public struct TileClipper: Sendable {
+/// Polygons are cut by GEOS's rectangle clip (`GEOSClipByRect`), which splits a concave
+/// polygon leaving and re-entering the tile into separate valid parts (a ring-walking clip
+/// would join them by zero-width bridges along the tile's edge). One clipper serves one
+/// thread (it holds a GEOS context).
+public struct TileClipper {
     public let tile: TileAddress
     public let extent: Int
     public let buffer: Int
@@ -12,6 +18,7 @@ public struct TileClipper: Sendable {
     public let tolerance: Double
     /// The lon/lat box of the tile and its buffer: geometries whose box misses it are skipped.
     public let bounds: BoundingBox
+    private let geos = GEOSContext()
 
     /// 64 units of buffer (1/64 of the tile); tolerance 4 units: half a pixel of a 512-pixel
     /// rendering of a 4096-unit tile.
@@ -64,26 +71,37 @@ public struct TileClipper: Sendable {
     private func polygons(_ ps: [Polygon]) -> TileGeometry? {
         var out: [[TilePoint]] = []
         for polygon in ps {
-            guard var exterior = ring(polygon.exterior) else { continue }
-            if area(exterior) < 0 { exterior.reverse() }
-            out.append(exterior)
-            for hole in polygon.holes {
-                guard var h = ring(hole) else { continue }
-                if area(h) > 0 { h.reverse() }
-                out.append(h)
+            for piece in clip(polygon) {
+                guard var exterior = ring(piece.exterior.points) else { continue }
+                if area(exterior) < 0 { exterior.reverse() }
+                out.append(exterior)
+                for hole in piece.holes {
+                    guard var h = ring(hole.points) else { continue }
+                    if area(h) > 0 { h.reverse() }
+                    out.append(h)
+                }
             }
         }
         return out.isEmpty ? nil : .polygons(out)
     }
 
-    /// A ring clipped, snapped and simplified, without its closing point; nil when it
-    /// collapses (fewer than 3 distinct vertices, or no area).
-    private func ring(_ ring: LinearRing) -> [TilePoint]? {
-        var pts = ring.points.map(project)
-        if pts.count > 1, pts.first! == pts.last! { pts.removeLast() }
-        let clipped = clipRing(pts)
-        guard clipped.count >= 3 else { return nil }
-        var snapped = dedupe(clipped.map(snap))
+    /// The polygon in tile coordinates, cut to the buffered tile: itself when inside it,
+    /// else the parts GEOS's rectangle clip leaves (none when the input is unusable).
+    private func clip(_ polygon: Polygon) -> [Polygon] {
+        func projected(_ r: LinearRing) -> LinearRing { LinearRing(r.points.map { let p = project($0); return Coordinate(p.x, p.y) }) }
+        let inTile = Polygon(exterior: projected(polygon.exterior), holes: polygon.holes.map(projected))
+        guard let box = BoundingBox(inTile.exterior.points) else { return [] }
+        if box.minX >= low && box.maxX <= high && box.minY >= low && box.maxY <= high { return [inTile] }
+        guard let g = try? geos.makeGEOS(.polygon(inTile)),
+              let cut = geos.own(GEOSClipByRect_r(geos.handle, g.pointer, low, low, high, high)),
+              let parts = geos.wanggeGeometry(cut.pointer)?.polygons else { return [] }
+        return parts
+    }
+
+    /// A ring (already inside the buffered tile) snapped and simplified, without its closing
+    /// point; nil when it collapses (fewer than 3 distinct vertices, or no area).
+    private func ring(_ points: [Coordinate]) -> [TilePoint]? {
+        var snapped = dedupe(points.map { snap((x: $0.x, y: $0.y)) })
         while snapped.count > 1 && snapped.first == snapped.last { snapped.removeLast() }
         guard snapped.count >= 3 else { return nil }
         // Simplified as a closed path from its first vertex back to it.
@@ -101,38 +119,6 @@ public struct TileClipper: Sendable {
             sum += Int64(a.x) * Int64(b.y) - Int64(b.x) * Int64(a.y)
         }
         return sum
-    }
-
-    /// Sutherland–Hodgman against the four sides of the buffered tile (a convex window: the
-    /// result is one ring, possibly with edges along the window where a concave ring left and
-    /// re-entered it — invisible, and still a valid ring for renderers).
-    private func clipRing(_ ring: [P]) -> [P] {
-        var pts = ring
-        let (low, high) = (self.low, self.high)
-        // Each side: whether a point is inside, and where a segment crosses the side.
-        let sides: [((P) -> Bool, (P, P) -> P)] = [
-            ({ $0.x >= low }, { a, b in (low, a.y + (b.y - a.y) * (low - a.x) / (b.x - a.x)) }),
-            ({ $0.x <= high }, { a, b in (high, a.y + (b.y - a.y) * (high - a.x) / (b.x - a.x)) }),
-            ({ $0.y >= low }, { a, b in (a.x + (b.x - a.x) * (low - a.y) / (b.y - a.y), low) }),
-            ({ $0.y <= high }, { a, b in (a.x + (b.x - a.x) * (high - a.y) / (b.y - a.y), high) }),
-        ]
-        for (inside, cross) in sides {
-            guard !pts.isEmpty else { break }
-            var next: [P] = []
-            next.reserveCapacity(pts.count + 4)
-            var previous = pts[pts.count - 1]
-            for current in pts {
-                switch (inside(current), inside(previous)) {
-                case (true, true): next.append(current)
-                case (true, false): next.append(cross(previous, current)); next.append(current)
-                case (false, true): next.append(cross(previous, current))
-                case (false, false): break
-                }
-                previous = current
-            }
-            pts = next
-        }
-        return pts
     }
 
     /// Liang–Barsky per segment: the parts of the line inside the buffered tile.
