@@ -64,6 +64,8 @@ services = client.get_service_list()
 check(len(services) > 0 and all(s["type"] == "realtime" for s in services), f"georeport: {len(services)} services")
 requests = client.get_service_requests()
 check(0 < len(requests) <= 1000, f"georeport: {len(requests)} requests (default window)")
+sample = client.get_service_requests(start_date="2025-10-01T00:00:00+08:00", end_date="2025-12-29T00:00:00+08:00", status="open")
+check(len(sample) > 0 and all(r["status"] == "open" for r in sample), f"georeport: {len(sample)} open requests of the sample's last quarter")
 first = requests[0]
 one = client.get_service_request(first["service_request_id"])
 check(one["service_request_id"] == first["service_request_id"] and one["expected_datetime"], "georeport: one request with its deadline")
