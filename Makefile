@@ -13,7 +13,8 @@ APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libg
 LOAD_PACKAGES := wrk curl
 # The browser test of the leaders' page: headless Chromium and a CJK font for its screenshot.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
-# The interop checks with users' tools: GDAL's OGC API – Features driver, a venv for OWSLib.
+# The interoperability checks with users' tools (Tests/Interop): GDAL's OAPIF and MVT drivers;
+# a venv under .build for the PyPI clients (OWSLib, georeport, mapbox-vector-tile, …).
 INTEROP_PACKAGES := gdal-bin python3-venv
 PORT ?= 8080
 SERVE ?= 1
@@ -83,6 +84,7 @@ test:
 	swift test
 	python3 Tests/Browser/dashboard_test.py
 	Tests/Interop/ogcapi.sh
+	Tests/Interop/open311_tiles.sh
 
 ## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders),
 ## then the leaders' page at 5,000 cells and 100,000 orders.

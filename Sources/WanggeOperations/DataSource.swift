@@ -101,6 +101,7 @@ public struct Report: Sendable {
         case "geojson": return "application/geo+json"
         case "json": return "application/json"
         case "html": return "text/html; charset=utf-8"
+        case "mvt": return VectorTile.mediaType
         default: return "text/plain; charset=utf-8"
         }
     }

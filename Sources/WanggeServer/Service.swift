@@ -55,6 +55,10 @@ public final class WanggeService: Sendable {
     let logger: Logger
     let ingest: IngestQueue
     let derived = DerivedData()
+    /// Encoded vector tiles (`/v1/tiles`), by data version.
+    let tiles = TileCache()
+    /// The last number n given to an Open311 request id `311-n` by this process.
+    let open311Numbers = Locked(0)
     /// Cancelled at shutdown: every request's budget ends with it.
     let lifetime = WorkBudget(seconds: .infinity)
     private let current: Locked<DistrictSnapshot>
@@ -123,7 +127,7 @@ public final class WanggeService: Sendable {
     }
 
     /// Every route, in the order the API document lists them.
-    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + queryRoutes + featureRoutes }
+    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + tileRoutes + queryRoutes + featureRoutes + open311Routes }
 
     /// The router: the routes behind the service middleware (logs, metrics, tokens, problems).
     func router() -> Hummingbird.Router<WanggeContext> {

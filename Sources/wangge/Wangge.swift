@@ -24,7 +24,7 @@ struct Wangge: AsyncParsableCommand {
               wangge serve --db district.sqlite --port 8080
             """,
         subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
-                      ExportCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
+                      ExportCommand.self, TileCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
 
     /// Runs the command the arguments name. A parse or validation error is ArgumentParser's

@@ -40,6 +40,20 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "GET /ogcapi/collections/{collectionId}": ("/ogcapi/collections/orders", nil, nil),
     "GET /ogcapi/collections/{collectionId}/items": ("/ogcapi/collections/cells/items?limit=5", nil, nil),
     "GET /ogcapi/collections/{collectionId}/items/{featureId}": ("/ogcapi/collections/orders/items/BS2025000001", nil, nil),
+    "GET /v1/tiles/{layer}/{z}/{x}/{y}.mvt": ("/v1/tiles/cells/13/6858/3345.mvt", nil, nil),
+    // Open311 checks its own credentials (api_key, as 311 clients send it; or a bearer token).
+    "GET /open311/v2/discovery.json": ("/open311/v2/discovery.json", nil, nil),
+    "GET /open311/v2/discovery.xml": ("/open311/v2/discovery.xml", nil, nil),
+    "GET /open311/v2/services.json": ("/open311/v2/services.json?api_key=READER", nil, nil),
+    "GET /open311/v2/services.xml": ("/open311/v2/services.xml?api_key=READER", nil, nil),
+    "GET /open311/v2/requests.json": ("/open311/v2/requests.json?api_key=READER", nil, nil),
+    "GET /open311/v2/requests.xml": ("/open311/v2/requests.xml?api_key=READER", nil, nil),
+    "GET /open311/v2/requests/{id}.json": ("/open311/v2/requests/BS2025000001.json?api_key=READER", nil, nil),
+    "GET /open311/v2/requests/{id}.xml": ("/open311/v2/requests/BS2025000001.xml?api_key=READER", nil, nil),
+    "POST /open311/v2/requests.json": ("/open311/v2/requests.json", "application/x-www-form-urlencoded",
+                                       "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&lat=31.305585&long=121.404567"),
+    "POST /open311/v2/requests.xml": ("/open311/v2/requests.xml", "application/x-www-form-urlencoded",
+                                      "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&address_string=%E9%95%BF%E6%B1%9F%E8%A5%BF%E8%B7%AF327%E5%8F%B7"),
 ]
 
 @Suite struct AccessTests {
@@ -81,10 +95,12 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
                 let key = "\(route.method.rawValue) \(route.path)"
                 let example = try #require(examples[key])
                 let body = (example.body ?? (route.method == .put ? rules : nil))?.replacingOccurrences(of: "READER", with: fixture.tokens[.reader]!)
+                    .replacingOccurrences(of: "OPERATOR", with: fixture.tokens[.operator]!)
+                let uri = example.uri.replacingOccurrences(of: "READER", with: fixture.tokens[.reader]!)
                 func send(_ role: Role?, token: String? = nil) async throws -> TestResponse {
                     var headers = fixture.headers(role, contentType: example.contentType)
                     if let token { headers[.authorization] = "Bearer \(token)" }
-                    return try await client.execute(uri: example.uri, method: route.method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+                    return try await client.execute(uri: uri, method: route.method, headers: headers, body: body.map { ByteBuffer(string: $0) })
                 }
                 let anonymous = try await send(nil)
                 if route.role == nil {
