@@ -180,7 +180,6 @@ class Orders:
         return rows
 
 
-
 # Shares of the bench orders moved to where a city-wide 12345 feed puts them (the rest keep
 # build_orders' positions: hot spots, cells, 1 % a little outside, 1 % unusable, 5 % GCJ-02/BD-09).
 FEED_OUTSIDE = 0.25      # outside the grid, 0-5 km beyond its bounding box
