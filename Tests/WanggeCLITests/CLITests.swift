@@ -2,10 +2,11 @@ import Foundation
 import Testing
 import WanggeTestSupport
 
-/// End-to-end tests: the real `wangge` executable on temporary databases. The tests are
-/// grouped by capability in suites nested here (one file each: Assign, Import, ManualDispatch,
-/// Hotspots, Lights, Recurrence, Query), run one at a time as before the split.
-@Suite(.serialized) struct CLITests: CLIHarness {}
+/// End-to-end tests: the real `wangge` executable on temporary databases, one suite per
+/// capability. AssignCLITests, ImportCLITests, ManualDispatchCLITests, HotspotsCLITests,
+/// LightsCLITests, RecurrenceCLITests and QueryCLITests conform to ``CLIHarness`` (their tests
+/// say `Self.wangge`); ExcelFileTests, AddressCLITests and ServeTests call it as `CLITests`.
+enum CLITests: CLIHarness {}
 
 /// What a run of `wangge` gave: its exit status and what it wrote.
 struct CLIRun { let status: Int32; let stdout: String; let stderr: String }
