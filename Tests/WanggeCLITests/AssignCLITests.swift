@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// `wangge assign`: agreement with the ground truth, standard input and output, rows it
 /// cannot route, the byte order mark.
 @Suite(.serialized) struct AssignCLITests: CLIHarness {
@@ -80,4 +81,5 @@ import Testing
         let withBOM = try Self.wangge(["assign", "--db", db, "--input", "-", "--output", "-", "--bom"], stdin: Self.mixedRows)
         #expect(withBOM.stdout == "\u{FEFF}" + run.stdout)
     }
+}
 }

@@ -4,9 +4,11 @@ import WanggeTestSupport
 
 /// End-to-end tests: the real `wangge` executable on temporary databases, one suite per
 /// capability. AssignCLITests, ImportCLITests, ManualDispatchCLITests, HotspotsCLITests,
-/// LightsCLITests, RecurrenceCLITests and QueryCLITests conform to ``CLIHarness`` (their tests
-/// say `Self.wangge`); ExcelFileTests, AddressCLITests and ServeTests call it as `CLITests`.
-enum CLITests: CLIHarness {}
+/// LightsCLITests, RecurrenceCLITests and QueryCLITests are nested here (in extensions, one
+/// file each) so that they run one at a time, as the single suite they were split from did, and
+/// conform to ``CLIHarness`` (their tests say `Self.wangge`); ExcelFileTests, AddressCLITests
+/// and ServeTests call the harness as `CLITests`.
+@Suite(.serialized) struct CLITests: CLIHarness {}
 
 /// What a run of `wangge` gave: its exit status and what it wrote.
 struct CLIRun { let status: Int32; let stdout: String; let stderr: String }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// `wangge hotspots` counts stored orders by the cell their assignment gave them, filtered by
 /// category and time, per street, unit and inspection point; Gi* lists every cell; kernel
 /// density; emerging hot spots. On the 黄浦 truth orders (``TruthOrders``) and sample orders.
@@ -189,4 +190,5 @@ import Testing
                                       "--from", "2025-03-01T00:00:00+08:00", "--to", "2025-03-20T00:00:00+08:00"])
         #expect(single.status != 0 && single.stderr.contains("emerging hot spots need 2 to 5,000"))
     }
+}
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WanggeTestSupport
 
+extension CLITests {
 /// `wangge import`: what it reports, orders stored twice, broken and empty layers.
 @Suite(.serialized) struct ImportCLITests: CLIHarness {
     /// Importing the 黄浦 sample orders reports how many are new, then updated on a second
@@ -74,4 +75,5 @@ import WanggeTestSupport
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(try Self.wangge(["info", "--db", db]).stdout.contains("zones\t0\n"))
     }
+}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// `wangge lights` on the 黄浦 truth orders (``TruthOrders``).
 @Suite(.serialized) struct LightsCLITests: CLIHarness {
     /// Lights: every truth order was received 2025-06-01 10:00 and none has events, so 4
@@ -27,4 +28,5 @@ import Testing
         let before = Self.readCSV(try Self.wangge(["lights", "--db", db, "--as-of", "2025-06-01T09:59:59+08:00", "--level", "street"]).stdout)
         #expect(before.dropFirst().map { $0[2] } == ["green", "green", "green"])
     }
+}
 }

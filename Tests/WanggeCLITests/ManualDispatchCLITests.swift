@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// Outside orders are transfers: no unit even inside a zone drawn past the district edge, on
 /// the manual-dispatch list with their distance, as invalid ones are; `export orders` says how
 /// many it leaves out. On the 黄浦 truth orders (``TruthOrders``).
@@ -94,4 +95,5 @@ import Testing
         #expect(export.status == 0)
         #expect(export.stderr.contains("exported \(expected.count - invalid.count) orders; \(invalid.count) order(s) without a location were left out"), "\(export.stderr)")
     }
+}
 }

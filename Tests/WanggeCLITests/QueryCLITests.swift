@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// `wangge query`: the named queries of Queries/ on the 黄浦 truth orders (``TruthOrders``).
 @Suite(.serialized) struct QueryCLITests: CLIHarness {
     /// The same counts as hotspots through the named query the command runs.
@@ -31,4 +32,5 @@ import Testing
         let broken = try Self.wangge(["query", "orders_by_cell", "--db", db, "--queries", "/nonexistent"])
         #expect(broken.status != 0 && broken.stderr.contains("cannot read the queries directory /nonexistent"))
     }
+}
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 /// `wangge recurrence`: repeats and rebounds per street, Knox, Gi* and kernel density of
 /// rebounds. On the 黄浦 truth orders (``TruthOrders``) and a hand-built history.
 @Suite(.serialized) struct RecurrenceCLITests: CLIHarness {
@@ -90,4 +91,5 @@ import Testing
         #expect(features.count == 500)
         #expect(try Self.wangge(["recurrence", "--db", db, "--format", "geojson"]).status != 0)
     }
+}
 }
