@@ -54,13 +54,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // What several test targets share (fixtures made independently of the code under test).
-        .target(name: "WanggeTestSupport", path: "Tests/WanggeTestSupport"),
+        // What every test target shares: finding GeoData/ and Queries/, loading a sample district
+        // into a fresh SpatiaLite file (through the store's importer; the data files are the
+        // independent truth), the GBK encoder.
+        .target(name: "WanggeTestSupport", dependencies: ["WanggeStore"], path: "Tests/WanggeTestSupport"),
         .testTarget(name: "WanggeCoreTests", dependencies: ["WanggeCore", "WanggeTestSupport"]),
-        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics"]),
+        .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge", "WanggeTestSupport"]),
-        .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
-        .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggeStore", "WanggeCore", "WanggeAnalytics"]),
+        .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore", "WanggeTestSupport"]),
+        .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
         .testTarget(name: "WanggeServerTests", dependencies: [
             "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore", "WanggeTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -22,6 +22,8 @@ import random
 import re
 import sys
 
+from generator.common import runs_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 MCA = os.path.join(HERE, "..", "..", "shared", "data", "shanghai_townships_mca_2025.json")
 
@@ -270,18 +272,9 @@ class District:
                 frac = ((cys[len(cys) // 3] - y0) / (y1 - y0)) if orient == "ew" else ((cxs[2 * len(cxs) // 3] - x0) / (x1 - x0))
                 positions, left = self.road_line(orient, frac)
                 # the longest run of positions whose road point and both sides lie in the street
-                runs, cur = [], []
-                for p in positions:
-                    ok = all(self.door_at(*self.offset(p[0], p[1], s * SIDE_M * left[0], s * SIDE_M * left[1]), sname) is not None
-                             for s in (0.0, 1.0, -1.0))
-                    if ok:
-                        cur.append(p)
-                    else:
-                        if cur:
-                            runs.append(cur)
-                        cur = []
-                if cur:
-                    runs.append(cur)
+                runs = runs_of(positions, lambda p: all(
+                    self.door_at(*self.offset(p[0], p[1], s * SIDE_M * left[0], s * SIDE_M * left[1]), sname) is not None
+                    for s in (0.0, 1.0, -1.0)))
                 run = max(runs, key=len)
                 assert len(run) >= 15, (road, len(run))
                 if len(run) > 50:

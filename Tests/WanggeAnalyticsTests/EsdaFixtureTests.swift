@@ -2,12 +2,13 @@ import Foundation
 import Testing
 @testable import WanggeAnalytics
 @testable import WanggeCore
+import WanggeTestSupport
 
 /// Gi* on the 宝山 sample district against PySAL esda (Tests/Fixtures/make_gi_fixture.py says
 /// exactly how the fixture was produced: shapely centroids in EPSG:4549 via pyproj, libpysal
 /// distance band, esda.G_Local(star=True)).
 @Suite struct EsdaFixtureTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var root: URL { SampleData.root }
 
     @Test func giStarMatchesEsdaOnTheSampleDistrict() throws {
         let geojson = try Data(contentsOf: Self.root.appendingPathComponent("GeoData/baoshan/cells.geojson"))

@@ -26,17 +26,12 @@ import WanggeTestSupport
     }
 
     /// A copy of a database file (and its write-ahead log, if any).
-    static func copy(_ db: String, to target: String) throws {
-        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: db + suffix) {
-            try FileManager.default.copyItem(atPath: db + suffix, toPath: target + suffix)
-        }
-    }
+    static func copy(_ db: String, to target: String) throws { try CLI.copyDatabase(db, to: target) }
 
-    @Test func sampleOrdersInEveryEncoding() throws {
-        let dir = try CLI.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let base = dir.appendingPathComponent("base.sqlite").path
-        try CLI.load("baoshan", into: base)
+    /// The sample orders as Excel saves them, written into `dir`: GBK with LF and with CRLF, and
+    /// UTF-8 with a BOM (`<name>.csv`, with whether the file is GB text), and the UTF-8 file with
+    /// one stray byte inside the category of the 100th order (line 101) at `strayAt`.
+    static func encodings(in dir: URL) throws -> (orders: URL, variants: [(name: String, bytes: [UInt8], gb: Bool)], stray: URL, strayAt: Int) {
         let ordersURL = CLI.root.appendingPathComponent("GeoData/baoshan/orders.csv")
         let text = try String(contentsOf: ordersURL, encoding: .utf8)
         let utf8 = Array(text.utf8)
@@ -52,6 +47,18 @@ import WanggeTestSupport
         #expect(variants[0].bytes.count < utf8.count && variants[1].bytes.count == variants[0].bytes.count + 5001)
         let strayFile = dir.appendingPathComponent("stray.csv")
         try Data(stray).write(to: strayFile)
+        for v in variants { try Data(v.bytes).write(to: dir.appendingPathComponent("\(v.name).csv")) }
+        return (ordersURL, variants, strayFile, strayAt)
+    }
+
+    /// assign reads every encoding to the same output, noting GBK; a forced wrong encoding and
+    /// a stray byte are refused with their line and offset.
+    @Test func sampleOrdersInEveryEncoding() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("base.sqlite").path
+        try CLI.load("baoshan", into: base)
+        let (ordersURL, variants, strayFile, strayAt) = try Self.encodings(in: dir)
 
         // assign: the same output as the UTF-8 file; GBK is noted.
         let reference = try CLI.wangge(["assign", "--db", base, "--input", ordersURL.path, "--output", "-"])
@@ -80,7 +87,16 @@ import WanggeTestSupport
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("line 101, byte offset \(strayAt): not valid UTF-8 (0xFF); the text is not GB18030 (GBK) either"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: strayOut))
+    }
 
+    /// import orders stores the same bytes from every encoding; the stray byte is refused and
+    /// nothing stored.
+    @Test func importStoresEveryEncodingAlike() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("base.sqlite").path
+        try CLI.load("baoshan", into: base)
+        let (ordersURL, variants, strayFile, strayAt) = try Self.encodings(in: dir)
         // import orders: stored categories, attributes and times byte for byte those of the UTF-8 import.
         let stored = "SELECT id, category, attributes, received_at, received_epoch, cell, unit FROM orders ORDER BY id"
         let utf8DB = dir.appendingPathComponent("utf8.sqlite").path
@@ -101,6 +117,16 @@ import WanggeTestSupport
         let strayImport = try CLI.wangge(["import", "orders", strayFile.path, "--db", strayDB])
         #expect(strayImport.status != 0 && strayImport.stderr.contains("line 101, byte offset \(strayAt): not valid UTF-8 (0xFF)"))
         #expect(try Self.sqlite(strayDB, "SELECT count(*) FROM orders") == Data("0\n".utf8))
+    }
+
+    /// Layers too: the units file as GBK is read as GB18030 and stored as the UTF-8 one.
+    @Test func gbkLayerIsStoredAsItsUTF8Original() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = dir.appendingPathComponent("base.sqlite").path
+        try CLI.load("baoshan", into: base)
+        let strayDB = dir.appendingPathComponent("units.sqlite").path
+        try Self.copy(base, to: strayDB)
         // Layers too: the units file as GBK.
         let units = try String(contentsOf: CLI.root.appendingPathComponent("GeoData/baoshan/units.csv"), encoding: .utf8)
         let unitsFile = dir.appendingPathComponent("units-gbk.csv")

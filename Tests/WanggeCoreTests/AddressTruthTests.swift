@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import WanggeCore
+import WanggeTestSupport
 
 /// The sample districts' address-only truth orders (GeoData/addresses.py): every row resolved
 /// to the expected address, or sent to manual dispatch for the expected reason (with the
 /// expected candidates where the file lists them); no order resolved to a wrong address.
 @Suite struct AddressTruthTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var root: URL { SampleData.root }
 
     /// The resolver for a sample district, with its own names (district, streets and
     /// communities from its cells).

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import WanggeCore
+import WanggeTestSupport
 
 /// The nearest cell found by the best-first search of ``NearestFeatureTree`` must be the one a
 /// brute-force scan of every cell gives: the smallest code among the cells within 1 mm of the
 /// smallest exact distance (EPSG:4549), and that distance.
 @Suite struct NearestCellTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var root: URL { SampleData.root }
 
     /// The brute-force answer: every cell measured.
     static func bruteForce(_ index: DistrictIndex, _ m: Coordinate) -> (cell: Int, distance: Double, ties: Int) {

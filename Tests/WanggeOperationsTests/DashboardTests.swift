@@ -3,6 +3,7 @@ import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
 @testable import WanggeStore
+import WanggeTestSupport
 
 /// The leaders' screen on the 宝山 sample (1,200 cells, 5,000 orders of 2025) with a
 /// deterministic handling history, checked against the single-purpose commands.
@@ -30,11 +31,13 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One store for the suite (importing 5,000 orders takes a moment).
-    static let fixture: (path: String, dir: URL) = {
-        let orders = try! SampleDistrict.file("orders.csv")
-        return try! SampleDistrict.store(orders: orders, events: events(orders))
-    }()
+    /// One store for the suite (importing 5,000 orders takes a moment), made on first use; a
+    /// failure to make it fails every test that needs it.
+    static let loaded = Result { () throws -> (path: String, dir: URL) in
+        let orders = try SampleDistrict.file("orders.csv")
+        return try SampleDistrict.store(orders: orders, events: events(orders))
+    }
+    static var fixture: (path: String, dir: URL) { get throws { try loaded.get() } }
 
     static let window = ["--from", "2025-01-01", "--to", "2026-01-01", "--as-of", "2025-12-31T12:00:00+08:00"]
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
+import WanggeTestSupport
 
 /// Output for people who open it in Excel: the byte order mark, formula neutralisation, the
 /// manual-dispatch count on the daily sheet, and warnings about categories that match nothing.

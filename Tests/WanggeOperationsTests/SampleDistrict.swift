@@ -2,38 +2,24 @@ import Foundation
 @testable import WanggeCore
 @testable import WanggeOperations
 @testable import WanggeStore
+import WanggeTestSupport
 
-/// Temporary stores built from the 宝山 sample district (GeoData/baoshan), with the
-/// repository's named queries.
-enum SampleDistrict {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var baoshan: URL { root.appendingPathComponent("GeoData/baoshan") }
-    static var queries: String { root.appendingPathComponent("Queries").path }
+/// The 宝山 sample district (GeoData/baoshan) as the operations tests use it: stores loaded
+/// by WanggeTestSupport, the repository's named queries, and commands run as the CLI parses them.
+extension SampleDistrict {
+    static var baoshan: URL { SampleData.district("baoshan") }
+    static var queries: String { SampleData.queriesDirectory }
 
-    static func file(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: baoshan.appendingPathComponent(name)))
-    }
+    static func file(_ name: String) throws -> [UInt8] { try SampleData.file(name, of: "baoshan") }
 
     /// A fresh database file with the sample's units, rules, cells, zones and inspection
     /// points, then `orders` and `events` (CSV text) when given. Returns its path and the
     /// directory to remove.
     static func store(orders: [UInt8]? = nil, events: String? = nil) throws -> (path: String, dir: URL) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-ops-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("d.sqlite").path
-        let store = try WanggeStore(path: path)
-        let importer = Importer(store: store)
-        _ = try importer.importLayer(.units, bytes: try file("units.csv"))
-        _ = try importer.importLayer(.rules, bytes: try file("rules.csv"))
-        _ = try importer.importLayer(.cells, bytes: try file("cells.geojson"))
-        _ = try importer.importLayer(.zones, bytes: try file("zones.geojson"))
-        _ = try importer.importLayer(.points, bytes: try file("points.geojson"))
-        if let orders { _ = try importer.importLayer(.orders, bytes: orders) }
-        if let events {
-            let report = try importer.importLayer(.events, bytes: Array(events.utf8))
-            precondition(report.rejectedEvents.isEmpty, "fixture events rejected: \(report.rejectedEvents)")
-        }
-        return (path, dir)
+        // Layers alone: a copy of the process's template; with orders or events, a fresh import.
+        let store = try orders == nil && events == nil
+            ? copy("baoshan") : fresh("baoshan", orders: orders, events: events.map { Array($0.utf8) })
+        return (store.path, store.directory)
     }
 
     static func source(_ path: String) -> DatabaseFile { DatabaseFile(path: path, queriesDirectory: queries) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
+import WanggeTestSupport
 
 /// The daily sheet on hand-built order histories around 2025-06-03 (China Standard Time),
 /// on the 宝山 layers. L1 lies inside inspection point PT-01 (共和新路菜市场) and the squad zone

@@ -3,15 +3,18 @@ import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
 @testable import WanggeStore
+import WanggeTestSupport
 
 /// `wangge trend`, the page's trend chart and the drill-down lists on the 宝山 sample with its
 /// shipped handling history (GeoData/baoshan/events.csv).
 @Suite(.serialized) struct TrendTests {
-    static let fixture: (path: String, dir: URL) = {
-        let orders = try! SampleDistrict.file("orders.csv")
-        let events = String(decoding: try! SampleDistrict.file("events.csv"), as: UTF8.self)
-        return try! SampleDistrict.store(orders: orders, events: events)
-    }()
+    /// One store for the suite, made on first use; a failure to make it fails every test that needs it.
+    static let loaded = Result { () throws -> (path: String, dir: URL) in
+        let orders = try SampleDistrict.file("orders.csv")
+        let events = String(decoding: try SampleDistrict.file("events.csv"), as: UTF8.self)
+        return try SampleDistrict.store(orders: orders, events: events)
+    }
+    static var fixture: (path: String, dir: URL) { get throws { try loaded.get() } }
 
     func csv(_ text: String) -> [[String]] {
         var reader = CSVReader(bytes: Array(text.utf8))
@@ -22,7 +25,7 @@ import Testing
     }
 
     @Test func eachWeekIsTheKPIOfThatWeek() throws {
-        let db = Self.fixture.path
+        let db = try Self.fixture.path
         let rows = csv(try SampleDistrict.run(TrendCommand.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: db))
         #expect(rows.first == TrendCommand.header(.district))
         let weeks = rows.dropFirst()
@@ -87,7 +90,7 @@ import Testing
     }
 
     @Test func aCellsListIsItsOrdersInTheWindow() throws {
-        let db = Self.fixture.path
+        let db = try Self.fixture.path
         let store = try WanggeStore(path: db, readOnly: true)
         let cell = try store.database.scalar("SELECT cell FROM orders WHERE cell != '' GROUP BY cell ORDER BY count(*) DESC, cell LIMIT 1").string!
         let window = ["--from", "2025-01-01", "--to", "2025-07-01"]

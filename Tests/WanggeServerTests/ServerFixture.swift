@@ -5,28 +5,14 @@ import HummingbirdTesting
 import NIOCore
 import WanggeCore
 import WanggeStore
+import WanggeTestSupport
 @testable import WanggeServer
 
 /// A service over a copy of the sample district (GeoData/baoshan: its layers and 5,000
-/// orders), with one token per role.
+/// orders, imported once per test process by WanggeTestSupport), with one token per role.
 struct ServerFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The sample district imported once; each fixture works on its own copy.
-    static let template: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-server-template-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent("baoshan.sqlite").path
-        let store = try! WanggeStore(path: path)
-        let importer = Importer(store: store)
-        let data = root.appendingPathComponent("GeoData/baoshan")
-        for (layer, file) in [(Layer.units, "units.csv"), (.rules, "rules.csv"), (.cells, "cells.geojson"), (.zones, "zones.geojson"),
-                              (.points, "points.geojson"), (.orders, "orders.csv")] {
-            _ = try! importer.importLayer(layer, bytes: Array(try! Data(contentsOf: data.appendingPathComponent(file))))
-        }
-        try! store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return path
-    }()
+    /// The repository's root (GeoData/, Queries/).
+    static var root: URL { SampleData.root }
 
     let service: WanggeService
     let directory: URL
@@ -36,12 +22,12 @@ struct ServerFixture {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("t.sqlite").path
-        try FileManager.default.copyItem(atPath: Self.template, toPath: path)
+        try SampleDistrict.copy("baoshan", withOrders: true, to: path)
         let store = try WanggeStore(path: path)
         var tokens: [Role: String] = [:]
         for role in Role.allCases { tokens[role] = try store.createToken(name: "test-\(role.rawValue)", role: role) }
         self.tokens = tokens
-        var configuration = ServerConfiguration(databasePath: path, queriesDirectory: Self.root.appendingPathComponent("Queries").path)
+        var configuration = ServerConfiguration(databasePath: path, queriesDirectory: SampleData.queriesDirectory)
         configuration.publicRead = publicRead
         configuration.maxBodyBytes = maxBodyBytes
         configuration.workers = 2

@@ -1,6 +1,7 @@
 import Foundation
 @testable import WanggeCore
 @testable import WanggeStore
+import WanggeTestSupport
 
 /// Small hand-made layers for import tests: a 2×2 block of square cells near Baoshan.
 enum Fixture {
@@ -8,8 +9,7 @@ enum Fixture {
 
     /// The repository's named queries.
     static var queries: QueryCatalog {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try! QueryCatalog(directory: root.appendingPathComponent("Queries").path)
+        get throws { try QueryCatalog(directory: SampleData.queriesDirectory) }
     }
 
     static func square(_ i: Int, _ j: Int) -> [[Double]] {
@@ -21,17 +21,17 @@ enum Fixture {
         ["type": "Feature", "properties": properties, "geometry": ["type": "Polygon", "coordinates": rings]]
     }
 
-    static func collection(_ features: [[String: Any]]) -> [UInt8] {
-        Array(try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features]))
+    static func collection(_ features: [[String: Any]]) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features]))
     }
 
     /// Codes 310113102001001 … 004, laid out (0,1) (1,1) / (0,0) (1,0).
     static func cellCode(_ n: Int) -> String { "310113102001" + String(format: "%03d", n) }
 
     static var cells: [UInt8] {
-        collection([(0, 1), (1, 1), (0, 0), (1, 0)].enumerated().map { n, ij in
+        get throws { try collection([(0, 1), (1, 1), (0, 0), (1, 0)].enumerated().map { n, ij in
             feature(["code": cellCode(n + 1), "street_name": "大场镇", "community_name": "第一居委"], polygon: [square(ij.0, ij.1)])
-        })
+        }) }
     }
 
     static let units = """
@@ -50,19 +50,21 @@ enum Fixture {
 
     /// A squad zone over the western column, a market zone over the middle.
     static var zones: [UInt8] {
+        get throws {
         let w = [[x0, y0], [x0 + dx, y0], [x0 + dx, y0 + 2 * dy], [x0, y0 + 2 * dy], [x0, y0]]
         let m = [[x0 + 0.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 1.5 * dy], [x0 + 0.5 * dx, y0 + 1.5 * dy], [x0 + 0.5 * dx, y0 + 0.5 * dy]]
-        return collection([
+        return try collection([
             feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [w]),
             feature(["id": "MK-1", "kind": "market", "unit": "U-MARKET"], polygon: [m]),
         ])
+        }
     }
 
     static var points: [UInt8] {
-        collection([
+        get throws { try collection([
             ["type": "Feature", "properties": ["id": "P-1", "name": "路口", "type": "intersection", "radius_m": 30],
              "geometry": ["type": "Point", "coordinates": [x0 + dx, y0 + dy]]],
-        ])
+        ]) }
     }
 
     /// A fresh database with every layer loaded.

@@ -54,7 +54,7 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let x = 121.40, y = 31.30
-        let bowTie = Fixture.collection([Fixture.feature(["code": "310113102001009"], polygon: [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]])])
+        let bowTie = try Fixture.collection([Fixture.feature(["code": "310113102001009"], polygon: [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]])])
         let message = rejection { _ = try Importer(store: store).importLayer(.cells, bytes: bowTie) }
         #expect(message.contains("cell 310113102001009: invalid polygon: Self-intersection"))
         #expect(message.contains("121.4005"))
@@ -65,7 +65,7 @@ import Testing
     @Test func malformedAndDuplicateCodes() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let bad = Fixture.collection([
+        let bad = try Fixture.collection([
             Fixture.feature(["code": "31011310200100"], polygon: [Fixture.square(0, 0)]),
             Fixture.feature(["code": "310113102001a01"], polygon: [Fixture.square(1, 0)]),
             Fixture.feature(["code": "310113102001001"], polygon: [Fixture.square(0, 1)]),
@@ -84,7 +84,7 @@ import Testing
         // with a hole between four cells of a 3×3 block are built below.
         var rings = [(0, 1), (1, 1), (0, 0), (1, 0)].map { Fixture.square($0.0, $0.1) }
         rings[1][0][0] -= 0.0002; rings[1][3][0] -= 0.0002; rings[1][4][0] -= 0.0002
-        let overlapping = Fixture.collection(rings.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
+        let overlapping = try Fixture.collection(rings.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
         let report = try Importer(store: store).importLayer(.cells, bytes: overlapping)
         #expect(report.warnings.count == 1)
         #expect(report.warnings[0].message.contains("cells 310113102001001 and 310113102001002 overlap by"))
@@ -94,7 +94,7 @@ import Testing
         // A 3×3 block without its centre: a hole inside street 310113102.
         var ring3: [[[Double]]] = []
         for j in 0 ..< 3 { for i in 0 ..< 3 where !(i == 1 && j == 1) { ring3.append(Fixture.square(i, j)) } }
-        let holed = Fixture.collection(ring3.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
+        let holed = try Fixture.collection(ring3.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
         let gapReport = try Importer(store: store).importLayer(.cells, bytes: holed)
         #expect(gapReport.warnings.map(\.message).contains { $0.hasPrefix("street 310113102: a hole of 1") && $0.contains("m² between its cells") }, "\(gapReport.warnings)")
     }
@@ -102,12 +102,12 @@ import Testing
     @Test func zonesNeedKnownUnitsAndSameKindZonesShouldNotOverlap() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let zones = Fixture.collection([
+        let zones = try Fixture.collection([
             Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-NOBODY"], polygon: [Fixture.square(0, 0)]),
         ])
         #expect(rejection { _ = try Importer(store: store).importLayer(.zones, bytes: zones) }
             .contains("zone SQ-1: unknown unit \"U-NOBODY\""))
-        let overlapping = Fixture.collection([
+        let overlapping = try Fixture.collection([
             Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)]),
             Fixture.feature(["id": "SQ-2", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)]),
             Fixture.feature(["id": "MK-1", "kind": "market", "unit": "U-MARKET"], polygon: [Fixture.square(0, 0)]),
@@ -181,7 +181,7 @@ import Testing
         #expect(try store.database.scalar("SELECT assign_status || ' ' || unit || ' ' || route FROM orders WHERE id = 'B'").string == "inside U-SQUAD squad")
 
         // A layer change re-routes stored orders: without the market zone, A goes to the squad.
-        let squadOnly = Fixture.collection([Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)])])
+        let squadOnly = try Fixture.collection([Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)])])
         let rerouted = try importer.importLayer(.zones, bytes: squadOnly)
         #expect(rerouted.reassigned == 6)
         #expect(try store.database.scalar("SELECT unit || ' ' || route || ' ' || zone FROM orders WHERE id = 'A'").string == "U-SQUAD squad SQ-1")

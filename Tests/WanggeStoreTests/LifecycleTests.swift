@@ -5,11 +5,11 @@ import Testing
 @testable import WanggeStore
 
 @Suite struct LifecycleTests {
-    /// Three orders in cell 003 (western column: squad zone, 48 h; street unit 72 h), a hand-built
-    /// history with every transition, and the lights it gives at several moments.
-    @Test func eventsAndLightsOnAHandBuiltHistory() throws {
+    /// Three orders in cell 003 (western column: squad zone, 48 h; street unit 72 h) and a
+    /// hand-built history with every transition, imported into a fresh store. Returns the store,
+    /// the directory to remove and the events' import report.
+    static func handBuiltHistory() throws -> (store: WanggeStore, dir: URL, report: ImportReport) {
         let (store, dir) = try Fixture.store()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let importer = Importer(store: store)
         let x = Fixture.x0 + 0.25 * Fixture.dx, y = Fixture.y0 + 0.25 * Fixture.dy
         let orders = """
@@ -34,6 +34,14 @@ import Testing
             O2,fixed,2025-01-02T13:00:00+08:00,
             """
         let report = try importer.importLayer(.events, bytes: Array(events.utf8))
+        return (store, dir, report)
+    }
+
+    /// Events are stored when the transition is allowed; the others are rejected with their line
+    /// and why; each order ends in its last status.
+    @Test func eventsOfAHandBuiltHistory() throws {
+        let (store, dir, report) = try Self.handBuiltHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         #expect(report.stored == 7)
         #expect(report.rejectedEvents.map(\.row) == [3, 6, 11, 12])
         #expect(report.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
@@ -42,12 +50,20 @@ import Testing
         #expect(report.rejectedEvents[3].reason.hasPrefix("unknown status \"fixed\""))
         let status = try store.database.prepare("SELECT id, status FROM orders ORDER BY id").rows().map { $0.map { $0.string ?? "" } }
         #expect(status == [["O1", "closed"], ["O2", "received"], ["O3", "dispatched"]])
+    }
 
-        func light(at time: String) throws -> Lights.Row {
-            let rows = try Fixture.queries.run("open_orders_at", parameters: ["as_of": time], on: store).rows
-            let open = rows.map { Lights.OpenOrder(areas: [$0[1].string ?? ""], overdue: $0[6].int == 1) }
-            return Lights.board(areas: [(Fixture.cellCode(3), "")], open: open)[0]
-        }
+    /// The light of the cell at a moment of the hand-built history.
+    static func light(at time: String, on store: WanggeStore) throws -> Lights.Row {
+        let rows = try Fixture.queries.run("open_orders_at", parameters: ["as_of": time], on: store).rows
+        let open = rows.map { Lights.OpenOrder(areas: [$0[1].string ?? ""], overdue: $0[6].int == 1) }
+        return Lights.board(areas: [(Fixture.cellCode(3), "")], open: open)[0]
+    }
+
+    /// The lights the hand-built history gives at several moments.
+    @Test func lightsOfAHandBuiltHistory() throws {
+        let (store, dir, _) = try Self.handBuiltHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func light(at time: String) throws -> Lights.Row { try Self.light(at: time, on: store) }
         // Before any order: green. O2 open, O1 and O3 closed: yellow 1.
         #expect(try light(at: "2024-12-31T00:00:00+08:00").colour == .green)
         #expect(try light(at: "2025-01-02T11:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 1))
@@ -55,11 +71,22 @@ import Testing
         #expect(try light(at: "2025-01-03T12:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 2))
         // Past 72 h: red with 2 overdue; O1 (closed) never counts again.
         #expect(try light(at: "2025-01-04T10:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .red, overdue: 2, withinDeadline: 0))
+    }
+
+    /// Open orders at a moment carry their status and whether they are past their deadline.
+    @Test func openOrdersOfAHandBuiltHistory() throws {
+        let (store, dir, _) = try Self.handBuiltHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         // O1's squad deadline is 48 h: had it stayed open at 01-03 10:00 it would be overdue;
         // at 01-02 08:00 it was only dispatched, within deadline.
         let early = try Fixture.queries.run("open_orders_at", parameters: ["as_of": "2025-01-02T08:00:00+08:00"], on: store).rows
         #expect(early.map { [$0[0].string!, $0[4].string!, String($0[6].int!)] } == [["O1", "dispatched", "0"], ["O2", "received", "0"], ["O3", "received", "0"]])
+    }
 
+    /// The units' KPIs over the hand-built history.
+    @Test func kpisOfAHandBuiltHistory() throws {
+        let (store, dir, _) = try Self.handBuiltHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         // KPIs over a period holding every deadline. Worked by hand:
         // U-SQUAD: O1 closed 25 h after reception, before its 48 h deadline → all rates 1, rework 0.
         // U-STREET: O2 never closed (late); O3 first closed on time (25 h) but reopened and open at
@@ -74,7 +101,12 @@ import Testing
                                       closureRate: 1, onTimeRate: 1, reworkRate: 0, lateRate: 0, medianHoursToClose: 25, p90HoursToClose: 25))
         #expect(kpi[1] == UnitKPI.Row(group: "U-STREET", name: "大场镇网格中心", due: 2, closed: 0, closedOnTime: 1, reopened: 0, late: 1,
                                       closureRate: 0, onTimeRate: 0.5, reworkRate: nil, lateRate: 0.5, medianHoursToClose: 25, p90HoursToClose: 25))
-        // A period before every deadline has nothing due.
+    }
+
+    /// The hand-built history: a period before every deadline has nothing due.
+    @Test func nothingDueBeforeEveryDeadline() throws {
+        let (store, dir, _) = try Self.handBuiltHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try Fixture.queries.run("order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-02T00:00:00+08:00"], on: store).rows.isEmpty)
     }
 

@@ -183,7 +183,7 @@ import Testing
         // Without the market zone, orders in it go to the squad or the street.
         let market = "SELECT count(*) FROM orders WHERE zone = 'MK-1'"
         #expect(try store.database.scalar(market).int ?? 0 > 0)
-        let squadOnly = Fixture.collection([Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)])])
+        let squadOnly = try Fixture.collection([Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)])])
         #expect(try importer.importLayer(.zones, bytes: squadOnly).reassigned == 300)
         #expect(try store.database.scalar(market).int == 0)
         #expect(try store.database.scalar(stamp) != neverUpdated)

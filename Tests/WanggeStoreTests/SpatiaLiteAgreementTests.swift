@@ -2,21 +2,19 @@ import Foundation
 import Testing
 @testable import WanggeCore
 @testable import WanggeStore
+import WanggeTestSupport
 
 /// The in-memory index must agree exactly with SpatiaLite's own `ST_Covers` (GEOS) on which
 /// cells cover a point: random points over each sample district, plus points placed on cell
 /// edges and vertices, where a careless test goes wrong.
 @Suite struct SpatiaLiteAgreementTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test(arguments: ["baoshan", "huangpu"])
     func coveringCellsAgreeWithSTCovers(district: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-agree-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try WanggeStore(path: dir.appendingPathComponent("d.sqlite").path)
-        let g = Self.root.appendingPathComponent("GeoData/\(district)")
-        let cells = try [UInt8](Data(contentsOf: g.appendingPathComponent("cells.geojson")))
+        let cells = try SampleData.file("cells.geojson", of: district)
         _ = try Importer(store: store).importLayer(.cells, bytes: cells)
         let district = try store.loadDistrict()
         let index = try DistrictIndex(district: district)
