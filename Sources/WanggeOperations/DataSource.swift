@@ -105,11 +105,11 @@ public struct Report: Sendable {
         }
     }
 
-    mutating func note(_ line: String) { notes.append(line) }
+    package mutating func note(_ line: String) { notes.append(line) }
 
     /// Adds warnings (see ``warnings``): a JSON object body already written gets them as its
     /// `warnings` member too.
-    mutating func warn(_ lines: [String]) {
+    package mutating func warn(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         warnings += lines
         guard format == "json" || format == "geojson", bytes.first == UInt8(ascii: "{"),
@@ -120,7 +120,7 @@ public struct Report: Sendable {
 
     /// Sets the body to a JSON value followed by a newline; an object gets the ``warnings``
     /// known by then as its `warnings` member.
-    mutating func json(_ value: JSONValue) {
+    package mutating func json(_ value: JSONValue) {
         var value = value
         if case .object(var members) = value, !warnings.isEmpty {
             members["warnings"] = .array(warnings.map(JSONValue.string))
@@ -141,7 +141,8 @@ public struct OperationError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A capability with its parameters parsed: what both `wangge <command>` and its HTTP route run.
-public protocol Operation: Sendable {
+/// (Not `Operation`, which would shadow Foundation's.)
+public protocol Capability: Sendable {
     /// Computes the output from `data`.
     func report(from data: DataSource) throws -> Report
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
+@testable import WanggePages
 
 /// The SVG map against the cells it is drawn from: every cell once, every vertex where the
 /// documented projection puts it.

@@ -5,56 +5,40 @@ import WanggeStore
 
 /// `wangge export` (`GET /v1/layers/{layer}`): a stored layer as an RFC 7946 GeoJSON
 /// FeatureCollection for planners' GIS.
-public struct ExportCommand: ParsableCommand, Sendable {
+public struct ExportParameters: ParsableArguments, Sendable {
     public init() {}
-
-    public static let configuration = CommandConfiguration(
-        commandName: "export",
-        abstract: "Export a layer (cells, zones, points, orders, addresses) as GeoJSON for GIS (RFC 7946).",
-        discussion: """
-            RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise;
-            at most 7 decimal places (about 1 cm). Features are written as they are read from the
-            database, so exporting every order never holds them all in memory.
-            --bbox keeps the features whose envelope meets the box (orders: whose point lies in it,
-            edges included). Filters: cells --street, --community; zones --kind, --unit;
-            points --type; orders --from, --to, --category, --cell, --unit, --status;
-            addresses --kind (door, place, shop).
-            """)
 
     public enum LayerName: String, ExpressibleByArgument, CaseIterable, Sendable { case cells, zones, points, orders, addresses }
 
     @Argument(help: "cells, zones, points, orders or addresses.")
     public var layer: LayerName
 
-    @OptionGroup var source: QuerySource
-    @OptionGroup var filter: OrderFilter
+    @OptionGroup public var source: QuerySource
+    @OptionGroup public var filter: OrderFilter
 
     @Option(help: "minLon,minLat,maxLon,maxLat (WGS84).")
-    var bbox: String?
+    public var bbox: String?
 
     @Option(help: "cells: only this street/town code.")
-    var street: String?
+    public var street: String?
 
     @Option(help: "cells: only this community code.")
-    var community: String?
+    public var community: String?
 
     @Option(help: "zones, addresses: only this kind.")
-    var kind: String?
+    public var kind: String?
 
     @Option(help: "zones, orders: only this unit id.")
-    var unit: String?
+    public var unit: String?
 
     @Option(help: "points: only this type.")
-    var type: String?
+    public var type: String?
 
     @Option(help: "orders: only this primary cell.")
-    var cell: String?
+    public var cell: String?
 
     @Option(help: "orders: only this handling status (received, dispatched, resolved, closed, reopened).")
-    var status: String?
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var status: String?
 
     /// The box as (minLon, minLat, maxLon, maxLat), checked.
     static func parseBox(_ text: String) throws -> (Double, Double, Double, Double) {
@@ -83,27 +67,6 @@ public struct ExportCommand: ParsableCommand, Sendable {
         if let status, OrderStatus(rawValue: status) == nil {
             throw ValidationError("--status \"\(status)\": expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-    }
-
-    public func run() throws {
-        let sink = try OutputSink(output)
-        let count: Int
-        do {
-            count = try export(from: source.data()) { sink.write($0) }
-        } catch {
-            sink.discard()
-            note("error: \(error)")
-            throw ExitCode.failure
-        }
-        try sink.close()
-        var summary = "exported \(count) \(layer.rawValue)"
-        if let (unlocated, warnings) = try notices(from: source.data()) {
-            for warning in warnings { note("warning: \(warning)") }
-            if unlocated > 0 {
-                summary += "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(source.db) --status invalid`)"
-            }
-        }
-        note(summary)
     }
 
     /// For the orders layer: how many orders the export leaves out for having no location,

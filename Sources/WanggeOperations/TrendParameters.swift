@@ -7,55 +7,32 @@ import WanggeStore
 /// `wangge trend` (`GET /v1/trend`): weekly order counts and closing rates, with 环比 and 同比,
 /// for the district or per street, unit, category or inspection point — the figures behind the
 /// leaders' page's trend charts.
-public struct TrendCommand: ParsableCommand, Operation {
+public struct TrendParameters: ParsableArguments, Capability {
     public init() {}
-
-    public static let configuration = CommandConfiguration(
-        commandName: "trend",
-        abstract: "Weekly orders and closing rates with 环比 and 同比, for the district or per street, unit, category or point.",
-        discussion: """
-            Weeks run from --from in steps of 7 days; the last one ends at --to. Per week:
-              orders = received in the week; due = deadline (received_at + sla_hours of the unit,
-              72 h when unknown) in the week (应结案); closed = due orders closed at the week's end;
-              closed_on_time = due orders first closed by their deadline — each week is
-              `kpi --from <week start> --to <week end>` of its area.
-              closure_rate = closed / due; on_time_rate = closed_on_time / due.
-            环比 (*_vs_prev): against the 7 days before; 同比 (*_vs_last_year): against the same
-            days 52 weeks earlier, empty unless the stored orders reach back that far. orders_*:
-            relative change of the count; on_time_rate_*: difference in rate points.
-            Defaults: --to = 00:00 +08:00 after the last recorded day, --from = 12 weeks before --to.
-            An order counts for every inspection point it touches (--by point), for its primary
-            cell's street, its responsible unit (orders without one are left out) and its category.
-            CSV header: <by>,name,week,from,to,orders,due,closed,closed_on_time,closure_rate,
-            on_time_rate,orders_vs_prev,orders_vs_last_year,on_time_rate_vs_prev,on_time_rate_vs_last_year
-            """)
 
     /// What one trend series covers.
     public enum Grouping: String, ExpressibleByArgument, CaseIterable, Sendable { case district, street, unit, category, point }
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(help: "Start of the first week (ISO 8601; default: 12 weeks before --to).")
-    var from: String?
+    public var from: String?
 
     @Option(help: "End of the last week, exclusive (ISO 8601; default: the end of the last recorded day).")
-    var to: String?
+    public var to: String?
 
     @Option(help: "district, street, unit, category or point.")
-    var by: Grouping = .district
+    public var by: Grouping = .district
 
     @Option(help: "Only orders of this category (repeatable).")
-    var category: [String] = []
+    public var category: [String] = []
 
     @Option(help: "csv or json.")
-    var format: Format = .csv
+    public var format: Format = .csv
 
     @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    var bom = true
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = true
 
     private static func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
@@ -73,14 +50,12 @@ public struct TrendCommand: ParsableCommand, Operation {
         }
     }
 
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
-
     /// One series: an area and its weekly rows.
-    struct Series: Sendable {
-        var code: String
-        var name: String
-        var rows: [WeeklyTrend.Row]
-        var total: WeeklyTrend.Row
+    package struct Series: Sendable {
+        package var code: String
+        package var name: String
+        package var rows: [WeeklyTrend.Row]
+        package var total: WeeklyTrend.Row
     }
 
     /// The series of `by` over [from, to) for `categories` (empty: all), from the orders the
@@ -92,8 +67,8 @@ public struct TrendCommand: ParsableCommand, Operation {
     /// The series of several groupings at once: one pass over the stored orders.
     static func series(by groupings: [Grouping], from: Double, to: Double, categories: [String], data: DataSource) throws -> [Grouping: [Series]] {
         let district = try data.district()
-        let map = try DistrictMap.cached(for: try data.index(), cells: district.cells)
-        let stored = try DashboardFigures.stored(data: data, map: map, district: district)
+        let cells = district.cells.map(\.code).sorted()
+        let stored = try DashboardFigures.stored(data: data, cells: cells, district: district)
         let wanted = Set(categories)
         let earliest = stored.orders.lazy.map(\.received).min()
         // Only orders that can count: received or due from the period before the window (环比),
@@ -108,7 +83,7 @@ public struct TrendCommand: ParsableCommand, Operation {
             for (g, by) in groupings.enumerated() {
                 switch by {
                 case .district: groups[g]["", default: []].append(item)
-                case .street: if let c = o.cell { groups[g][String(map.cells[c].code.prefix(9)), default: []].append(item) }
+                case .street: if let c = o.cell { groups[g][String(cells[c].prefix(9)), default: []].append(item) }
                 case .unit: if !o.unit.isEmpty { groups[g][o.unit, default: []].append(item) }
                 case .category: groups[g][o.category, default: []].append(item)
                 case .point: for p in o.points.split(separator: ";") { groups[g][String(p), default: []].append(item) }
@@ -199,15 +174,5 @@ public struct TrendCommand: ParsableCommand, Operation {
     static func header(_ by: Grouping) -> [String] {
         [by.rawValue, "name", "week", "from", "to", "orders", "due", "closed", "closed_on_time", "closure_rate", "on_time_rate",
          "orders_vs_prev", "orders_vs_last_year", "on_time_rate_vs_prev", "on_time_rate_vs_last_year"]
-    }
-}
-
-/// Names of the areas a code stands for, as the stored layers give them.
-enum AreaNames {
-    /// Street code → street name, from the cells (their `street_name`).
-    static func streets(_ district: District) -> [(String, String)] {
-        var names: [String: String] = [:]
-        for c in district.cells where names[c.streetCode] == nil || names[c.streetCode]!.isEmpty { names[c.streetCode] = c.streetName }
-        return names.map { ($0.key, $0.value) }
     }
 }

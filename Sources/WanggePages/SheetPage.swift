@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCore
+import WanggeOperations
 
 /// The printable daily sheet: one A4 landscape page per responsible unit (a page break after
 /// each), self-contained (inline CSS, no script, no external asset), every text escaped.
@@ -15,12 +16,6 @@ extension DailySheet {
         case "reopened": return "返工"
         default: return status
         }
-    }
-
-    /// `YYYY-MM-DD HH:MM` in China Standard Time.
-    static func minute(_ epoch: Double) -> String {
-        let t = Timestamp.format(epoch)   // YYYY-MM-DDTHH:MM:SS+08:00
-        return String(t.prefix(10)) + " " + String(t.dropFirst(11).prefix(5))
     }
 
     func html() -> [UInt8] {
@@ -83,4 +78,9 @@ extension DailySheet {
         }
         w.raw("</tbody></table>\n<div class=\"sign\"><span>网格中心签发：</span><span>责任单位签收：</span><span>签收时间：</span></div>\n</section>\n")
     }
+}
+
+/// `wangge sheet` and `GET /v1/sheet`: the sheet as CSV, or drawn as the printable page.
+extension SheetParameters: Capability {
+    public func report(from data: DataSource) throws -> Report { try report(from: data) { $0.html() } }
 }

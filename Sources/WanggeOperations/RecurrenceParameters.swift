@@ -4,84 +4,65 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-public struct RecurrenceCommand: ParsableCommand, Operation {
+public struct RecurrenceParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "recurrence",
-        abstract: "易反弹: repeats and rebounds per area, and the worst rebound chains.",
-        discussion: """
-            A repeat is an order with an earlier order of the same category within --radius metres
-            (EPSG:4549) and --days days before it; a rebound is a repeat whose earlier order was
-            already resolved or closed when the new one arrived (from the status history). A chain
-            links each rebound to its latest rebounding predecessor.
-            CSV header: <level>,name,orders,repeats,rebounds,recurrence_rate,rebound_rate
-            (every area listed; the worst chains go to standard error, and into --format json).
-            --knox: the Knox near-repeat test instead (as Ratcliffe's calculator): pairs of orders by
-            distance band × time band, expected counts from --permutations of the times (--seed);
-            CSV header: distance_from_m,distance_to_m,days_from,days_to,observed,expected,knox_ratio,p
-            with p = (#permutations ≥ observed + 1) / (permutations + 1).
-            """)
+    public enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case cell, community, street, unit, point }
+    public enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case table, gi, kde }
 
-    enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case cell, community, street, unit, point }
-    enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case table, gi, kde }
-
-    @OptionGroup var source: QuerySource
-    @OptionGroup var filter: OrderFilter
+    @OptionGroup public var source: QuerySource
+    @OptionGroup public var filter: OrderFilter
 
     @Option(help: "Metres between an order and an earlier one of the same category.")
-    var radius: Double = 50
+    public var radius: Double = 50
 
     @Option(help: "Days between an order and an earlier one of the same category.")
-    var days: Double = 30
+    public var days: Double = 30
 
     @Option(help: "cell, community, street, unit or point.")
-    var level: Level = .cell
+    public var level: Level = .cell
 
     @Option(help: "How many of the longest rebound chains to report.")
-    var chains: Int = 10
+    public var chains: Int = 10
 
     @Option(help: "table (per area), gi (Gi* of rebound counts per cell, header cell,count,z,p,bin) or kde (density of rebounds, header as hotspots --method kde).")
-    var method: Method = .table
+    public var method: Method = .table
 
     @Option(help: "gi: distance band in metres (default: the smallest band giving every cell a neighbour).")
-    var band: Double?
+    public var band: Double?
 
     @Option(name: .customLong("cell-size"), help: "kde: raster cell size in metres (default: the extent's shorter side / 250).")
-    var cellSize: Double?
+    public var cellSize: Double?
 
     @Option(help: "kde: search radius in metres (default: ArcGIS's rule).")
-    var bandwidth: Double?
+    public var bandwidth: Double?
 
     @Flag(help: "Run the Knox near-repeat test instead of the per-area table.")
-    var knox = false
+    public var knox = false
 
     @Option(name: .customLong("distance-band"), help: "Knox: width of a distance band in metres.")
-    var distanceBand: Double = 100
+    public var distanceBand: Double = 100
 
     @Option(name: .customLong("distance-bands"), help: "Knox: number of distance bands.")
-    var distanceBands: Int = 3
+    public var distanceBands: Int = 3
 
     @Option(name: .customLong("time-band"), help: "Knox: width of a time band in days.")
-    var timeBand: Double = 7
+    public var timeBand: Double = 7
 
     @Option(name: .customLong("time-bands"), help: "Knox: number of time bands.")
-    var timeBands: Int = 4
+    public var timeBands: Int = 4
 
     @Option(help: "Knox: permutations of the times.")
-    var permutations: Int = 99
+    public var permutations: Int = 99
 
     @Option(help: "Knox: seed of the permutations.")
-    var seed: UInt64 = 1
+    public var seed: UInt64 = 1
 
     @Option(help: "csv or json; with --method gi or kde also geojson.")
-    var format: AnalyticsFormat = .csv
+    public var format: AnalyticsFormat = .csv
 
     @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
-    var bom = false
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = false
 
     public func validate() throws {
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
@@ -96,8 +77,6 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
         guard permutations >= 0 else { throw ValidationError("--permutations must not be negative") }
     }
-
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
         var report = try figures(from: data)
@@ -166,7 +145,7 @@ public struct RecurrenceCommand: ParsableCommand, Operation {
         // Names beside the codes, as people use them.
         var names: [String: String] = [:]
         switch level {
-        case .cell: for c in district.cells { names[c.code] = DistrictMap.cellLabel(code: c.code, community: c.communityName, street: c.streetName) }
+        case .cell: for c in district.cells { names[c.code] = AreaNames.cellLabel(code: c.code, community: c.communityName, street: c.streetName) }
         case .community: for c in district.cells { names[c.communityCode] = c.communityName }
         case .street: for c in district.cells { names[c.streetCode] = c.streetName }
         case .unit: for u in district.units { names[u.id] = u.name }

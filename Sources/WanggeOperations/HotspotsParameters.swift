@@ -6,84 +6,54 @@ import WanggeStore
 
 extension Hotspots.Level: ExpressibleByArgument {}
 
-public struct HotspotsCommand: ParsableCommand, Operation {
+public struct HotspotsParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "hotspots",
-        abstract: "Where orders concentrate: counts per area, or Getis-Ord Gi* hot and cold spots per cell.",
-        discussion: """
-            An order counts for its primary cell (snapped orders included); outside and invalid
-            orders count for no cell; communities and streets sum their cells.
-              --method count   CSV header: <level>,name,count,density_per_km2 (every area, zeros included);
-                             --level unit|point: <level>,name,count (orders per responsible unit, or
-                             per inspection point within its radius)
-              --method gi      CSV header: cell,count,z,p,bin (cell level; with --permutations N
-                               also p_sim, esda's conditional randomisation). Binary distance-band
-                               weights between cell area centroids in EPSG:4549 metres, the cell
-                               itself included; z is Gi*, p two-sided normal, bin ±3/±2/±1 for
-                               99/95/90 % confidence (--fdr: Benjamini-Hochberg bins).
-              --method kde     quartic kernel density of order locations (invalid orders excluded)
-                               on a square raster in EPSG:4549 metres over the cells' extent,
-                               orders per km². Defaults as ArcGIS documents them: cell size =
-                               shorter side / 250; bandwidth = 0.9·min(SD, √(1/ln2)·Dm)·n^-0.2.
-                               CSV header: row,column,x,y,lon,lat,density_per_km2 (non-zero cells).
-              --method emerging  emerging hot spots: Gi* per cell per --step (day, week, month in
-                               UTC+08:00) with the cell's band neighbours in that step and --time-lag
-                               earlier steps, Mann–Kendall on each cell's z series, and the ArcGIS
-                               categories (definitions in EmergingHotSpots.swift). Steps run from
-                               --from (default: the first order's day) to --to (default: after the last).
-                               CSV header: cell,category,trend_z,trend_p,hot_steps,cold_steps,final_z
-            """)
+    public enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case count, gi, kde, emerging }
+    public enum Step: String, ExpressibleByArgument, CaseIterable, Sendable { case day, week, month }
+    public enum Weights: String, ExpressibleByArgument, CaseIterable, Sendable { case band, queen }
 
-    enum Method: String, ExpressibleByArgument, CaseIterable, Sendable { case count, gi, kde, emerging }
-    enum Step: String, ExpressibleByArgument, CaseIterable, Sendable { case day, week, month }
-    enum Weights: String, ExpressibleByArgument, CaseIterable, Sendable { case band, queen }
-
-    @OptionGroup var source: QuerySource
-    @OptionGroup var filter: OrderFilter
+    @OptionGroup public var source: QuerySource
+    @OptionGroup public var filter: OrderFilter
 
     @Option(help: "cell, community, street, unit or point (unit and point: --method count only).")
-    var level: Hotspots.Level = .cell
+    public var level: Hotspots.Level = .cell
 
     @Option(help: "count or gi.")
-    var method: Method = .count
+    public var method: Method = .count
 
     @Option(help: "Gi* distance band in metres (default: the smallest band giving every cell a neighbour).")
-    var band: Double?
+    public var band: Double?
 
     @Option(name: .customLong("cell-size"), help: "KDE raster cell size in metres (default: the extent's shorter side / 250).")
-    var cellSize: Double?
+    public var cellSize: Double?
 
     @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
-    var bandwidth: Double?
+    public var bandwidth: Double?
 
     @Option(help: "Gi* weights: band (distance band, see --band) or queen (cells sharing any boundary point).")
-    var weights: Weights = .band
+    public var weights: Weights = .band
 
     @Option(help: "Emerging: the time step (day, week or month).")
-    var step: Step = .week
+    public var step: Step = .week
 
     @Option(name: .customLong("time-lag"), help: "Emerging: earlier steps in each bin's neighbourhood.")
-    var timeLag: Int = 1
+    public var timeLag: Int = 1
 
     @Option(help: "Gi*: conditional-randomisation permutations for pseudo p-values (adds a p_sim column).")
-    var permutations: Int = 0
+    public var permutations: Int = 0
 
     @Option(help: "Seed of the permutations.")
-    var seed: UInt64 = 1
+    public var seed: UInt64 = 1
 
     @Flag(help: "Gi*: bins with the Benjamini-Hochberg false-discovery-rate correction.")
-    var fdr = false
+    public var fdr = false
 
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
-    var format: AnalyticsFormat = .csv
+    public var format: AnalyticsFormat = .csv
 
     @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
-    var bom = false
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = false
 
     public func validate() throws {
         if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
@@ -99,8 +69,6 @@ public struct HotspotsCommand: ParsableCommand, Operation {
         if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
         if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
     }
-
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
         var report = try figures(from: data)
@@ -149,7 +117,7 @@ public struct HotspotsCommand: ParsableCommand, Operation {
                 switch level {
                 case .street: names[c.streetCode] = c.streetName
                 case .community: names[c.communityCode] = c.communityName
-                default: names[c.code] = DistrictMap.cellLabel(code: c.code, community: c.communityName, street: c.streetName)
+                default: names[c.code] = AreaNames.cellLabel(code: c.code, community: c.communityName, street: c.streetName)
                 }
             }
             writer.write(neutralising: [level.rawValue, "name", "count", "density_per_km2"])

@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCore
+import WanggeOperations
 
 /// The district drawn by the server as SVG from its cells: no tiles, no network.
 ///
@@ -202,29 +203,6 @@ final class DistrictMap: @unchecked Sendable {
 
 // MARK: Rendering
 
-/// What the map is coloured by (`--measure`).
-public enum MapMeasure: String, CaseIterable, Sendable {
-    /// Orders received in the window, per cell.
-    case count
-    /// The Gi* bin of those counts: three hot and three cold confidence levels.
-    case gi
-    /// Rebounds (反弹) in the window, per cell.
-    case rebounds
-    /// The cell's light at the as-of moment.
-    case lights
-}
-
-/// One cell's figures on the map.
-struct CellFigures {
-    var orders = 0
-    var rebounds = 0
-    /// Gi* z of the order counts (nil when the cell could not take part).
-    var z: Double?
-    var bin = 0
-    /// red, yellow, green, or grey (no order of the chosen categories received by as-of).
-    var light = "grey"
-}
-
 /// A legend: CSS class, colour and label of every class, and the class of a cell.
 struct MapLegend {
     var title: String
@@ -283,14 +261,6 @@ struct MapLegend {
 }
 
 extension DistrictMap {
-    /// A cell as people name it: "community · street · 第N网格" (N: the cell code's 3-digit
-    /// sequence within its community), the parts that are unknown left out.
-    static func cellLabel(code: String, community: String, street: String) -> String {
-        var parts = [community, street].filter { !$0.isEmpty }
-        if code.count == 15, let n = Int(code.suffix(3)) { parts.append("第\(n)网格") } else { parts.append(code) }
-        return parts.joined(separator: " · ")
-    }
-
     /// Writes the `<svg>`: cells coloured by `legend`, street outlines and names, a scale bar.
     /// `figures` follows ``cells``' order. `ordersLink`: the query string after `cell=CODE`
     /// in a cell's orders link (`/v1/layers/orders?cell=CODE&…`), kept on the SVG for the click handler.
@@ -311,7 +281,7 @@ extension DistrictMap {
             w.raw("\" data-rebounds=\""); w.integer(f.rebounds)
             w.raw("\" data-z=\""); if let z = f.z { w.fixed(z, places: 2) }
             w.raw("\" data-light=\""); w.raw(f.light)
-            w.raw("\"><title>"); w.text(Self.cellLabel(code: c.code, community: c.communityName, street: c.streetName)); w.raw(" "); w.text(c.code)
+            w.raw("\"><title>"); w.text(AreaNames.cellLabel(code: c.code, community: c.communityName, street: c.streetName)); w.raw(" "); w.text(c.code)
             w.raw("\n工单 "); w.integer(f.orders); w.raw(" · 反弹 "); w.integer(f.rebounds); w.raw(" · z ")
             if let z = f.z { w.fixed(z, places: 2) } else { w.raw("—") }
             w.raw("</title></path>\n")

@@ -6,38 +6,22 @@ import WanggeStore
 /// `wangge geocode` (`GET /v1/geocode?address=…`): checks an address (or a shop/place code)
 /// against the stored standard address layer by hand, as order routing would resolve it
 /// (``AddressResolver``), answering the match or the candidates with their scores.
-public struct GeocodeCommand: ParsableCommand, Operation {
+public struct GeocodeParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "geocode",
-        abstract: "Resolve an address (or shop/place code) against the standard address layer, with scored candidates.",
-        discussion: """
-            One address (--address and/or --code): JSON with the outcome (located, street,
-            ambiguous, unmatched), located_by, the match, gap, street, reason, the normalised
-            address and up to 3 candidates with scores in [0, 1].
-            A CSV (--input, CLI only) with an address column and optionally code (or shop,
-            place): one CSV row per input row, header
-            \(GeocodeCommand.csvHeader.joined(separator: ","))
-            (candidates as id:score;…).
-            """)
-
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(help: "The address as typed (e.g. 宝山区大场镇场中路484号旁).")
-    var address: String?
+    public var address: String?
 
     @Option(help: "A shop code (汇商码) or place id.")
-    var code: String?
+    public var code: String?
 
     @Option(help: "A CSV of addresses (column address, optionally code, shop or place; CLI only), or - for standard input.")
-    var input: String?
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var input: String?
 
     @Option(help: "json (one address; default) — a CSV input is answered as CSV.")
-    var format: String = "json"
+    public var format: String = "json"
 
     public static let csvHeader = ["id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates"]
 
@@ -47,27 +31,9 @@ public struct GeocodeCommand: ParsableCommand, Operation {
         if format != "json" { throw ValidationError("--format \"\(format)\": only json (a CSV input is answered as CSV)") }
     }
 
-    public func run() throws {
-        guard let input else { return try deliver(self, from: source.data(), to: output) }
-        let data = source.data()
-        do {
-            let bytes = try readInput(input)
-            let (routing, warnings) = try Self.routing(from: data)
-            for w in warnings { note("warning: \(w)") }
-            let (csv, summary) = try Self.geocode(csv: bytes, resolver: routing.resolver)
-            let sink = try OutputSink(output)
-            sink.write(csv)
-            try sink.close()
-            note(summary)
-        } catch {
-            note("error: \(error)")
-            throw ExitCode.failure
-        }
-    }
-
     /// The stored address layer bound to the district (empty when none is stored), and a
     /// warning when it is empty.
-    static func routing(from data: DataSource) throws -> (routing: AddressRouting, warnings: [String]) {
+    public static func routing(from data: DataSource) throws -> (routing: AddressRouting, warnings: [String]) {
         let routing: AddressRouting? = try data.memoized("address-routing") {
             try data.open().0.addressRouting(for: try data.index())
         }

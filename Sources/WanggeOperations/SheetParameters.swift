@@ -6,58 +6,24 @@ import WanggeStore
 /// `wangge sheet` (`GET /v1/sheet?date=&unit=`): the daily sheet each responsible unit gets
 /// from the grid centre — 每日巡查问题汇总和整改分工落实表 — its open orders of the day with
 /// their deadlines, and its 3-day rectification summary.
-public struct SheetCommand: ParsableCommand, Operation {
+public struct SheetParameters: ParsableArguments, Sendable {
     public init() {}
-
-    public static let configuration = CommandConfiguration(
-        commandName: "sheet",
-        abstract: "每日巡查问题汇总和整改分工落实表: each unit's open orders of a day and its 3-day rectification summary.",
-        discussion: """
-            The day is --date in China Standard Time: [D 00:00, D+1 00:00) +08:00. Its end,
-            D+1 00:00 +08:00, is the reference moment of every figure.
-            Rows (per responsible unit): orders routed to the unit that were received, or had a
-            `dispatched` or `reopened` (返工) status change, during the day, and are still open at
-            its end (their last status change before the end is not `closed`). Orders without a
-            unit (outside every cell, invalid) are on the manual-dispatch list instead.
-            deadline = received_at + sla_hours of the unit (72 h, the 3-day rule, when unknown);
-            hours_left = deadline − the day's end, in hours (negative: overdue by that much).
-            Sorted by deadline (most urgent first), then id.
-            Summary (三日整改情况) at the day's end: open orders of the unit (any reception day),
-            overdue and within deadline; received_3d: received in the 72 h before the end (the day
-            and the two before); rectified_3d: with a `resolved` change in those 72 h;
-            rectified_on_time_3d: of those, the latest such resolution by the deadline.
-            Every unit is listed (one printed A4 page each), or only --unit.
-            Address: the orders file's address column (kept in the order's attributes), else the
-            WGS84 "lon,lat". Inspection points: the points the order touches (ids; names in HTML).
-            CSV header: record,unit,unit_name,order_id,category,address,cell,points,point_names,
-            received_at,deadline,hours_left,status,open,overdue,within_deadline,received_3d,
-            rectified_3d,rectified_on_time_3d
-            — one `summary` record per unit (order columns empty), then its `order` records
-            (summary columns empty), and, on the whole sheet (no --unit), last one
-            `manual_dispatch` record whose `open` is the number of orders received during the day
-            without a responsible unit (待人工派遣; list them with `wangge orders`). Times are written +08:00. The CSV starts with a UTF-8
-            byte order mark (--no-bom to omit); text cells that a spreadsheet would take for a
-            formula (starting with = + - @, a tab or a carriage return) are prefixed with '.
-            """)
 
     public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case html, csv }
 
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(help: "The day, YYYY-MM-DD (China Standard Time, UTC+08:00).")
-    var date: String
+    public var date: String
 
     @Option(help: "Only this responsible unit (its id).")
-    var unit: String?
+    public var unit: String?
 
     @Option(help: "html (printable A4, a page per unit) or csv.")
-    var format: Format = .html
+    public var format: Format = .html
 
     @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    var bom = true
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = true
 
     public func validate() throws {
         guard Self.dayStart(date) != nil else {
@@ -66,8 +32,6 @@ public struct SheetCommand: ParsableCommand, Operation {
         if let unit, unit.isEmpty { throw ValidationError("--unit must not be empty") }
     }
 
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
-
     /// 00:00 +08:00 of a `YYYY-MM-DD` day, or nil for anything else.
     static func dayStart(_ text: String) -> Double? {
         let u = Array(text.utf8)
@@ -75,10 +39,11 @@ public struct SheetCommand: ParsableCommand, Operation {
         return Timestamp.parse(text + "T00:00:00+08:00")
     }
 
-    public func report(from data: DataSource) throws -> Report {
+    /// The sheet as CSV, or as the page `html` draws (WanggePages' ``Capability`` conformance).
+    package func report(from data: DataSource, html: (DailySheet) -> [UInt8]) throws -> Report {
         let sheet = try DailySheet.load(date: date, unit: unit, from: data)
         var report = Report(format: format.rawValue)
-        report.bytes = format == .csv ? sheet.csv(bom: bom) : sheet.html()
+        report.bytes = format == .csv ? sheet.csv(bom: bom) : html(sheet)
         report.filename = Report.filename(["sheet", date, unit ?? ""])
         let rows = sheet.units.reduce(0) { $0 + $1.orders.count }
         let overdue = sheet.units.reduce(0) { $0 + $1.orders.filter { $0.hoursLeft < 0 }.count }
@@ -89,48 +54,48 @@ public struct SheetCommand: ParsableCommand, Operation {
 }
 
 /// The daily sheet's figures, read through the named queries `daily_sheet_orders` and
-/// `daily_sheet_summary` (definitions in ``SheetCommand``).
-struct DailySheet {
-    struct Order {
-        var id: String
-        var category: String
+/// `daily_sheet_summary` (definitions in ``SheetParameters``).
+package struct DailySheet {
+    package struct Order {
+        package var id: String
+        package var category: String
         /// The address as reported, else "lon,lat" (WGS84), else "".
-        var address: String
-        var cell: String
-        var points: [String]
-        var receivedAt: Double
-        var deadline: Double
+        package var address: String
+        package var cell: String
+        package var points: [String]
+        package var receivedAt: Double
+        package var deadline: Double
         /// Hours from the day's end to the deadline; negative: overdue.
-        var hoursLeft: Double
-        var status: String
+        package var hoursLeft: Double
+        package var status: String
     }
 
-    struct Summary {
-        var open = 0, overdue = 0, withinDeadline = 0, received3d = 0, rectified3d = 0, rectifiedOnTime3d = 0
+    package struct Summary {
+        package var open = 0, overdue = 0, withinDeadline = 0, received3d = 0, rectified3d = 0, rectifiedOnTime3d = 0
     }
 
-    struct UnitSheet {
-        var unit: String
-        var name: String
-        var summary: Summary
-        var orders: [Order]
+    package struct UnitSheet {
+        package var unit: String
+        package var name: String
+        package var summary: Summary
+        package var orders: [Order]
     }
 
-    var date: String
-    var dayStart: Double
-    var dayEnd: Double
-    var units: [UnitSheet]
+    package var date: String
+    package var dayStart: Double
+    package var dayEnd: Double
+    package var units: [UnitSheet]
     /// Orders received during the day that have no responsible unit (invalid, outside the
     /// district grid, or no zone and no street unit): on the manual-dispatch list, 待人工派遣.
     /// The grid centre's own figure: nil on the sheet of one unit.
-    var manualDispatch: Int?
+    package var manualDispatch: Int?
     /// Inspection point id → name.
-    var pointNames: [String: String]
+    package var pointNames: [String: String]
     /// Cell code → (community name, street name).
-    var cellNames: [String: (community: String, street: String)]
+    package var cellNames: [String: (community: String, street: String)]
 
-    static func load(date: String, unit: String?, from data: DataSource) throws -> DailySheet {
-        guard let start = SheetCommand.dayStart(date) else { throw OperationError("--date \"\(date)\" is not a day written YYYY-MM-DD") }
+    package static func load(date: String, unit: String?, from data: DataSource) throws -> DailySheet {
+        guard let start = SheetParameters.dayStart(date) else { throw OperationError("--date \"\(date)\" is not a day written YYYY-MM-DD") }
         let end = start + 86_400   // China Standard Time has no daylight saving
         let (store, catalog) = try data.open()
         let district = try data.district()
@@ -169,15 +134,22 @@ struct DailySheet {
     }
 
     /// Hours with one decimal, as printed and as written to CSV.
-    static func hours(_ h: Double) -> String {
-        var w = HTMLWriter(capacity: 8)
-        w.fixed(h, places: 1)
-        return String(decoding: w.bytes, as: UTF8.self)
+    package static func hours(_ h: Double) -> String {
+        guard h.isFinite else { return "–" }
+        // One decimal, rounded half away from zero (as the page's numbers are written).
+        let tenths = Int((abs(h) * 10).rounded())
+        return (h < 0 && tenths != 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
     }
 
-    /// The CSV form (header in ``SheetCommand``'s discussion), for people: text cells that a
+    /// `YYYY-MM-DD HH:MM` in China Standard Time.
+    package static func minute(_ epoch: Double) -> String {
+        let t = Timestamp.format(epoch)   // YYYY-MM-DDTHH:MM:SS+08:00
+        return String(t.prefix(10)) + " " + String(t.dropFirst(11).prefix(5))
+    }
+
+    /// The CSV form (header in ``SheetParameters``'s discussion), for people: text cells that a
     /// spreadsheet would take for a formula (a citizen's address `=HYPERLINK(…)`) neutralised.
-    func csv(bom: Bool) -> [UInt8] {
+    package func csv(bom: Bool) -> [UInt8] {
         var writer = CSVWriter(bom: bom)
         writer.write(neutralising: ["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
                       "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",

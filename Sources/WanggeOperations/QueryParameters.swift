@@ -3,47 +3,32 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-public struct QueryCommand: ParsableCommand, Operation {
+public struct QueryParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "query",
-        abstract: "Run one of the named SQL queries of Queries/ (read-only), or list them.",
-        discussion: """
-            Every query file states its name, description, parameters (type, default) and output
-            columns in its header; all are loaded and checked against the database first, and a
-            broken one is an error naming its file. Parameters are always bound, never spliced
-            into the SQL. --format geojson needs a `geometry` column holding GeoJSON.
-            """)
-
-    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json, geojson }
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json, geojson }
 
     @Argument(help: "The query's name (see --list).")
-    var name: String?
+    public var name: String?
 
     @Flag(help: "List the queries with their parameters and columns.")
-    var list = false
+    public var list = false
 
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(name: .customLong("param"), help: "A parameter as name=value (repeatable).")
-    var parameters: [String] = []
+    public var parameters: [String] = []
 
     @Option(help: "csv, json or geojson (--list: csv prints text, json the catalogue).")
-    var format: Format = .csv
+    public var format: Format = .csv
 
     @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel (data exports have none by default).")
-    var bom = false
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = false
 
     public func validate() throws {
         if !list && name == nil { throw ValidationError("give a query name, or --list") }
         for p in parameters where !p.contains("=") { throw ValidationError("--param \"\(p)\": expected name=value") }
     }
-
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)

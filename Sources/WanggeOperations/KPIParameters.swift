@@ -4,53 +4,34 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-public struct KPICommand: ParsableCommand, Operation {
+public struct KPIParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "kpi",
-        abstract: "Handling KPIs per responsible unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close.",
-        discussion: """
-            Denominator: the orders due to be closed in [--from, --to) (应结案: deadline =
-            received_at + sla_hours of the unit, 72 h when unknown, inside the period).
-              结案率 = closed at --to / due;  按期结案率 = first closed by the deadline / due;
-              返工率 = closed orders reopened at least once / closed;
-              延期率 = first closed after the deadline, or still open past it / due.
-            Hours to close: reception to first closure (median and p90, nearest rank).
-            CSV header: <by>,name,due,closed,closed_on_time,reopened,late,closure_rate,on_time_rate,
-            rework_rate,late_rate,median_hours_to_close,p90_hours_to_close
-            """)
+    public enum Grouping: String, ExpressibleByArgument, CaseIterable, Sendable { case unit, street }
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
-    enum Grouping: String, ExpressibleByArgument, CaseIterable, Sendable { case unit, street }
-    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
-
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(help: "Start of the period (ISO 8601, inclusive).")
-    var from: String
+    public var from: String
 
     @Option(help: "End of the period (ISO 8601, exclusive).")
-    var to: String
+    public var to: String
 
     @Option(help: "unit or street.")
-    var by: Grouping = .unit
+    public var by: Grouping = .unit
 
     @Option(help: "csv or json.")
-    var format: Format = .csv
+    public var format: Format = .csv
 
     @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    var bom = true
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = true
 
     public func validate() throws {
         guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }
         guard let end = Timestamp.parse(to) else { throw ValidationError("--to \"\(to)\" is not a time; expected \(Timestamp.forms), or a date") }
         guard start < end else { throw ValidationError("--from must be earlier than --to") }
     }
-
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)

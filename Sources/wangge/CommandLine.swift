@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Foundation
 import WanggeCore
+import WanggeOperations
 import WanggeStore
 
 /// Writes a line to standard error (progress, warnings, row problems).
@@ -161,71 +162,9 @@ public func reportPeakMemoryIfAsked() {
     note("peak_rss_kib=\(usage.ru_maxrss)")
 }
 
-/// The `Queries/` directory: `--queries`, else `$WANGGE_QUERIES`, else the `Queries/` of the
-/// source tree the binary was built in (found by walking up from the executable to a folder
-/// holding `Package.swift` and `Queries/`), else `./Queries`.
-public func queriesDirectory(_ option: String?) -> String {
-    if let option { return option }
-    if let variable = ProcessInfo.processInfo.environment["WANGGE_QUERIES"], !variable.isEmpty { return variable }
-    var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0 ..< 6 {
-        let queries = dir.appendingPathComponent("Queries").path
-        if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-           FileManager.default.fileExists(atPath: queries) { return queries }
-        dir.deleteLastPathComponent()
-    }
-    return "Queries"
-}
-
-/// `--db` and `--queries`: the database, read through the named queries.
-public struct QuerySource: ParsableArguments, Sendable {
-    @Option(help: "The SpatiaLite database (opened read-only).")
-    public var db: String
-
-    @Option(help: "The queries directory (default: $WANGGE_QUERIES, else the source tree's Queries/).")
-    public var queries: String?
-
-    public init() {}
-
-    /// The database file read-only with the checked named queries, opened on first use.
-    public func data() -> DatabaseFile { DatabaseFile(path: db, queriesDirectory: queriesDirectory(queries)) }
-}
-
-/// `--from`, `--to`, `--category`: which stored orders, as the named queries' parameters.
-public struct OrderFilter: ParsableArguments, Sendable {
-    public init() {}
-
-    @Option(help: "Orders received at or after this time: ISO 8601, 2025-07-01 09:00, 2025/7/1 9:00, 2025年7月1日 9:00 or a bare date (China Standard Time unless a zone is given).")
-    public var from: String?
-
-    @Option(help: "Orders received before this time (the same forms as --from).")
-    public var to: String?
-
-    @Option(help: "Only orders of this category (repeatable).")
-    public var category: [String] = []
-
-    public func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }
-        if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not a time; expected \(Timestamp.forms), or a date") }
-    }
-
-    /// The window for a download's file name (`from-2025-06-01`, `to-…`).
-    public var filenameParts: [String] {
-        (from.map { ["from", $0] } ?? []) + (to.map { ["to", $0] } ?? [])
-    }
-
-    /// `from`, `to` and `categories` for a named query.
-    public var parameters: [String: String] {
-        var p = ["categories": category.joined(separator: ",")]
-        if let from { p["from"] = from }
-        if let to { p["to"] = to }
-        return p
-    }
-}
-
 /// Runs an operation for the CLI: its report to `output` (a file appears only when complete),
 /// its notes to standard error; an error is printed and ends the command with a failure.
-public func deliver(_ operation: some Operation, from data: DataSource, to output: String) throws {
+public func deliver(_ operation: some Capability, from data: DataSource, to output: String) throws {
     let report: Report
     do { report = try operation.report(from: data) } catch {
         note("error: \(error)")
@@ -238,16 +177,10 @@ public func deliver(_ operation: some Operation, from data: DataSource, to outpu
     for line in report.notes { note(line) }
 }
 
-/// Warnings for filter categories that no stored order has and no routing rule names — most
-/// likely a typo (`乱摆摊` for `乱设摊`), which would otherwise silently give zeros.
-public func unknownCategoryWarnings(_ categories: [String], from data: DataSource) throws -> [String] {
-    guard !categories.isEmpty else { return [] }
-    let known: Set<String> = try data.memoized("known-categories") {
-        let (store, catalog) = try data.open()
-        let stored = try catalog.run("order_categories", parameters: [:], on: store).rows.compactMap { $0[0].string }
-        return Set(stored).union(try data.district().rules.map(\.category))
-    }
-    return categories.filter { !known.contains($0) }.map {
-        "category \"\($0)\": no stored order has it and no routing rule names it (a typo?); it matches nothing"
-    }
+
+/// `--output`: where a command writes its output (the CLI's alone: the server answers the
+/// request, and refuses an `output` parameter).
+struct OutputFile: ParsableArguments {
+    @Option(help: "Output file, or - for standard output.")
+    var output: String = "-"
 }

@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import WanggeCore
-import WanggeOperations
 import WanggeStore
 
 /// The service's SQLite connections: one writer, a pool of read-only readers, a checkpointer.
@@ -162,84 +161,5 @@ final class ConnectionPool: @unchecked Sendable {
     func checkpoint() {
         checkpoints.cancel()
         try? write { try $0.database.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-    }
-}
-
-/// The district as the service routes against it: layers, index and a pool of routers,
-/// numbered by generation. A layer import builds a new one and swaps it in; requests that
-/// hold the old one finish on it.
-final class DistrictSnapshot: @unchecked Sendable {
-    let generation: Int
-    /// `wangge_meta.layers_version` when the layers were read.
-    let layersVersion: String
-    let district: District
-    let index: DistrictIndex
-    let snapMetres: Double
-    private let routers: Locked<[Router]>
-
-    init(generation: Int, layersVersion: String, district: District, snapMetres: Double) throws {
-        self.generation = generation
-        self.layersVersion = layersVersion
-        self.district = district
-        self.index = try DistrictIndex(district: district)
-        self.snapMetres = snapMetres
-        self.routers = Locked([])
-        // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
-        // first page request does not wait for it.
-        let index = self.index
-        WorkerPool.background.submit { DashboardCommand.prepareMap(for: index, cells: district.cells) }
-    }
-
-    /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).
-    func withRouter<T>(_ body: (Router) throws -> T) throws -> T {
-        let router = try routers.withLock { $0.popLast() } ?? Router(index: index, snapMetres: snapMetres)
-        defer { routers.withLock { $0.append(router) } }
-        return try body(router)
-    }
-}
-
-/// Values derived from the stored data (the leaders' page's orders and histories), kept until
-/// the next commit: each is stored with the data version it was computed at, and a request
-/// at another version computes it again. Only the current index generation's values are
-/// kept: storing one of a newer generation drops the older ones, so layer imports do not pile
-/// up copies of every order.
-final class DerivedData: Sendable {
-    private struct Entry { let generation: Int; let version: Int64; let value: any Sendable }
-    private let values = Locked<[String: Entry]>([:])
-
-    func value<T: Sendable>(_ key: String, generation: Int, version: Int64, _ compute: () throws -> T) throws -> T {
-        if let hit = values.withLock({ $0[key] }), hit.generation == generation, hit.version == version, let value = hit.value as? T { return value }
-        let value = try compute()
-        values.withLock { entries in
-            if entries.values.contains(where: { $0.generation > generation }) { return }   // computed on an older snapshot
-            entries = entries.filter { $0.value.generation == generation }
-            entries[key] = Entry(generation: generation, version: version, value: value)
-        }
-        return value
-    }
-
-    /// Keys held (for tests).
-    var count: Int { values.withLock { $0.count } }
-}
-
-/// A ``DataSource`` over a lent read-only connection and the current snapshot: operations run
-/// by the server read through the pool, never rebuild the index, and share derived data.
-struct PooledData: DataSource {
-    let store: WanggeStore
-    let catalog: QueryCatalog
-    let snapshot: DistrictSnapshot
-    var pool: ConnectionPool?
-    var derived: DerivedData?
-
-    func open() throws -> (WanggeStore, QueryCatalog) { (store, catalog) }
-    func district() throws -> District { snapshot.district }
-    func index() throws -> DistrictIndex { snapshot.index }
-
-    func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T {
-        guard let pool, let derived else { return try compute() }
-        // The version is read before the data: a commit in between makes the value look
-        // older than it is (recomputed next time), never newer.
-        let version = try pool.dataVersion()
-        return try derived.value(key, generation: snapshot.generation, version: version, compute)
     }
 }

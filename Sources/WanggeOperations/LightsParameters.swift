@@ -4,46 +4,29 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-public struct LightsCommand: ParsableCommand, Operation {
+public struct LightsParameters: ParsableArguments, Capability {
     public init() {}
 
-    public static let configuration = CommandConfiguration(
-        commandName: "lights",
-        abstract: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first.",
-        discussion: """
-            An order is open at --as-of when it was received by then and its status history does
-            not have it closed by then; its deadline is received_at + sla_hours of its unit (72 h
-            when unknown). red: some open order past its deadline; yellow: open orders, all within
-            their deadline; green: none open. An order lights every inspection point it touches
-            (--level point) or its primary cell and that cell's community and street.
-            CSV header: <level>,name,light,overdue,open_within_deadline
-            """)
+    public enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case point, cell, community, street }
+    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
 
-    enum Level: String, ExpressibleByArgument, CaseIterable, Sendable { case point, cell, community, street }
-    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable { case csv, json }
-
-    @OptionGroup var source: QuerySource
+    @OptionGroup public var source: QuerySource
 
     @Option(name: .customLong("as-of"), help: "The moment (ISO 8601).")
-    var asOf: String
+    public var asOf: String
 
     @Option(help: "point, cell, community or street.")
-    var level: Level = .point
+    public var level: Level = .point
 
     @Option(help: "csv or json.")
-    var format: Format = .csv
+    public var format: Format = .csv
 
     @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    var bom = true
-
-    @Option(help: "Output file, or - for standard output.")
-    var output: String = "-"
+    public var bom = true
 
     public func validate() throws {
         guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \"\(asOf)\" is not a time; expected \(Timestamp.forms)") }
     }
-
-    public func run() throws { try deliver(self, from: source.data(), to: output) }
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)

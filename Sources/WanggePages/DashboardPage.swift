@@ -1,6 +1,7 @@
 import Foundation
 import WanggeAnalytics
 import WanggeCore
+import WanggeOperations
 
 /// The leaders' screen as one HTML document: inline CSS, inline SVG, a little plain
 /// JavaScript written here, no external asset (it works offline and as a saved file).
@@ -92,7 +93,7 @@ struct DashboardPage {
     /// "community · street · 第N网格" of a cell code.
     private func label(_ cell: String) -> String {
         let n = names(cell)
-        return DistrictMap.cellLabel(code: cell, community: n.community, street: n.street)
+        return AreaNames.cellLabel(code: cell, community: n.community, street: n.street)
     }
 
     private func names(_ cell: String) -> (community: String, street: String) {

@@ -1,0 +1,44 @@
+import ArgumentParser
+import WanggeOperations
+import WanggeCore
+import WanggeStore
+
+/// `wangge export`: ``ExportParameters`` from the command line, the output to `--output`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a layer (cells, zones, points, orders, addresses) as GeoJSON for GIS (RFC 7946).",
+        discussion: """
+            RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise;
+            at most 7 decimal places (about 1 cm). Features are written as they are read from the
+            database, so exporting every order never holds them all in memory.
+            --bbox keeps the features whose envelope meets the box (orders: whose point lies in it,
+            edges included). Filters: cells --street, --community; zones --kind, --unit;
+            points --type; orders --from, --to, --category, --cell, --unit, --status;
+            addresses --kind (door, place, shop).
+            """)
+
+    @OptionGroup var parameters: ExportParameters
+    @OptionGroup var destination: OutputFile
+
+    func run() throws {
+        let sink = try OutputSink(destination.output)
+        let count: Int
+        do {
+            count = try parameters.export(from: parameters.source.data()) { sink.write($0) }
+        } catch {
+            sink.discard()
+            note("error: \(error)")
+            throw ExitCode.failure
+        }
+        try sink.close()
+        var summary = "exported \(count) \(parameters.layer.rawValue)"
+        if let (unlocated, warnings) = try parameters.notices(from: parameters.source.data()) {
+            for warning in warnings { note("warning: \(warning)") }
+            if unlocated > 0 {
+                summary += "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(parameters.source.db) --status invalid`)"
+            }
+        }
+        note(summary)
+    }
+}
