@@ -22,14 +22,8 @@ public struct HotspotsParameters: ParsableArguments, Capability {
     @Option(help: "count or gi.")
     public var method: Method = .count
 
-    @Option(help: "Gi* distance band in metres (default: the smallest band giving every cell a neighbour).")
-    public var band: Double?
-
-    @Option(name: .customLong("cell-size"), help: "KDE raster cell size in metres (default: the extent's shorter side / 250).")
-    public var cellSize: Double?
-
-    @Option(help: "KDE search radius in metres (default: ArcGIS's rule, printed).")
-    public var bandwidth: Double?
+    @OptionGroup public var distanceBand: DistanceBandOption
+    @OptionGroup public var kernelGrid: KernelGridOptions
 
     @Option(help: "Gi* weights: band (distance band, see --band) or queen (cells sharing any boundary point).")
     public var weights: Weights = .band
@@ -40,11 +34,7 @@ public struct HotspotsParameters: ParsableArguments, Capability {
     @Option(name: .customLong("time-lag"), help: "Emerging: earlier steps in each bin's neighbourhood.")
     public var timeLag: Int = 1
 
-    @Option(help: "Gi*: conditional-randomisation permutations for pseudo p-values (adds a p_sim column).")
-    public var permutations: Int = 0
-
-    @Option(help: "Seed of the permutations.")
-    public var seed: UInt64 = 1
+    @OptionGroup public var randomisation: PermutationOptions
 
     @Flag(help: "Gi*: bins with the Benjamini-Hochberg false-discovery-rate correction.")
     public var fdr = false
@@ -52,22 +42,25 @@ public struct HotspotsParameters: ParsableArguments, Capability {
     @Option(help: "csv, json, or geojson (cell level: one feature per cell with its figures, RFC 7946).")
     public var format: AnalyticsFormat = .csv
 
-    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
-    public var bom = false
+    @OptionGroup public var byteOrderMark: BOMOption
+
+    private var band: Double? { distanceBand.band }
+    private var cellSize: Double? { kernelGrid.cellSize }
+    private var bandwidth: Double? { kernelGrid.bandwidth }
+    /// Gi*'s conditional randomisation: none unless asked.
+    private var permutations: Int { randomisation.count(default: 0) }
+    private var seed: UInt64 { randomisation.seed }
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
-        if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
         if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
         if format == .geojson && (level == .unit || level == .point) { throw ValidationError("--format geojson draws areas of the grid: use --level cell, community or street") }
-        if permutations < 0 { throw ValidationError("--permutations must not be negative") }
         if weights == .queen && band != nil { throw ValidationError("--band and --weights queen exclude each other") }
         if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
         if method == .emerging && format == .geojson { throw ValidationError("--method emerging writes csv or json") }
         if !(0 ... 52).contains(timeLag) { throw ValidationError("--time-lag must be between 0 and 52 steps") }
         if method == .kde && level != .cell { throw ValidationError("--method kde works on a raster: leave --level at cell") }
-        if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
-        if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
     }
 
     public func report(from data: DataSource) throws -> Report {

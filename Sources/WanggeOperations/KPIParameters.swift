@@ -24,8 +24,9 @@ public struct KPIParameters: ParsableArguments, Capability {
     @Option(help: "csv or json.")
     public var format: Format = .csv
 
-    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    public var bom = true
+    @OptionGroup public var byteOrderMark: ExcelBOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         guard let start = Timestamp.parse(from) else { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }

@@ -21,8 +21,9 @@ public struct LightsParameters: ParsableArguments, Capability {
     @Option(help: "csv or json.")
     public var format: Format = .csv
 
-    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    public var bom = true
+    @OptionGroup public var byteOrderMark: ExcelBOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         guard Timestamp.parse(asOf) != nil else { throw ValidationError("--as-of \"\(asOf)\" is not a time; expected \(Timestamp.forms)") }

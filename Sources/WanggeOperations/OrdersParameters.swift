@@ -47,8 +47,9 @@ public struct OrdersParameters: ParsableArguments, Sendable {
     @Option(help: "csv, json or html (--id: json).")
     public var format: Format = .csv
 
-    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel (data exports have none by default).")
-    public var bom = false
+    @OptionGroup public var byteOrderMark: BOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         if let id, id.isEmpty { throw ValidationError("--id must not be empty") }

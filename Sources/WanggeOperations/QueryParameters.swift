@@ -22,8 +22,9 @@ public struct QueryParameters: ParsableArguments, Capability {
     @Option(help: "csv, json or geojson (--list: csv prints text, json the catalogue).")
     public var format: Format = .csv
 
-    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel (data exports have none by default).")
-    public var bom = false
+    @OptionGroup public var byteOrderMark: BOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         if !list && name == nil { throw ValidationError("give a query name, or --list") }

@@ -28,14 +28,8 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
     @Option(help: "table (per area), gi (Gi* of rebound counts per cell, header cell,count,z,p,bin) or kde (density of rebounds, header as hotspots --method kde).")
     public var method: Method = .table
 
-    @Option(help: "gi: distance band in metres (default: the smallest band giving every cell a neighbour).")
-    public var band: Double?
-
-    @Option(name: .customLong("cell-size"), help: "kde: raster cell size in metres (default: the extent's shorter side / 250).")
-    public var cellSize: Double?
-
-    @Option(help: "kde: search radius in metres (default: ArcGIS's rule).")
-    public var bandwidth: Double?
+    @OptionGroup public var giBand: DistanceBandOption
+    @OptionGroup public var kernelGrid: KernelGridOptions
 
     @Flag(help: "Run the Knox near-repeat test instead of the per-area table.")
     public var knox = false
@@ -52,30 +46,29 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
     @Option(name: .customLong("time-bands"), help: "Knox: number of time bands.")
     public var timeBands: Int = 4
 
-    @Option(help: "Knox: permutations of the times.")
-    public var permutations: Int = 99
-
-    @Option(help: "Knox: seed of the permutations.")
-    public var seed: UInt64 = 1
+    @OptionGroup public var randomisation: PermutationOptions
 
     @Option(help: "csv or json; with --method gi or kde also geojson.")
     public var format: AnalyticsFormat = .csv
 
-    @Flag(help: "CSV: start with a UTF-8 byte order mark, for Excel.")
-    public var bom = false
+    @OptionGroup public var byteOrderMark: BOMOption
+
+    private var band: Double? { giBand.band }
+    private var cellSize: Double? { kernelGrid.cellSize }
+    private var bandwidth: Double? { kernelGrid.bandwidth }
+    /// The Knox test's permutations of the times: 99 unless given.
+    private var permutations: Int { randomisation.count(default: 99) }
+    private var seed: UInt64 { randomisation.seed }
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         guard radius.isFinite, radius > 0 else { throw ValidationError("--radius must be a positive number of metres") }
         guard days.isFinite, days >= 0 else { throw ValidationError("--days must be a non-negative number of days") }
         if (method == .table || knox) && format == .geojson { throw ValidationError("--format geojson maps rebounds: use --method gi or kde") }
         if method != .table && level != .cell { throw ValidationError("--method \(method.rawValue) maps rebounds over cells: leave --level at cell") }
-        if let band, !(band.isFinite && band > 0) { throw ValidationError("--band must be a positive number of metres") }
-        if let cellSize, !(cellSize.isFinite && cellSize >= 1) { throw ValidationError("--cell-size must be at least 1 metre") }
-        if let bandwidth, !(bandwidth.isFinite && bandwidth > 0) { throw ValidationError("--bandwidth must be a positive number of metres") }
         guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
         guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else { throw ValidationError("--distance-band and --time-band must be positive") }
         guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
-        guard permutations >= 0 else { throw ValidationError("--permutations must not be negative") }
     }
 
     public func report(from data: DataSource) throws -> Report {

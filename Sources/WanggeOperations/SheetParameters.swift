@@ -22,8 +22,9 @@ public struct SheetParameters: ParsableArguments, Sendable {
     @Option(help: "html (printable A4, a page per unit) or csv.")
     public var format: Format = .html
 
-    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    public var bom = true
+    @OptionGroup public var byteOrderMark: ExcelBOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     public func validate() throws {
         guard Self.dayStart(date) != nil else {

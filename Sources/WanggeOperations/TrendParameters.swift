@@ -31,8 +31,9 @@ public struct TrendParameters: ParsableArguments, Capability {
     @Option(help: "csv or json.")
     public var format: Format = .csv
 
-    @Flag(inversion: .prefixedNo, help: "CSV: start with a UTF-8 byte order mark, so Excel reads it as UTF-8 (default: yes).")
-    public var bom = true
+    @OptionGroup public var byteOrderMark: ExcelBOMOption
+
+    private var bom: Bool { byteOrderMark.bom }
 
     private static func given(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
