@@ -48,10 +48,10 @@ let package = Package(
         .target(name: "WanggeOperations", dependencies: [
             "WanggeCore", "WanggeStore", "WanggeAnalytics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], exclude: ["README.md"]),
         // Pages for people (HTML, SVG, CSS, JS): the leaders' screen and its district map, the
         // daily sheet, order lists; the `Capability` of the parameter sets whose output is a page.
-        .target(name: "WanggePages", dependencies: ["WanggeOperations", "WanggeAnalytics", "WanggeCore"]),
+        .target(name: "WanggePages", dependencies: ["WanggeOperations", "WanggeAnalytics", "WanggeCore"], exclude: ["README.md"]),
         // The HTTP service (`wangge serve`): routes, tokens and roles, problem+json, metrics, OpenAPI.
         // Parses the parameter sets of WanggeOperations from query parameters; never a CLI command.
         .target(name: "WanggeServer", dependencies: [
@@ -71,7 +71,7 @@ let package = Package(
             "WanggeOperations", "WanggePages", "WanggeServer", "WanggeAnalytics", "WanggeCore", "WanggeStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["README.md"]),
 
         // What several test targets share (fixtures made independently of the code under test).
         .target(name: "WanggeTestSupport", path: "Tests/WanggeTestSupport"),

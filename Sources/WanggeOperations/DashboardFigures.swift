@@ -3,15 +3,6 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-/// The time frame of the leaders' screen (definitions in ``DashboardParameters``).
-package struct DashboardWindow: Equatable {
-    /// [from, to): the orders counted, mapped and tested for recurrence; KPIs take the orders due in it.
-    package var from: Double
-    package var to: Double
-    /// The moment of the lights and the overdue counts.
-    package var asOf: Double
-}
-
 /// What the leaders' screen shows, computed in one pass over the stored orders (one named
 /// query for the orders, one for their status history) with the analytics the single-purpose
 /// commands use: ``Hotspots/giStar(sites:counts:band:falseDiscoveryRate:permutations:seed:queen:)``,

@@ -24,43 +24,6 @@ extension DataSource {
     public func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T { try compute() }
 }
 
-/// A database file opened read-only on first use, for one CLI run.
-public final class DatabaseFile: DataSource {
-    public let path: String
-    public let queriesDirectory: String
-    private var opened: (WanggeStore, QueryCatalog)?
-    private var loaded: District?
-    private var built: DistrictIndex?
-
-    public init(path: String, queriesDirectory: String) {
-        self.path = path
-        self.queriesDirectory = queriesDirectory
-    }
-
-    public func open() throws -> (WanggeStore, QueryCatalog) {
-        if let opened { return opened }
-        let store = try WanggeStore(path: path, readOnly: true)
-        let catalog = try QueryCatalog(directory: queriesDirectory)
-        try catalog.check(on: store)
-        opened = (store, catalog)
-        return (store, catalog)
-    }
-
-    public func district() throws -> District {
-        if let loaded { return loaded }
-        let d = try open().0.loadDistrict()
-        loaded = d
-        return d
-    }
-
-    public func index() throws -> DistrictIndex {
-        if let built { return built }
-        let i = try DistrictIndex(district: try district())
-        built = i
-        return i
-    }
-}
-
 /// An operation's result: the bytes in its format, and one-line notes for people (the CLI
 /// writes them to standard error; the server logs them).
 public struct Report: Sendable {
@@ -138,11 +101,4 @@ public struct OperationError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public init(_ message: String, kind: Kind = .unanswerable) { self.message = message; self.kind = kind }
     public var description: String { message }
-}
-
-/// A capability with its parameters parsed: what both `wangge <command>` and its HTTP route run.
-/// (Not `Operation`, which would shadow Foundation's.)
-public protocol Capability: Sendable {
-    /// Computes the output from `data`.
-    func report(from data: DataSource) throws -> Report
 }
