@@ -3,82 +3,73 @@ import WanggeAnalytics
 import WanggeCore
 import WanggeStore
 
-/// The time frame of the leaders' screen (definitions in ``DashboardCommand``).
-struct DashboardWindow: Equatable {
-    /// [from, to): the orders counted, mapped and tested for recurrence; KPIs take the orders due in it.
-    var from: Double
-    var to: Double
-    /// The moment of the lights and the overdue counts.
-    var asOf: Double
-}
-
 /// What the leaders' screen shows, computed in one pass over the stored orders (one named
 /// query for the orders, one for their status history) with the analytics the single-purpose
 /// commands use: ``Hotspots/giStar(sites:counts:band:falseDiscoveryRate:permutations:seed:queen:)``,
 /// ``EmergingHotSpots``, ``Recurrence``, ``Lights`` and ``UnitKPI``, so every figure means
 /// what it means in `hotspots`, `recurrence`, `lights` and `kpi`.
-struct DashboardFigures {
-    struct HotspotRow {
-        var cell: String
-        var count: Int
+package struct DashboardFigures {
+    package struct HotspotRow {
+        package var cell: String
+        package var count: Int
         /// Orders in the cell's Gi* neighbourhood: every cell within the distance band, itself included.
-        var neighbourhood = 0
+        package var neighbourhood = 0
         /// Cells in that neighbourhood.
-        var neighbours = 0
-        var z: Double
-        var bin: Int
+        package var neighbours = 0
+        package var z: Double
+        package var bin: Int
         /// The emerging hot-spot category (ArcGIS's names), nil when the window has under two steps.
-        var trend: String?
+        package var trend: String?
     }
 
-    struct ReboundRow {
-        var cell: String
-        var orders: Int
-        var repeats: Int
-        var rebounds: Int
-        var reboundRate: Double?
-        var trend: String?
+    package struct ReboundRow {
+        package var cell: String
+        package var orders: Int
+        package var repeats: Int
+        package var rebounds: Int
+        package var reboundRate: Double?
+        package var trend: String?
     }
 
-    struct LeagueRow {
-        var unit: String
-        var name: String
+    package struct LeagueRow {
+        package var unit: String
+        package var name: String
         /// The KPI row of the orders due in the window (nil: none due).
-        var kpi: UnitKPI.Row?
+        package var kpi: UnitKPI.Row?
         /// Open orders past their deadline at as-of.
-        var overdue: Int
+        package var overdue: Int
         /// Open orders at as-of.
-        var open: Int
+        package var open: Int
     }
 
-    /// Per map cell, in ``DistrictMap/cells`` order (sorted by code).
-    var cells: [CellFigures]
-    var hotspots: [HotspotRow]
-    var rebounds: [ReboundRow]
+    /// Per map cell, in the order of the sorted cell codes (the map's).
+    package var cells: [CellFigures]
+    package var hotspots: [HotspotRow]
+    package var rebounds: [ReboundRow]
     /// Inspection points, reddest first.
-    var lights: [Lights.Row]
+    package var lights: [Lights.Row]
     /// Every responsible unit, sorted by overdue count (most first), then id.
-    var league: [LeagueRow]
+    package var league: [LeagueRow]
     /// Every category known (rules, the stored orders read) for the control.
-    var categories: [String]
+    package var categories: [String]
     /// Orders received in the window; open and overdue at as-of.
-    var windowOrders = 0, open = 0, overdue = 0
+    package var windowOrders = 0, open = 0, overdue = 0
     /// Orders received in the window without a responsible unit (invalid, outside the grid, no
     /// zone and no street unit): on the manual-dispatch list, 待人工派遣.
-    var manualDispatch = 0
+    package var manualDispatch = 0
     /// The emerging hot-spot step in days (7 or 1), 0 when no trend could be computed.
-    var trendStepDays = 0
+    package var trendStepDays = 0
     /// The Gi* distance band in metres.
-    var band = 0.0
+    package var band = 0.0
     /// Weekly trend of the window (as `trend`): the district, and per unit and inspection point.
-    var trend: TrendCommand.Series?
-    var unitTrends: [String: [WeeklyTrend.Row]] = [:]
-    var pointTrends: [String: [WeeklyTrend.Row]] = [:]
+    package var trend: TrendParameters.Series?
+    package var unitTrends: [String: [WeeklyTrend.Row]] = [:]
+    package var pointTrends: [String: [WeeklyTrend.Row]] = [:]
 
-    static let topCount = 10
+    package static let topCount = 10
 
-    enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
-    struct Change: Sendable { var status: Status; var at: Double }
+    package enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
+    package struct Change: Sendable { var status: Status; var at: Double }
 
     /// A value computed on a global queue while the caller goes on.
     private final class Concurrent<Value: Sendable>: @unchecked Sendable {
@@ -91,26 +82,26 @@ struct DashboardFigures {
     }
 
     /// One stored order, as `dashboard_orders` gives it.
-    struct Order: Sendable {
-        var category: String
-        var received: Double
-        var lon: Double
-        var lat: Double
-        var cell: Int?
-        var unit: String
-        var points: String
-        var deadline: Double
+    package struct Order: Sendable {
+        package var category: String
+        package var received: Double
+        package var lon: Double
+        package var lat: Double
+        package var cell: Int?
+        package var unit: String
+        package var points: String
+        package var deadline: Double
     }
 
     /// Every stored order with its status changes, as the figures read them.
-    struct StoredOrders: Sendable {
-        var orders: [Order] = []
-        var history: [[Change]] = []
-        var categories: Set<String> = []
+    package struct StoredOrders: Sendable {
+        package var orders: [Order] = []
+        package var history: [[Change]] = []
+        package var categories: Set<String> = []
     }
 
     /// Reads every order and status change (a server keeps them until the data changes).
-    static func load(store: WanggeStore, catalog: QueryCatalog, cellRow: [String: Int], sla: [String: Double]) throws -> StoredOrders {
+    package static func load(store: WanggeStore, catalog: QueryCatalog, cellRow: [String: Int], sla: [String: Double]) throws -> StoredOrders {
         // The orders in id order (Recurrence breaks ties of reception time by input order, so
         // this is `recurrence`'s order too), and each one's status changes in time order.
         var loaded = StoredOrders()
@@ -137,17 +128,19 @@ struct DashboardFigures {
     }
 
     /// Every stored order with its history, read once per data version (shared by the page and `trend`).
-    static func stored(data: DataSource, map: DistrictMap, district: District) throws -> StoredOrders {
+    /// `cells`: the cell codes, sorted; an order's ``Order/cell`` is its cell's place in them.
+    package static func stored(data: DataSource, cells: [String], district: District) throws -> StoredOrders {
         let (store, catalog) = try data.open()
-        let cellRow = Dictionary(map.cells.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let cellRow = Dictionary(cells.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let sla = Dictionary(district.units.map { ($0.id, $0.slaHours) }, uniquingKeysWith: { a, _ in a })
         return try data.memoized("dashboard.orders") { try load(store: store, catalog: catalog, cellRow: cellRow, sla: sla) }
     }
 
-    static func compute(window: DashboardWindow, categories selected: [String], map: DistrictMap,
+    /// `cells`: the cell codes, sorted (the map's order); ``cells`` follows it.
+    package static func compute(window: DashboardWindow, categories selected: [String], cells: [String],
                         data: DataSource, district: District, index: DistrictIndex) throws -> DashboardFigures {
-        let cellRow = Dictionary(map.cells.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
-        let stored = try stored(data: data, map: map, district: district)
+        let cellRow = Dictionary(cells.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let stored = try stored(data: data, cells: cells, district: district)
         // The chosen categories, received at or before the later of the window's end and as-of.
         let through = max(window.to, window.asOf)
         let wanted = Set(selected)
@@ -165,7 +158,7 @@ struct DashboardFigures {
             for c in history[i] { if c.at < t || (inclusive && c.at == t) { s = c.status } else { break } }
             return s
         }
-        var figures = DashboardFigures(cells: [CellFigures](repeating: CellFigures(), count: map.cells.count), hotspots: [], rebounds: [],
+        var figures = DashboardFigures(cells: [CellFigures](repeating: CellFigures(), count: cells.count), hotspots: [], rebounds: [],
                                        lights: [], league: [], categories: seenCategories.filter { !$0.isEmpty }.sorted())
         // The window: counts per cell.
         let inWindow = orders.indices.filter { orders[$0].received >= window.from && orders[$0].received < window.to }
@@ -193,7 +186,7 @@ struct DashboardFigures {
 
         // Gi* of the counts, and the emerging hot-spot trend of each cell.
         let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
-        let counts = Dictionary(map.cells.enumerated().compactMap { $1.code.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1.code, figures.cells[$0].orders) },
+        let counts = Dictionary(cells.enumerated().compactMap { $1.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1, figures.cells[$0].orders) },
                                 uniquingKeysWith: +)
         let (giRows, band) = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false)
         figures.band = band
@@ -214,30 +207,30 @@ struct DashboardFigures {
             }
         }
         // Weekly trends of the window: the district, units (league) and inspection points (亮灯).
-        let series = try TrendCommand.series(by: [.district, .unit, .point], from: window.from, to: window.to, categories: selected, data: data)
+        let series = try TrendParameters.series(by: [.district, .unit, .point], from: window.from, to: window.to, categories: selected, data: data)
         figures.trend = series[.district]?.first
         for s in series[.unit] ?? [] { figures.unitTrends[s.code] = s.rows }
         for s in series[.point] ?? [] { figures.pointTrends[s.code] = s.rows }
 
         // Recurrence: repeats and rebounds within 50 m and 30 days, as `wangge recurrence` by default.
         let (located, recurrence) = try recurrenceRun.wait().get()
-        var repeats = [Int](repeating: 0, count: map.cells.count), placed = [Int](repeating: 0, count: map.cells.count)
+        var repeats = [Int](repeating: 0, count: cells.count), placed = [Int](repeating: 0, count: cells.count)
         for (k, i) in located.enumerated() {
             guard let c = orders[i].cell else { continue }
             placed[c] += 1
             if recurrence.isRepeat[k] { repeats[c] += 1 }
             if recurrence.isRebound[k] { figures.cells[c].rebounds += 1 }
         }
-        figures.rebounds = map.cells.indices.filter { figures.cells[$0].rebounds > 0 }
-            .map { c in ReboundRow(cell: map.cells[c].code, orders: placed[c], repeats: repeats[c], rebounds: figures.cells[c].rebounds,
+        figures.rebounds = cells.indices.filter { figures.cells[$0].rebounds > 0 }
+            .map { c in ReboundRow(cell: cells[c], orders: placed[c], repeats: repeats[c], rebounds: figures.cells[c].rebounds,
                                    reboundRate: placed[c] > 0 ? Double(figures.cells[c].rebounds) / Double(placed[c]) : nil,
-                                   trend: trends[map.cells[c].code]) }
+                                   trend: trends[cells[c]]) }
             .sorted { ($0.rebounds, $0.reboundRate ?? 0, $1.cell) > ($1.rebounds, $1.reboundRate ?? 0, $0.cell) }
             .prefix(topCount).map { $0 }
 
         // Lights at as-of: inspection points, cells, and the overdue orders of each unit.
         var open: [Lights.OpenOrder] = []
-        var cellOverdue = [Int](repeating: 0, count: map.cells.count), cellOpen = cellOverdue, cellSeen = cellOverdue
+        var cellOverdue = [Int](repeating: 0, count: cells.count), cellOpen = cellOverdue, cellSeen = cellOverdue
         var unitOverdue: [String: Int] = [:], unitOpen: [String: Int] = [:]
         for i in orders.indices where orders[i].received <= window.asOf {
             let o = orders[i]
@@ -251,7 +244,7 @@ struct DashboardFigures {
             if !o.unit.isEmpty { unitOpen[o.unit, default: 0] += 1; if late { unitOverdue[o.unit, default: 0] += 1 } }
         }
         figures.lights = Lights.board(areas: district.points.sorted { $0.id < $1.id }.map { ($0.id, $0.name) }, open: open)
-        for c in map.cells.indices {
+        for c in cells.indices {
             figures.cells[c].light = cellOverdue[c] > 0 ? "red" : cellOpen[c] > 0 ? "yellow" : cellSeen[c] > 0 ? "green" : "grey"
         }
 
@@ -298,7 +291,7 @@ struct DashboardFigures {
     }
 
     /// ArcGIS's emerging hot-spot categories as the Chinese edition of ArcGIS Pro names them.
-    static func trendLabel(_ category: String?) -> String {
+    package static func trendLabel(_ category: String?) -> String {
         guard let category else { return "—" }
         let kinds = ["new": "新增", "consecutive": "连续", "intensifying": "加强", "persistent": "持续", "diminishing": "减弱",
                      "sporadic": "零星", "oscillating": "振荡", "historical": "历史"]

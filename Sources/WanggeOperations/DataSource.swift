@@ -24,43 +24,6 @@ extension DataSource {
     public func memoized<T: Sendable>(_ key: String, _ compute: () throws -> T) throws -> T { try compute() }
 }
 
-/// A database file opened read-only on first use, for one CLI run.
-public final class DatabaseFile: DataSource {
-    public let path: String
-    public let queriesDirectory: String
-    private var opened: (WanggeStore, QueryCatalog)?
-    private var loaded: District?
-    private var built: DistrictIndex?
-
-    public init(path: String, queriesDirectory: String) {
-        self.path = path
-        self.queriesDirectory = queriesDirectory
-    }
-
-    public func open() throws -> (WanggeStore, QueryCatalog) {
-        if let opened { return opened }
-        let store = try WanggeStore(path: path, readOnly: true)
-        let catalog = try QueryCatalog(directory: queriesDirectory)
-        try catalog.check(on: store)
-        opened = (store, catalog)
-        return (store, catalog)
-    }
-
-    public func district() throws -> District {
-        if let loaded { return loaded }
-        let d = try open().0.loadDistrict()
-        loaded = d
-        return d
-    }
-
-    public func index() throws -> DistrictIndex {
-        if let built { return built }
-        let i = try DistrictIndex(district: try district())
-        built = i
-        return i
-    }
-}
-
 /// An operation's result: the bytes in its format, and one-line notes for people (the CLI
 /// writes them to standard error; the server logs them).
 public struct Report: Sendable {
@@ -106,11 +69,11 @@ public struct Report: Sendable {
         }
     }
 
-    mutating func note(_ line: String) { notes.append(line) }
+    package mutating func note(_ line: String) { notes.append(line) }
 
     /// Adds warnings (see ``warnings``): a JSON object body already written gets them as its
     /// `warnings` member too.
-    mutating func warn(_ lines: [String]) {
+    package mutating func warn(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         warnings += lines
         guard format == "json" || format == "geojson", bytes.first == UInt8(ascii: "{"),
@@ -121,7 +84,7 @@ public struct Report: Sendable {
 
     /// Sets the body to a JSON value followed by a newline; an object gets the ``warnings``
     /// known by then as its `warnings` member.
-    mutating func json(_ value: JSONValue) {
+    package mutating func json(_ value: JSONValue) {
         var value = value
         if case .object(var members) = value, !warnings.isEmpty {
             members["warnings"] = .array(warnings.map(JSONValue.string))
@@ -142,10 +105,4 @@ public struct OperationError: WanggeError, Sendable {
 
     /// The district has no cells: nothing over the grid can be answered.
     public static let noCells = OperationError("the database has no cells; import the cells layer first")
-}
-
-/// A capability with its parameters parsed: what both `wangge <command>` and its HTTP route run.
-public protocol Operation: Sendable {
-    /// Computes the output from `data`.
-    func report(from data: DataSource) throws -> Report
 }

@@ -36,7 +36,7 @@ extension WanggeService {
                          .query("crs", values: OutputCRS.allCases.map(\.rawValue), "geojson: coordinates in wgs84 (RFC 7946, default), gcj02 (高德/腾讯) or bd09 (百度), the latter two marked by a crs_note member."),
                      ],
                      outcomes: [.init(status: 200, description: "The statistic per area.", mediaTypes: table), bad, unanswerable, busy],
-                     handler: { [self] request, _ in try await runOperation(HotspotsCommand.self, request, flags: ["fdr", "bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(HotspotsParameters.self, request, flags: ["fdr", "bom"]) }),
             APIRoute(method: .get, path: "/v1/recurrence", role: .reader,
                      summary: "易反弹: repeats and rebounds per area, Gi*/KDE maps of rebounds, or the Knox near-repeat test (as `wangge recurrence`).",
                      parameters: window + [
@@ -59,7 +59,7 @@ extension WanggeService {
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false)."),
                      ],
                      outcomes: [.init(status: 200, description: "The recurrence table, map or Knox table.", mediaTypes: table), bad, unanswerable, busy],
-                     handler: { [self] request, _ in try await runOperation(RecurrenceCommand.self, request, flags: ["knox", "bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(RecurrenceParameters.self, request, flags: ["knox", "bom"]) }),
             APIRoute(method: .get, path: "/v1/lights", role: .reader,
                      summary: "亮灯: red / yellow / green per inspection point or area at a moment, reddest first (as `wangge lights`).",
                      parameters: [
@@ -69,7 +69,7 @@ extension WanggeService {
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
                      ],
                      outcomes: [.init(status: 200, description: "The lights board.", mediaTypes: ["application/json", "text/csv"]), bad],
-                     handler: { [self] request, _ in try await runOperation(LightsCommand.self, request, negatable: ["bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(LightsParameters.self, request, negatable: ["bom"]) }),
             APIRoute(method: .get, path: "/v1/kpi", role: .reader,
                      summary: "Handling KPIs per unit or street: 结案率, 按期结案率, 返工率, 延期率, hours to close (as `wangge kpi`).",
                      parameters: [
@@ -80,19 +80,19 @@ extension WanggeService {
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
                      ],
                      outcomes: [.init(status: 200, description: "The KPI table.", mediaTypes: ["application/json", "text/csv"]), bad],
-                     handler: { [self] request, _ in try await runOperation(KPICommand.self, request, negatable: ["bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(KPIParameters.self, request, negatable: ["bom"]) }),
             APIRoute(method: .get, path: "/v1/trend", role: .reader,
                      summary: "Weekly orders, 结案率 and 按期结案率 with 环比 and 同比, for the district or per street, unit, category or point (as `wangge trend`).",
                      parameters: [
                          .query("from", "date-time", "Start of the first week (default: 12 weeks before `to`)."),
                          .query("to", "date-time", "End of the last week, exclusive (default: the end of the last recorded day)."),
-                         .query("by", values: TrendCommand.Grouping.allCases.map(\.rawValue), "One series for the district (default) or one per area."),
+                         .query("by", values: TrendParameters.Grouping.allCases.map(\.rawValue), "One series for the district (default) or one per area."),
                          .query("category", repeatable: true, "Only orders of this category (repeatable)."),
                          .query("format", values: ["json", "csv"], "json (default) or csv (one row per area and week)."),
                          .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default true; false omits it)."),
                      ],
                      outcomes: [.init(status: 200, description: "The weekly series.", mediaTypes: ["application/json", "text/csv"]), bad],
-                     handler: { [self] request, _ in try await runOperation(TrendCommand.self, request, negatable: ["bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(TrendParameters.self, request, negatable: ["bom"]) }),
         ]
     }
 
@@ -102,7 +102,7 @@ extension WanggeService {
             APIRoute(method: .get, path: "/v1/queries", role: .reader,
                      summary: "The named queries with their parameters and columns (as `wangge query --list`).",
                      outcomes: [.init(status: 200, description: "The catalogue.")],
-                     handler: { [self] request, _ in try await runOperation(QueryCommand.self, request, positional: ["--list"]) }),
+                     handler: { [self] request, _ in try await runOperation(QueryParameters.self, request, positional: ["--list"]) }),
             APIRoute(method: .get, path: "/v1/queries/{name}", role: .reader,
                      summary: "Run one named query (read-only); every other query parameter is a parameter of the query (as `wangge query NAME --param k=v`).",
                      parameters: [.path("name", "The query's name."), .query("format", values: ["json", "csv", "geojson"], "json (default), csv or geojson (needs a geometry column)."),
@@ -122,7 +122,7 @@ extension WanggeService {
                              positional.append("--param=\(key)=\(value)")
                          }
                          let format = request.query("format").map { ["--format=\($0)"] } ?? ["--format=json"]
-                         let command = try CommandArguments.parse(QueryCommand.self, positional + format, database: configuration.databasePath)
+                         let command = try CommandArguments.parse(QueryParameters.self, positional + format, database: configuration.databasePath)
                          // Streamed as SQLite steps the rows: a million orders never sit in memory.
                          let formatName = request.query("format") ?? "json"
                          let pool = self.pool, snapshot = self.snapshot, contentType = Report.contentType(of: formatName)

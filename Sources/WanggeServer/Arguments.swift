@@ -3,10 +3,10 @@ import Hummingbird
 import WanggeCore
 import WanggeOperations
 
-/// HTTP query parameters as the options of the CLI command behind a route: `name=value`
-/// is `--name=value`, a repeated parameter a repeated option, a flag `name=true`. Parsing
-/// and validation are the command's own, so the two front ends accept the same parameters
-/// and refuse the same mistakes with the same messages.
+/// HTTP query parameters as the options of the parameter set behind a route (the one the
+/// CLI's command parses too): `name=value` is `--name=value`, a repeated parameter a repeated
+/// option, a flag `name=true`. Parsing and validation are the parameter set's own, so the two
+/// front ends accept the same parameters and refuse the same mistakes with the same messages.
 enum CommandArguments {
     /// Options that belong to the CLI alone.
     static let cliOnly: Set = ["db", "queries", "output"]
@@ -35,10 +35,10 @@ enum CommandArguments {
         return arguments
     }
 
-    /// Parses `arguments` as command `C`, with the server's database for `--db`. A refusal is
+    /// Parses `arguments` as parameter set `C`, with the server's database for `--db`. A refusal is
     /// a 400 naming the parameter: an error of Wangge thrown while validating names its own;
     /// otherwise the option is read from ArgumentParser's error (``parameterName(of:)``).
-    static func parse<C: ParsableCommand>(_ type: C.Type, _ arguments: [String], database: String) throws -> C {
+    static func parse<C: ParsableArguments>(_ type: C.Type, _ arguments: [String], database: String) throws -> C {
         do {
             return try C.parse(arguments + ["--db", database])
         } catch {

@@ -25,7 +25,7 @@ enum FeatureAPI {
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ]
     /// Each collection's title and description.
-    static let collections: [(layer: ExportCommand.LayerName, title: String, description: String)] = [
+    static let collections: [(layer: ExportParameters.LayerName, title: String, description: String)] = [
         (.cells, "Grid cells (单元网格)", "The unit grid cells, by 15-digit code, with their community and street."),
         (.zones, "Responsibility zones (责任区)", "Zones and the unit responsible in each."),
         (.points, "Inspection points (测评点位)", "Inspection points: points, lines or polygons (filter with geometry=point|line|polygon)."),
@@ -33,7 +33,7 @@ enum FeatureAPI {
         (.addresses, "Standard addresses (标准地址库)", "Doors, places and shops of the address gazetteer."),
     ]
     /// Each collection's filters, as on `GET /v1/layers/{layer}`.
-    static let filters: [ExportCommand.LayerName: [String]] = [
+    static let filters: [ExportParameters.LayerName: [String]] = [
         .cells: ["street", "community"], .zones: ["kind", "unit"], .points: ["type", "geometry"], .addresses: ["kind"],
         .orders: ["category", "cell", "unit", "status", "from", "to", "datetime"],
     ]
@@ -87,7 +87,7 @@ extension WanggeService {
                          .query("street", "cells: only this street/town code."), .query("community", "cells: only this community code."),
                          .query("kind", "zones, addresses: only this kind."), .query("unit", "zones, orders: only this unit id."),
                          .query("type", "points: only this type."),
-                         .query("geometry", values: ExportCommand.PointGeometry.allCases.map(\.rawValue), "points: only points drawn as this geometry."),
+                         .query("geometry", values: ExportParameters.PointGeometry.allCases.map(\.rawValue), "points: only points drawn as this geometry."),
                          .query("cell", "orders: only this primary cell."),
                          .query("status", values: OrderStatus.allCases.map(\.rawValue), "orders: only this handling status."),
                          .query("from", "date-time", "orders: received at or after."), .query("to", "date-time", "orders: received before."),
@@ -127,14 +127,14 @@ extension WanggeService {
         ]))
     }
 
-    private func featureCollections(_ request: Request, only: ExportCommand.LayerName?) async throws -> Response {
+    private func featureCollections(_ request: Request, only: ExportParameters.LayerName?) async throws -> Response {
         try checkFeatureParameters(request, allowed: [])
         let pool = self.pool
         let extents = try await pool.reading { store in try pool.catalog.run("layer_extents", parameters: [:], on: store).rows }
         let root = featureRoot(request)
         var byLayer: [String: [SQLValue]] = [:]
         for row in extents { byLayer[row[0].string ?? ""] = row }
-        func describe(_ entry: (layer: ExportCommand.LayerName, title: String, description: String)) -> JSONValue {
+        func describe(_ entry: (layer: ExportParameters.LayerName, title: String, description: String)) -> JSONValue {
             let url = root + FeatureAPI.base + "/collections/" + entry.layer.rawValue
             var extent: [String: JSONValue] = [:]
             if let row = byLayer[entry.layer.rawValue], let a = row[1].double, let b = row[2].double, let c = row[3].double, let d = row[4].double {
@@ -163,7 +163,7 @@ extension WanggeService {
         ]))
     }
 
-    private func featureItems(_ request: Request, layer: ExportCommand.LayerName) async throws -> Response {
+    private func featureItems(_ request: Request, layer: ExportParameters.LayerName) async throws -> Response {
         let filters = FeatureAPI.filters[layer] ?? []
         try checkFeatureParameters(request, allowed: ["bbox", "limit", "offset", "crs"] + filters, layer: layer)
         let limit = try featureCount("limit", in: request, minimum: 1) ?? FeatureAPI.defaultLimit
@@ -173,7 +173,7 @@ extension WanggeService {
         for (name, value) in request.query where !["f", "limit", "offset"].contains(name) {
             arguments.append("--\(name)=\(value)")
         }
-        let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
+        let command = try CommandArguments.parse(ExportParameters.self, arguments, database: configuration.databasePath)
         let pool = self.pool, snapshot = self.snapshot
         let matched = try await pool.reading(pool.heavy) { store in
             try command.matched(from: PooledData(store: store, catalog: pool.catalog, snapshot: snapshot, pool: pool))
@@ -204,11 +204,11 @@ extension WanggeService {
         }
     }
 
-    private func featureItem(_ request: Request, layer: ExportCommand.LayerName, id: String) async throws -> Response {
+    private func featureItem(_ request: Request, layer: ExportParameters.LayerName, id: String) async throws -> Response {
         try checkFeatureParameters(request, allowed: ["crs"])
         var arguments = [layer.rawValue, "--id=\(id)", "--limit=1"]
         if let crs = request.query("crs") { arguments.append("--crs=\(crs)") }
-        let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
+        let command = try CommandArguments.parse(ExportParameters.self, arguments, database: configuration.databasePath)
         let pool = self.pool, snapshot = self.snapshot
         let found = try await pool.reading(pool.heavy) { store in
             var feature: JSONValue?
@@ -232,8 +232,8 @@ extension WanggeService {
     // MARK: Helpers
 
     /// The collection named in the path: 404 naming the collections otherwise.
-    func featureLayer(_ name: String) throws -> ExportCommand.LayerName {
-        guard let layer = ExportCommand.LayerName(rawValue: name) else {
+    func featureLayer(_ name: String) throws -> ExportParameters.LayerName {
+        guard let layer = ExportParameters.LayerName(rawValue: name) else {
             throw Problem.notFound("no collection \(name); collections: \(FeatureAPI.collections.map(\.layer.rawValue).joined(separator: ", "))")
         }
         return layer
@@ -241,7 +241,7 @@ extension WanggeService {
 
     /// 400 for a parameter the resource does not take (OGC API asks for it) and for an `f`
     /// other than json.
-    private func checkFeatureParameters(_ request: Request, allowed: [String], layer: ExportCommand.LayerName? = nil) throws {
+    private func checkFeatureParameters(_ request: Request, allowed: [String], layer: ExportParameters.LayerName? = nil) throws {
         for (name, value) in request.query {
             if name == "f" {
                 guard ["json", "geojson"].contains(value.lowercased()) else {

@@ -16,7 +16,7 @@ extension WanggeService {
                              .init(status: 400, description: "Neither address nor code, or an unknown parameter.", mediaTypes: ["application/problem+json"])],
                   handler: { [self] request, _ in
                       try refuseUnknownParameters(request, allowed: ["address", "code"], route: "GET /v1/geocode")
-                      return try await runOperation(GeocodeCommand.self, request, defaultFormat: nil)
+                      return try await runOperation(GeocodeParameters.self, request, defaultFormat: nil)
                   })]
     }
 }

@@ -15,7 +15,7 @@ extension WanggeService {
             APIRoute(method: .get, path: "/v1/layers/{layer}", role: .reader,
                      summary: "A layer as an RFC 7946 FeatureCollection (lon/lat, CCW exteriors, ≤ 7 decimals, each feature's id at the top level), streamed.",
                      parameters: [
-                         .path("layer", "The layer.", values: ExportCommand.LayerName.allCases.map(\.rawValue)),
+                         .path("layer", "The layer.", values: ExportParameters.LayerName.allCases.map(\.rawValue)),
                          .query("bbox", "minLon,minLat,maxLon,maxLat (WGS84): features whose envelope meets the box."),
                          .query("street", "cells: only this street/town code."), .query("community", "cells: only this community code."),
                          .query("kind", "zones, addresses: only this kind."), .query("unit", "zones, orders: only this unit id."),
@@ -24,7 +24,7 @@ extension WanggeService {
                          .query("from", "date-time", "orders: received at or after."), .query("to", "date-time", "orders: received before."),
                          .query("category", repeatable: true, "orders: only this category (repeatable)."),
                          .query("datetime", "orders: received at an RFC 3339 instant or within a closed interval start/end (.. for an open end)."),
-                         .query("geometry", values: ExportCommand.PointGeometry.allCases.map(\.rawValue), "points: only points drawn as this geometry (a Shapefile holds one kind)."),
+                         .query("geometry", values: ExportParameters.PointGeometry.allCases.map(\.rawValue), "points: only points drawn as this geometry (a Shapefile holds one kind)."),
                          .query("id", "Only the feature with this id (cells: its code)."),
                          .query("limit", "integer", "At most this many features (default: all)."),
                          .query("offset", "integer", "Skip this many features first."),
@@ -51,11 +51,11 @@ extension WanggeService {
     }
 
     private func exportLayer(_ request: Request, layer: String) async throws -> Response {
-        guard ExportCommand.LayerName(rawValue: layer) != nil else {
-            throw Problem.notFound("no layer \(layer); layers: \(ExportCommand.LayerName.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard ExportParameters.LayerName(rawValue: layer) != nil else {
+            throw Problem.notFound("no layer \(layer); layers: \(ExportParameters.LayerName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let arguments = try [layer] + CommandArguments.arguments(request, defaultFormat: nil)
-        let command = try CommandArguments.parse(ExportCommand.self, arguments, database: configuration.databasePath)
+        let command = try CommandArguments.parse(ExportParameters.self, arguments, database: configuration.databasePath)
         let pool = self.pool, snapshot = self.snapshot
         var headers: HTTPFields = [:]
         // Orders without a location are left out of GeoJSON: say how many, as the CLI does.

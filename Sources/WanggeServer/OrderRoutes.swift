@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import WanggeCore
 import WanggeOperations
+import WanggePages
 import WanggeStore
 
 extension WanggeService {
@@ -36,13 +37,13 @@ extension WanggeService {
                                   .query("format", values: ["json", "csv", "html"], "json (default), csv or html (a page for people)."),
                                   .query("bom", "boolean", "csv: start with a UTF-8 byte order mark, for Excel (default false).")],
                      outcomes: [.init(status: 200, description: "The list.", mediaTypes: ["application/json", "text/csv", "text/html"])],
-                     handler: { [self] request, _ in try await runOperation(OrdersCommand.self, request, flags: ["bom"]) }),
+                     handler: { [self] request, _ in try await runOperation(OrdersParameters.self, request, flags: ["bom"]) }),
             APIRoute(method: .get, path: "/v1/orders/{id}", role: .reader,
                      summary: "One order as received and routed, its handling status and history, as `wangge orders --id`.",
                      parameters: [.path("id", "The order id.")],
                      outcomes: [.init(status: 200, description: "The order."), .init(status: 404, description: "No such order.", mediaTypes: problem)],
                      handler: { [self] request, context in
-                         try await runOperation(OrdersCommand.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil, on: pool.light)
+                         try await runOperation(OrdersParameters.self, request, positional: ["--id=\(try pathParameter("id", context))"], defaultFormat: nil, on: pool.light)
                      }),
             APIRoute(method: .post, path: "/v1/orders/{id}/events", role: .operator,
                      summary: "Record status changes of one order (received → dispatched → resolved → closed, reopened), as `wangge import events`: a JSON object {status, at, note}, an array of them, or CSV status,at[,note].",
@@ -192,7 +193,7 @@ extension WanggeService {
                 }
             }
         }
-        let detail = try await self.report(try OrdersCommand.parse(["--db", "-", "--id", id]), on: pool.light).bytes
+        let detail = try await self.report(try OrdersParameters.parse(["--db", "-", "--id", id]), on: pool.light).bytes
         var order = (try? JSONParser.parse(detail)) ?? .null
         if case .object(var o) = order {
             o["applied"] = .number(Double(report.appliedEvents))

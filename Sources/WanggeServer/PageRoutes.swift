@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import WanggeCore
 import WanggeOperations
+import WanggePages
 import WanggeStore
 
 extension WanggeService {
@@ -26,7 +27,7 @@ extension WanggeService {
                      loginPage: true,
                      handler: { [self] request, _ in
                          let arguments = try CommandArguments.arguments(request, defaultFormat: nil)
-                         let command = try CommandArguments.parse(DashboardCommand.self, arguments, database: configuration.databasePath)
+                         let command = try CommandArguments.parse(DashboardParameters.self, arguments, database: configuration.databasePath)
                          return .report(try await report(command))
                      }),
             APIRoute(method: .get, path: "/v1/sheet", role: .reader,
@@ -40,7 +41,7 @@ extension WanggeService {
                      outcomes: [.init(status: 200, description: "The sheet.", mediaTypes: ["text/html", "text/csv"]),
                                 .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"]),
                                 .init(status: 404, description: "No such unit.", mediaTypes: ["application/problem+json"])],
-                     handler: { [self] request, _ in try await runOperation(SheetCommand.self, request, negatable: ["bom"], defaultFormat: nil) }),
+                     handler: { [self] request, _ in try await runOperation(SheetParameters.self, request, negatable: ["bom"], defaultFormat: nil) }),
             APIRoute(method: .get, path: "/login", role: nil,
                      summary: "The login form of the leaders' page: a token is exchanged for a cookie.",
                      outcomes: [.init(status: 200, description: "The form.", mediaTypes: html)],

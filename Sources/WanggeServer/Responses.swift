@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import WanggeCore
 import WanggeOperations
+import WanggePages
 
 extension Response {
     /// A JSON document.
@@ -43,9 +44,9 @@ func asciiJSON(_ strings: [String]) -> String {
 }
 
 extension WanggeService {
-    /// Runs command `C` parsed from the request's query parameters (plus `positional`
+    /// Runs the capability whose parameter set `C` is parsed from the request's query parameters (plus `positional`
     /// arguments) on a pooled read connection and the current snapshot.
-    func runOperation<C: ParsableCommandOperation>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
+    func runOperation<C: ParsableCapability>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
                                                      negatable: Set<String> = [], excluding: Set<String> = [],
                                                      defaultFormat: String? = "json", on lane: WorkerPool? = nil) async throws -> Response {
         let arguments = try positional + CommandArguments.arguments(request, flags: flags, negatable: negatable, excluding: excluding,
@@ -56,7 +57,7 @@ extension WanggeService {
 
     /// Runs an operation on a pooled read connection and the current snapshot, on the heavy
     /// workers unless another pool is given.
-    func report(_ command: some Operation, on lane: WorkerPool? = nil) async throws -> Report {
+    func report(_ command: some Capability, on lane: WorkerPool? = nil) async throws -> Report {
         let snapshot = self.snapshot, catalog = pool.catalog, pool = self.pool, derived = self.derived
         let report = try await pool.reading(lane ?? pool.heavy) { store in
             try command.report(from: PooledData(store: store, catalog: catalog, snapshot: snapshot, pool: pool, derived: derived))
@@ -145,5 +146,5 @@ private final class Pieces: @unchecked Sendable {
     func next() async throws -> ByteBuffer? { try await iterator.next() }
 }
 
-/// A CLI command that is also an operation the server runs.
-typealias ParsableCommandOperation = ParsableCommand & Operation
+/// A capability's parameter set, parsed from a request's query parameters (as the CLI parses its options).
+typealias ParsableCapability = ParsableArguments & Capability

@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import WanggeCore
 import WanggeOperations
+import WanggePages
 import WanggeStore
 
 /// How `wangge serve` runs.
@@ -94,7 +95,7 @@ public final class WanggeService: Sendable {
         // them now, so the first page after start is as fast as the next ones.
         let path = configuration.databasePath
         Task.detached(priority: .utility) { [weak self] in
-            guard let self, let command = try? DashboardCommand.parse(["--db", path]) else { return }
+            guard let self, let command = try? DashboardParameters.parse(["--db", path]) else { return }
             _ = try? await self.report(command, on: WorkerPool.background)
         }
     }

@@ -12,7 +12,7 @@ extension WanggeService {
             APIRoute(method: .get, path: "/v1/tiles/{layer}/{z}/{x}/{y}.mvt", role: .reader,
                      summary: "One Mapbox Vector Tile (MVT 2.1, extent 4096, Web Mercator XYZ) of a layer, as `wangge tile`: clipped to the tile and a 64-unit buffer, simplified for the zoom; cached per data version.",
                      parameters: [
-                         .path("layer", "The layer (hotspots: Gi* per cell, properties z and bin).", values: TileCommand.LayerName.allCases.map(\.rawValue)),
+                         .path("layer", "The layer (hotspots: Gi* per cell, properties z and bin).", values: TileParameters.LayerName.allCases.map(\.rawValue)),
                          .path("z", "Zoom, 0 to 24."), .path("x", "Column, 0 to 2^z - 1."), .path("y", "Row, 0 to 2^z - 1 (row 0 at the north)."),
                          .query("from", "date-time", "orders, hotspots: orders received at or after this time."),
                          .query("to", "date-time", "orders, hotspots: orders received before this time."),
@@ -28,15 +28,15 @@ extension WanggeService {
 
     private func tile(_ request: Request, _ context: WanggeContext) async throws -> Response {
         let layer = try pathParameter("layer", context)
-        guard TileCommand.LayerName(rawValue: layer) != nil else {
-            throw Problem.notFound("no tile layer \(layer); layers: \(TileCommand.LayerName.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard TileParameters.LayerName(rawValue: layer) != nil else {
+            throw Problem.notFound("no tile layer \(layer); layers: \(TileParameters.LayerName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let (z, x, y) = (try pathParameter("z", context), try pathParameter("x", context), try pathParameter("y", context))
         if let problem = TileAddress.problem(z: z, x: x, y: y) {
             throw Problem.badParameter(problem.parameter, problem.description, expected: "integers: z 0 to \(TileAddress.maxZoom), x and y 0 to 2^z - 1")
         }
         let arguments = try [layer, z, x, y] + CommandArguments.arguments(request, defaultFormat: nil)
-        let command = try CommandArguments.parse(TileCommand.self, arguments, database: configuration.databasePath)
+        let command = try CommandArguments.parse(TileParameters.self, arguments, database: configuration.databasePath)
         let snapshot = self.snapshot
         let validity = command.dependsOnOrders ? "\(snapshot.generation)/\(try pool.dataVersion())" : "\(snapshot.generation)"
         let bytes: [UInt8]

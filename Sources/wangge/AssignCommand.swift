@@ -46,8 +46,7 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "One location: the order's category.")
     var category: String = ""
 
-    @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance (metres).")
-    var snapMeters: Double = 50
+    @OptionGroup var snap: SnapOption
 
     @Option(help: "CRS for rows whose crs column is empty: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")
     var crs: String = ""
@@ -61,7 +60,6 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var encoding: EncodingOption
 
     func validate() throws {
-        guard snapMeters.isFinite, snapMeters >= 0 else { throw ValidationError("--snap-meters must be a non-negative number of metres") }
         guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
         if lon != nil && input != nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location), not both") }
@@ -94,7 +92,7 @@ struct AssignCommand: ParsableCommand {
         let summary: AssignmentFile.Summary
         do {
             let route = { (bytes: [UInt8]) in
-                try AssignmentFile.route(bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snapMeters,
+                try AssignmentFile.route(bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snap.metres,
                                          progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
                                          write: sink.write)
             }
@@ -139,7 +137,7 @@ struct AssignCommand: ParsableCommand {
         do {
             let system = try CoordinateReferenceSystem(parsing: crs.isEmpty ? "wgs84" : crs)
             index = try DistrictIndex(district: try WanggeStore(path: db, readOnly: true).loadDistrict())
-            assignment = try Router(index: index, snapMetres: snapMeters).assign(position, crs: system, category: category)
+            assignment = try Router(index: index, snapMetres: snap.metres).assign(position, crs: system, category: category)
         } catch {
             note("error: \(error)")
             throw ExitCode(of: error)

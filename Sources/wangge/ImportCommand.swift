@@ -37,8 +37,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("allow-empty"), help: "Let an empty file (no features, or a CSV header only) replace the layer, emptying it.")
     var allowEmpty = false
 
-    @Option(name: .customLong("snap-meters"), help: "Orders outside every cell snap to the nearest cell within this distance.")
-    var snapMeters: Double = 50
+    @OptionGroup var snap: SnapOption
 
     @OptionGroup var encoding: EncodingOption
 
@@ -63,7 +62,7 @@ struct ImportCommand: ParsableCommand {
             }
         }
         let store = try WanggeStore(path: db)
-        var importer = Importer(store: store, strict: strict, snapMetres: snapMeters, allowEmpty: allowEmpty, progress: { note("… \($0)") })
+        var importer = Importer(store: store, strict: strict, snapMetres: snap.metres, allowEmpty: allowEmpty, progress: { note("… \($0)") })
         importer.addressFarMetres = addressFarMeters
         let report: ImportReport
         do {

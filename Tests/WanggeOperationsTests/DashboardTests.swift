@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
+@testable import WanggePages
 @testable import WanggeStore
 import WanggeTestSupport
 
@@ -63,7 +64,7 @@ import WanggeTestSupport
     }
 
     @Test func thePageHasEveryPartWithStableHooksAndNoExternalAsset() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
+        let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         for hook in ["<form id=\"controls\" method=\"get\">", "<div id=\"map\"><svg ", "<div id=\"legend\">", "<table id=\"lights\"",
                      "<table id=\"hotspots\"", "<table id=\"rebounds\"", "<table id=\"league\"", "<div id=\"cell-info\">", "<script>"] {
@@ -82,8 +83,8 @@ import WanggeTestSupport
     }
 
     @Test func lightsAreTheLightsCommandsReddestFirst() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, Self.window, db: Self.fixture.path)
-        let lights = csv(try SampleDistrict.run(LightsCommand.self, ["--as-of", "2025-12-31T12:00:00+08:00"], db: Self.fixture.path)).dropFirst()
+        let html = try SampleDistrict.run(DashboardParameters.self, Self.window, db: Self.fixture.path)
+        let lights = csv(try SampleDistrict.run(LightsParameters.self, ["--as-of", "2025-12-31T12:00:00+08:00"], db: Self.fixture.path)).dropFirst()
         let trs = try rows(html, table: "lights")
         #expect(trs.count == 23)
         #expect(trs.map { attribute($0, "data-point") ?? "" } == lights.map { $0[0] })
@@ -95,8 +96,8 @@ import WanggeTestSupport
     }
 
     @Test func leagueRatesAreTheKPICommands() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, Self.window, db: Self.fixture.path)
-        let kpi = Dictionary(uniqueKeysWithValues: csv(try SampleDistrict.run(KPICommand.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path))
+        let html = try SampleDistrict.run(DashboardParameters.self, Self.window, db: Self.fixture.path)
+        let kpi = Dictionary(uniqueKeysWithValues: csv(try SampleDistrict.run(KPIParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path))
             .dropFirst().map { ($0[0], $0) })
         let trs = try rows(html, table: "league")
         #expect(trs.count == 18)
@@ -117,8 +118,8 @@ import WanggeTestSupport
     }
 
     @Test func mapHotspotsAndReboundsAreTheAnalyticsCommands() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
-        let gi = csv(try SampleDistrict.run(HotspotsCommand.self, ["--method", "gi", "--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
+        let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
+        let gi = csv(try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi", "--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
         let bins = Dictionary(uniqueKeysWithValues: gi.map { ($0[0], Int($0[4])!) })
         let counts = Dictionary(uniqueKeysWithValues: gi.map { ($0[0], $0[1]) })
         var hot = 0
@@ -136,7 +137,7 @@ import WanggeTestSupport
         let top = gi.sorted { (Double($0[2])!, $1[0]) > (Double($1[2])!, $0[0]) }.prefix(10).map { $0[0] }
         #expect(try rows(html, table: "hotspots").map { attribute($0, "data-cell") ?? "" } == top)
         // Top 10 rebounding cells: the most rebounds of `recurrence` (50 m, 30 days).
-        let recurrence = csv(try SampleDistrict.run(RecurrenceCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
+        let recurrence = csv(try SampleDistrict.run(RecurrenceParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
             .filter { Int($0[4])! > 0 }
             .sorted { (Int($0[4])!, Double($0[6]) ?? 0, $1[0]) > (Int($1[4])!, Double($1[6]) ?? 0, $0[0]) }
         #expect(recurrence.count >= 10)
@@ -147,8 +148,8 @@ import WanggeTestSupport
     }
 
     @Test func categoriesAndDefaultsNarrowTheWindow() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
-        let counts = csv(try SampleDistrict.run(HotspotsCommand.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)).dropFirst()
+        let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
+        let counts = csv(try SampleDistrict.run(HotspotsParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)).dropFirst()
         let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[2]) })
         var total = 0
         for piece in html.components(separatedBy: "<path class=\"cell ").dropFirst() {
@@ -163,15 +164,15 @@ import WanggeTestSupport
         #expect(html.contains("&amp;category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA\""))
 
         // Defaults: as-of is the last recorded moment; the window the 30 days up to the end of its day.
-        let plain = try SampleDistrict.run(DashboardCommand.self, [], db: Self.fixture.path)
+        let plain = try SampleDistrict.run(DashboardParameters.self, [], db: Self.fixture.path)
         let store = try WanggeStore(path: Self.fixture.path, readOnly: true)
         let last = try store.database.scalar("SELECT max(m) FROM (SELECT max(received_epoch) AS m FROM orders UNION ALL SELECT max(at_epoch) FROM order_events)").double!
         let end = Timestamp.dayStart(last) + 86_400
         #expect(plain.contains("<p id=\"frame\">统计时段 <b>\(DailySheet.minute(end - 30 * 86_400))</b> 至 <b>\(DailySheet.minute(end))</b>（不含）· 亮灯时点 <b>\(DailySheet.minute(last))</b>"))
         // An empty form field is the default, not an error.
-        let empty = try SampleDistrict.run(DashboardCommand.self, ["--from", "", "--to", "", "--as-of", ""], db: Self.fixture.path)
+        let empty = try SampleDistrict.run(DashboardParameters.self, ["--from", "", "--to", "", "--as-of", ""], db: Self.fixture.path)
         #expect(empty == plain)
-        #expect(throws: (any Error).self) { try DashboardCommand.parse(["--db", "x", "--from", "yesterday"]) }
-        #expect(throws: (any Error).self) { try DashboardCommand.parse(["--db", "x", "--measure", "heat"]) }
+        #expect(throws: (any Error).self) { try DashboardParameters.parse(["--db", "x", "--from", "yesterday"]) }
+        #expect(throws: (any Error).self) { try DashboardParameters.parse(["--db", "x", "--measure", "heat"]) }
     }
 }

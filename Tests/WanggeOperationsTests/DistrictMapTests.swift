@@ -3,6 +3,7 @@ import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
 import WanggeTestSupport
+@testable import WanggePages
 
 /// The SVG map against the cells it is drawn from: every cell once, every vertex where the
 /// documented projection puts it.

@@ -3,6 +3,7 @@ import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
 import WanggeTestSupport
+@testable import WanggePages
 
 /// Output for people who open it in Excel: the byte order mark, formula neutralisation, the
 /// manual-dispatch count on the daily sheet, and warnings about categories that match nothing.
@@ -29,7 +30,7 @@ import WanggeTestSupport
     @Test func sheetCSVHasNoFormulasForPythonsCSVModule() throws {
         let (db, dir) = try SampleDistrict.store(orders: Array(Self.orders.utf8))
         defer { try? FileManager.default.removeItem(at: dir) }
-        let command = try SheetCommand.parse(["--db", db, "--queries", SampleDistrict.queries, "--date", "2025-06-03", "--format", "csv"])
+        let command = try SheetParameters.parse(["--db", db, "--queries", SampleDistrict.queries, "--date", "2025-06-03", "--format", "csv"])
         let report = try command.report(from: SampleDistrict.source(db))
         #expect(Array(report.bytes.prefix(3)) == CSVWriter.byteOrderMark)
         #expect(report.filename == "sheet-2025-06-03")
@@ -64,15 +65,15 @@ import WanggeTestSupport
         #expect(o["ids"] == .array(["X1", "X2", "X3", "X4", "X5", "-7"].map(JSONValue.string)))
         #expect(o["manual"] == .array([.string("2")]))   // O1 (outside) and N1 (invalid)
         // --no-bom: the header first.
-        let plain = try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03", "--format", "csv", "--no-bom"], db: db)
+        let plain = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv", "--no-bom"], db: db)
         #expect(plain.hasPrefix("record,unit,"))
         // The HTML sheet shows the count too; a unit's own sheet has none.
-        let html = try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03"], db: db)
+        let html = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03"], db: db)
         #expect(html.contains("待人工派遣 2 件"))
-        let unitSheet = try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03", "--format", "csv", "--unit", "U-BS-SQ01"], db: db)
+        let unitSheet = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv", "--unit", "U-BS-SQ01"], db: db)
         #expect(!unitSheet.contains("manual_dispatch"))
         // The leaders' page counts them in its window (the 30 days to the last recorded day).
-        let page = try SampleDistrict.run(DashboardCommand.self, [], db: db)
+        let page = try SampleDistrict.run(DashboardParameters.self, [], db: db)
         #expect(page.contains("待人工派遣 <b id=\"manual-dispatch\">2</b> 件"))
     }
 
@@ -82,16 +83,16 @@ import WanggeTestSupport
         let (db, dir) = try SampleDistrict.store(orders: try SampleDistrict.file("orders.csv"))
         defer { try? FileManager.default.removeItem(at: dir) }
         let bom = String(decoding: CSVWriter.byteOrderMark, as: UTF8.self)
-        let kpi = try SampleDistrict.run(KPICommand.self, ["--from", "2025-06-01", "--to", "2025-07-01"], db: db)
+        let kpi = try SampleDistrict.run(KPIParameters.self, ["--from", "2025-06-01", "--to", "2025-07-01"], db: db)
         #expect(kpi.hasPrefix(bom + "unit,name,due,"))
-        #expect(try SampleDistrict.run(KPICommand.self, ["--from", "2025-06-01", "--to", "2025-07-01", "--no-bom"], db: db).hasPrefix("unit,name,due,"))
-        let lights = try SampleDistrict.run(LightsCommand.self, ["--as-of", "2025-06-30T18:00:00+08:00"], db: db)
+        #expect(try SampleDistrict.run(KPIParameters.self, ["--from", "2025-06-01", "--to", "2025-07-01", "--no-bom"], db: db).hasPrefix("unit,name,due,"))
+        let lights = try SampleDistrict.run(LightsParameters.self, ["--as-of", "2025-06-30T18:00:00+08:00"], db: db)
         #expect(lights.hasPrefix(bom + "point,name,light,"))
-        let gi = try SampleDistrict.run(HotspotsCommand.self, ["--method", "gi"], db: db)
+        let gi = try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi"], db: db)
         #expect(gi.hasPrefix("cell,count,z,p,bin\n"))
         let negative = gi.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] }.filter { $0.hasPrefix("-") }
         #expect(!negative.isEmpty && negative.allSatisfy { Double($0) != nil })
-        #expect(try SampleDistrict.run(HotspotsCommand.self, ["--method", "gi", "--bom"], db: db).hasPrefix(bom + "cell,count,z,p,bin\n"))
+        #expect(try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi", "--bom"], db: db).hasPrefix(bom + "cell,count,z,p,bin\n"))
     }
 
     /// A category that no stored order has and no rule names is warned about: on the report
@@ -99,16 +100,16 @@ import WanggeTestSupport
     @Test func unknownCategoriesAreWarnedAbout() throws {
         let (db, dir) = try SampleDistrict.store(orders: try SampleDistrict.file("orders.csv"))
         defer { try? FileManager.default.removeItem(at: dir) }
-        let typo = try HotspotsCommand.parse(["--db", db, "--queries", SampleDistrict.queries, "--level", "street", "--category", "乱摆摊"])
+        let typo = try HotspotsParameters.parse(["--db", db, "--queries", SampleDistrict.queries, "--level", "street", "--category", "乱摆摊"])
         let report = try typo.report(from: SampleDistrict.source(db))
         #expect(report.warnings.count == 1)
         #expect(report.warnings.first?.contains("category \"乱摆摊\"") == true)
-        let known = try HotspotsCommand.parse(["--db", db, "--queries", SampleDistrict.queries, "--level", "street", "--category", "乱设摊"])
+        let known = try HotspotsParameters.parse(["--db", db, "--queries", SampleDistrict.queries, "--level", "street", "--category", "乱设摊"])
         #expect(try known.report(from: SampleDistrict.source(db)).warnings.isEmpty)
         // A rule's category counts as known even without orders (积水 has a rule).
-        let ruled = try HotspotsCommand.parse(["--db", db, "--queries", SampleDistrict.queries, "--category", "积水", "--category", "乱摆摊"])
+        let ruled = try HotspotsParameters.parse(["--db", db, "--queries", SampleDistrict.queries, "--category", "积水", "--category", "乱摆摊"])
         #expect(try ruled.report(from: SampleDistrict.source(db)).warnings.count == 1)
-        let json = try SampleDistrict.run(HotspotsCommand.self, ["--method", "gi", "--format", "json", "--category", "乱摆摊"], db: db)
+        let json = try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi", "--format", "json", "--category", "乱摆摊"], db: db)
         guard case .object(let o) = try JSONParser.parse(Array(json.utf8)) else { Issue.record("not an object"); return }
         #expect(o["warnings"].map { if case .array(let a) = $0 { a.count } else { 0 } } == 1)
         #expect(o["cells"] != nil)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import WanggeCore
 @testable import WanggeOperations
+@testable import WanggePages
 @testable import WanggeStore
 import WanggeTestSupport
 
@@ -31,16 +32,16 @@ extension SampleDistrict {
     }
 }
 
-/// A command that is also an operation (every Wangge command in WanggeOperations).
-protocol ParsableOperation: WanggeOperations.Operation {
+/// A parameter set that is also a capability (every one in WanggeOperations, with WanggePages' pages).
+protocol ParsableOperation: Capability {
     static func parse(_ arguments: [String]?) throws -> Self
 }
 
-extension SheetCommand: ParsableOperation {}
-extension DashboardCommand: ParsableOperation {}
-extension LightsCommand: ParsableOperation {}
-extension KPICommand: ParsableOperation {}
-extension HotspotsCommand: ParsableOperation {}
-extension RecurrenceCommand: ParsableOperation {}
-extension TrendCommand: ParsableOperation {}
-extension OrdersCommand: ParsableOperation {}
+extension SheetParameters: ParsableOperation {}
+extension DashboardParameters: ParsableOperation {}
+extension LightsParameters: ParsableOperation {}
+extension KPIParameters: ParsableOperation {}
+extension HotspotsParameters: ParsableOperation {}
+extension RecurrenceParameters: ParsableOperation {}
+extension TrendParameters: ParsableOperation {}
+extension OrdersParameters: ParsableOperation {}

@@ -3,6 +3,7 @@ import Testing
 @testable import WanggeCore
 @testable import WanggeOperations
 import WanggeTestSupport
+@testable import WanggePages
 
 /// The daily sheet on hand-built order histories around 2025-06-03 (China Standard Time),
 /// on the 宝山 layers. L1 lies inside inspection point PT-01 (共和新路菜市场) and the squad zone
@@ -55,7 +56,7 @@ import WanggeTestSupport
     @Test func csvListsEachUnitsOpenOrdersOfTheDayWithDeadlinesAndSummary() throws {
         let (db, dir) = try SampleDistrict.store(orders: Array(Self.orders.utf8), events: Self.events)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let rows = csvRows(try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03", "--format", "csv"], db: db))
+        let rows = csvRows(try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv"], db: db))
         #expect(rows[0] == ["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
                             "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
                             "received_3d", "rectified_3d", "rectified_on_time_3d"])
@@ -95,27 +96,27 @@ import WanggeTestSupport
     @Test func oneUnitAndUnknownUnits() throws {
         let (db, dir) = try SampleDistrict.store(orders: Array(Self.orders.utf8), events: Self.events)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let rows = csvRows(try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03", "--format", "csv", "--unit", "U-BS-SQ01"], db: db))
+        let rows = csvRows(try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv", "--unit", "U-BS-SQ01"], db: db))
         #expect(rows.dropFirst().map { [$0[0], $0[3]] } == [["summary", ""], ["order", "F"], ["order", "B"], ["order", "A"], ["order", "E"]])
         // The next day: F, B, A, E were not dispatched on it; the summary moves on.
-        let next = csvRows(try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-04", "--format", "csv", "--unit", "U-BS-SQ01"], db: db))
+        let next = csvRows(try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-04", "--format", "csv", "--unit", "U-BS-SQ01"], db: db))
         #expect(next.dropFirst().map { [$0[0], $0[3]] } == [["summary", ""], ["order", "J"], ["order", "G"]])
         #expect(next.last?[11] == "25.0")   // G: received 06-04 01:00, 48 h, end of day 06-05 00:00
         #expect(next[1][13...].map { $0 } == ["8", "5", "3", "5", "3", "2"])
 
         #expect {
-            _ = try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03", "--unit", "U-NOPE"], db: db)
+            _ = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--unit", "U-NOPE"], db: db)
         } throws: { error in
             (error as? OperationError)?.kind == .notFound && "\(error)".contains("unknown unit \"U-NOPE\"") && "\(error)".contains("U-BS-SQ01")
         }
-        #expect(throws: (any Error).self) { try SheetCommand.parse(["--db", db, "--date", "2025-6-3"]) }
-        #expect(throws: (any Error).self) { try SheetCommand.parse(["--db", db, "--date", "2025-06-03T00:00"]) }
+        #expect(throws: (any Error).self) { try SheetParameters.parse(["--db", db, "--date", "2025-6-3"]) }
+        #expect(throws: (any Error).self) { try SheetParameters.parse(["--db", db, "--date", "2025-06-03T00:00"]) }
     }
 
     @Test func htmlIsAPrintablePagePerUnitWithEscapedText() throws {
         let (db, dir) = try SampleDistrict.store(orders: Array(Self.orders.utf8), events: Self.events)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let html = try SampleDistrict.run(SheetCommand.self, ["--date", "2025-06-03"], db: db)
+        let html = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03"], db: db)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("@page { size: A4"))
         #expect(html.contains("page-break-after:always"))

@@ -26,8 +26,8 @@ import WanggeTestSupport
 
     @Test func eachWeekIsTheKPIOfThatWeek() throws {
         let db = try Self.fixture.path
-        let rows = csv(try SampleDistrict.run(TrendCommand.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: db))
-        #expect(rows.first == TrendCommand.header(.district))
+        let rows = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: db))
+        #expect(rows.first == TrendParameters.header(.district))
         let weeks = rows.dropFirst()
         #expect(weeks.count == 26)
         #expect(weeks.map { $0[2] } == (1 ... 26).map(String.init))
@@ -39,7 +39,7 @@ import WanggeTestSupport
         #expect(weeks.reduce(0) { $0 + Int($1[5])! } == received)
         // Week 10 is `kpi` over that week, summed over every unit (orders without one included).
         let w = weeks[weeks.startIndex + 9]
-        let kpi = csv(try SampleDistrict.run(KPICommand.self, ["--from", w[3], "--to", w[4], "--no-bom"], db: db)).dropFirst()
+        let kpi = csv(try SampleDistrict.run(KPIParameters.self, ["--from", w[3], "--to", w[4], "--no-bom"], db: db)).dropFirst()
         #expect(Int(w[6])! == kpi.reduce(0) { $0 + Int($1[2])! })
         #expect(Int(w[7])! == kpi.reduce(0) { $0 + Int($1[3])! })
         #expect(Int(w[8])! == kpi.reduce(0) { $0 + Int($1[4])! })
@@ -51,7 +51,7 @@ import WanggeTestSupport
         #expect(weeks.allSatisfy { $0[12].isEmpty && $0[14].isEmpty })
 
         // Per unit: the unit's row is its `kpi` row.
-        let units = csv(try SampleDistrict.run(TrendCommand.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--by", "unit", "--no-bom"], db: db)).dropFirst()
+        let units = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--by", "unit", "--no-bom"], db: db)).dropFirst()
         #expect(units.count == 18 * 26)
         for k in kpi {
             guard let row = units.first(where: { $0[0] == k[0] && $0[3] == w[3] }) else { continue }
@@ -59,25 +59,25 @@ import WanggeTestSupport
             #expect(row[1] == k[1])
         }
         // Per street, with the streets' names; JSON as well.
-        let streets = csv(try SampleDistrict.run(TrendCommand.self, ["--from", "2025-06-02", "--to", "2025-06-30", "--by", "street", "--no-bom"], db: db)).dropFirst()
+        let streets = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-06-02", "--to", "2025-06-30", "--by", "street", "--no-bom"], db: db)).dropFirst()
         #expect(Set(streets.map { $0[1] }) == ["大场镇", "庙行镇", "高境镇"])
         #expect(streets.count == 3 * 4)
-        let json = try JSONParser.parse(Array(try SampleDistrict.run(TrendCommand.self, ["--by", "point", "--format", "json"], db: db).utf8))
+        let json = try JSONParser.parse(Array(try SampleDistrict.run(TrendParameters.self, ["--by", "point", "--format", "json"], db: db).utf8))
         guard case .object(let top) = json, case .array(let series)? = top["series"], case .object(let first)? = series.first,
               case .array(let firstWeeks)? = first["weeks"] else { Issue.record("unexpected JSON"); return }
         #expect(series.count == 23)
         #expect(firstWeeks.count == 12)
-        #expect(throws: (any Error).self) { try TrendCommand.parse(["--db", "x", "--by", "community"]) }
-        #expect(throws: (any Error).self) { try TrendCommand.parse(["--db", "x", "--from", "2025-07-01", "--to", "2025-01-01"]) }
+        #expect(throws: (any Error).self) { try TrendParameters.parse(["--db", "x", "--by", "community"]) }
+        #expect(throws: (any Error).self) { try TrendParameters.parse(["--db", "x", "--from", "2025-07-01", "--to", "2025-01-01"]) }
     }
 
     @Test func thePageDrawsTheWeeksOfItsWindow() throws {
-        let html = try SampleDistrict.run(DashboardCommand.self, ["--from", "2025-01-01", "--to", "2025-07-01"], db: Self.fixture.path)
+        let html = try SampleDistrict.run(DashboardParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01"], db: Self.fixture.path)
         #expect(html.contains("<section id=\"trend\">"))
         #expect(html.contains("data-weeks=\"26\">"))
         let bars = html.components(separatedBy: "<rect class=\"week\"").dropFirst()
         #expect(bars.count == 26)
-        let weekly = csv(try SampleDistrict.run(TrendCommand.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: Self.fixture.path)).dropFirst()
+        let weekly = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: Self.fixture.path)).dropFirst()
         #expect(bars.map { $0.components(separatedBy: "data-orders=\"")[1].prefix { $0 != "\"" } }.map(String.init) == weekly.map { $0[5] })
         // Hot spots explain Gi*: the cell's own count and its neighbourhood's, and a note.
         #expect(html.contains("<th data-sort=\"number\">本格工单</th><th data-sort=\"number\">邻域工单</th>"))
@@ -85,7 +85,7 @@ import WanggeTestSupport
         // Cells are named as people name them.
         #expect(html.contains("<title>") && html.contains(" · 大场镇 · 第"))
         // The lights of the living sample are not all one colour at the end of its history.
-        let end = try SampleDistrict.run(DashboardCommand.self, [], db: Self.fixture.path)
+        let end = try SampleDistrict.run(DashboardParameters.self, [], db: Self.fixture.path)
         for light in ["red", "yellow", "green"] { #expect(end.contains("data-light=\"\(light)\" data-point"), "\(light)") }
     }
 
@@ -94,24 +94,24 @@ import WanggeTestSupport
         let store = try WanggeStore(path: db, readOnly: true)
         let cell = try store.database.scalar("SELECT cell FROM orders WHERE cell != '' GROUP BY cell ORDER BY count(*) DESC, cell LIMIT 1").string!
         let window = ["--from", "2025-01-01", "--to", "2025-07-01"]
-        let list = csv(try SampleDistrict.run(OrdersCommand.self, ["--cell", cell] + window, db: db))
+        let list = csv(try SampleDistrict.run(OrdersParameters.self, ["--cell", cell] + window, db: db))
         #expect(list.first == ["id", "received_at", "category", "status", "unit", "unit_name", "deadline", "cell", "address"])
         let expected = try store.database.scalar("SELECT count(*) FROM orders WHERE cell = '\(cell)' AND received_at >= '2025-01-01' AND received_at < '2025-07-01'").int!
         #expect(list.count - 1 == expected && expected > 3)
         #expect(list.dropFirst().allSatisfy { $0[7] == cell && !$0[5].isEmpty && $0[8].hasPrefix("上海市宝山区") })
-        let html = try SampleDistrict.run(OrdersCommand.self, ["--cell", cell, "--format", "html"] + window, db: db)
+        let html = try SampleDistrict.run(OrdersParameters.self, ["--cell", cell, "--format", "html"] + window, db: db)
         let ids = html.components(separatedBy: "<tr data-id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         #expect(ids == list.dropFirst().map { $0[0] })
         #expect(html.contains("<h1>网格 ") && html.contains("（\(cell)） 的工单"))
         // A unit, a street and an inspection point, and the manual-dispatch list as a page.
-        let unit = csv(try SampleDistrict.run(OrdersCommand.self, ["--unit", "U-BS-MK01"] + window, db: db)).dropFirst()
+        let unit = csv(try SampleDistrict.run(OrdersParameters.self, ["--unit", "U-BS-MK01"] + window, db: db)).dropFirst()
         #expect(!unit.isEmpty && unit.allSatisfy { $0[4] == "U-BS-MK01" && $0[5] == "共和新路菜市场管理方" })
-        let street = csv(try SampleDistrict.run(OrdersCommand.self, ["--street", "310113102"] + window, db: db)).dropFirst()
+        let street = csv(try SampleDistrict.run(OrdersParameters.self, ["--street", "310113102"] + window, db: db)).dropFirst()
         #expect(street.count > unit.count && street.allSatisfy { $0[7].hasPrefix("310113102") })
-        let point = csv(try SampleDistrict.run(OrdersCommand.self, ["--point", "PT-01"] + window, db: db)).dropFirst()
+        let point = csv(try SampleDistrict.run(OrdersParameters.self, ["--point", "PT-01"] + window, db: db)).dropFirst()
         #expect(!point.isEmpty)
-        let manual = try SampleDistrict.run(OrdersCommand.self, ["--status", "outside", "--format", "html"], db: db)
+        let manual = try SampleDistrict.run(OrdersParameters.self, ["--status", "outside", "--format", "html"], db: db)
         #expect(manual.contains("待人工派遣工单 · 网格外（转办）") && manual.contains("<tr data-id=\"BS2025"))
-        #expect(throws: (any Error).self) { try OrdersCommand.parse(["--db", "x", "--cell", "31011310"]) }
+        #expect(throws: (any Error).self) { try OrdersParameters.parse(["--db", "x", "--cell", "31011310"]) }
     }
 }

@@ -57,11 +57,11 @@ import WanggeCore
         func failure(_ arguments: [String], _ parse: ([String]) throws -> Void) -> (any Error)? {
             do { try parse(arguments); return nil } catch { return error }
         }
-        let badValue = failure(["--db", "x", "--permutations", "many"]) { _ = try HotspotsCommand.parse($0) }
+        let badValue = failure(["--db", "x", "--permutations", "many"]) { _ = try HotspotsParameters.parse($0) }
         #expect(badValue.flatMap(CommandArguments.parameterName(of:)) == "permutations")
-        let unknown = failure(["--db", "x", "--colour", "red"]) { _ = try HotspotsCommand.parse($0) }
+        let unknown = failure(["--db", "x", "--colour", "red"]) { _ = try HotspotsParameters.parse($0) }
         #expect(unknown.flatMap(CommandArguments.parameterName(of:)) == "colour")
-        let missing = failure(["--db", "x"]) { _ = try LightsCommand.parse($0) }
+        let missing = failure(["--db", "x"]) { _ = try LightsParameters.parse($0) }
         #expect(missing.flatMap(CommandArguments.parameterName(of:)) == "as-of")
     }
 

@@ -5,6 +5,7 @@ import NIOCore
 import Testing
 import WanggeCore
 import WanggeOperations
+import WanggePages
 import WanggeStore
 @testable import WanggeServer
 
@@ -14,22 +15,22 @@ import WanggeStore
         let fixture = try ServerFixture()
         let path = fixture.service.configuration.databasePath
         let queries = ServerFixture.root.appendingPathComponent("Queries").path
-        func cli<C: ParsableCommandOperation>(_ type: C.Type, _ arguments: [String]) throws -> [UInt8] {
+        func cli<C: ParsableCapability>(_ type: C.Type, _ arguments: [String]) throws -> [UInt8] {
             try C.parse(arguments + ["--db", path]).report(from: DatabaseFile(path: path, queriesDirectory: queries)).bytes
         }
         let expectations: [(String, [UInt8])] = [
-            ("/v1/hotspots?level=street&format=csv", try cli(HotspotsCommand.self, ["--level", "street", "--format", "csv"])),
-            ("/v1/hotspots?method=gi&format=json", try cli(HotspotsCommand.self, ["--method", "gi", "--format", "json"])),
-            ("/v1/recurrence?level=street", try cli(RecurrenceCommand.self, ["--level", "street", "--format", "json"])),
-            ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00&level=street", try cli(LightsCommand.self, ["--as-of", "2025-03-01T00:00:00+08:00", "--level", "street", "--format", "json"])),
+            ("/v1/hotspots?level=street&format=csv", try cli(HotspotsParameters.self, ["--level", "street", "--format", "csv"])),
+            ("/v1/hotspots?method=gi&format=json", try cli(HotspotsParameters.self, ["--method", "gi", "--format", "json"])),
+            ("/v1/recurrence?level=street", try cli(RecurrenceParameters.self, ["--level", "street", "--format", "json"])),
+            ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00&level=street", try cli(LightsParameters.self, ["--as-of", "2025-03-01T00:00:00+08:00", "--level", "street", "--format", "json"])),
             ("/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00&by=street&format=csv",
-             try cli(KPICommand.self, ["--from", "2025-01-01T00:00:00+08:00", "--to", "2025-04-01T00:00:00+08:00", "--by", "street", "--format", "csv"])),
+             try cli(KPIParameters.self, ["--from", "2025-01-01T00:00:00+08:00", "--to", "2025-04-01T00:00:00+08:00", "--by", "street", "--format", "csv"])),
             ("/v1/trend?from=2025-01-06T00:00:00%2B08:00&to=2025-03-03T00:00:00%2B08:00&by=unit&format=csv",
-             try cli(TrendCommand.self, ["--from", "2025-01-06T00:00:00+08:00", "--to", "2025-03-03T00:00:00+08:00", "--by", "unit", "--format", "csv"])),
-            ("/v1/trend?by=category", try cli(TrendCommand.self, ["--by", "category", "--format", "json"])),
+             try cli(TrendParameters.self, ["--from", "2025-01-06T00:00:00+08:00", "--to", "2025-03-03T00:00:00+08:00", "--by", "unit", "--format", "csv"])),
+            ("/v1/trend?by=category", try cli(TrendParameters.self, ["--by", "category", "--format", "json"])),
             ("/v1/orders?cell=310113102001005&from=2025-01-01T00:00:00%2B08:00&format=csv",
-             try cli(OrdersCommand.self, ["--cell", "310113102001005", "--from", "2025-01-01T00:00:00+08:00", "--format", "csv"])),
-            ("/v1/orders?unit=U-BS-MK01&format=html", try cli(OrdersCommand.self, ["--unit", "U-BS-MK01", "--format", "html"])),
+             try cli(OrdersParameters.self, ["--cell", "310113102001005", "--from", "2025-01-01T00:00:00+08:00", "--format", "csv"])),
+            ("/v1/orders?unit=U-BS-MK01&format=html", try cli(OrdersParameters.self, ["--unit", "U-BS-MK01", "--format", "html"])),
         ]
         try await fixture.test { client in
             for (uri, expected) in expectations {
