@@ -80,16 +80,6 @@ struct DashboardFigures {
     enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
     struct Change: Sendable { var status: Status; var at: Double }
 
-    /// A value computed on a global queue while the caller goes on.
-    private final class Concurrent<Value: Sendable>: @unchecked Sendable {
-        private var value: Value?
-        private let done = DispatchSemaphore(value: 0)
-        init(_ work: @escaping @Sendable () -> Value) {
-            DispatchQueue.global().async { self.value = work(); self.done.signal() }
-        }
-        func wait() -> Value { done.wait(); return value! }
-    }
-
     /// One stored order, as `dashboard_orders` gives it.
     struct Order: Sendable {
         var category: String
@@ -172,7 +162,7 @@ struct DashboardFigures {
         figures.windowOrders = inWindow.count
         figures.manualDispatch = inWindow.filter { orders[$0].unit.isEmpty }.count
         // Recurrence, the longest step, runs on another core meanwhile.
-        let recurrenceRun = Concurrent { [orders, history] () -> Result<([Int], Recurrence.Result), Error> in
+        let recurrenceRun = BackgroundValue { [orders, history] () -> Result<([Int], Recurrence.Result), Error> in
             Result {
                 let located = inWindow.filter { orders[$0].lon.isFinite && orders[$0].lat.isFinite }
                 var positions = located.map { Coordinate(orders[$0].lon, orders[$0].lat) }
@@ -220,7 +210,7 @@ struct DashboardFigures {
         for s in series[.point] ?? [] { figures.pointTrends[s.code] = s.rows }
 
         // Recurrence: repeats and rebounds within 50 m and 30 days, as `wangge recurrence` by default.
-        let (located, recurrence) = try recurrenceRun.wait().get()
+        let (located, recurrence) = try recurrenceRun.value.get()
         var repeats = [Int](repeating: 0, count: map.cells.count), placed = [Int](repeating: 0, count: map.cells.count)
         for (k, i) in located.enumerated() {
             guard let c = orders[i].cell else { continue }

@@ -20,7 +20,7 @@ import WanggeCore
 /// Everything that depends only on the cells (paths, street outlines) is built once per
 /// district (``DistrictMap/init(cells:)``, cached by ``DistrictMap/cached(for:cells:)``); the
 /// figures and colours of one request are laid on when rendering.
-final class DistrictMap: @unchecked Sendable {
+final class DistrictMap: Sendable {
     /// Where the viewBox sits in EPSG:4549.
     struct Frame: Sendable, Equatable {
         /// Easting (m) of the viewBox's left edge and northing (m) of its top edge.

@@ -29,7 +29,7 @@ import WanggeStore
 /// there are as many read-only connections as pool threads, plus one.
 /// Each connection has its own SpatiaLite cache (a SpatiaLite connection is single-threaded);
 /// a connection is used by one thread at a time, lent out here and given back.
-final class ConnectionPool: @unchecked Sendable {
+final class ConnectionPool: @unchecked Sendable {  // unchecked: its connections are not Sendable; each is lent to one thread at a time under its locks.
     let path: String
     let catalog: QueryCatalog
     private let writer: WanggeStore
@@ -168,14 +168,14 @@ final class ConnectionPool: @unchecked Sendable {
 /// The district as the service routes against it: layers, index and a pool of routers,
 /// numbered by generation. A layer import builds a new one and swaps it in; requests that
 /// hold the old one finish on it.
-final class DistrictSnapshot: @unchecked Sendable {
+final class DistrictSnapshot: Sendable {
     let generation: Int
     /// `wangge_meta.layers_version` when the layers were read.
     let layersVersion: String
     let district: District
     let index: DistrictIndex
     let snapMetres: Double
-    private let routers: Locked<[Router]>
+    private let routers: RouterPool
 
     init(generation: Int, layersVersion: String, district: District, snapMetres: Double) throws {
         self.generation = generation
@@ -183,7 +183,7 @@ final class DistrictSnapshot: @unchecked Sendable {
         self.district = district
         self.index = try DistrictIndex(district: district)
         self.snapMetres = snapMetres
-        self.routers = Locked([])
+        self.routers = RouterPool(index: self.index, snapMetres: snapMetres)
         // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
         // first page request does not wait for it.
         let index = self.index
@@ -192,8 +192,8 @@ final class DistrictSnapshot: @unchecked Sendable {
 
     /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).
     func withRouter<T>(_ body: (Router) throws -> T) throws -> T {
-        let router = try routers.withLock { $0.popLast() } ?? Router(index: index, snapMetres: snapMetres)
-        defer { routers.withLock { $0.append(router) } }
+        let router = try routers.take()
+        defer { routers.giveBack(router) }
         return try body(router)
     }
 }

@@ -129,19 +129,16 @@ extension Importer {
 }
 
 /// The last ``AddressRouting`` built per database file (see ``WanggeStore/addressRouting(for:farMetres:)``).
-final class AddressRoutingCache: @unchecked Sendable {
+final class AddressRoutingCache: Sendable {
     static let shared = AddressRoutingCache()
-    private let lock = NSLock()
-    private var entries: [String: (version: String, district: DistrictIndex, routing: AddressRouting)] = [:]
+    private let entries = Locked<[String: (version: String, district: DistrictIndex, routing: AddressRouting)]>([:])
 
     func get(path: String, version: String, district: DistrictIndex, farMetres: Double) -> AddressRouting? {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[path], e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
+        guard let e = entries.withLock({ $0[path] }), e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
         return e.routing
     }
 
     func put(path: String, version: String, district: DistrictIndex, routing: AddressRouting) {
-        lock.lock(); defer { lock.unlock() }
-        entries[path] = (version, district, routing)
+        entries.withLock { $0[path] = (version, district, routing) }
     }
 }

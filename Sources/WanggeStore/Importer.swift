@@ -376,7 +376,7 @@ public struct Importer {
 /// Runs `produce` on a background thread one step ahead of the caller: while the caller works
 /// on one value, the next is being made. `next()` hands them over in order (nil: no more);
 /// an error thrown by `produce` is thrown by the `next()` that would have returned its value.
-final class Prefetch<Value>: @unchecked Sendable {
+final class Prefetch<Value>: @unchecked Sendable {  // unchecked: `slot` is handed over by the semaphores (one side at a time), `stopped` is under `lock`.
     private let produce: () throws -> Value?
     private var slot: Result<Value?, Error>?
     private let filled = DispatchSemaphore(value: 0)

@@ -71,26 +71,20 @@ extension DistrictIndex {
         let count = records.count
         guard count > 0 else { return [] }
         let workerCount = max(1, min(workers, (count + 4095) / 4096))
-        let routers = try (0 ..< workerCount).map { _ in try pool.take() }
-        defer { for r in routers { pool.giveBack(r) } }
-        let results = UnsafeMutableBufferPointer<Assignment>.allocate(capacity: count)
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let box = UnsafeSendable(routers: routers, results: results, records: records)
-        let chunk = (count + workerCount - 1) / workerCount
-        let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-            let router = box.routers[w]
+        let done = Locked(0)
+        let chunks = try Parallel.chunks(0 ..< count, pieces: workerCount) { range in
+            let router = try pool.take()
+            defer { pool.giveBack(router) }
             var systems = CRSCache()
-            let end = min(count, (w + 1) * chunk)
-            var i = w * chunk
-            while i < end {
-                let a = router.assign(box.records[i], systems: &systems)
-                (box.results.baseAddress! + i).initialize(to: a)
-                i += 1
-                if i % 65_536 == 0, let progress { progress(done.add(65_536)) }
+            var assignments: [Assignment] = []
+            assignments.reserveCapacity(range.count)
+            for i in range {
+                assignments.append(router.assign(records[i], systems: &systems))
+                if (i + 1) % 65_536 == 0, let progress { progress(done.withLock { $0 += 65_536; return $0 }) }
             }
+            return assignments
         }
-        return Array(results)
+        return Array(chunks.joined())
     }
 }
 
@@ -98,7 +92,7 @@ extension DistrictIndex {
 /// make (its PROJ transformations read PROJ's database), so batches take one per worker from
 /// here instead of making one per piece of work. Thread-safe; a router taken is used by one
 /// thread until it is given back.
-public final class RouterPool: @unchecked Sendable {
+public final class RouterPool: @unchecked Sendable {  // unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
     public let index: DistrictIndex
     public let snapMetres: Double
     private var idle: [Router] = []
@@ -141,14 +135,6 @@ extension Router {
     }
 }
 
-/// Hands per-worker state to `concurrentPerform`: each worker touches only its own router and
-/// its own slice of the results.
-private struct UnsafeSendable: @unchecked Sendable {
-    let routers: [Router]
-    let results: UnsafeMutableBufferPointer<Assignment>
-    let records: [WorkOrderRecord]
-}
-
 /// Coordinate systems parsed once per distinct `crs` text (one cache per worker, unshared).
 public struct CRSCache {
     private var known: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
@@ -161,11 +147,4 @@ public struct CRSCache {
         known[text] = parsed
         return parsed
     }
-}
-
-/// A thread-safe counter for progress reports.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
 }

@@ -264,22 +264,3 @@ extension DistrictIndex {
         return extent
     }
 }
-
-/// A value computed on a global queue while the caller goes on; `value` waits for it.
-final class BackgroundValue<Value: Sendable>: @unchecked Sendable {
-    private var result: Value?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ compute: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async {
-            self.result = compute()
-            self.done.signal()
-        }
-    }
-
-    var value: Value {
-        done.wait()
-        done.signal()
-        return result!
-    }
-}
