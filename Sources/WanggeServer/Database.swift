@@ -175,7 +175,7 @@ final class DistrictSnapshot: Sendable {
     let district: District
     let index: DistrictIndex
     let snapMetres: Double
-    private let routers: RouterPool
+    private let routers: OrderRouterPool
 
     init(generation: Int, layersVersion: String, district: District, snapMetres: Double) throws {
         self.generation = generation
@@ -183,7 +183,7 @@ final class DistrictSnapshot: Sendable {
         self.district = district
         self.index = try DistrictIndex(district: district)
         self.snapMetres = snapMetres
-        self.routers = RouterPool(index: self.index, snapMetres: snapMetres)
+        self.routers = OrderRouterPool(index: self.index, snapMetres: snapMetres)
         // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the
         // first page request does not wait for it.
         let index = self.index
@@ -191,7 +191,7 @@ final class DistrictSnapshot: Sendable {
     }
 
     /// Runs `body` with a router of its own (routers hold per-thread scratch and PROJ state).
-    func withRouter<T>(_ body: (Router) throws -> T) throws -> T {
+    func withRouter<T>(_ body: (OrderRouter) throws -> T) throws -> T {
         let router = try routers.take()
         defer { routers.giveBack(router) }
         return try body(router)

@@ -191,7 +191,7 @@ public struct Importer {
         let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
         let total = lastLine.count
         // Pass 2: read, check and route a block on a background thread while the one before is stored.
-        let routers = RouterPool(index: index, snapMetres: snapMetres)
+        let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
         // The standard address layer, built once: orders without usable coordinates are located by it.
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment], located: [AddressRouting.Located])? in
@@ -360,7 +360,7 @@ public struct Importer {
         let index = try DistrictIndex(district: try store.loadDistrict())
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE rowid = ?1")
-        let router = try Router(index: index, snapMetres: snapMetres)
+        let router = try OrderRouter(index: index, snapMetres: snapMetres)
         let store = self.store
         return try store.reassignOrders(index: index, snapMetres: snapMetres, locate: { orders, assignments in
             // The address columns are read only when there is a layer to resolve them against.

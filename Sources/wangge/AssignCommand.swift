@@ -139,7 +139,7 @@ struct AssignCommand: ParsableCommand {
         do {
             let system = try CoordinateReferenceSystem(parsing: crs.isEmpty ? "wgs84" : crs)
             index = try DistrictIndex(district: try WanggeStore(path: db, readOnly: true).loadDistrict())
-            assignment = try Router(index: index, snapMetres: snapMeters).assign(position, crs: system, category: category)
+            assignment = try OrderRouter(index: index, snapMetres: snapMeters).assign(position, crs: system, category: category)
         } catch {
             note("error: \(error)")
             throw ExitCode.failure

@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
         // Categories are resolved once per distinct text, as `wangge assign` does.
         let routes = district.rules.map { index.categoryRoute(for: $0.category) }
 
-        let router = try Router(index: index)
+        let router = try OrderRouter(index: index)
         let coveredPoints = sample.filter { router.locateCell($0).cell >= 0 }
         let uncoveredPoints = sample.filter { router.locateCell($0).cell < 0 }
         // One-core loops are timed by the wall clock and by the thread's CPU clock: on a shared
@@ -102,7 +102,7 @@ struct BenchCommand: ParsableCommand {
 
         let workers = ProcessInfo.processInfo.activeProcessorCount
         // The routers are made before the clock starts; each worker takes one of its own.
-        let routers = RouterPool(index: index)
+        let routers = OrderRouterPool(index: index)
         for router in try (0 ..< workers).map({ _ in try routers.take() }) { routers.giveBack(router) }
         _ = lap()
         _ = try Parallel.map(workers) { w in

@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The file is cut at record boundaries (``CSVSplitter``) and the pieces are read, routed and
 /// written on all cores, straight from bytes to bytes: only the few strings routing needs are
-/// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``Router``: a row with the
+/// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``OrderRouter``: a row with the
 /// wrong number of fields, an empty id, a control character in its id or category, an
 /// unreadable `received_at`, unreadable coordinates or an unknown CRS comes out `invalid`, and
 /// its reason (the words `import orders` fails with) is reported with its line number. A quote
@@ -50,7 +50,7 @@ public enum AssignmentFile {
         let texts = OutputTexts(index: index)
         let routed = Locked(0)
         // One router per worker thread at a time, not one per piece (making one reads PROJ's database).
-        let routers = RouterPool(index: index, snapMetres: snapMetres)
+        let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
         // Nothing is written before every piece has been read: a file that is not UTF-8 fails
         // before any output (and can be read again as GB18030).
         let outputs = try Parallel.map(pieces.count) { k in
@@ -137,7 +137,7 @@ public enum AssignmentFile {
     struct PieceWorker {
         let bytes: [UInt8]
         let columns: WorkOrderCSV.Columns
-        let router: Router
+        let router: OrderRouter
         let texts: OutputTexts
         let defaultCRS: String
         let addresses: AddressRouting?
@@ -154,7 +154,7 @@ public enum AssignmentFile {
         static let streetRoute = Array("street".utf8)
         static let noRoute = Array("none".utf8)
 
-        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: Router, texts: OutputTexts, defaultCRS: String,
+        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
              addresses: AddressRouting? = nil) {
             self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
             self.addresses = addresses

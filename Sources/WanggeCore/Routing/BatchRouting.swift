@@ -53,18 +53,18 @@ public struct AssignmentRow: Sendable, Equatable {
 }
 
 extension DistrictIndex {
-    /// Routes every record on all cores (one ``Router`` per worker, the index shared).
+    /// Routes every record on all cores (one ``OrderRouter`` per worker, the index shared).
     /// Records with a row problem, an unreadable position or an unknown CRS come back
     /// `invalid` with the reason; nothing is dropped and the order is kept.
     public func assign(_ records: [WorkOrderRecord], snapMetres: Double = 50,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
-        try assign(records, routers: RouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
+        try assign(records, routers: OrderRouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
     }
 
     /// Routes every record on all cores with routers of `routers` (which must be this index's),
     /// so that block after block of one import reuses the same routers.
-    public func assign(_ records: [WorkOrderRecord], routers pool: RouterPool,
+    public func assign(_ records: [WorkOrderRecord], routers pool: OrderRouterPool,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
         precondition(pool.index === self, "the routers of another index")
@@ -88,14 +88,14 @@ extension DistrictIndex {
     }
 }
 
-/// Routers for one index, made on demand and reused. A ``Router`` is cheap to use but not to
+/// Routers for one index, made on demand and reused. An ``OrderRouter`` is cheap to use but not to
 /// make (its PROJ transformations read PROJ's database), so batches take one per worker from
 /// here instead of making one per piece of work. Thread-safe; a router taken is used by one
 /// thread until it is given back.
-public final class RouterPool: @unchecked Sendable {  // unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
+public final class OrderRouterPool: @unchecked Sendable {  // unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
     public let index: DistrictIndex
     public let snapMetres: Double
-    private var idle: [Router] = []
+    private var idle: [OrderRouter] = []
     private let lock = NSLock()
 
     public init(index: DistrictIndex, snapMetres: Double = 50) {
@@ -104,18 +104,18 @@ public final class RouterPool: @unchecked Sendable {  // unchecked: routers are 
     }
 
     /// An idle router, or a new one.
-    public func take() throws -> Router {
+    public func take() throws -> OrderRouter {
         if let router = lock.withLock({ idle.popLast() }) { return router }
-        return try Router(index: index, snapMetres: snapMetres)
+        return try OrderRouter(index: index, snapMetres: snapMetres)
     }
 
     /// Returns a router taken with ``take()``.
-    public func giveBack(_ router: Router) {
+    public func giveBack(_ router: OrderRouter) {
         lock.withLock { idle.append(router) }
     }
 }
 
-extension Router {
+extension OrderRouter {
     /// Routes one record as ``DistrictIndex/assign(_:snapMetres:workers:progress:)`` does:
     /// a row problem, an unreadable position or an unknown CRS gives `invalid` with the reason.
     public func assign(_ record: WorkOrderRecord, systems: inout CRSCache) -> Assignment {

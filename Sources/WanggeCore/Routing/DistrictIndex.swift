@@ -3,7 +3,7 @@ import Foundation
 
 /// The in-memory index of one district's layers, built once and shared read-only by every
 /// thread that routes orders (it is immutable and `Sendable`). Per-thread state — PROJ
-/// objects and scratch buffers — lives in ``Router``.
+/// objects and scratch buffers — lives in ``OrderRouter``.
 ///
 /// Cells, zones and inspection points are kept sorted by code or id, so "the smallest covering
 /// code" and "the smallest zone id" are simply the first hit of an ascending scan.
