@@ -182,7 +182,7 @@ struct DashboardFigures {
         for i in inWindow { if let c = orders[i].cell { figures.cells[c].orders += 1 } }
 
         // Gi* of the counts, and the emerging hot-spot trend of each cell.
-        let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        let sites = Hotspots.sites(of: index)
         let counts = Dictionary(map.cells.enumerated().compactMap { $1.code.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1.code, figures.cells[$0].orders) },
                                 uniquingKeysWith: +)
         let (giRows, band) = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false)

@@ -131,7 +131,6 @@ struct DashboardPage {
     }
 
     private func hotspotsTable(into w: inout HTMLWriter) {
-        let confidence = [3: "热点 99%", 2: "热点 95%", 1: "热点 90%", 0: "不显著", -1: "冷点 90%", -2: "冷点 95%", -3: "冷点 99%"]
         w.raw("<section><h2>热点网格 Top 10</h2><div class=\"scroll\"><table id=\"hotspots\" class=\"sortable\">")
         Self.header([("网格", "text"), ("本格工单", "number"), ("邻域工单", "number"), ("z", "number"), ("置信度", "number"), ("趋势", "text")], into: &w)
         for r in figures.hotspots {
@@ -140,7 +139,7 @@ struct DashboardPage {
             w.raw("<td class=\"num\" data-value=\""); w.integer(r.neighbourhood); w.raw("\">"); w.integer(r.neighbourhood)
             w.raw("<small>（"); w.integer(r.neighbours); w.raw("格）</small></td>")
             w.raw("<td class=\"num\">"); w.fixed(r.z, places: 2); w.raw("</td><td data-value=\"")
-            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(MapLegend.giClass(r.bin)); w.raw("\"></span>"); w.raw(confidence[r.bin] ?? "")
+            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(GiPalette.cssClass(bin: r.bin)); w.raw("\"></span>"); w.raw(GiPalette.entry(bin: r.bin)?.label ?? "")
             w.raw("</td><td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
         }
         if figures.hotspots.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"6\">时段内无工单</td></tr>\n") }
@@ -243,6 +242,11 @@ struct DashboardPage {
         w.raw("&amp;format=csv\">CSV</a></p></section>\n")
     }
 
+    /// The CSS of the Gi* swatches of `entries`, on one line.
+    static func swatches(_ entries: [GiPalette.Entry]) -> String {
+        entries.map { ".swatch.\($0.cssClass){background:\($0.colour)}" }.joined()
+    }
+
     static let css = """
         *{box-sizing:border-box}
         body{margin:0;\(PageStyle.fonts);font-size:14px;color:#1d2733;background:#eef1f5}
@@ -287,8 +291,8 @@ struct DashboardPage {
         tr[data-cell]{cursor:pointer}
         .dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:4px;vertical-align:-1px}
         .dot.red{background:#e53935}.dot.yellow{background:#fbc02d}.dot.green{background:#43a047}
-        .swatch.h3{background:#d62f27}.swatch.h2{background:#ed7551}.swatch.h1{background:#fab984}.swatch.n0{background:#ffffbf}
-        .swatch.c1{background:#c0ccbe}.swatch.c2{background:#849eba}.swatch.c3{background:#4575b5}
+        \(DashboardPage.swatches(GiPalette.entries.filter { $0.bin >= 0 }))
+        \(DashboardPage.swatches(GiPalette.entries.filter { $0.bin < 0 }))
         .note{font-size:12px;color:#5b6b7c;margin:6px 0 0}
         .empty td{color:#777;text-align:center}
         main{grid-template-rows:auto 1fr}

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeAnalytics
 import WanggeCore
 
 /// The district drawn by the server as SVG from its cells: no tiles, no network.
@@ -88,20 +89,18 @@ final class DistrictMap: Sendable {
         cells.reserveCapacity(sorted.count)
         for c in sorted {
             var path: [UInt8] = []
-            var sa = 0.0, sx = 0.0, sy = 0.0
+            var shape = AreaCentroid()
             for p in c.geometry.polygons ?? [] {
                 for (r, ring) in p.rings.enumerated() {
                     let projected = flat[k ..< k + ring.points.count]
                     k += ring.points.count
                     Self.encode(ring: projected, frame: frame, into: &path)
-                    let (a, cx, cy) = Self.areaCentroid(projected)
-                    let sign = r == 0 ? 1.0 : -1.0
-                    sa += sign * a; sx += sign * a * cx; sy += sign * a * cy
+                    let start = projected.startIndex
+                    shape.addRing(count: projected.count, hole: r > 0) { (projected[start + $0].x, projected[start + $0].y) }
                 }
             }
-            let cx = sa > 0 ? sx / sa : .nan, cy = sa > 0 ? sy / sa : .nan
             cells.append(MapCell(code: c.code, name: c.name, communityName: c.communityName, streetName: c.streetName, path: path,
-                                 centroidX: cx - west, centroidY: north - cy, area: sa))
+                                 centroidX: shape.x - west, centroidY: north - shape.y, area: shape.area))
         }
         self.cells = cells
 
@@ -123,12 +122,12 @@ final class DistrictMap: Sendable {
                 }
             }
             // The label sits at the area centroid of the street's cells.
-            var a = 0.0, lx = 0.0, ly = 0.0
+            var label = AreaCentroid()
             for i in members where cells[i].area > 0 && cells[i].centroidX.isFinite {
-                a += cells[i].area; lx += cells[i].area * cells[i].centroidX; ly += cells[i].area * cells[i].centroidY
+                label.add(area: cells[i].area, x: cells[i].centroidX, y: cells[i].centroidY)
             }
             streets.append(Street(code: code, name: sorted[members[0]].streetName, path: path,
-                                  labelX: a > 0 ? Int((lx / a).rounded()) : 0, labelY: a > 0 ? Int((ly / a).rounded()) : 0))
+                                  labelX: label.area > 0 ? Int(label.x.rounded()) : 0, labelY: label.area > 0 ? Int(label.y.rounded()) : 0))
         }
         self.streets = streets
     }
@@ -160,21 +159,6 @@ final class DistrictMap: Sendable {
         guard first != nil else { return }
         w.raw("z")
         path.append(contentsOf: w.bytes)
-    }
-
-    /// Area and area centroid of a ring (absolute area; coordinates relative to the first vertex for precision).
-    static func areaCentroid(_ ring: ArraySlice<Coordinate>) -> (Double, Double, Double) {
-        guard ring.count >= 4, let o = ring.first else { return (0, .nan, .nan) }
-        var a = 0.0, cx = 0.0, cy = 0.0
-        var previous = o
-        for c in ring.dropFirst() {
-            let x0 = previous.x - o.x, y0 = previous.y - o.y, x1 = c.x - o.x, y1 = c.y - o.y
-            let cross = x0 * y1 - x1 * y0
-            a += cross; cx += (x0 + x1) * cross; cy += (y0 + y1) * cross
-            previous = c
-        }
-        guard a != 0, a.isFinite else { return (0, .nan, .nan) }
-        return (abs(a) / 2, cx / (3 * a) + o.x, cy / (3 * a) + o.y)
     }
 
     // MARK: Cache
@@ -231,9 +215,6 @@ struct MapLegend {
     var entries: [(cssClass: String, colour: String, label: String)]
     var classOf: (CellFigures) -> String
 
-    /// ArcGIS's Hot Spot Analysis renderer (Gi_Bin): the colours of Esri's own tools.
-    static let giColours = [(3, "#d62f27"), (2, "#ed7551"), (1, "#fab984"), (0, "#ffffbf"), (-1, "#c0ccbe"), (-2, "#849eba"), (-3, "#4575b5")]
-
     static func make(_ measure: MapMeasure, figures: [CellFigures]) -> MapLegend {
         switch measure {
         case .count:
@@ -243,18 +224,14 @@ struct MapLegend {
             return sequential(title: "反弹数（件）", values: figures.map(\.rebounds),
                               colours: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"], value: \.rebounds)
         case .gi:
-            let labels = [3: "热点 99% 置信度", 2: "热点 95% 置信度", 1: "热点 90% 置信度", 0: "不显著",
-                          -1: "冷点 90% 置信度", -2: "冷点 95% 置信度", -3: "冷点 99% 置信度"]
-            return MapLegend(title: "Gi* 热点分析", entries: giColours.map { (giClass($0.0), $0.1, labels[$0.0]!) },
-                             classOf: { giClass($0.bin) })
+            return MapLegend(title: "Gi* 热点分析", entries: GiPalette.entries.map { ($0.cssClass, $0.colour, $0.legendLabel) },
+                             classOf: { GiPalette.cssClass(bin: $0.bin) })
         case .lights:
             return MapLegend(title: "亮灯", entries: [("lr", "#e53935", "红灯：有超期未结案"), ("ly", "#fbc02d", "黄灯：在办，均在期限内"),
                                                     ("lg", "#43a047", "绿灯：无在办"), ("lx", "#d0d0d0", "灰：无工单")],
                              classOf: { f in f.light == "red" ? "lr" : f.light == "yellow" ? "ly" : f.light == "green" ? "lg" : "lx" })
         }
     }
-
-    static func giClass(_ bin: Int) -> String { bin > 0 ? "h\(bin)" : bin < 0 ? "c\(-bin)" : "n0" }
 
     /// Zero, then up to five classes of the positive values with (about) equal numbers of
     /// cells in each (quantile breaks, the same break never twice).
@@ -287,7 +264,7 @@ extension DistrictMap {
     /// sequence within its community), the parts that are unknown left out.
     static func cellLabel(code: String, community: String, street: String) -> String {
         var parts = [community, street].filter { !$0.isEmpty }
-        if code.count == 15, let n = Int(code.suffix(3)) { parts.append("第\(n)网格") } else { parts.append(code) }
+        if let n = CellCode(code).sequence { parts.append("第\(n)网格") } else { parts.append(code) }
         return parts.joined(separator: " · ")
     }
 
@@ -305,8 +282,8 @@ extension DistrictMap {
             let f = i < figures.count ? figures[i] : CellFigures()
             w.raw("<path class=\"cell "); w.raw(legend.classOf(f)); w.raw("\" d=\""); w.raw(bytes: c.path)
             w.raw("\" data-cell=\""); w.text(c.code)
-            w.raw("\" data-community=\""); w.text(String(c.code.prefix(12)))
-            w.raw("\" data-street=\""); w.text(String(c.code.prefix(9)))
+            w.raw("\" data-community=\""); w.text(CellCode(c.code).community)
+            w.raw("\" data-street=\""); w.text(CellCode(c.code).street)
             w.raw("\" data-orders=\""); w.integer(f.orders)
             w.raw("\" data-rebounds=\""); w.integer(f.rebounds)
             w.raw("\" data-z=\""); if let z = f.z { w.fixed(z, places: 2) }

@@ -108,7 +108,7 @@ public struct TrendCommand: ParsableCommand, Operation {
             for (g, by) in groupings.enumerated() {
                 switch by {
                 case .district: groups[g]["", default: []].append(item)
-                case .street: if let c = o.cell { groups[g][String(map.cells[c].code.prefix(9)), default: []].append(item) }
+                case .street: if let c = o.cell { groups[g][CellCode(map.cells[c].code).street, default: []].append(item) }
                 case .unit: if !o.unit.isEmpty { groups[g][o.unit, default: []].append(item) }
                 case .category: groups[g][o.category, default: []].append(item)
                 case .point: for p in o.points.split(separator: ";") { groups[g][String(p), default: []].append(item) }

@@ -117,14 +117,7 @@ public struct Importer {
                 check.append(contentsOf: validator.check(cells: cells).issues)
                 try accept(check)
                 let projection = try MetricProjection()
-                let areas = cells.map { c in
-                    (c.geometry.polygons ?? []).reduce(0.0) { sum, p in
-                        sum + p.rings.enumerated().reduce(0.0) { s, r in
-                            let a = abs(LinearRing(r.element.points.map { projection.project($0) }).signedDoubleArea) / 2
-                            return r.offset == 0 ? s + a : s - a
-                        }
-                    }
-                }
+                let areas = cells.map { $0.geometry.areaCentroid(projectedBy: projection.project).area }
                 try store.replaceCells(cells, areas: areas)
                 report.stored = cells.count
             case .zones:

@@ -135,8 +135,7 @@ struct BenchCommand: ParsableCommand {
         print("  full routing (cell or nearest cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
 
         // Analytics on the same city: Gi* over every cell, KDE of the sample on 500×500.
-        let centroids = index.cellCentroidsMetres()
-        let sites = zip(index.cells, centroids).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        let sites = Hotspots.sites(of: index)
         var counts: [String: Int] = [:]
         for (k, site) in sites.enumerated() { counts[site.code] = Int(next() * 20) + (k % 97 == 0 ? 40 : 0) }
         _ = lap()
