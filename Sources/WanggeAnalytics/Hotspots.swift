@@ -1,3 +1,5 @@
+import WanggeCore
+
 /// Hot spots over grid areas: order counts per cell, community or street (every area listed,
 /// zeros included, with density per km²) or per responsible unit or inspection point (no
 /// area, so no density), and Getis-Ord Gi* per cell.
@@ -11,8 +13,8 @@ public enum Hotspots {
         func area(ofCell code: String) -> String {
             switch self {
             case .cell, .unit, .point: return code
-            case .community: return String(code.prefix(12))
-            case .street: return String(code.prefix(9))
+            case .community: return CellCode(code).community
+            case .street: return CellCode(code).street
             }
         }
     }
@@ -27,6 +29,12 @@ public enum Hotspots {
         public init(code: String, area: Double, x: Double, y: Double) {
             self.code = code; self.area = area; self.x = x; self.y = y
         }
+    }
+
+    /// Every cell of `index` as a site, in `index.cells` order: area and area centroid from
+    /// ``DistrictIndex/cellCentroidsMetres()``.
+    public static func sites(of index: DistrictIndex) -> [Site] {
+        zip(index.cells, index.cellCentroidsMetres()).map { Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
     }
 
     public struct CountRow: Sendable, Equatable {

@@ -58,12 +58,13 @@ public struct KernelDensity: Sendable {
         let scale = 3 / Double.pi / r2 * 1e6
         let n = x.count
         let parts = max(1, min(workers, n / 10_000 + 1))
-        let partial = PartialRasters(count: parts, size: columns * rows)
         let x0 = extent.minX, y0 = extent.minY
         // The budget is bound to this thread; the workers check it themselves.
         let budget = Work.budget
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            partial.with(part) { raster in
+        // One raster per worker (summed at the end, in worker order), so workers never write the same memory.
+        let rasters = Parallel.map(parts) { part in
+            var raster = [Double](repeating: 0, count: columns * rows)
+            raster.withUnsafeMutableBufferPointer { raster in
                 var i = part
                 var visited = 0
                 while i < n {
@@ -94,35 +95,15 @@ public struct KernelDensity: Sendable {
                     }
                 }
             }
+            return raster
         }
-        density = partial.sum().map { $0 * scale }
+        var total = rasters[0]
+        for r in rasters.dropFirst() { for k in total.indices { total[k] += r[k] } }
+        density = total.map { $0 * scale }
     }
 
     /// The centre of a raster cell, in metres.
     public func centre(row: Int, column: Int) -> (x: Double, y: Double) {
         (originX + (Double(column) + 0.5) * cellSize, originY + (Double(row) + 0.5) * cellSize)
-    }
-}
-
-/// One raster per worker (summed at the end), so workers never write the same memory.
-private final class PartialRasters: @unchecked Sendable {
-    private var rasters: [UnsafeMutableBufferPointer<Double>]
-
-    init(count: Int, size: Int) {
-        rasters = (0 ..< count).map { _ in
-            let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: size)
-            b.initialize(repeating: 0)
-            return b
-        }
-    }
-
-    deinit { for r in rasters { r.deallocate() } }
-
-    func with(_ part: Int, _ body: (UnsafeMutableBufferPointer<Double>) -> Void) { body(rasters[part]) }
-
-    func sum() -> [Double] {
-        var total = Array(rasters[0])
-        for r in rasters.dropFirst() { for k in total.indices { total[k] += r[k] } }
-        return total
     }
 }

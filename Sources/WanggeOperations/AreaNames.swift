@@ -6,7 +6,7 @@ package enum AreaNames {
     /// sequence within its community), the parts that are unknown left out.
     package static func cellLabel(code: String, community: String, street: String) -> String {
         var parts = [community, street].filter { !$0.isEmpty }
-        if code.count == 15, let n = Int(code.suffix(3)) { parts.append("第\(n)网格") } else { parts.append(code) }
+        if let n = CellCode(code).sequence { parts.append("第\(n)网格") } else { parts.append(code) }
         return parts.joined(separator: " · ")
     }
 

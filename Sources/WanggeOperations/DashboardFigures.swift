@@ -71,16 +71,6 @@ package struct DashboardFigures {
     package enum Status: String, Sendable { case received, dispatched, resolved, closed, reopened }
     package struct Change: Sendable { var status: Status; var at: Double }
 
-    /// A value computed on a global queue while the caller goes on.
-    private final class Concurrent<Value: Sendable>: @unchecked Sendable {
-        private var value: Value?
-        private let done = DispatchSemaphore(value: 0)
-        init(_ work: @escaping @Sendable () -> Value) {
-            DispatchQueue.global().async { self.value = work(); self.done.signal() }
-        }
-        func wait() -> Value { done.wait(); return value! }
-    }
-
     /// One stored order, as `dashboard_orders` gives it.
     package struct Order: Sendable {
         package var category: String
@@ -165,7 +155,7 @@ package struct DashboardFigures {
         figures.windowOrders = inWindow.count
         figures.manualDispatch = inWindow.filter { orders[$0].unit.isEmpty }.count
         // Recurrence, the longest step, runs on another core meanwhile.
-        let recurrenceRun = Concurrent { [orders, history] () -> Result<([Int], Recurrence.Result), Error> in
+        let recurrenceRun = BackgroundValue { [orders, history] () -> Result<([Int], Recurrence.Result), Error> in
             Result {
                 let located = inWindow.filter { orders[$0].lon.isFinite && orders[$0].lat.isFinite }
                 var positions = located.map { Coordinate(orders[$0].lon, orders[$0].lat) }
@@ -185,7 +175,7 @@ package struct DashboardFigures {
         for i in inWindow { if let c = orders[i].cell { figures.cells[c].orders += 1 } }
 
         // Gi* of the counts, and the emerging hot-spot trend of each cell.
-        let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        let sites = Hotspots.sites(of: index)
         let counts = Dictionary(cells.enumerated().compactMap { $1.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1, figures.cells[$0].orders) },
                                 uniquingKeysWith: +)
         let (giRows, band) = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false)
@@ -213,7 +203,7 @@ package struct DashboardFigures {
         for s in series[.point] ?? [] { figures.pointTrends[s.code] = s.rows }
 
         // Recurrence: repeats and rebounds within 50 m and 30 days, as `wangge recurrence` by default.
-        let (located, recurrence) = try recurrenceRun.wait().get()
+        let (located, recurrence) = try recurrenceRun.value.get()
         var repeats = [Int](repeating: 0, count: cells.count), placed = [Int](repeating: 0, count: cells.count)
         for (k, i) in located.enumerated() {
             guard let c = orders[i].cell else { continue }

@@ -88,7 +88,7 @@ public struct HotspotsParameters: ParsableArguments, Capability {
         let district = try data.district()
         geometry = format == .geojson ? Self.areaGeometries(district.cells, level: level).mapValues { crs.apply($0) } : [:]
         let index = try data.index()
-        sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        sites = Hotspots.sites(of: index)
         if weights == .queen && method == .gi { queen = index.cellQueenNeighbours() }
         let parameters = filter.parameters
         let rows = try catalog.run("orders_by_cell", parameters: parameters, on: store).rows
@@ -183,7 +183,7 @@ public struct HotspotsParameters: ParsableArguments, Capability {
         var orders: [(cell: String, time: Double)] = []
         let (store, catalog) = try data.open()
         let index = try data.index()
-        sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        sites = Hotspots.sites(of: index)
         let parameters = filter.parameters
         orders = try catalog.run("order_histories", parameters: parameters, on: store).rows.compactMap { r in
             guard let cell = r[5].string, !cell.isEmpty, let t = r[2].double else { return nil }

@@ -53,8 +53,8 @@ public struct LightsParameters: ParsableArguments, Capability {
             switch level {
             case .point: places = (row[2].string ?? "").split(separator: ";").map(String.init)
             case .cell: places = cell.isEmpty ? [] : [cell]
-            case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
-            case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
+            case .community: places = cell.isEmpty ? [] : [CellCode(cell).community]
+            case .street: places = cell.isEmpty ? [] : [CellCode(cell).street]
             }
             return Lights.OpenOrder(areas: places, overdue: (row[6].int ?? 0) != 0)
         }

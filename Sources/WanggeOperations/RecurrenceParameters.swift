@@ -113,8 +113,8 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
             let places: [String]
             switch level {
             case .cell: places = cell.isEmpty ? [] : [cell]
-            case .community: places = cell.isEmpty ? [] : [String(cell.prefix(12))]
-            case .street: places = cell.isEmpty ? [] : [String(cell.prefix(9))]
+            case .community: places = cell.isEmpty ? [] : [CellCode(cell).community]
+            case .street: places = cell.isEmpty ? [] : [CellCode(cell).street]
             case .unit: places = (row[6].string ?? "").isEmpty ? [] : [row[6].string!]
             case .point: places = (row[7].string ?? "").split(separator: ";").map(String.init)
             }
@@ -216,7 +216,7 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
         let bytes: [UInt8]
         switch method {
         case .gi:
-            let sites = zip(index.cells, index.cellCentroidsMetres()).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+            let sites = Hotspots.sites(of: index)
             if let band {
                 let located = sites.filter { $0.x.isFinite && $0.y.isFinite }
                 try CostLimits.checkBand(x: located.map(\.x), y: located.map(\.y), band: band)

@@ -84,7 +84,7 @@ public struct TrendParameters: ParsableArguments, Capability {
             for (g, by) in groupings.enumerated() {
                 switch by {
                 case .district: groups[g]["", default: []].append(item)
-                case .street: if let c = o.cell { groups[g][String(cells[c].prefix(9)), default: []].append(item) }
+                case .street: if let c = o.cell { groups[g][CellCode(cells[c]).street, default: []].append(item) }
                 case .unit: if !o.unit.isEmpty { groups[g][o.unit, default: []].append(item) }
                 case .category: groups[g][o.category, default: []].append(item)
                 case .point: for p in o.points.split(separator: ";") { groups[g][String(p), default: []].append(item) }

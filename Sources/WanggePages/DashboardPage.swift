@@ -132,7 +132,6 @@ struct DashboardPage {
     }
 
     private func hotspotsTable(into w: inout HTMLWriter) {
-        let confidence = [3: "热点 99%", 2: "热点 95%", 1: "热点 90%", 0: "不显著", -1: "冷点 90%", -2: "冷点 95%", -3: "冷点 99%"]
         w.raw("<section><h2>热点网格 Top 10</h2><div class=\"scroll\"><table id=\"hotspots\" class=\"sortable\">")
         Self.header([("网格", "text"), ("本格工单", "number"), ("邻域工单", "number"), ("z", "number"), ("置信度", "number"), ("趋势", "text")], into: &w)
         for r in figures.hotspots {
@@ -141,7 +140,7 @@ struct DashboardPage {
             w.raw("<td class=\"num\" data-value=\""); w.integer(r.neighbourhood); w.raw("\">"); w.integer(r.neighbourhood)
             w.raw("<small>（"); w.integer(r.neighbours); w.raw("格）</small></td>")
             w.raw("<td class=\"num\">"); w.fixed(r.z, places: 2); w.raw("</td><td data-value=\"")
-            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(MapLegend.giClass(r.bin)); w.raw("\"></span>"); w.raw(confidence[r.bin] ?? "")
+            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(GiPalette.cssClass(bin: r.bin)); w.raw("\"></span>"); w.raw(GiPalette.entry(bin: r.bin)?.label ?? "")
             w.raw("</td><td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
         }
         if figures.hotspots.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"6\">时段内无工单</td></tr>\n") }

@@ -1,5 +1,11 @@
+import WanggeAnalytics
 /// The leaders' screen's stylesheet and script, written inline into the page (no external asset).
 extension DashboardPage {
+    /// The CSS of the Gi* swatches of `entries`, on one line.
+    static func swatches(_ entries: [GiPalette.Entry]) -> String {
+        entries.map { ".swatch.\($0.cssClass){background:\($0.colour)}" }.joined()
+    }
+
     static let css = """
         *{box-sizing:border-box}
         body{margin:0;\(PageStyle.fonts);font-size:14px;color:#1d2733;background:#eef1f5}
@@ -44,8 +50,8 @@ extension DashboardPage {
         tr[data-cell]{cursor:pointer}
         .dot{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:4px;vertical-align:-1px}
         .dot.red{background:#e53935}.dot.yellow{background:#fbc02d}.dot.green{background:#43a047}
-        .swatch.h3{background:#d62f27}.swatch.h2{background:#ed7551}.swatch.h1{background:#fab984}.swatch.n0{background:#ffffbf}
-        .swatch.c1{background:#c0ccbe}.swatch.c2{background:#849eba}.swatch.c3{background:#4575b5}
+        \(DashboardPage.swatches(GiPalette.entries.filter { $0.bin >= 0 }))
+        \(DashboardPage.swatches(GiPalette.entries.filter { $0.bin < 0 }))
         .note{font-size:12px;color:#5b6b7c;margin:6px 0 0}
         .empty td{color:#777;text-align:center}
         main{grid-template-rows:auto 1fr}

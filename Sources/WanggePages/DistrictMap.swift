@@ -1,4 +1,5 @@
 import Foundation
+import WanggeAnalytics
 import WanggeCore
 import WanggeOperations
 
@@ -21,7 +22,7 @@ import WanggeOperations
 /// Everything that depends only on the cells (paths, street outlines) is built once per
 /// district (``DistrictMap/init(cells:)``, cached by ``DistrictMap/cached(for:cells:)``); the
 /// figures and colours of one request are laid on when rendering.
-final class DistrictMap: @unchecked Sendable {
+final class DistrictMap: Sendable {
     /// Where the viewBox sits in EPSG:4549.
     struct Frame: Sendable, Equatable {
         /// Easting (m) of the viewBox's left edge and northing (m) of its top edge.
@@ -89,20 +90,18 @@ final class DistrictMap: @unchecked Sendable {
         cells.reserveCapacity(sorted.count)
         for c in sorted {
             var path: [UInt8] = []
-            var sa = 0.0, sx = 0.0, sy = 0.0
+            var shape = AreaCentroid()
             for p in c.geometry.polygons ?? [] {
                 for (r, ring) in p.rings.enumerated() {
                     let projected = flat[k ..< k + ring.points.count]
                     k += ring.points.count
                     Self.encode(ring: projected, frame: frame, into: &path)
-                    let (a, cx, cy) = Self.areaCentroid(projected)
-                    let sign = r == 0 ? 1.0 : -1.0
-                    sa += sign * a; sx += sign * a * cx; sy += sign * a * cy
+                    let start = projected.startIndex
+                    shape.addRing(count: projected.count, hole: r > 0) { (projected[start + $0].x, projected[start + $0].y) }
                 }
             }
-            let cx = sa > 0 ? sx / sa : .nan, cy = sa > 0 ? sy / sa : .nan
             cells.append(MapCell(code: c.code, name: c.name, communityName: c.communityName, streetName: c.streetName, path: path,
-                                 centroidX: cx - west, centroidY: north - cy, area: sa))
+                                 centroidX: shape.x - west, centroidY: north - shape.y, area: shape.area))
         }
         self.cells = cells
 
@@ -124,12 +123,12 @@ final class DistrictMap: @unchecked Sendable {
                 }
             }
             // The label sits at the area centroid of the street's cells.
-            var a = 0.0, lx = 0.0, ly = 0.0
+            var label = AreaCentroid()
             for i in members where cells[i].area > 0 && cells[i].centroidX.isFinite {
-                a += cells[i].area; lx += cells[i].area * cells[i].centroidX; ly += cells[i].area * cells[i].centroidY
+                label.add(area: cells[i].area, x: cells[i].centroidX, y: cells[i].centroidY)
             }
             streets.append(Street(code: code, name: sorted[members[0]].streetName, path: path,
-                                  labelX: a > 0 ? Int((lx / a).rounded()) : 0, labelY: a > 0 ? Int((ly / a).rounded()) : 0))
+                                  labelX: label.area > 0 ? Int(label.x.rounded()) : 0, labelY: label.area > 0 ? Int(label.y.rounded()) : 0))
         }
         self.streets = streets
     }
@@ -161,21 +160,6 @@ final class DistrictMap: @unchecked Sendable {
         guard first != nil else { return }
         w.raw("z")
         path.append(contentsOf: w.bytes)
-    }
-
-    /// Area and area centroid of a ring (absolute area; coordinates relative to the first vertex for precision).
-    static func areaCentroid(_ ring: ArraySlice<Coordinate>) -> (Double, Double, Double) {
-        guard ring.count >= 4, let o = ring.first else { return (0, .nan, .nan) }
-        var a = 0.0, cx = 0.0, cy = 0.0
-        var previous = o
-        for c in ring.dropFirst() {
-            let x0 = previous.x - o.x, y0 = previous.y - o.y, x1 = c.x - o.x, y1 = c.y - o.y
-            let cross = x0 * y1 - x1 * y0
-            a += cross; cx += (x0 + x1) * cross; cy += (y0 + y1) * cross
-            previous = c
-        }
-        guard a != 0, a.isFinite else { return (0, .nan, .nan) }
-        return (abs(a) / 2, cx / (3 * a) + o.x, cy / (3 * a) + o.y)
     }
 
     // MARK: Cache
@@ -218,8 +202,8 @@ extension DistrictMap {
             let f = i < figures.count ? figures[i] : CellFigures()
             w.raw("<path class=\"cell "); w.raw(legend.classOf(f)); w.raw("\" d=\""); w.raw(bytes: c.path)
             w.raw("\" data-cell=\""); w.text(c.code)
-            w.raw("\" data-community=\""); w.text(String(c.code.prefix(12)))
-            w.raw("\" data-street=\""); w.text(String(c.code.prefix(9)))
+            w.raw("\" data-community=\""); w.text(CellCode(c.code).community)
+            w.raw("\" data-street=\""); w.text(CellCode(c.code).street)
             w.raw("\" data-orders=\""); w.integer(f.orders)
             w.raw("\" data-rebounds=\""); w.integer(f.rebounds)
             w.raw("\" data-z=\""); if let z = f.z { w.fixed(z, places: 2) }

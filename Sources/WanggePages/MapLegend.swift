@@ -1,3 +1,4 @@
+import WanggeAnalytics
 import WanggeOperations
 
 /// A legend: CSS class, colour and label of every class, and the class of a cell.
@@ -5,9 +6,6 @@ struct MapLegend {
     var title: String
     var entries: [(cssClass: String, colour: String, label: String)]
     var classOf: (CellFigures) -> String
-
-    /// ArcGIS's Hot Spot Analysis renderer (Gi_Bin): the colours of Esri's own tools.
-    static let giColours = [(3, "#d62f27"), (2, "#ed7551"), (1, "#fab984"), (0, "#ffffbf"), (-1, "#c0ccbe"), (-2, "#849eba"), (-3, "#4575b5")]
 
     static func make(_ measure: MapMeasure, figures: [CellFigures]) -> MapLegend {
         switch measure {
@@ -18,18 +16,14 @@ struct MapLegend {
             return sequential(title: "反弹数（件）", values: figures.map(\.rebounds),
                               colours: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"], value: \.rebounds)
         case .gi:
-            let labels = [3: "热点 99% 置信度", 2: "热点 95% 置信度", 1: "热点 90% 置信度", 0: "不显著",
-                          -1: "冷点 90% 置信度", -2: "冷点 95% 置信度", -3: "冷点 99% 置信度"]
-            return MapLegend(title: "Gi* 热点分析", entries: giColours.map { (giClass($0.0), $0.1, labels[$0.0]!) },
-                             classOf: { giClass($0.bin) })
+            return MapLegend(title: "Gi* 热点分析", entries: GiPalette.entries.map { ($0.cssClass, $0.colour, $0.legendLabel) },
+                             classOf: { GiPalette.cssClass(bin: $0.bin) })
         case .lights:
             return MapLegend(title: "亮灯", entries: [("lr", "#e53935", "红灯：有超期未结案"), ("ly", "#fbc02d", "黄灯：在办，均在期限内"),
                                                     ("lg", "#43a047", "绿灯：无在办"), ("lx", "#d0d0d0", "灰：无工单")],
                              classOf: { f in f.light == "red" ? "lr" : f.light == "yellow" ? "ly" : f.light == "green" ? "lg" : "lx" })
         }
     }
-
-    static func giClass(_ bin: Int) -> String { bin > 0 ? "h\(bin)" : bin < 0 ? "c\(-bin)" : "n0" }
 
     /// Zero, then up to five classes of the positive values with (about) equal numbers of
     /// cells in each (quantile breaks, the same break never twice).

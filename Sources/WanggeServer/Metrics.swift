@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// The service's counters, written in the Prometheus text exposition format (version 0.0.4)
 /// at `GET /metrics`: requests by route template, method and status; a latency histogram by

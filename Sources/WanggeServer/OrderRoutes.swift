@@ -128,17 +128,12 @@ extension WanggeService {
             problemCount += 1
             if problems.count < Problem.rowLimit { problems.append(row) }
         }
-        func add(row: Int, status: String?, at: String?, note: String) {
-            guard let status, let parsed = OrderStatus(rawValue: status.lowercased()) else {
-                refuse(RejectedRow(row: row, field: "status",
-                                   reason: "unknown status \"\(status ?? "")\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
-                return
+        // Events are read as `wangge import events` reads them (``OrderEvent/parse``).
+        func add(_ row: Result<OrderEvent, RejectedRow>) {
+            switch row {
+            case .success(let event): events.append(event)
+            case .failure(let p): refuse(RejectedRow(row: p.row, field: p.field, reason: p.reason))
             }
-            guard let at, let time = Timestamp.parse(at) else {
-                refuse(RejectedRow(row: row, field: "at", reason: "\"\(at ?? "")\" is not a time; expected \(Timestamp.forms)"))
-                return
-            }
-            events.append(OrderEvent(line: row, orderID: id, status: parsed, at: time, atText: at, note: note))
         }
         if isJSON {
             // Elements one at a time: a huge array of non-objects never exists in memory.
@@ -155,25 +150,15 @@ extension WanggeService {
                         refuse(RejectedRow(row: i, field: "id", reason: "the event names order \(other), the path \(id)"))
                         return
                     }
-                    add(row: i, status: o["status"]?.text, at: o["at"]?.text, note: o["note"]?.text ?? "")
+                    add(OrderEvent.parse(line: i, orderID: id, status: o["status"]?.text ?? "", at: o["at"]?.text ?? "", note: o["note"]?.text ?? ""))
                 }
             } catch { throw Problem.badRequest("the JSON body cannot be parsed: \(error)") }
             if notAnEvent { throw Problem.badRequest("the JSON body must be an event object {status, at, note} or an array of them") }
         } else {
-            var csv = CSVReader(bytes: bytes)
-            var fields: [Range<Int>] = []
-            guard try csv.next(into: &fields) else { throw Problem.badRequest("the CSV body is empty; expected a header status,at[,note]") }
-            let header = fields.map { csv.trimmedString($0).lowercased() }
-            guard let s = header.firstIndex(of: "status"), let a = header.firstIndex(of: "at") else {
-                throw Problem.badRequest("the CSV header must name status and at (and optionally note)")
-            }
-            let n = header.firstIndex(of: "note")
-            while try csv.next(into: &fields) {
-                guard fields.count == header.count else {
-                    refuse(RejectedRow(row: csv.line, field: "row", reason: "has \(fields.count) fields, the header has \(header.count)"))
-                    continue
-                }
-                add(row: csv.line, status: csv.trimmedString(fields[s]), at: csv.trimmedString(fields[a]), note: n.map { csv.string(fields[$0]) } ?? "")
+            do {
+                try OrderEvent.forEachRow(bytes, orderID: id, add)
+            } catch let e as CSVRowError {
+                throw Problem.badRequest(e.message)
             }
         }
         if events.isEmpty && problemCount == 0 { throw Problem.badRequest("the body holds no events") }

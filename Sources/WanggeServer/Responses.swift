@@ -138,12 +138,17 @@ extension WanggeService {
     }
 }
 
-/// A stream's iterator, handed from the handler (first piece) to the body (the rest); used
-/// by one task at a time.
-private final class Pieces: @unchecked Sendable {
+/// A stream's iterator, handed from the handler (first piece) to the body (the rest); the
+/// actor keeps it isolated while either task awaits the next piece.
+private actor Pieces {
     private var iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
     init(_ iterator: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator) { self.iterator = iterator }
-    func next() async throws -> ByteBuffer? { try await iterator.next() }
+    func next() async throws -> ByteBuffer? {
+        // The iterator is a handle on the stream's shared state: a copy advances it too.
+        var current = iterator
+        defer { iterator = current }
+        return try await current.next(isolation: self)
+    }
 }
 
 /// A capability's parameter set, parsed from a request's query parameters (as the CLI parses its options).

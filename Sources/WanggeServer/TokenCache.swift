@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 import WanggeStore
 
 /// The active tokens' roles, re-read from the database at most once a second, so a token

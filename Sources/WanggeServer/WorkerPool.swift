@@ -9,7 +9,7 @@ import WanggeCore
 /// most N jobs, the queue holds at most `queueLimit` more, and beyond that ``submit(_:)``
 /// refuses — the route answers 503 with `Retry-After` instead of piling up work. So however
 /// many heavy requests arrive, `/health`, `/v1/assign` and ingest keep their threads.
-final class WorkerPool: @unchecked Sendable {
+final class WorkerPool: @unchecked Sendable {  // unchecked: its queue and counters are read and written only under `condition`.
     let name: String
     let threads: Int
     let queueLimit: Int
@@ -121,17 +121,15 @@ final class WorkerPool: @unchecked Sendable {
 }
 
 /// A continuation resumed once: by the work, by its deadline, whichever comes first.
-private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-    private var continuation: CheckedContinuation<T, any Error>?
-    private let lock = NSLock()
+private struct ResumeOnce<T: Sendable>: Sendable {
+    private let continuation: Locked<CheckedContinuation<T, any Error>?>
 
-    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
+    init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = Locked(continuation) }
 
     func resume(with result: Result<T, any Error>) {
-        lock.lock()
-        let c = continuation
-        continuation = nil
-        lock.unlock()
-        c?.resume(with: result)
+        continuation.withLock { c in
+            defer { c = nil }
+            return c
+        }?.resume(with: result)
     }
 }

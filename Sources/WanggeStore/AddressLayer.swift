@@ -69,7 +69,7 @@ extension Importer {
         if check.errors.isEmpty {
             let index = try DistrictIndex(district: try store.loadDistrict())
             if !index.cells.isEmpty {
-                let router = try Router(index: index, snapMetres: 0)
+                let router = try OrderRouter(index: index, snapMetres: 0)
                 var outside: [String] = []
                 for i in addresses.indices {
                     let a = router.assign(wgs84: addresses[i].point, category: "")
@@ -102,12 +102,12 @@ extension Importer {
     func locateByAddress(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], index: DistrictIndex) throws -> [AddressRouting.Located] {
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         guard routing != nil else { return Self.locate(records, &assignments, routing: nil, router: nil, index: index) }
-        return Self.locate(records, &assignments, routing: routing, router: try Router(index: index, snapMetres: snapMetres), index: index)
+        return Self.locate(records, &assignments, routing: routing, router: try OrderRouter(index: index, snapMetres: snapMetres), index: index)
     }
 
     /// ``locateByAddress(_:_:index:)`` with the address routing already built (an import
     /// builds it once) and a router of the caller's thread.
-    static func locate(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], routing: AddressRouting?, router: Router?,
+    static func locate(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], routing: AddressRouting?, router: OrderRouter?,
                        index: DistrictIndex) -> [AddressRouting.Located] {
         var located = assignments.map { AddressRouting.Located(locatedBy: $0.status == .invalid ? "" : "coordinates") }
         guard let routing, let router else { return located }
@@ -129,19 +129,16 @@ extension Importer {
 }
 
 /// The last ``AddressRouting`` built per database file (see ``WanggeStore/addressRouting(for:farMetres:)``).
-final class AddressRoutingCache: @unchecked Sendable {
+final class AddressRoutingCache: Sendable {
     static let shared = AddressRoutingCache()
-    private let lock = NSLock()
-    private var entries: [String: (version: String, district: DistrictIndex, routing: AddressRouting)] = [:]
+    private let entries = Locked<[String: (version: String, district: DistrictIndex, routing: AddressRouting)]>([:])
 
     func get(path: String, version: String, district: DistrictIndex, farMetres: Double) -> AddressRouting? {
-        lock.lock(); defer { lock.unlock() }
-        guard let e = entries[path], e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
+        guard let e = entries.withLock({ $0[path] }), e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
         return e.routing
     }
 
     func put(path: String, version: String, district: DistrictIndex, routing: AddressRouting) {
-        lock.lock(); defer { lock.unlock() }
-        entries[path] = (version, district, routing)
+        entries.withLock { $0[path] = (version, district, routing) }
     }
 }

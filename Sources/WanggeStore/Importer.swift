@@ -117,14 +117,7 @@ public struct Importer {
                 check.append(contentsOf: validator.check(cells: cells).issues)
                 try accept(check)
                 let projection = try MetricProjection()
-                let areas = cells.map { c in
-                    (c.geometry.polygons ?? []).reduce(0.0) { sum, p in
-                        sum + p.rings.enumerated().reduce(0.0) { s, r in
-                            let a = abs(LinearRing(r.element.points.map { projection.project($0) }).signedDoubleArea) / 2
-                            return r.offset == 0 ? s + a : s - a
-                        }
-                    }
-                }
+                let areas = cells.map { $0.geometry.areaCentroid(projectedBy: projection.project).area }
                 try store.replaceCells(cells, areas: areas)
                 report.stored = cells.count
             case .zones:
@@ -197,7 +190,7 @@ public struct Importer {
         let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
         let total = lastLine.count
         // Pass 2: read, check and route a block on a background thread while the one before is stored.
-        let routers = RouterPool(index: index, snapMetres: snapMetres)
+        let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
         // The standard address layer, built once: orders without usable coordinates are located by it.
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment], located: [AddressRouting.Located])? in
@@ -366,7 +359,7 @@ public struct Importer {
         let index = try DistrictIndex(district: try store.loadDistrict())
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE rowid = ?1")
-        let router = try Router(index: index, snapMetres: snapMetres)
+        let router = try OrderRouter(index: index, snapMetres: snapMetres)
         let store = self.store
         return try store.reassignOrders(index: index, snapMetres: snapMetres, locate: { orders, assignments in
             // The address columns are read only when there is a layer to resolve them against.
@@ -382,7 +375,7 @@ public struct Importer {
 /// Runs `produce` on a background thread one step ahead of the caller: while the caller works
 /// on one value, the next is being made. `next()` hands them over in order (nil: no more);
 /// an error thrown by `produce` is thrown by the `next()` that would have returned its value.
-final class Prefetch<Value>: @unchecked Sendable {
+final class Prefetch<Value>: @unchecked Sendable {  // unchecked: `slot` is handed over by the semaphores (one side at a time), `stopped` is under `lock`.
     private let produce: () throws -> Value?
     private var slot: Result<Value?, Error>?
     private let filled = DispatchSemaphore(value: 0)

@@ -346,7 +346,7 @@ public final class WanggeStore {
             let relocate = try database.prepare("""
                 UPDATE orders SET wgs_lon = ?20, wgs_lat = ?21, geom = \(Self.orderGeometry) WHERE rowid = ?23
                 """)
-            let routers = RouterPool(index: index, snapMetres: snapMetres)
+            let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
             var updated = 0, routed = 0
             var last: Int64 = 0
             while true {

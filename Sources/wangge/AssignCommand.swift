@@ -137,7 +137,7 @@ struct AssignCommand: ParsableCommand {
         do {
             let system = try CoordinateReferenceSystem(parsing: crs.isEmpty ? "wgs84" : crs)
             index = try DistrictIndex(district: try WanggeStore(path: db, readOnly: true).loadDistrict())
-            assignment = try Router(index: index, snapMetres: snap.metres).assign(position, crs: system, category: category)
+            assignment = try OrderRouter(index: index, snapMetres: snap.metres).assign(position, crs: system, category: category)
         } catch {
             note("error: \(error)")
             throw ExitCode(of: error)

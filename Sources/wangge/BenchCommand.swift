@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
         // Categories are resolved once per distinct text, as `wangge assign` does.
         let routes = district.rules.map { index.categoryRoute(for: $0.category) }
 
-        let router = try Router(index: index)
+        let router = try OrderRouter(index: index)
         let coveredPoints = sample.filter { router.locateCell($0).cell >= 0 }
         let uncoveredPoints = sample.filter { router.locateCell($0).cell < 0 }
         // One-core loops are timed by the wall clock and by the thread's CPU clock: on a shared
@@ -101,22 +101,25 @@ struct BenchCommand: ParsableCommand {
         }
 
         let workers = ProcessInfo.processInfo.activeProcessorCount
-        let routers = try (0 ..< workers).map { _ in try Router(index: index) }
-        let shared = SendableBox(routers: routers, sample: sample, routes: routes.isEmpty ? [index.categoryRoute(for: "")] : routes)
+        // The routers are made before the clock starts; each worker takes one of its own.
+        let routers = OrderRouterPool(index: index)
+        for router in try (0 ..< workers).map({ _ in try routers.take() }) { routers.giveBack(router) }
         _ = lap()
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let r = shared.routers[w]
+        _ = try Parallel.map(workers) { w in
+            let r = try routers.take()
+            defer { routers.giveBack(r) }
             var hits = 0
             var i = w
-            while i < shared.sample.count { if r.locateCell(shared.sample[i]).cell >= 0 { hits += 1 }; i += workers }
-            shared.sink(hits)
+            while i < sample.count { if r.locateCell(sample[i]).cell >= 0 { hits += 1 }; i += workers }
+            return hits
         }
         let cellAll = lap()
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let r = shared.routers[w]
+        _ = try Parallel.map(workers) { w in
+            let r = try routers.take()
+            defer { routers.giveBack(r) }
             var i = w
-            while i < shared.sample.count {
-                _ = r.assign(wgs84: shared.sample[i], route: shared.routes[i % shared.routes.count])
+            while i < sample.count {
+                _ = r.assign(wgs84: sample[i], route: anyRoute[i % anyRoute.count])
                 i += workers
             }
         }
@@ -132,8 +135,7 @@ struct BenchCommand: ParsableCommand {
         print("  full routing (cell or nearest cell, unit, points), \(workers) cores: \(rate(n / fullAll)) points/s")
 
         // Analytics on the same city: Gi* over every cell, KDE of the sample on 500×500.
-        let centroids = index.cellCentroidsMetres()
-        let sites = zip(index.cells, centroids).map { Hotspots.Site(code: $0.code, area: $1.area, x: $1.x, y: $1.y) }
+        let sites = Hotspots.sites(of: index)
         var counts: [String: Int] = [:]
         for (k, site) in sites.enumerated() { counts[site.code] = Int(next() * 20) + (k % 97 == 0 ? 40 : 0) }
         _ = lap()
@@ -224,17 +226,4 @@ private func threadCPUSeconds() -> Double {
     var t = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}
-
-/// Read-only state shared with `concurrentPerform` workers; each worker uses its own router.
-private final class SendableBox: @unchecked Sendable {
-    let routers: [Router]
-    let sample: [Coordinate]
-    let routes: [CategoryRoute]
-    private let lock = NSLock()
-    private(set) var total = 0
-    init(routers: [Router], sample: [Coordinate], routes: [CategoryRoute]) {
-        self.routers = routers; self.sample = sample; self.routes = routes
-    }
-    func sink(_ n: Int) { lock.lock(); total += n; lock.unlock() }
 }

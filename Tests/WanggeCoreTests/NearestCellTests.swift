@@ -34,7 +34,7 @@ import WanggeTestSupport
         var district = District()
         district.cells = LayerDecoder.cells(try GeoJSON.decodeFeatureCollection(geojson), crs: .wgs84).0
         let index = try DistrictIndex(district: district)
-        let router = try Router(index: index)
+        let router = try OrderRouter(index: index)
         let extent = try #require(index.cellExtentMetres)
         var random = Random(state: 20261201)
         var points: [Coordinate] = []
@@ -94,7 +94,7 @@ import WanggeTestSupport
         for codes in [("310113102001001", "310113102001002"), ("310113102001002", "310113102001001")] {
             let district = District(cells: [Cell(code: codes.0, geometry: west), Cell(code: codes.1, geometry: east)])
             let index = try DistrictIndex(district: district)
-            let router = try Router(index: index)
+            let router = try OrderRouter(index: index)
             // Cells are indexed by code: 0 is …001, 1 is …002. The western cell has codes.0.
             let westIndex = codes.0 == index.cells[0].code ? 0 : 1, eastIndex = 1 - westIndex
             let shapes = index.cellMetricShapes

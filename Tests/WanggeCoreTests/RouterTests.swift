@@ -26,11 +26,11 @@ import Testing
                  InspectionPoint(id: "P-A", name: "市场", type: "market", radiusMetres: 0, geometry: box(x0, y0, x1, y1))])
 
     let index: DistrictIndex
-    let router: Router
+    let router: OrderRouter
 
     init() throws {
         index = try DistrictIndex(district: Self.district)
-        router = try Router(index: index)
+        router = try OrderRouter(index: index)
     }
 
     func row(_ lon: Double, _ lat: Double, _ category: String, crs: CoordinateReferenceSystem = .wgs84) -> AssignmentRow {

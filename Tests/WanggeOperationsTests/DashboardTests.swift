@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WanggeAnalytics
 @testable import WanggeCore
 @testable import WanggeOperations
 @testable import WanggePages
@@ -127,7 +128,7 @@ import WanggeTestSupport
             let tag = piece.prefix { $0 != ">" }
             let cell = try #require(attribute(tag, "data-cell"))
             let bin = try #require(bins[cell])
-            #expect(tag.hasPrefix(MapLegend.giClass(bin) + "\""), "\(cell)")
+            #expect(tag.hasPrefix(GiPalette.cssClass(bin: bin) + "\""), "\(cell)")
             #expect(attribute(tag, "data-orders") == counts[cell])
             #expect(attribute(tag, "data-street") == String(cell.prefix(9)) && attribute(tag, "data-community") == String(cell.prefix(12)))
             if bin == 3 { hot += 1 }

@@ -18,7 +18,7 @@ import WanggeTestSupport
         _ = try Importer(store: store).importLayer(.cells, bytes: cells)
         let district = try store.loadDistrict()
         let index = try DistrictIndex(district: district)
-        let router = try Router(index: index)
+        let router = try OrderRouter(index: index)
 
         var seed: UInt64 = 20251123
         func random() -> Double {

@@ -88,7 +88,7 @@ extension ErrorKind {
 
 /// A row of a file or body that was not taken, and why: the one shape of a rejected row for
 /// the importer, the order intake and the HTTP answers (``json``).
-public struct RejectedRow: Sendable, Equatable {
+public struct RejectedRow: Error, Sendable, Equatable {
     /// 1-based: the line of a CSV file or body, the position in a JSON array; nil when the
     /// problem is not one row's (a layer's feature count, a topology check).
     public var row: Int?

@@ -92,15 +92,11 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// character) into pieces transcoded on all cores.
     public static func transcodeGB18030(_ bytes: [UInt8], workers: Int = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) throws(TextDecodingError) -> [UInt8] {
         let pieces = bytes.count < 1 << 22 || workers <= 1 ? [0 ..< bytes.count] : cuts(bytes, pieces: workers * 2)
-        let slots = UnsafeMutableBufferPointer<Result<[UInt8], PieceFailure>?>.allocate(capacity: pieces.count)
-        slots.initialize(repeating: nil)
-        defer { _ = slots.deinitialize(); slots.deallocate() }
-        let shared = Slots(slots: slots)
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in shared.slots[k] = transcodePiece(bytes, pieces[k]) }
+        let transcoded = Parallel.map(pieces.count) { k in transcodePiece(bytes, pieces[k]) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + bytes.count / 4)
-        for k in 0 ..< pieces.count {
-            switch slots[k]! {
+        for piece in transcoded {
+            switch piece {
             case .success(let text): output += text
             case .failure(let failure):
                 guard let at = failure.offset else {
@@ -117,9 +113,6 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 
     /// Where and why iconv stopped: `offset` in the whole text (nil: no converter at all).
     struct PieceFailure: Error { let offset: Int?; let errno: Int32 }
-
-    /// Each worker writes only its own slot.
-    private struct Slots: @unchecked Sendable { let slots: UnsafeMutableBufferPointer<Result<[UInt8], PieceFailure>?> }
 
     /// About `pieces` ranges covering `bytes`, each ending just after a line feed (the last at the end).
     static func cuts(_ bytes: [UInt8], pieces: Int) -> [Range<Int>] {

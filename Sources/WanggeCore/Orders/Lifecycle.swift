@@ -32,36 +32,62 @@ public struct OrderEvent: Sendable, Equatable {
         self.line = line; self.orderID = orderID; self.status = status; self.at = at; self.atText = atText; self.note = note
     }
 
-    /// Reads an events CSV. Rows that cannot be events (unknown status, unreadable time,
-    /// empty id, wrong field count) come back as problems with their line; a bad header or
-    /// an unclosed quote fails the whole file.
-    public static func read(_ bytes: [UInt8]) throws -> (events: [OrderEvent], problems: [RejectedRow]) {
+    /// One event from its texts (a CSV row, a JSON object): the status in any case, the time
+    /// in one of ``Timestamp/forms``. The one reading of an event, for the CLI and the HTTP API.
+    public static func parse(line: Int, orderID: String, status: String, at: String, note: String) -> Result<OrderEvent, RejectedRow> {
+        let statusText = status.lowercased()
+        guard let s = OrderStatus(rawValue: statusText) else {
+            return .failure(RejectedRow(row: line, id: orderID, field: "status",
+                                       reason: "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        guard let time = Timestamp.parse(at) else {
+            return .failure(RejectedRow(row: line, id: orderID, field: "at", reason: "at \"\(at)\" is not a time; expected \(Timestamp.forms)"))
+        }
+        return .success(OrderEvent(line: line, orderID: orderID, status: s, at: time, atText: at, note: note))
+    }
+
+    /// Reads an events CSV row by row, passing each row's event or problem to `row` in file
+    /// order: `id,status,at[,note]`, or with `orderID` one order's events, `status,at[,note]`
+    /// (an `id` column is then ignored). Rows that cannot be events (wrong field count, empty
+    /// id, unknown status, unreadable time) are problems; an empty file, a header without the
+    /// columns (``CSVRowError``) or an unclosed quote fail the whole file.
+    public static func forEachRow(_ bytes: [UInt8], orderID: String? = nil, _ row: (Result<OrderEvent, RejectedRow>) throws -> Void) throws {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
-        guard try reader.next(into: &fields) else { throw CSVRowError(line: 1, message: "the file is empty; expected a header id,status,at[,note]") }
+        let columns = orderID == nil ? "id,status,at" : "status,at"
+        guard try reader.next(into: &fields) else { throw CSVRowError(line: 1, message: "the file is empty; expected a header \(columns)[,note]") }
         let header = fields.map { reader.string($0).trimmedASCIISpaces.lowercased() }
-        guard let id = header.firstIndex(of: "id"), let status = header.firstIndex(of: "status"), let at = header.firstIndex(of: "at") else {
-            throw CSVRowError(line: reader.line, message: "the header must name id,status,at (and optionally note)")
+        let id = header.firstIndex(of: "id")
+        guard id != nil || orderID != nil, let status = header.firstIndex(of: "status"), let at = header.firstIndex(of: "at") else {
+            throw CSVRowError(line: reader.line, message: "the header must name \(columns) (and optionally note)")
         }
         let note = header.firstIndex(of: "note")
+        while try reader.next(into: &fields) {
+            let line = reader.line
+            guard fields.count == header.count else {
+                try row(.failure(RejectedRow(row: line, id: "", field: "row", reason: "has \(fields.count) fields, the header has \(header.count)")))
+                continue
+            }
+            let rowOrderID = orderID ?? reader.trimmedString(fields[id!])
+            guard !rowOrderID.isEmpty else {
+                try row(.failure(RejectedRow(row: line, id: "", field: "id", reason: "the order id is empty")))
+                continue
+            }
+            try row(parse(line: line, orderID: rowOrderID, status: reader.trimmedString(fields[status]), at: reader.trimmedString(fields[at]),
+                          note: note.map { reader.string(fields[$0]) } ?? ""))
+        }
+    }
+
+    /// Reads an events CSV (`id,status,at[,note]`, as `wangge import events` does): the
+    /// events, and the rows that cannot be events with their line, order id and reason.
+    public static func read(_ bytes: [UInt8]) throws -> (events: [OrderEvent], problems: [RejectedRow]) {
         var events: [OrderEvent] = []
         var problems: [RejectedRow] = []
-        while try reader.next(into: &fields) {
-            guard fields.count == header.count else {
-                problems.append(RejectedRow(row: reader.line, id: "", field: "row", reason: "has \(fields.count) fields, the header has \(header.count)")); continue
+        try forEachRow(bytes) { row in
+            switch row {
+            case .success(let event): events.append(event)
+            case .failure(let problem): problems.append(problem)
             }
-            let orderID = reader.trimmedString(fields[id])
-            guard !orderID.isEmpty else { problems.append(RejectedRow(row: reader.line, id: "", field: "id", reason: "the order id is empty")); continue }
-            let statusText = reader.trimmedString(fields[status]).lowercased()
-            guard let s = OrderStatus(rawValue: statusText) else {
-                problems.append(RejectedRow(row: reader.line, id: orderID, field: "status", reason: "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")); continue
-            }
-            let atText = reader.trimmedString(fields[at])
-            guard let time = Timestamp.parse(atText) else {
-                problems.append(RejectedRow(row: reader.line, id: orderID, field: "at", reason: "at \"\(atText)\" is not a time; expected \(Timestamp.forms)")); continue
-            }
-            events.append(OrderEvent(line: reader.line, orderID: orderID, status: s, at: time, atText: atText,
-                                     note: note.map { reader.string(fields[$0]) } ?? ""))
         }
         return (events, problems)
     }

@@ -153,19 +153,17 @@ public enum WorkOrderCSV {
                          mode: Mode, keepAttributes: Bool, workers: Int,
                          progress: (@Sendable (Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
         let pieces = CSVSplitter.split(bytes, from: start, firstLine: firstLine, pieces: max(1, workers) * 4)
-        let results = PieceResults<WorkOrderRecord>(count: pieces.count)
-        let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
+        let done = Locked(0)
+        return try joined(Parallel.map(pieces.count) { k in
             let result = Result {
                 try TextEncoding.checkUTF8(bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
                 var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine, validated: true)
                 return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
             }
             let count = (try? result.get())?.count ?? 0
-            results.store(k, result)
-            if let progress { progress(done.add(count)) }
-        }
-        return try results.joined()
+            if let progress { progress(done.withLock { $0 += count; return $0 }) }
+            return result
+        })
     }
 
     /// The order ids of the records of `bytes` (a block of whole records starting on line
@@ -173,9 +171,8 @@ public enum WorkOrderCSV {
     /// left out.
     static func readIDs(_ bytes: [UInt8], firstLine: Int, columns: Columns, workers: Int) throws -> [(line: Int, id: String)] {
         let pieces = CSVSplitter.split(bytes, from: 0, firstLine: firstLine, pieces: max(1, workers) * 4)
-        let results = PieceResults<(line: Int, id: String)>(count: pieces.count)
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-            results.store(k, Result {
+        return try joined(Parallel.map(pieces.count) { k in
+            Result {
                 var reader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
                 var fields: [Range<Int>] = []
                 var ids: [(line: Int, id: String)] = []
@@ -185,25 +182,16 @@ public enum WorkOrderCSV {
                     if !id.isEmpty { ids.append((reader.line, id)) }
                 }
                 return ids
-            })
-        }
-        return try results.joined()
+            }
+        })
     }
 
-    /// One slot per piece; workers write under the lock, the slots are read once all are done.
-    private final class PieceResults<Element>: @unchecked Sendable {
-        var slots: [Result<[Element], Error>?]
-        private let lock = NSLock()
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func store(_ k: Int, _ result: Result<[Element], Error>) { lock.lock(); slots[k] = result; lock.unlock() }
-
-        /// The pieces' elements in order, or the first piece's error.
-        func joined() throws -> [Element] {
-            var all: [Element] = []
-            all.reserveCapacity(slots.reduce(0) { $0 + ((try? $1?.get())?.count ?? 0) })
-            for slot in slots { all += try slot!.get() }
-            return all
-        }
+    /// The pieces' elements in order, or the first piece's error (in file order).
+    private static func joined<Element>(_ pieces: [Result<[Element], any Error>]) throws -> [Element] {
+        var all: [Element] = []
+        all.reserveCapacity(pieces.reduce(0) { $0 + ((try? $1.get())?.count ?? 0) })
+        for piece in pieces { all += try piece.get() }
+        return all
     }
 
     private static func readRecords(_ reader: inout CSVReader, columns: Columns, defaultCRS: String, mode: Mode,

@@ -62,7 +62,7 @@ public struct AddressRouting: Sendable {
     /// Routes an order whose coordinates gave `byCoordinates`. Orders with usable coordinates
     /// keep that assignment; others are resolved by `address` / `code` (either may be empty).
     public func route(_ byCoordinates: Assignment, address: String, code: String, route: CategoryRoute,
-                      router: Router) -> (Assignment, Located) {
+                      router: OrderRouter) -> (Assignment, Located) {
         let hasAddress = !Self.isBlank(address) || !Self.isBlank(code)
         if byCoordinates.status != .invalid {
             guard hasAddress, farMetres > 0, !isEmpty, let location = byCoordinates.location else {

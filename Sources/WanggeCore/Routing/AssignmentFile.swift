@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The file is cut at record boundaries (``CSVSplitter``) and the pieces are read, routed and
 /// written on all cores, straight from bytes to bytes: only the few strings routing needs are
-/// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``Router``: a row with the
+/// made. Row rules are those of ``WorkOrderCSV`` in lenient mode and ``OrderRouter``: a row with the
 /// wrong number of fields, an empty id, a control character in its id or category, an
 /// unreadable `received_at`, unreadable coordinates or an unknown CRS comes out `invalid`, and
 /// its reason (the words `import orders` fails with) is reported with its line number. A quote
@@ -48,35 +48,26 @@ public enum AssignmentFile {
 
         let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 8)
         let texts = OutputTexts(index: index)
-        let results = UnsafeMutableBufferPointer<PieceResult?>.allocate(capacity: pieces.count)
-        results.initialize(repeating: nil)
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let shared = Shared(results: results)
-        let routed = Counter()
+        let routed = Locked(0)
         // One router per worker thread at a time, not one per piece (making one reads PROJ's database).
-        let routers = RouterPool(index: index, snapMetres: snapMetres)
-        DispatchQueue.concurrentPerform(iterations: pieces.count) { k in
-            let piece = pieces[k]
-            let outcome: Result<PieceOutput, Error> = Result {
-                let router = try routers.take()
-                defer { routers.giveBack(router) }
-                var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
-                                         addresses: addresses)
-                return try worker.run(piece.range, firstLine: piece.firstLine)
-            }
-            shared.results[k] = outcome
-            if case .success(let output) = outcome, let progress { progress(routed.add(output.summary.rows)) }
-        }
-
+        let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
         // Nothing is written before every piece has been read: a file that is not UTF-8 fails
         // before any output (and can be read again as GB18030).
-        for k in 0 ..< pieces.count { _ = try results[k]!.get() }
+        let outputs = try Parallel.map(pieces.count) { k in
+            let piece = pieces[k]
+            let router = try routers.take()
+            defer { routers.giveBack(router) }
+            var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
+                                     addresses: addresses)
+            let output = try worker.run(piece.range, firstLine: piece.firstLine)
+            if let progress { progress(routed.withLock { $0 += output.summary.rows; return $0 }) }
+            return output
+        }
         var header = CSVWriter(capacity: 128)
         header.write(AssignmentRow.header + AssignmentRow.locationHeader)
         try write(header.bytes)
         var summary = Summary()
-        for k in 0 ..< pieces.count {
-            let output = try results[k]!.get()
+        for output in outputs {
             try write(output.bytes)
             summary.rows += output.summary.rows
             summary.statusCounts.merge(output.summary.statusCounts, uniquingKeysWith: +)
@@ -88,21 +79,14 @@ public enum AssignmentFile {
         return summary
     }
 
-    typealias PieceResult = Result<PieceOutput, Error>
-
     struct PieceOutput {
         var bytes: [UInt8]
         var summary: Summary
     }
 
-    /// Each piece writes only its own slot.
-    private struct Shared: @unchecked Sendable {
-        let results: UnsafeMutableBufferPointer<PieceResult?>
-    }
-
     /// The CSV bytes of every code and id the output can hold, escaped once and kept in one
     /// buffer (no reference counting per field written).
-    struct OutputTexts: @unchecked Sendable {
+    struct OutputTexts: Sendable {
         enum Table: Int, CaseIterable { case cellCode, street, community, unitID, zoneID, zoneUnitID, layerKind, pointID, status }
         private(set) var buffer: [UInt8] = []
         /// Entry e of table t spans `buffer[bounds[first[t] + e] ..< bounds[first[t] + e + 1]]`.
@@ -153,7 +137,7 @@ public enum AssignmentFile {
     struct PieceWorker {
         let bytes: [UInt8]
         let columns: WorkOrderCSV.Columns
-        let router: Router
+        let router: OrderRouter
         let texts: OutputTexts
         let defaultCRS: String
         let addresses: AddressRouting?
@@ -170,7 +154,7 @@ public enum AssignmentFile {
         static let streetRoute = Array("street".utf8)
         static let noRoute = Array("none".utf8)
 
-        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: Router, texts: OutputTexts, defaultCRS: String,
+        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
              addresses: AddressRouting? = nil) {
             self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
             self.addresses = addresses

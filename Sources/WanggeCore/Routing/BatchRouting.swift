@@ -53,55 +53,49 @@ public struct AssignmentRow: Sendable, Equatable {
 }
 
 extension DistrictIndex {
-    /// Routes every record on all cores (one ``Router`` per worker, the index shared).
+    /// Routes every record on all cores (one ``OrderRouter`` per worker, the index shared).
     /// Records with a row problem, an unreadable position or an unknown CRS come back
     /// `invalid` with the reason; nothing is dropped and the order is kept.
     public func assign(_ records: [WorkOrderRecord], snapMetres: Double = 50,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
-        try assign(records, routers: RouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
+        try assign(records, routers: OrderRouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
     }
 
     /// Routes every record on all cores with routers of `routers` (which must be this index's),
     /// so that block after block of one import reuses the same routers.
-    public func assign(_ records: [WorkOrderRecord], routers pool: RouterPool,
+    public func assign(_ records: [WorkOrderRecord], routers pool: OrderRouterPool,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                        progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
         precondition(pool.index === self, "the routers of another index")
         let count = records.count
         guard count > 0 else { return [] }
         let workerCount = max(1, min(workers, (count + 4095) / 4096))
-        let routers = try (0 ..< workerCount).map { _ in try pool.take() }
-        defer { for r in routers { pool.giveBack(r) } }
-        let results = UnsafeMutableBufferPointer<Assignment>.allocate(capacity: count)
-        defer { _ = results.deinitialize(); results.deallocate() }
-        let box = UnsafeSendable(routers: routers, results: results, records: records)
-        let chunk = (count + workerCount - 1) / workerCount
-        let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-            let router = box.routers[w]
+        let done = Locked(0)
+        let chunks = try Parallel.chunks(0 ..< count, pieces: workerCount) { range in
+            let router = try pool.take()
+            defer { pool.giveBack(router) }
             var systems = CRSCache()
-            let end = min(count, (w + 1) * chunk)
-            var i = w * chunk
-            while i < end {
-                let a = router.assign(box.records[i], systems: &systems)
-                (box.results.baseAddress! + i).initialize(to: a)
-                i += 1
-                if i % 65_536 == 0, let progress { progress(done.add(65_536)) }
+            var assignments: [Assignment] = []
+            assignments.reserveCapacity(range.count)
+            for i in range {
+                assignments.append(router.assign(records[i], systems: &systems))
+                if (i + 1) % 65_536 == 0, let progress { progress(done.withLock { $0 += 65_536; return $0 }) }
             }
+            return assignments
         }
-        return Array(results)
+        return Array(chunks.joined())
     }
 }
 
-/// Routers for one index, made on demand and reused. A ``Router`` is cheap to use but not to
+/// Routers for one index, made on demand and reused. An ``OrderRouter`` is cheap to use but not to
 /// make (its PROJ transformations read PROJ's database), so batches take one per worker from
 /// here instead of making one per piece of work. Thread-safe; a router taken is used by one
 /// thread until it is given back.
-public final class RouterPool: @unchecked Sendable {
+public final class OrderRouterPool: @unchecked Sendable {  // unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
     public let index: DistrictIndex
     public let snapMetres: Double
-    private var idle: [Router] = []
+    private var idle: [OrderRouter] = []
     private let lock = NSLock()
 
     public init(index: DistrictIndex, snapMetres: Double = 50) {
@@ -110,18 +104,18 @@ public final class RouterPool: @unchecked Sendable {
     }
 
     /// An idle router, or a new one.
-    public func take() throws -> Router {
+    public func take() throws -> OrderRouter {
         if let router = lock.withLock({ idle.popLast() }) { return router }
-        return try Router(index: index, snapMetres: snapMetres)
+        return try OrderRouter(index: index, snapMetres: snapMetres)
     }
 
     /// Returns a router taken with ``take()``.
-    public func giveBack(_ router: Router) {
+    public func giveBack(_ router: OrderRouter) {
         lock.withLock { idle.append(router) }
     }
 }
 
-extension Router {
+extension OrderRouter {
     /// Routes one record as ``DistrictIndex/assign(_:snapMetres:workers:progress:)`` does:
     /// a row problem, an unreadable position or an unknown CRS gives `invalid` with the reason.
     public func assign(_ record: WorkOrderRecord, systems: inout CRSCache) -> Assignment {
@@ -141,14 +135,6 @@ extension Router {
     }
 }
 
-/// Hands per-worker state to `concurrentPerform`: each worker touches only its own router and
-/// its own slice of the results.
-private struct UnsafeSendable: @unchecked Sendable {
-    let routers: [Router]
-    let results: UnsafeMutableBufferPointer<Assignment>
-    let records: [WorkOrderRecord]
-}
-
 /// Coordinate systems parsed once per distinct `crs` text (one cache per worker, unshared).
 public struct CRSCache {
     private var known: [String: Result<CoordinateReferenceSystem, CoordinateError>] = [:]
@@ -161,11 +147,4 @@ public struct CRSCache {
         known[text] = parsed
         return parsed
     }
-}
-
-/// A thread-safe counter for progress reports.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
 }

@@ -14,15 +14,13 @@ public struct Cell: Hashable, Sendable {
         self.streetName = streetName; self.geometry = geometry
     }
 
-    /// The official street/town code: the first 9 characters of the cell code.
-    public var streetCode: String { String(code.prefix(9)) }
-    /// The community code: the first 12 characters of the cell code.
-    public var communityCode: String { String(code.prefix(12)) }
+    /// The official street/town code: the first 9 characters of the cell code (``CellCode``).
+    public var streetCode: String { CellCode(code).street }
+    /// The community code: the first 12 characters of the cell code (``CellCode``).
+    public var communityCode: String { CellCode(code).community }
 
-    /// Whether `code` is a well-formed cell code: exactly 15 characters of `[0-9A-Z]`.
-    public static func isValidCode(_ code: String) -> Bool {
-        code.utf8.count == 15 && code.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) }
-    }
+    /// Whether `code` is a well-formed cell code: exactly 15 characters of `[0-9A-Z]` (``CellCode/problem(_:)``).
+    public static func isValidCode(_ code: String) -> Bool { CellCode(validating: code) != nil }
 }
 
 /// A responsibility zone (责任区) of a line unit: a 城管中队 area, a 河长 river section, a market

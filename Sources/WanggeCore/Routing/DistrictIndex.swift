@@ -3,7 +3,7 @@ import Foundation
 
 /// The in-memory index of one district's layers, built once and shared read-only by every
 /// thread that routes orders (it is immutable and `Sendable`). Per-thread state — PROJ
-/// objects and scratch buffers — lives in ``Router``.
+/// objects and scratch buffers — lives in ``OrderRouter``.
 ///
 /// Cells, zones and inspection points are kept sorted by code or id, so "the smallest covering
 /// code" and "the smallest zone id" are simply the first hit of an ascending scan.
@@ -228,29 +228,15 @@ extension FlatPolygons {
     /// Area and area centroid of a feature (planar units of the stored coordinates). Each
     /// polygon's exterior counts positive and its holes negative, whatever their orientation.
     func areaCentroid(of feature: Int) -> (area: Double, x: Double, y: Double) {
-        var area = 0.0, sx = 0.0, sy = 0.0
+        var shape = AreaCentroid()
         for g in Int(featureStart[feature]) ..< Int(featureStart[feature + 1]) {
             for r in Int(polygonStart[g]) ..< Int(polygonStart[g + 1]) {
                 let start = Int(ringStart[r]), end = Int(ringStart[r + 1])
-                guard end - start >= 4 else { continue }
-                // Relative to the first vertex, for precision with large projected coordinates.
-                let ox = xs[start], oy = ys[start]
-                var a = 0.0, cx = 0.0, cy = 0.0
-                for i in start ..< end - 1 {
-                    let x0 = xs[i] - ox, y0 = ys[i] - oy, x1 = xs[i + 1] - ox, y1 = ys[i + 1] - oy
-                    let cross = x0 * y1 - x1 * y0
-                    a += cross; cx += (x0 + x1) * cross; cy += (y0 + y1) * cross
-                }
-                guard a != 0 else { continue }
-                let sign: Double = r == Int(polygonStart[g]) ? 1 : -1
-                let ringArea = abs(a) / 2
-                area += sign * ringArea
-                sx += sign * ringArea * (cx / (3 * a) + ox)
-                sy += sign * ringArea * (cy / (3 * a) + oy)
+                shape.addRing(count: end - start, hole: r != Int(polygonStart[g])) { (xs[start + $0], ys[start + $0]) }
             }
         }
-        guard area > 0 else { return (0, .nan, .nan) }
-        return (area, sx / area, sy / area)
+        guard shape.area > 0 else { return (0, .nan, .nan) }
+        return (shape.area, shape.x, shape.y)
     }
 }
 
@@ -262,24 +248,5 @@ extension DistrictIndex {
             if extent == nil { extent = b } else { extent!.include(b) }
         }
         return extent
-    }
-}
-
-/// A value computed on a global queue while the caller goes on; `value` waits for it.
-final class BackgroundValue<Value: Sendable>: @unchecked Sendable {
-    private var result: Value?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ compute: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async {
-            self.result = compute()
-            self.done.signal()
-        }
-    }
-
-    var value: Value {
-        done.wait()
-        done.signal()
-        return result!
     }
 }

@@ -6,15 +6,14 @@ import Foundation
 /// shutdown turns off); the long loops of the analytics ask ``Work/isCancelled`` every so
 /// often and stop early, and the caller discards what they computed. The CLI runs without a
 /// budget: the checks then cost one task-local read and always answer "go on".
-public final class WorkBudget: @unchecked Sendable {
+public final class WorkBudget: Sendable {
     /// `DispatchTime.now().uptimeNanoseconds` after which the work is called off.
     public let deadline: UInt64
     /// Threads the work may use for itself (kernel density splits its raster by worker).
     public let parallelism: Int
     /// A budget whose cancellation ends this one too (the server's lifetime).
     public let parent: WorkBudget?
-    private let lock = NSLock()
-    private var called = false
+    private let called = Locked(false)
 
     /// A budget of `seconds` from now (infinite: no deadline), ending also with `parent`.
     public init(seconds: Double, parallelism: Int = 1, parent: WorkBudget? = nil) {
@@ -35,14 +34,11 @@ public final class WorkBudget: @unchecked Sendable {
     }
 
     /// Calls the work off now (client gone, server stopping).
-    public func cancel() { lock.lock(); called = true; lock.unlock() }
+    public func cancel() { called.withLock { $0 = true } }
 
     /// Whether the deadline has passed or the work was called off.
     public var isCancelled: Bool {
-        lock.lock()
-        let c = called
-        lock.unlock()
-        return c || DispatchTime.now().uptimeNanoseconds >= deadline || (parent?.isCancelled ?? false)
+        called.current || DispatchTime.now().uptimeNanoseconds >= deadline || (parent?.isCancelled ?? false)
     }
 
     /// Whether the deadline (rather than a cancel) ended the work.

@@ -14,7 +14,7 @@ import Foundation
 ///    An `outside` order gets no unit even where a zone drawn past the district edge covers it:
 ///    it is a transfer for manual dispatch, not the district's.
 /// 4. Inspection points within their radius (EPSG:4549 metres; 0 inside an areal point).
-public final class Router {
+public final class OrderRouter {
     public let index: DistrictIndex
     public let snapMetres: Double
     private let converter = CoordinateConverter()
