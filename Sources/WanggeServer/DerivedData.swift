@@ -1,3 +1,5 @@
+import WanggeCore
+
 /// Values derived from the stored data (the leaders' page's orders and histories), kept until
 /// the next commit: each is stored with the data version it was computed at, and a request
 /// at another version computes it again. Only the current index generation's values are

@@ -21,7 +21,7 @@ import Testing
         let file = Array("id,status,at,note\nA,dispatched,2025-07-01 09:00,x\n,closed,2025-07-02 09:00,\nB,done,2025-07-02 09:00,\nC,closed\n".utf8)
         let (events, problems) = try OrderEvent.read(file)
         #expect(events.map(\.orderID) == ["A"] && events[0].note == "x")
-        #expect(problems.map(\.line) == [3, 4, 5])
+        #expect(problems.map(\.row) == [3, 4, 5])
         #expect(problems.map(\.id) == ["", "B", ""])
         #expect(problems[0].reason == "the order id is empty")
         #expect(problems[2].reason == "has 2 fields, the header has 4")
