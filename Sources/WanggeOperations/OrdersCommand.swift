@@ -14,17 +14,7 @@ public struct OrdersCommand: ParsableCommand, Operation {
         commandName: "orders",
         abstract: "Show one stored order with its history (--id), the orders of a cell, street, unit or point, or those that need manual dispatch.",
         discussion: """
-            --id ID: the order as received and as routed, its handling status and every status
-            change (JSON). --cell, --street, --unit or --point (any combination; with --from, --to,
-            --category): the orders of that area received in the window, oldest first, with their
-            current status, unit and deadline (received_at + sla_hours of the unit, 72 h when
-            unknown). CSV header: id,received_at,category,status,unit,unit_name,deadline,cell,address
-            Otherwise the manual-dispatch list (人工派遣), oldest first, by --status:
-            invalid (unusable coordinates), outside (outside the district grid: farther than the
-            snap distance from every cell; never given a unit), unrouted (default: every order
-            without a responsible unit, those two included). CSV header:
-            id,received_at,category,assign_status,lon,lat,crs,distance_m,reason
-            --format html writes either list as a page for people (an order's history opens on click).
+            --id ID: the order as received and as routed, its handling status and every status change (JSON). --cell, --street, --unit or --point (any combination; with --from, --to, --category): the orders of that area received in the window, oldest first, with their current status, unit and deadline (received_at + sla_hours of the unit, 72 h when unknown). CSV header: id,received_at,category,status,unit,unit_name,deadline,cell,address Otherwise the manual-dispatch list (人工派遣), oldest first, by --status: invalid (unusable coordinates), outside (outside the district grid: farther than the snap distance from every cell; never given a unit), unrouted (default: every order without a responsible unit, those two included). CSV header: id,received_at,category,assign_status,lon,lat,crs,distance_m,reason --format html writes either list as a page for people (an order's history opens on click).
             """)
 
     /// Which orders the manual-dispatch list shows.
@@ -287,11 +277,20 @@ public struct InfoCommand: ParsableCommand {
     @Option(help: "The SpatiaLite database.")
     var db: String
 
+    @Option(help: "text (tab-separated lines) or json (one object: schema_version, layers).")
+    var format: SummaryFormat = .text
+
     public func run() throws {
         do {
             let store = try WanggeStore(path: db, readOnly: true)
+            let counts = try store.counts()
+            if format == .json {
+                print(JSONValue.object(["schema_version": .number(Double(store.schemaVersion)),
+                                        "layers": .object(Dictionary(counts.map { ($0.0, JSONValue.number(Double($0.1))) }, uniquingKeysWith: { a, _ in a }))]).jsonText)
+                return
+            }
             print("schema_version\t\(store.schemaVersion)")
-            for (layer, rows) in try store.counts() { print("\(layer)\t\(rows)") }
+            for (layer, rows) in counts { print("\(layer)\t\(rows)") }
         } catch {
             note("error: \(error)")
             throw ExitCode.failure

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// The service's counters, written in the Prometheus text exposition format (version 0.0.4)
 /// at `GET /metrics`: requests by route template, method and status; a latency histogram by
@@ -24,7 +25,7 @@ final class ServiceMetrics: Sendable {
     let gauges = Locked<[@Sendable () -> String]>([])
 
     /// The version reported by `wangge_build_info`.
-    static let version = "0.1.0"
+    static let version = WanggeVersion.number
 
     func record(route: String, method: String, status: Int, seconds: Double) {
         let bucket = Self.buckets.firstIndex { seconds <= $0 }

@@ -22,9 +22,27 @@ struct Wangge: AsyncParsableCommand {
             Serve them over HTTP:
               wangge token create --db district.sqlite --role reader --name leader
               wangge serve --db district.sqlite --port 8080
+            --quiet, before or after the command, leaves out progress, notices and warnings on standard error; errors are still printed.
             """,
+        version: WanggeVersion.number,
         subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
                       ExportCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
+
+    @Flag(help: "No progress, notices or warnings on standard error (errors are still printed); accepted anywhere before --.")
+    var quiet = false
+
+    /// `--quiet` is global: taken out of the arguments wherever it stands (before `--`), then
+    /// the command is parsed and run as usual.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        let quiet = arguments[..<end].contains("--quiet")
+        if quiet {
+            Notes.quiet = true
+            arguments = arguments[..<end].filter { $0 != "--quiet" } + arguments[end...]
+        }
+        await main(arguments)
+    }
 }
 
