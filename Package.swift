@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        // zlib, for the server's gzip answers (streamed through deflate).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Geometry core: exact predicates, indexes, coordinate systems, routing. No SQL, no HTTP.
         .target(name: "WanggeCore", dependencies: ["CGEOS", "CPROJ"]),
@@ -43,7 +45,7 @@ let package = Package(
         ]),
         // The HTTP service (`wangge serve`): routes, tokens and roles, problem+json, metrics, OpenAPI.
         .target(name: "WanggeServer", dependencies: [
-            "WanggeOperations", "WanggeStore", "WanggeCore",
+            "WanggeOperations", "WanggeStore", "WanggeCore", "CZlib",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -62,7 +64,7 @@ let package = Package(
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore"]),
         .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggeStore", "WanggeCore", "WanggeAnalytics"]),
         .testTarget(name: "WanggeServerTests", dependencies: [
-            "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore", "WanggeTestSupport",
+            "WanggeServer", "WanggeOperations", "WanggeStore", "WanggeCore", "WanggeTestSupport", "CZlib",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
