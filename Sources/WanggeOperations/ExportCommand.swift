@@ -12,13 +12,7 @@ public struct ExportCommand: ParsableCommand, Sendable {
         commandName: "export",
         abstract: "Export a layer (cells, zones, points, orders, addresses) as GeoJSON for GIS (RFC 7946).",
         discussion: """
-            RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise;
-            at most 7 decimal places (about 1 cm). Features are written as they are read from the
-            database, so exporting every order never holds them all in memory.
-            --bbox keeps the features whose envelope meets the box (orders: whose point lies in it,
-            edges included). Filters: cells --street, --community; zones --kind, --unit;
-            points --type; orders --from, --to, --category, --cell, --unit, --status;
-            addresses --kind (door, place, shop).
+            RFC 7946: WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise; at most 7 decimal places (about 1 cm). Features are written as they are read from the database, so exporting every order never holds them all in memory. --bbox keeps the features whose envelope meets the box (orders: whose point lies in it, edges included). Filters: cells --street, --community; zones --kind, --unit; points --type; orders --from, --to, --category, --cell, --unit, --status; addresses --kind (door, place, shop).
             """)
 
     public enum LayerName: String, ExpressibleByArgument, CaseIterable, Sendable { case cells, zones, points, orders, addresses }
