@@ -46,7 +46,7 @@ db=$work/baoshan.sqlite
 load_district "$db"
 token=$("$WANGGE" token create --db "$db" --role admin --name interop 2>/dev/null)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$WANGGE" serve --db "$db" --port "$port" --log-level error --request-timeout 20 >"$work/server.log" 2>&1 &
+"$WANGGE" serve --db "$db" --port "$port" --log-level error --request-timeout 120 >"$work/server.log" 2>&1 &
 server=$!
 base=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.2; done
@@ -56,11 +56,12 @@ echo "== openapi-spec-validator"
 "$venv/bin/openapi-spec-validator" "$work/openapi.json"
 
 echo "== schemathesis (every check, $EXAMPLES examples per operation, seed $SEED)"
-# positive_data_acceptance also takes 400 and 422: the schema cannot say that method=gi needs
-# level=cell, nor the cost caps (a raster of at most 4 M cells); the answers are documented.
+# Tests/Interop/schemathesis.toml says what the document cannot express (parameters that
+# exclude each other, cost caps, partial=true). Heavy analytics of a debug build on a busy
+# machine take seconds: the server's deadline and the response time limit are generous.
 "$venv/bin/schemathesis" --config-file "$root/Tests/Interop/schemathesis.toml" run "$work/openapi.json" --url "$base" \
   -H "Authorization: Bearer $token" --checks all --max-examples "$EXAMPLES" --seed "$SEED" \
-  --generation-deterministic --no-color --workers 2 --request-timeout 30 --phases examples,coverage,fuzzing \
+  --generation-deterministic --generation-database none --no-color --workers 2 --request-timeout 150 --max-response-time 150 --phases examples,coverage,fuzzing \
   --report junit --report-dir "$work/report" | tee "$work/schemathesis.txt"
 if grep -q "Internal error\|request failed" "$work/server.log"; then echo "server errors:"; grep "error" "$work/server.log" | head; exit 1; fi
 

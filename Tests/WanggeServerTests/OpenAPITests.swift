@@ -58,7 +58,7 @@ import WanggeCore
                     }
                 }
             }
-            #expect(bodies == 5, "POST /v1/orders, POST …/events, PUT /v1/layers/{layer}, POST /login, and no other")
+            #expect(bodies == 4, "POST /v1/orders, POST …/events, PUT /v1/layers/{layer}, POST /login, and no other")
         }
     }
 
