@@ -24,7 +24,7 @@ extension WanggeService {
                      outcomes: [.init(status: 200, description: "The page.", mediaTypes: html),
                                 .init(status: 303, description: "No token: to the login form.", mediaTypes: html),
                                 .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"]),
-                                .init(status: 422, description: "The stored data cannot answer (no cells).", mediaTypes: ["application/problem+json"])],
+                                .init(status: 422, description: "The stored data cannot answer (no cells), or the window spans more than five years (parameter: from).", mediaTypes: ["application/problem+json"])],
                      loginPage: true,
                      handler: { [self] request, _ in
                          let arguments = try CommandArguments.arguments(request, defaultFormat: nil)
