@@ -9,7 +9,7 @@ SHELL := /bin/bash
 .ONESHELL:
 .SHELLFLAGS := -eu -o pipefail -c
 
-APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data curl
+APT_PACKAGES := pkg-config python3 sqlite3 libsqlite3-dev libspatialite-dev libgeos-dev libproj-dev proj-data zlib1g-dev curl
 LOAD_PACKAGES := wrk curl
 # The browser test of the leaders' page: headless Chromium and a CJK font for its screenshot.
 BROWSER_PACKAGES := chromium fonts-wqy-microhei
@@ -85,6 +85,7 @@ test:
 	python3 Tests/Browser/dashboard_test.py
 	Tests/Interop/ogcapi.sh
 	Tests/Interop/open311_tiles.sh
+	Tests/Interop/openapi.sh
 
 ## The HTTP load test: wrk beside `wangge serve` on loopback (GET /v1/assign, POST /v1/orders),
 ## then the leaders' page at 5,000 cells and 100,000 orders.

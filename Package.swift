@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite", providers: [.apt(["libspatialite-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        // zlib, for the server's gzip answers (streamed through deflate).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Geometry core: exact predicates, indexes, coordinate systems, routing. No SQL, no HTTP.
         .target(name: "WanggeCore", dependencies: ["CGEOS", "CPROJ"]),
@@ -55,7 +57,7 @@ let package = Package(
         // The HTTP service (`wangge serve`): routes, tokens and roles, problem+json, metrics, OpenAPI.
         // Parses the parameter sets of WanggeOperations from query parameters; never a CLI command.
         .target(name: "WanggeServer", dependencies: [
-            "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore",
+            "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "CZlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -83,7 +85,7 @@ let package = Package(
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore", "WanggeTestSupport"]),
         .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
         .testTarget(name: "WanggeServerTests", dependencies: [
-            "WanggeServer", "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeTestSupport",
+            "WanggeServer", "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeTestSupport", "CZlib",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

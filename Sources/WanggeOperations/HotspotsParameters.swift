@@ -19,7 +19,7 @@ public struct HotspotsParameters: ParsableArguments, Capability {
     @Option(help: "cell, community, street, unit or point (unit and point: --method count only).")
     public var level: Hotspots.Level = .cell
 
-    @Option(help: "count or gi.")
+    @Option(help: "count (orders per area), gi (Gi* hot and cold spots), kde (kernel density) or emerging (emerging hot spots).")
     public var method: Method = .count
 
     @OptionGroup public var distanceBand: DistanceBandOption

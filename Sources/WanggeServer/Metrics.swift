@@ -25,7 +25,7 @@ final class ServiceMetrics: Sendable {
     let gauges = Locked<[@Sendable () -> String]>([])
 
     /// The version reported by `wangge_build_info`.
-    static let version = "0.1.0"
+    static let version = WanggeVersion.number
 
     func record(route: String, method: String, status: Int, seconds: Double) {
         let bucket = Self.buckets.firstIndex { seconds <= $0 }

@@ -14,6 +14,7 @@ extension WanggeService {
         return [
             APIRoute(method: .get, path: "/", role: .reader,
                      summary: "The leaders' page (as `wangge dashboard`): SVG map of the cells by measure, 亮灯 board, top hot spots and rebounds with their trend, unit league table. Without a token: a redirect to /login.",
+                     operationId: "showDashboard",
                      parameters: [
                          .query("from", "date-time", "Start of the window (default: 30 days before to)."),
                          .query("to", "date-time", "End of the window, exclusive (default: the end of the as-of day)."),
@@ -23,7 +24,8 @@ extension WanggeService {
                      ],
                      outcomes: [.init(status: 200, description: "The page.", mediaTypes: html),
                                 .init(status: 303, description: "No token: to the login form.", mediaTypes: html),
-                                .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"])],
+                                .init(status: 400, description: "A parameter is unusable.", mediaTypes: ["application/problem+json"]),
+                                .init(status: 422, description: "The stored data cannot answer (no cells), or the window spans more than five years (parameter: from).", mediaTypes: ["application/problem+json"])],
                      loginPage: true,
                      handler: { [self] request, _ in
                          let arguments = try CommandArguments.arguments(request, defaultFormat: nil)
@@ -32,6 +34,7 @@ extension WanggeService {
                      }),
             APIRoute(method: .get, path: "/v1/sheet", role: .reader,
                      summary: "The daily dispatch sheet 《每日巡查问题汇总和整改分工落实表》 (as `wangge sheet`): per unit, the orders dispatched to it that day and still open, with deadlines and a 3-day summary.",
+                     operationId: "showDailySheet",
                      parameters: [
                          .query("date", required: true, "The day, YYYY-MM-DD (China Standard Time)."),
                          .query("unit", "Only this responsible unit (its id)."),
@@ -43,16 +46,19 @@ extension WanggeService {
                                 .init(status: 404, description: "No such unit.", mediaTypes: ["application/problem+json"])],
                      handler: { [self] request, _ in try await runOperation(SheetParameters.self, request, negatable: ["bom"], defaultFormat: nil) }),
             APIRoute(method: .get, path: "/login", role: nil,
-                     summary: "The login form of the leaders' page: a token is exchanged for a cookie.",
+                     summary: "The login form of the leaders' page: a token is exchanged for a cookie.", operationId: "showLoginForm",
                      outcomes: [.init(status: 200, description: "The form.", mediaTypes: html)],
                      handler: { request, _ in
                          Self.loginPage(message: nil, status: .ok, next: Self.samePath(request.query("next")) ?? "/")
                      }),
             APIRoute(method: .post, path: "/login", role: nil,
                      summary: "Checks a token (form field token) and sets it as the HttpOnly cookie wangge_token; then to the page.",
+                     operationId: "logIn",
                      bodyTypes: ["application/x-www-form-urlencoded"],
+                     bodySchemas: ["application/x-www-form-urlencoded": .object(["token": .string, "next": JSONSchema.string.optional])],
                      outcomes: [.init(status: 303, description: "Accepted: to the page.", mediaTypes: html),
-                                .init(status: 401, description: "Unknown or revoked token: the form again.", mediaTypes: html)],
+                                .init(status: 401, description: "Unknown or revoked token: the form again.", mediaTypes: html),
+                                .init(status: 413, description: "A form larger than 16 KiB.", mediaTypes: ["application/problem+json"])],
                      handler: { [self] request, _ in try await login(request) }),
         ]
     }

@@ -15,6 +15,10 @@ struct APIRoute: Sendable {
         var values: [String] = []
         var repeatable = false
         var description: String
+        /// Bounds of a number, and a pattern of a string, as documented (the handler checks them).
+        var minimum: Double? = nil
+        var maximum: Double? = nil
+        var pattern: String? = nil
     }
 
     /// A response, as documented.
@@ -22,6 +26,13 @@ struct APIRoute: Sendable {
         var status: Int
         var description: String
         var mediaTypes: [String] = ["application/json"]
+        /// The schema of the `application/json` answer.
+        var schema: JSONSchema? = nil
+        /// The schemas of other JSON media types (`application/geo+json`: a generic
+        /// FeatureCollection when not given). Text types are strings, problem+json a Problem.
+        var schemas: [String: JSONSchema] = [:]
+        /// An example of the first media type's answer.
+        var example: JSONValue? = nil
     }
 
     let method: HTTPRequest.Method
@@ -30,9 +41,16 @@ struct APIRoute: Sendable {
     /// The least role allowed; nil: open to all (`/health`).
     let role: Role?
     let summary: String
+    /// The stable name of the operation in the API document (`assignOrder`, `listHotspots`):
+    /// what generated clients call their methods.
+    var operationId = ""
     var parameters: [Parameter] = []
     /// Accepted request media types (POST, PUT).
     var bodyTypes: [String] = []
+    /// The schema of each body media type (text types default to a string).
+    var bodySchemas: [String: JSONSchema] = [:]
+    /// An example body per media type (a CSV body: a string).
+    var bodyExamples: [String: JSONValue] = [:]
     var outcomes: [Outcome]
     /// A page for people: without a token, a redirect to the login form instead of a 401.
     var loginPage = false
@@ -51,6 +69,13 @@ struct APIRoute: Sendable {
 }
 
 extension APIRoute.Parameter {
+    /// The same parameter with the bounds its handler enforces.
+    func bounded(_ minimum: Double?, _ maximum: Double? = nil) -> Self {
+        var p = self
+        p.minimum = minimum
+        p.maximum = maximum
+        return p
+    }
     static func path(_ name: String, _ description: String, values: [String] = []) -> Self {
         .init(name: name, location: .path, required: true, values: values, description: description)
     }

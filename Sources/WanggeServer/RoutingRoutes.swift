@@ -7,13 +7,15 @@ extension WanggeService {
     var routingRoutes: [APIRoute] {
         [APIRoute(method: .get, path: "/v1/assign", role: .reader,
                   summary: "Route one location to its cell, responsible unit and inspection points (the fields of a `wangge assign` row, with names).",
+                  operationId: "assignOrder",
                   parameters: [
                       .query("lon", "number", required: true, "Longitude (or easting/x in the given crs)."),
                       .query("lat", "number", required: true, "Latitude (or northing/y in the given crs)."),
                       .query("category", "The order's category; picks the line unit responsible (default: none, the street unit)."),
                       .query("crs", "wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn."),
                   ],
-                  outcomes: [.init(status: 200, description: "The assignment."), .init(status: 400, description: "Missing or unusable parameters.", mediaTypes: ["application/problem+json"])],
+                  outcomes: [.init(status: 200, description: "The assignment.", schema: .ref("Assignment")),
+                             .init(status: 400, description: "Missing or unusable parameters, an unknown parameter, or a location outside the coordinate system's range.", mediaTypes: ["application/problem+json"])],
                   handler: { [self] request, _ in try assign(request) })]
     }
 

@@ -134,6 +134,8 @@ public final class WanggeService: Sendable {
     func router() -> Hummingbird.Router<WanggeContext> {
         let router = Hummingbird.Router(context: WanggeContext.self)
         let table = routes
+        // Outermost: gzip sees every answer, problem documents included.
+        router.add(middleware: CompressionMiddleware<WanggeContext>())
         router.add(middleware: ServiceMiddleware(service: self, routes: table))
         for route in table {
             let handler = route.handler

@@ -9,23 +9,16 @@ struct AssignCommand: ParsableCommand {
         commandName: "assign",
         abstract: "Route orders to their cell, responsible unit and inspection points (nothing is stored).",
         discussion: """
-            Input: an orders CSV with at least id,lon,lat,category,received_at (optional crs).
+            Input: an orders CSV with at least id,lon,lat,category,received_at (optional crs). The file is UTF-8 (a BOM is skipped) or GB18030/GBK (detected, with a notice; or --encoding).
+
             Output: one row per input row, in input order, with the header
-              \((["id"] + AssignmentRow.header.dropFirst() + AssignmentRow.locationHeader).joined(separator: ","))
-            Rows with unusable coordinates are located by their address column (or shop,
-            place, code column) in the database's standard address layer (`wangge import
-            addresses`): located_by says how (coordinates, shop, place, address,
-            interpolated, or empty) and match gives the standard address id; a row whose
-            address resolves farther than --address-far-meters from its coordinates keeps
-            them and has match address_far:<id>. Rows still unlocated, and rows with an
-            unreadable received_at or a control character in the id or category, come out
-            with status invalid; the reason (with up to 3 candidate addresses) goes to
-            standard error with the line number. They never stop the run.
-            The file is UTF-8 (a BOM is skipped) or GB18030/GBK (detected, with a notice; or
-            --encoding).
-            One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S]
-            prints those fields as JSON, with the names of the cell, community, street, unit
-            and inspection points.
+            \(helpColumns(["id"] + AssignmentRow.header.dropFirst() + AssignmentRow.locationHeader))
+
+            Rows with unusable coordinates are located by their address column (or shop, place, code column) in the database's standard address layer (`wangge import addresses`): located_by says how (coordinates, shop, place, address, interpolated, or empty) and match gives the standard address id. A row whose address resolves farther than --address-far-meters from its coordinates keeps them and has match address_far:<id>.
+
+            Rows still unlocated, and rows with an unreadable received_at or a control character in the id or category, come out with status invalid; the reason (with up to 3 candidate addresses) goes to standard error with the line number. They never stop the run.
+
+            One location instead (as GET /v1/assign): --lon X --lat Y [--category C] [--crs S] prints those fields as JSON, with the names of the cell, community, street, unit and inspection points.
             """)
 
     @Option(help: "The SpatiaLite database holding the district's layers.")
@@ -59,6 +52,9 @@ struct AssignCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOption
 
+    @Option(help: "The summary on standard error: text (lines for people) or json (one object: rows, status_counts, located_by, address_far, categories_without_rule, invalid_rows, seconds).")
+    var summary: SummaryFormat = .text
+
     func validate() throws {
         guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
@@ -69,6 +65,7 @@ struct AssignCommand: ParsableCommand {
 
     func run() throws {
         if let lon, let lat { return try assignOne(Coordinate(lon, lat)) }
+        let started = ContinuousClock.now
         let index: DistrictIndex
         let addresses: AddressRouting?
         var input: [UInt8]
@@ -111,6 +108,14 @@ struct AssignCommand: ParsableCommand {
             throw ExitCode(of: error)
         }
         try sink.close()
+        if self.summary == .json {
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            // Asked for: written even under --quiet.
+            FileHandle.standardError.write(Data((Self.summary(summary, seconds: seconds).jsonText + "\n").utf8))
+            reportPeakMemoryIfAsked()
+            return
+        }
         for row in summary.invalidRows {
             note("line \(row.row ?? 0): order \((row.id ?? "").isEmpty ? "(no id)" : ControlCharacters.visible(row.id ?? "")): invalid: \(row.reason)")
         }
@@ -149,5 +154,22 @@ struct AssignCommand: ParsableCommand {
         let sink = try OutputSink(output)
         sink.write(Array((PointAssignment.describe(assignment, in: index).jsonText + "\n").utf8))
         try sink.close()
+    }
+}
+
+extension AssignCommand {
+    /// The `--summary json` object: the counts of a run (the first 100 invalid rows with why).
+    static func summary(_ s: AssignmentFile.Summary, seconds: Double) -> JSONValue {
+        func counts(_ d: [String: Int]) -> JSONValue { .object(d.mapValues { .number(Double($0)) }) }
+        var status: [String: Int] = [:]
+        for a in AssignmentStatus.allCases { status[a.rawValue] = s.statusCounts[a] ?? 0 }
+        return .object([
+            "rows": .number(Double(s.rows)), "status_counts": counts(status), "located_by": counts(s.locatedBy),
+            "address_far": .number(Double(s.addressFar.count)), "categories_without_rule": counts(s.categoriesWithoutRule),
+            "invalid_rows": .array(s.invalidRows.prefix(100).map {
+                .object(["line": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)])
+            }),
+            "seconds": .number((seconds * 1000).rounded() / 1000),
+        ])
     }
 }

@@ -7,9 +7,33 @@ import WanggeCore
 import WanggeOperations
 import WanggeStore
 
-/// Writes a line to standard error (progress, warnings, row problems).
+/// Writes a line to standard error (progress, warnings, row problems); under `wangge --quiet`
+/// only errors (lines starting `error`).
 public func note(_ message: String) {
+    if Notes.quiet && !message.hasPrefix("error") { return }
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// The form of a command's summary: a line for people, or one JSON object for scripts.
+public enum SummaryFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
+
+/// A CSV header for `--help`: the names comma-separated, indented, cut after a comma so no
+/// line passes 78 columns (ArgumentParser would break a long line without spaces badly).
+public func helpColumns<S: Sequence<String>>(_ names: S, indent: Int = 2) -> String {
+    let pad = String(repeating: " ", count: indent)
+    var lines: [String] = [], line = pad
+    for name in names {
+        if line.count > indent && line.count + name.count + 1 > 78 { lines.append(line); line = pad }
+        line += name + ","
+    }
+    lines.append(String(line.dropLast()))
+    return lines.joined(separator: "\n")
+}
+
+/// How much `note` writes.
+public enum Notes {
+    /// Set once at start by `wangge --quiet`, before any command runs.
+    nonisolated(unsafe) public static var quiet = false
 }
 
 /// Reads a whole file, or standard input for "-".

@@ -9,13 +9,10 @@ struct GeocodeCommand: ParsableCommand {
         commandName: "geocode",
         abstract: "Resolve an address (or shop/place code) against the standard address layer, with scored candidates.",
         discussion: """
-            One address (--address and/or --code): JSON with the outcome (located, street,
-            ambiguous, unmatched), located_by, the match, gap, street, reason, the normalised
-            address and up to 3 candidates with scores in [0, 1].
-            A CSV (--input, CLI only) with an address column and optionally code (or shop,
-            place): one CSV row per input row, header
-            \(GeocodeParameters.csvHeader.joined(separator: ","))
-            (candidates as id:score;…).
+            One address (--address and/or --code): JSON with the outcome (located, street, ambiguous, unmatched), located_by, the match, gap, street, reason, the normalised address and up to 3 candidates with scores in [0, 1].
+
+            A CSV (--input, CLI only) with an address column and optionally code (or shop, place): one CSV row per input row (candidates as id:score;…), header
+            \(helpColumns(GeocodeParameters.csvHeader))
             """)
 
     @OptionGroup var parameters: GeocodeParameters

@@ -11,12 +11,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a layer (cells, zones, points: GeoJSON; units, rules, orders, events: CSV; addresses: CSV or GeoJSON) into the database.",
         discussion: """
-            Re-importing a layer replaces it and re-routes the stored orders; re-importing orders
-            updates those with known ids. An import is one transaction: it lands whole or not at all.
-            Import units before zones (zones name their unit). An empty file (no features, or a
-            CSV with its header only) does not replace a layer unless --allow-empty. Orders
-            without a responsible unit (unusable coordinates, outside the district grid) are stored
-            all the same and listed for manual dispatch (`wangge orders`).
+            Re-importing a layer replaces it and re-routes the stored orders; re-importing orders updates those with known ids. An import is one transaction: it lands whole or not at all. Import units before zones (zones name their unit). An empty file (no features, or a CSV with its header only) does not replace a layer unless --allow-empty. Orders without a responsible unit (unusable coordinates, outside the district grid) are stored all the same and listed for manual dispatch (`wangge orders`).
             """)
 
     @Argument(help: "The layer: \(Layer.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -44,6 +39,9 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("address-far-meters"), help: "Orders: flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
     var addressFarMeters: Double = 300
 
+    @Option(help: "The summary on standard output: text (a line) or json (one object: layer, stored, inserted, updated, rejected, reassigned, manual_dispatch, status_counts, warnings, seconds).")
+    var format: SummaryFormat = .text
+
     func validate() throws {
         guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
     }
@@ -61,6 +59,7 @@ struct ImportCommand: ParsableCommand {
                 throw ExitCode(of: error)
             }
         }
+        let started = ContinuousClock.now
         let store = try WanggeStore(path: db)
         var importer = Importer(store: store, strict: strict, snapMetres: snap.metres, allowEmpty: allowEmpty, progress: { note("… \($0)") })
         importer.addressFarMetres = addressFarMeters
@@ -96,7 +95,12 @@ struct ImportCommand: ParsableCommand {
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }
-        print(summary)
+        if format == .json {
+            let elapsed = ContinuousClock.now - started
+            print(Self.summary(report, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18).jsonText)
+        } else {
+            print(summary)
+        }
         if !report.manualDispatch.isEmpty {
             let byStatus = AssignmentStatus.allCases.compactMap { s -> String? in
                 let n = report.manualDispatch.filter { $0.status == s }.count
@@ -116,5 +120,24 @@ struct ImportCommand: ParsableCommand {
             note("warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
         }
         reportPeakMemoryIfAsked()
+    }
+}
+
+extension ImportCommand {
+    /// The `--format json` summary: counts of the import and the seconds it took.
+    static func summary(_ report: ImportReport, seconds: Double) -> JSONValue {
+        var counts: [String: JSONValue] = [:]
+        if report.layer == .orders {
+            for s in AssignmentStatus.allCases { counts[s.rawValue] = .number(Double(report.statusCounts[s] ?? 0)) }
+        }
+        return .object([
+            "layer": .string(report.layer.rawValue), "stored": .number(Double(report.stored)),
+            "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
+            "rejected": .number(Double(report.rejectedEvents.count)), "reassigned": .number(Double(report.reassigned)),
+            "manual_dispatch": .number(Double(report.manualDispatch.count)), "status_counts": .object(counts),
+            "events_applied": .number(Double(report.appliedEvents)),
+            "warnings": .array(report.warnings.map { .string($0.message) }),
+            "seconds": .number((seconds * 1000).rounded() / 1000),
+        ])
     }
 }

@@ -11,12 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API (/v1/…, /openapi.json, /metrics, /health) over the database.",
         discussion: """
-            Every request but /health needs `Authorization: Bearer <token>` (wangge token create);
-            --public-read opens the GET routes for a demo. Blocking work runs on threads of its own:
-            --workers for the heavy routes (analytics, queries, layers, the page), --queue more
-            waiting, then 503 with Retry-After; every request's work stops at --request-timeout
-            (503). SIGTERM or SIGINT: stop accepting, call off the work in flight, checkpoint and
-            close the database, and exit within 10 s.
+            Every request but /health needs `Authorization: Bearer <token>` (wangge token create); --public-read opens the GET routes for a demo. Blocking work runs on threads of its own: --workers for the heavy routes (analytics, queries, layers, the page), --queue more waiting, then 503 with Retry-After; every request's work stops at --request-timeout (503). SIGTERM or SIGINT: stop accepting, call off the work in flight, checkpoint and close the database, and exit within 10 s.
             """)
 
     @Option(help: "The SpatiaLite database (created and migrated when needed).")

@@ -22,18 +22,31 @@ struct Wangge: AsyncParsableCommand {
             Serve them over HTTP:
               wangge token create --db district.sqlite --role reader --name leader
               wangge serve --db district.sqlite --port 8080
+            --quiet, before or after the command, leaves out progress, notices and warnings on standard error; errors are still printed.
             """,
+        version: WanggeVersion.number,
         subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
                       ExportCommand.self, TileCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
     )
 
+    @Flag(help: "No progress, notices or warnings on standard error (errors are still printed); accepted anywhere before --.")
+    var quiet = false
+
     /// Runs the command the arguments name. A parse or validation error is ArgumentParser's
     /// to report (with the usage, exit 64); an error while running is printed as `Error: …`
     /// and ends the process with its kind's exit code (`ExitCode(of:)`), without the usage.
+    /// `--quiet` is global: taken out of the arguments wherever it stands (before `--`), then
+    /// the command is parsed and run as usual.
     static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+        if arguments[..<end].contains("--quiet") {
+            Notes.quiet = true
+            arguments = arguments[..<end].filter { $0 != "--quiet" } + arguments[end...]
+        }
         var command: any ParsableCommand
         do {
-            command = try await asyncParseAsRoot(nil)
+            command = try await asyncParseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }
