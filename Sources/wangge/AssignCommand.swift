@@ -166,9 +166,7 @@ extension AssignCommand {
         return .object([
             "rows": .number(Double(s.rows)), "status_counts": counts(status), "located_by": counts(s.locatedBy),
             "address_far": .number(Double(s.addressFar.count)), "categories_without_rule": counts(s.categoriesWithoutRule),
-            "invalid_rows": .array(s.invalidRows.prefix(100).map {
-                .object(["line": .number(Double($0.line)), "id": .string($0.id), "reason": .string($0.reason)])
-            }),
+            "invalid_rows": .array(s.invalidRows.prefix(100).map(\.json)),
             "seconds": .number((seconds * 1000).rounded() / 1000),
         ])
     }

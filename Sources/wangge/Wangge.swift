@@ -56,7 +56,9 @@ struct Wangge: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError {
+        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError || exitCode(for: error) != .failure {
+            // ArgumentParser's own (help, version, usage errors), some of which the async
+            // parse hands over only when the command runs: its message and exit code.
             exit(withError: error)
         } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
