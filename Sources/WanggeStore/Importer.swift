@@ -207,10 +207,19 @@ public struct Importer {
         }
         defer { routed.stop() }
         var stored = 0
+        // Whether a stored order may carry an address answer (`located_by`, `address_match`).
+        // While none does and a block has none, recording the block's answers changes nothing,
+        // so it is skipped — recordLocated would scan the whole table to find that out, once
+        // per block, which made a 1M-order import quadratic.
+        var addressAnswersStored = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
         try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
             while let (records, assignments, located) = try routed.next() {
                 report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
-                try store.recordLocated(ids: records.map(\.id), located)
+                let addressAnswers = located.contains { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || !$0.match.isEmpty }
+                if addressAnswersStored || addressAnswers {
+                    try store.recordLocated(ids: records.map(\.id), located)
+                    addressAnswersStored = true
+                }
                 // Only the answers worth reporting are kept (by address, or address_far): memory stays bounded.
                 report.located += located.filter { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || $0.isAddressFar }
                 try applyEvents(try handlingEvents(records, into: &report), into: &report)

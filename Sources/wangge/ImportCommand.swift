@@ -48,13 +48,18 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         // A UTF-8 orders file is streamed (read block by block, twice): memory stays bounded
-        // whatever its size. Other layers, standard input and GB18030 files are read whole and
-        // decoded first.
-        var streamed = layer == .orders && file != "-" && encoding.encoding != .gb18030
-        if streamed && encoding.encoding == nil { streamed = try fileIsUTF8(file) }
+        // whatever its size. Orders on standard input are first copied block by block to a
+        // temporary file, then streamed from it. Other layers and GB18030 files are read whole
+        // and decoded first.
+        var streamed = layer == .orders && encoding.encoding != .gb18030
+        var spooled: String?
+        if streamed && file == "-" { spooled = try spoolStandardInput() }
+        defer { if let spooled { unlink(spooled) } }
+        let path = spooled ?? file
+        if streamed && encoding.encoding == nil { streamed = try fileIsUTF8(path) }
         var bytes: [UInt8] = []
         if !streamed {
-            do { bytes = try encoding.decode(try readInput(file), name: file) } catch let error as TextDecodingError {
+            do { bytes = try encoding.decode(try readInput(path), name: file) } catch let error as TextDecodingError {
                 note("error: \(file == "-" ? "standard input" : file): \(error)")
                 throw ExitCode(of: error)
             }
@@ -67,7 +72,6 @@ struct ImportCommand: ParsableCommand {
         do {
             if streamed {
                 if let crs { _ = try CoordinateReferenceSystem(parsing: crs) }
-                let path = file
                 let stream = try WorkOrderStream(defaultCRS: crs ?? "", mode: .strict) {
                     let reader = try FileBlockReader(path: path)
                     return { try reader.read($0) }
@@ -120,6 +124,33 @@ struct ImportCommand: ParsableCommand {
             note("warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
         }
         reportPeakMemoryIfAsked()
+    }
+
+    /// Copies standard input to a new temporary file, block by block, and returns its path.
+    private func spoolStandardInput() throws -> String {
+        var template = Array((FileManager.default.temporaryDirectory.path + "/wangge-import-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw ValidationError("cannot make a temporary file for standard input: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        do {
+            let input = FileHandle.standardInput
+            while let block = try input.read(upToCount: 4 << 20), !block.isEmpty {
+                try block.withUnsafeBytes { raw in
+                    var written = 0
+                    while written < raw.count {
+                        let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                        if n < 0 && errno == EINTR { continue }
+                        guard n > 0 else { throw ValidationError("cannot write the temporary copy of standard input \(path): \(String(cString: strerror(errno)))") }
+                        written += n
+                    }
+                }
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return path
     }
 }
 

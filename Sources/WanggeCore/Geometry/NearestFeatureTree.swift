@@ -20,10 +20,21 @@
 ///   distance is more than D + tieMetres ≥ D_final + tieMetres — it can be neither the nearest
 ///   nor within the tie margin of the nearest. Features skipped at expansion time are skipped
 ///   by the same test. Everything that could be in the answer is therefore measured.
-/// - Rounding: the box distance and the ring distance are computed in double precision from
-///   the same stored coordinates. The box bound can exceed the computed ring distance only by
-///   rounding (a few ulps of coordinates of ~10⁶ m, i.e. ~10⁻⁹ m); ``slackMetres`` (1 µm) is
-///   far larger, so no feature is pruned whose computed distance lies within the margin.
+/// - Before any feature is measured, D is bounded from above by MINMAXDIST (Roussopoulos et
+///   al. 1995): every side of a feature's box is touched by the feature (the box is the min
+///   and max of its vertices), and every side of a node's box by a side of a child's box, so
+///   some feature lies no farther from p than the farthest point of the box side nearest to p
+///   along either axis. The search prunes with min(D, U) + tieMetres + slackMetres, where U is
+///   the smallest such bound of the boxes expanded so far; since D_final ≤ U, the argument
+///   above holds with U in place of D, and the pruning of nodes and features that the
+///   measured D alone would have kept only ever drops entries that are farther than
+///   D_final + tieMetres.
+/// - Rounding: the box distances, MINMAXDIST and the ring distance are computed in double
+///   precision from the same stored coordinates (the tree keeps a copy of the rings in tree
+///   order; the arithmetic is that of ``FlatPolygons/distanceToRings(_:_:of:)``, to the bit).
+///   A bound can be off the computed ring distance only by rounding (a few ulps of coordinates
+///   of ~10⁶ m, i.e. ~10⁻⁹ m); ``slackMetres`` (1 µm) is far larger, so no feature is pruned
+///   whose computed distance lies within the margin.
 public struct NearestFeatureTree: Sendable {
     /// Exact distances within this many metres of the smallest one are ties (smallest index wins).
     public static let tieMetres = 0.001
@@ -32,24 +43,53 @@ public struct NearestFeatureTree: Sendable {
     /// Children per node.
     static let fanout = 8
 
-    /// Boxes of every level, leaves (features, in tree order) first, the root last.
-    @usableFromInline let minX: [Double], minY: [Double], maxX: [Double], maxY: [Double]
-    /// Level l occupies `levelStart[l] ..< levelStart[l + 1]` of the box arrays.
-    @usableFromInline let levelStart: [Int]
-    /// The feature index of each leaf entry.
-    @usableFromInline let feature: [Int32]
+    /// The tree's arrays, allocated once and read through raw pointers by the search (no
+    /// closures, reference counting or bounds checks in its loop). Immutable after `init`.
+    final class Storage: @unchecked Sendable {
+        /// Node k's box is `boxes[4k ..< 4k + 4]` = (minX, minY, maxX, maxY); leaves (features,
+        /// in tree order) first, the root last.
+        let boxes: UnsafeMutablePointer<Double>
+        /// Level l occupies nodes `levelStart[l] ..< levelStart[l + 1]`.
+        let levelStart: [Int]
+        /// The feature index of each leaf.
+        let feature: UnsafeMutablePointer<Int32>
+        /// The ring segments of leaf i, `segmentStart[i] ..< segmentStart[i + 1]`, stored in tree
+        /// order so that the features of a node lie side by side: segment s is
+        /// `segments[4s ..< 4s + 4]` = (ax, ay, bx, by); a one-vertex ring is the segment (a, a).
+        let segmentStart: UnsafeMutablePointer<Int32>
+        let segments: UnsafeMutablePointer<Double>
+        let leafCount: Int
 
-    /// Builds the tree over `boxes` (feature i has box `boxes[i]`); features whose box is not
-    /// finite (no geometry) are left out and never answer.
-    public init(boxes: [BoundingBox]) {
-        let usable = boxes.indices.filter {
-            let b = boxes[$0]
+        init(boxes: [Double], levelStart: [Int], feature: [Int32], segmentStart: [Int32], segments: [Double]) {
+            func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, a.count))
+                _ = UnsafeMutableBufferPointer(start: p, count: a.count).initialize(from: a)
+                return p
+            }
+            self.boxes = copy(boxes); self.levelStart = levelStart; self.feature = copy(feature)
+            self.segmentStart = copy(segmentStart); self.segments = copy(segments)
+            leafCount = feature.count
+        }
+
+        deinit {
+            boxes.deallocate(); feature.deallocate(); segmentStart.deallocate(); segments.deallocate()
+        }
+    }
+
+    let storage: Storage
+
+    /// Builds the tree over the features of `shapes` (in their units: Wangge gives it the
+    /// cells' EPSG:4549 copies); features without a vertex are left out and never answer.
+    public init(shapes: FlatPolygons) {
+        let featureBoxes = shapes.boxes
+        let usable = featureBoxes.indices.filter {
+            let b = featureBoxes[$0]
             return b.minX.isFinite && b.maxX.isFinite && b.minY.isFinite && b.maxY.isFinite
         }
         // Sort-Tile-Recursive: slices by centre x, each slice sorted by centre y, packed by fanout.
         let m = Self.fanout
         let n = usable.count
-        var leaves = usable.sorted { boxes[$0].minX + boxes[$0].maxX < boxes[$1].minX + boxes[$1].maxX }
+        var leaves = usable.sorted { featureBoxes[$0].minX + featureBoxes[$0].maxX < featureBoxes[$1].minX + featureBoxes[$1].maxX }
         if n > 0 {
             let leafNodes = (n + m - 1) / m
             let slices = Int(Double(leafNodes).squareRoot().rounded(.up))
@@ -57,12 +97,16 @@ public struct NearestFeatureTree: Sendable {
             var start = 0
             while start < n {
                 let end = min(n, start + perSlice)
-                leaves[start ..< end].sort { boxes[$0].minY + boxes[$0].maxY < boxes[$1].minY + boxes[$1].maxY }
+                leaves[start ..< end].sort { featureBoxes[$0].minY + featureBoxes[$0].maxY < featureBoxes[$1].minY + featureBoxes[$1].maxY }
                 start = end
             }
         }
-        var minX = leaves.map { boxes[$0].minX }, minY = leaves.map { boxes[$0].minY }
-        var maxX = leaves.map { boxes[$0].maxX }, maxY = leaves.map { boxes[$0].maxY }
+        var boxes: [Double] = []
+        boxes.reserveCapacity(n * 4 * 8 / 7 + 8)
+        for f in leaves {
+            let b = featureBoxes[f]
+            boxes += [b.minX, b.minY, b.maxX, b.maxY]
+        }
         var levelStart = [0, n]
         // Upper levels: each node the union of `fanout` consecutive entries of the level below.
         var lower = 0 ..< n
@@ -72,139 +116,211 @@ public struct NearestFeatureTree: Sendable {
                 let end = min(lower.upperBound, k + m)
                 var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
                 for c in k ..< end {
-                    x0 = Swift.min(x0, minX[c]); y0 = Swift.min(y0, minY[c])
-                    x1 = Swift.max(x1, maxX[c]); y1 = Swift.max(y1, maxY[c])
+                    x0 = Swift.min(x0, boxes[4 * c]); y0 = Swift.min(y0, boxes[4 * c + 1])
+                    x1 = Swift.max(x1, boxes[4 * c + 2]); y1 = Swift.max(y1, boxes[4 * c + 3])
                 }
-                minX.append(x0); minY.append(y0); maxX.append(x1); maxY.append(y1)
+                boxes += [x0, y0, x1, y1]
                 k = end
             }
-            lower = lower.upperBound ..< minX.count
-            levelStart.append(minX.count)
+            lower = lower.upperBound ..< boxes.count / 4
+            levelStart.append(boxes.count / 4)
         }
-        self.minX = minX; self.minY = minY; self.maxX = maxX; self.maxY = maxY
-        self.levelStart = levelStart
-        self.feature = leaves.map { Int32($0) }
+        // The leaves' segments, in leaf order.
+        var segmentStart: [Int32] = [0]
+        var segments: [Double] = []
+        segmentStart.reserveCapacity(n + 1)
+        segments.reserveCapacity(shapes.xs.count * 4)
+        for f in leaves {
+            let firstRing = Int(shapes.polygonStart[Int(shapes.featureStart[f])])
+            let endRing = Int(shapes.polygonStart[Int(shapes.featureStart[f + 1])])
+            for r in firstRing ..< endRing {
+                let start = Int(shapes.ringStart[r]), end = Int(shapes.ringStart[r + 1])
+                if end - start == 1 { segments += [shapes.xs[start], shapes.ys[start], shapes.xs[start], shapes.ys[start]]; continue }
+                for i in start ..< Swift.max(start, end - 1) {
+                    segments += [shapes.xs[i], shapes.ys[i], shapes.xs[i + 1], shapes.ys[i + 1]]
+                }
+            }
+            segmentStart.append(Int32(segments.count / 4))
+        }
+        storage = Storage(boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
+                          segmentStart: segmentStart, segments: segments)
     }
 
     /// The number of features in the tree.
-    public var count: Int { feature.count }
+    public var count: Int { storage.leafCount }
 
     /// Per-thread scratch of a search (the queue and the measured candidates), reused between
     /// searches so a search allocates nothing once warmed up. One thread at a time.
     public final class Scratch {
         /// A queued node: its squared box distance, its index in the box arrays and its level.
         struct Entry { var key: Double; var node: Int32; var level: Int32 }
+        /// A measured feature within the tie margin of the best distance at the time.
+        struct Candidate { var feature: Int32; var distance: Double }
         fileprivate var heap: UnsafeMutablePointer<Entry>
-        fileprivate var capacity = 256
-        fileprivate var count = 0
-        /// Measured features within the tie margin of the best distance at the time.
-        fileprivate var candidates: [(feature: Int32, distance: Double)] = []
+        fileprivate var heapCapacity = 256
+        fileprivate var candidates: UnsafeMutablePointer<Candidate>
+        fileprivate var candidateCapacity = 64
 
         public init() {
-            heap = .allocate(capacity: capacity)
+            heap = .allocate(capacity: heapCapacity)
+            candidates = .allocate(capacity: candidateCapacity)
         }
 
-        deinit { heap.deallocate() }
-
-        @inline(__always)
-        fileprivate func push(_ key: Double, _ node: Int, _ level: Int) {
-            if count == capacity {
-                let grown = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
-                grown.moveInitialize(from: heap, count: count)
-                heap.deallocate()
-                heap = grown
-                capacity *= 2
-            }
-            var i = count
-            count += 1
-            while i > 0 {
-                let parent = (i - 1) >> 1
-                guard heap[parent].key > key else { break }
-                heap[i] = heap[parent]
-                i = parent
-            }
-            heap[i] = Entry(key: key, node: Int32(node), level: Int32(level))
+        deinit {
+            heap.deallocate()
+            candidates.deallocate()
         }
 
-        @inline(__always)
-        fileprivate func pop() -> Entry? {
-            guard count > 0 else { return nil }
-            let top = heap[0]
-            count -= 1
-            let last = heap[count]
-            let n = count
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                guard l < n else { break }
-                let r = l + 1
-                let c = r < n && heap[r].key < heap[l].key ? r : l
-                guard heap[c].key < last.key else { break }
-                heap[i] = heap[c]
-                i = c
-            }
-            if n > 0 { heap[i] = last }
-            return top
+        /// Doubles the queue's room (`count` entries in use).
+        fileprivate func growHeap(_ count: Int) {
+            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: heapCapacity * 2)
+            grown.moveInitialize(from: heap, count: count)
+            heap.deallocate()
+            heap = grown
+            heapCapacity *= 2
+        }
+
+        /// Doubles the candidates' room (`count` in use).
+        fileprivate func growCandidates(_ count: Int) {
+            let grown = UnsafeMutablePointer<Candidate>.allocate(capacity: candidateCapacity * 2)
+            grown.moveInitialize(from: candidates, count: count)
+            candidates.deallocate()
+            candidates = grown
+            candidateCapacity *= 2
         }
     }
 
-    /// The nearest feature to (px, py) and its distance, with ties as the type describes;
-    /// nil for an empty tree or a non-finite point. `distance(f)` is the exact distance from
-    /// the point to feature f (in the boxes' units).
+    /// The nearest feature to (px, py) and its exact distance — the smallest distance from the
+    /// point to the segments of its rings, as ``FlatPolygons/distanceToRings(_:_:of:)``
+    /// computes it, to the bit — with ties as the type describes; nil for an empty tree or a
+    /// non-finite point.
     ///
-    /// Nodes wait in the queue by box distance; the features of a leaf node are measured as
-    /// soon as the node is expanded, when their box can still beat or tie with the best (the
-    /// same test as at popping), which keeps the queue to nodes.
-    public func nearest(_ px: Double, _ py: Double, scratch: Scratch,
-                        distance: (Int) -> Double) -> (feature: Int, distance: Double)? {
-        guard px.isFinite, py.isFinite, !feature.isEmpty else { return nil }
-        scratch.count = 0
-        scratch.candidates.removeAll(keepingCapacity: true)
+    /// Nodes wait in the queue by squared box distance; the features of a leaf node are
+    /// measured as soon as the node is expanded, when their box can still beat or tie with the
+    /// best (the same test as at popping), which keeps the queue to nodes. The loop allocates
+    /// nothing and calls nothing: the queue and the candidates live in `scratch`'s buffers,
+    /// held in locals for the search, and the rings are read from the tree's own flat copy.
+    public func nearest(_ px: Double, _ py: Double, scratch: Scratch) -> (feature: Int, distance: Double)? {
+        let storage = self.storage
+        guard px.isFinite, py.isFinite, storage.leafCount > 0 else { return nil }
         let margin = Self.tieMetres + Self.slackMetres
         var best = Double.infinity
-        // Squared pruning bound: (best + margin)², infinite until a feature is measured.
+        // Squared pruning bound: (min(best, MINMAXDIST) + margin)², infinite until a box is expanded.
         var bound = Double.infinity
-        return minX.withUnsafeBufferPointer { x0 in minY.withUnsafeBufferPointer { y0 in
-        maxX.withUnsafeBufferPointer { x1 in maxY.withUnsafeBufferPointer { y1 in
-        levelStart.withUnsafeBufferPointer { levelStart in feature.withUnsafeBufferPointer { feature in
+        var heap = scratch.heap, heapCapacity = scratch.heapCapacity, heapCount = 0
+        var candidates = scratch.candidates, candidateCapacity = scratch.candidateCapacity, candidateCount = 0
+        let boxes = storage.boxes, feature = storage.feature
+        let segmentStart = storage.segmentStart, segments = storage.segments
+        return storage.levelStart.withUnsafeBufferPointer { levelStart in
             @inline(__always) func boxDistanceSquared(_ k: Int) -> Double {
-                let dx = Swift.max(x0[k] - px, 0, px - x1[k])
-                let dy = Swift.max(y0[k] - py, 0, py - y1[k])
+                let b = boxes + 4 * k
+                let dx = Swift.max(b[0] - px, 0, px - b[2])
+                let dy = Swift.max(b[1] - py, 0, py - b[3])
                 return dx * dx + dy * dy
             }
             @inline(__always) func measure(_ leaf: Int) {
-                let f = Int(feature[leaf])
-                let d = distance(f)
-                if d <= best + Self.tieMetres { scratch.candidates.append((Int32(f), d)) }
+                // The same arithmetic, in the same order of minima, as distanceToRings.
+                var nearest = Double.infinity
+                var s = Int(segmentStart[leaf]) * 4
+                let end = Int(segmentStart[leaf + 1]) * 4
+                while s < end {
+                    nearest = Swift.min(nearest, segmentDistanceSquared(px, py, segments[s], segments[s + 1], segments[s + 2], segments[s + 3]))
+                    s += 4
+                }
+                let d = nearest.squareRoot()
+                if d <= best + Self.tieMetres {
+                    if candidateCount == candidateCapacity {
+                        scratch.growCandidates(candidateCount)
+                        candidates = scratch.candidates; candidateCapacity = scratch.candidateCapacity
+                    }
+                    candidates[candidateCount] = Scratch.Candidate(feature: feature[leaf], distance: d)
+                    candidateCount += 1
+                }
                 if d < best {
                     best = d
-                    bound = (best + margin) * (best + margin)
+                    bound = Swift.min(bound, (best + margin) * (best + margin))
                 }
+            }
+            @inline(__always) func push(_ key: Double, _ node: Int, _ level: Int) {
+                if heapCount == heapCapacity {
+                    scratch.growHeap(heapCount)
+                    heap = scratch.heap; heapCapacity = scratch.heapCapacity
+                }
+                var i = heapCount
+                heapCount += 1
+                while i > 0 {
+                    let parent = (i - 1) >> 1
+                    guard heap[parent].key > key else { break }
+                    heap[i] = heap[parent]
+                    i = parent
+                }
+                heap[i] = Scratch.Entry(key: key, node: Int32(node), level: Int32(level))
+            }
+            @inline(__always) func pop() -> Scratch.Entry {
+                let top = heap[0]
+                heapCount -= 1
+                let last = heap[heapCount]
+                let n = heapCount
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    guard l < n else { break }
+                    let r = l + 1
+                    let c = r < n && heap[r].key < heap[l].key ? r : l
+                    guard heap[c].key < last.key else { break }
+                    heap[i] = heap[c]
+                    i = c
+                }
+                if n > 0 { heap[i] = last }
+                return top
             }
             let top = levelStart.count - 2
             let root = levelStart[top + 1] - 1
             if top == 0 {
                 measure(root)
             } else {
-                scratch.push(boxDistanceSquared(root), root, top)
+                push(boxDistanceSquared(root), root, top)
             }
-            while let entry = scratch.pop() {
+            // The smallest squared MINMAXDIST seen: the nearest feature is at most this far.
+            var upper = Double.infinity
+            while heapCount > 0 {
+                let entry = pop()
                 if entry.key > bound { break }
                 // Children of the node: consecutive entries of the level below.
                 let level = Int(entry.level)
                 let k = Int(entry.node) - levelStart[level]
                 let first = levelStart[level - 1] + k * Self.fanout
                 let end = Swift.min(levelStart[level], first + Self.fanout)
+                // First tighten the bound by the children's MINMAXDIST, then queue or measure
+                // the children that can still beat or tie with it.
+                var nearestFar = upper
+                for c in first ..< end {
+                    let b = boxes + 4 * c
+                    let minX = b[0], minY = b[1], maxX = b[2], maxY = b[3]
+                    let midX = (minX + maxX) * 0.5, midY = (minY + maxY) * 0.5
+                    let nearX = px <= midX ? minX : maxX, farX = px >= midX ? minX : maxX
+                    let nearY = py <= midY ? minY : maxY, farY = py >= midY ? minY : maxY
+                    let viaX = (px - nearX) * (px - nearX) + (py - farY) * (py - farY)
+                    let viaY = (py - nearY) * (py - nearY) + (px - farX) * (px - farX)
+                    nearestFar = Swift.min(nearestFar, Swift.min(viaX, viaY))
+                }
+                if nearestFar < upper {
+                    upper = nearestFar
+                    let reach = upper.squareRoot() + margin
+                    bound = Swift.min(bound, reach * reach)
+                }
                 for c in first ..< end {
                     let d = boxDistanceSquared(c)
                     guard d <= bound else { continue }
-                    if level == 1 { measure(c) } else { scratch.push(d, c, level - 1) }
+                    if level == 1 { measure(c) } else { push(d, c, level - 1) }
                 }
             }
             guard best.isFinite else { return nil }
             var answer = Int32.max
-            for c in scratch.candidates where c.distance <= best + Self.tieMetres && c.feature < answer { answer = c.feature }
+            for i in 0 ..< candidateCount where candidates[i].distance <= best + Self.tieMetres && candidates[i].feature < answer {
+                answer = candidates[i].feature
+            }
             return (Int(answer), best)
-        } } } } } }
+        }
     }
 }

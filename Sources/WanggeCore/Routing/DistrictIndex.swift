@@ -26,7 +26,7 @@ public final class DistrictIndex: Sendable {
     let cellShapes: FlatPolygons
     let cellMetricShapes: FlatPolygons
     let cellGrid: BucketGrid
-    /// The cells' EPSG:4549 boxes in a packed R-tree, for the nearest cell to an uncovered order.
+    /// The cells' EPSG:4549 boxes in a packed R-tree with their rings, for the nearest cell to an uncovered order.
     let cellTree: NearestFeatureTree
     /// Sure answers for most locations (see ``CoverageRaster``); the grid serves the rest.
     let cellRaster: CoverageRaster
@@ -111,7 +111,7 @@ public final class DistrictIndex: Sendable {
         let rasterBuild = BackgroundValue { CoverageRaster(shapes: finishedShapes) }
         let cellMetricShapes = cellShapes.mapCoordinates(project)
         self.cellMetricShapes = cellMetricShapes
-        self.cellTree = NearestFeatureTree(boxes: cellMetricShapes.boxes)
+        self.cellTree = NearestFeatureTree(shapes: cellMetricShapes)
         self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }

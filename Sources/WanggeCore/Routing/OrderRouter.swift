@@ -155,9 +155,7 @@ public final class OrderRouter {
     /// a best-first search of the index's ``NearestFeatureTree`` over the cells' metric boxes.
     /// Distances within 1 mm of the smallest are ties, which go to the smallest code.
     func nearestCell(to m: Coordinate) -> (Int, Double)? {
-        let index = self.index
-        return index.cellTree.nearest(m.x, m.y, scratch: nearestScratch) { index.cellMetricShapes.distanceToRings(m.x, m.y, of: $0) }
-            .map { ($0.feature, $0.distance) }
+        index.cellTree.nearest(m.x, m.y, scratch: nearestScratch).map { ($0.feature, $0.distance) }
     }
 
     /// The nearest cell to a WGS84 location and its distance in EPSG:4549 metres (ties within
