@@ -31,10 +31,12 @@ final class IngestQueue: Sendable {
     private let pool: ConnectionPool
     private let snapshot: @Sendable () -> DistrictSnapshot
     private let snapMetres: Double
+    private let addressFarMetres: Double
 
-    init(pool: ConnectionPool, snapMetres: Double, snapshot: @escaping @Sendable () -> DistrictSnapshot) {
+    init(pool: ConnectionPool, snapMetres: Double, addressFarMetres: Double = 300, snapshot: @escaping @Sendable () -> DistrictSnapshot) {
         self.pool = pool
         self.snapMetres = snapMetres
+        self.addressFarMetres = addressFarMetres
         self.snapshot = snapshot
     }
 
@@ -95,7 +97,9 @@ final class IngestQueue: Sendable {
             var systems = CRSCache()
             return records.map { router.assign($0, systems: &systems) }
         }
-        let (report, isNew) = try Importer(store: store, snapMetres: snapMetres).importOrders(records, assignments: routed, index: snapshot.index)
+        var importer = Importer(store: store, snapMetres: snapMetres)
+        importer.addressFarMetres = addressFarMetres
+        let (report, isNew) = try importer.importOrders(records, assignments: routed, index: snapshot.index)
         let assignments = report.routed   // located by address where the coordinates were unusable
         // Split by job: each line of the group belongs to one job's row.
         var outcomes = jobs.map { _ in Outcome(report: ImportReport(layer: .orders), assignments: []) }

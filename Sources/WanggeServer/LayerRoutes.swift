@@ -90,9 +90,11 @@ extension WanggeService {
         let (bytes, _, _) = try await body(of: request, accepting: layer == .addresses ? ["text/csv", "application/geo+json", "application/json"]
                                                : isGeoJSON ? ["application/geo+json", "application/json"] : ["text/csv"],
                                            what: layer == .addresses ? "the addresses layer is CSV or GeoJSON" : "the \(name) layer is \(isGeoJSON ? "GeoJSON" : "CSV")")
-        let snapMetres = configuration.snapMetres
+        let snapMetres = configuration.snapMetres, addressFarMetres = configuration.addressFarMetres
         let (report, generation) = try await pool.writing { [self] store in
-            let report = try Importer(store: store, strict: strict, snapMetres: snapMetres, allowEmpty: allowEmpty).importLayer(layer, bytes: bytes, crs: crs)
+            var importer = Importer(store: store, strict: strict, snapMetres: snapMetres, allowEmpty: allowEmpty)
+            importer.addressFarMetres = addressFarMetres
+            let report = try importer.importLayer(layer, bytes: bytes, crs: crs)
             return (report, try reloadDistrict(using: store))
         }
         logger.notice("layer replaced", metadata: ["layer": .string(name), "rows": .stringConvertible(report.stored), "generation": .stringConvertible(generation)])

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace = 8.0
     /// Orders outside every cell snap to the nearest cell within this distance.
     public var snapMetres = 50.0
+    /// Posted orders whose address resolves farther than this from their coordinates are
+    /// flagged `address_far` (as `--address-far-metres` of `import orders`).
+    public var addressFarMetres = 300.0
     public var logLevel: Logger.Level = .info
 
     public init(databasePath: String, queriesDirectory: String) {
@@ -77,7 +80,7 @@ public final class WanggeService: Sendable {
         let (district, version) = try pool.write { store in (try store.loadDistrict(), try store.layersVersion()) }
         let current = Locked(try DistrictSnapshot(generation: 1, layersVersion: version, district: district, snapMetres: configuration.snapMetres))
         self.current = current
-        ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres) { current.current }
+        ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres, addressFarMetres: configuration.addressFarMetres) { current.current }
         metrics.setGeneration(1)
         metrics.gauges.withLock { [pool] gauges in
             gauges.append {

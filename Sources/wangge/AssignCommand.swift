@@ -14,7 +14,7 @@ struct AssignCommand: ParsableCommand {
             Output: one row per input row, in input order, with the header
             \(helpColumns(["id"] + AssignmentRow.header.dropFirst() + AssignmentRow.locationHeader))
 
-            Rows with unusable coordinates are located by their address column (or shop, place, code column) in the database's standard address layer (`wangge import addresses`): located_by says how (coordinates, shop, place, address, interpolated, or empty) and match gives the standard address id. A row whose address resolves farther than --address-far-meters from its coordinates keeps them and has match address_far:<id>.
+            Rows with unusable coordinates are located by their address column (or shop, place, code column) in the database's standard address layer (`wangge import addresses`): located_by says how (coordinates, shop, place, address, interpolated, or empty) and match gives the standard address id. A row whose address resolves farther than --address-far-metres from its coordinates keeps them and has match address_far:<id>.
 
             Rows still unlocated, and rows with an unreadable received_at or a control character in the id or category, come out with status invalid; the reason (with up to 3 candidate addresses) goes to standard error with the line number. They never stop the run.
 
@@ -44,8 +44,7 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "CRS for rows whose crs column is empty: wgs84 (default), cgcs2000, gcj02, bd09 or EPSG:nnnn.")
     var crs: String = ""
 
-    @Option(name: .customLong("address-far-meters"), help: "Flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
-    var addressFarMeters: Double = 300
+    @OptionGroup var addressFar: AddressFarOption
 
     @Flag(help: "Start the output CSV with a UTF-8 byte order mark, for Excel (the fields are never altered).")
     var bom = false
@@ -56,7 +55,6 @@ struct AssignCommand: ParsableCommand {
     var summary: SummaryFormat = .text
 
     func validate() throws {
-        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
         if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
         if lon != nil && input != nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location), not both") }
         if lon == nil && input == nil { throw ValidationError("give --input (a file of orders) or --lon and --lat (one location)") }
@@ -73,7 +71,7 @@ struct AssignCommand: ParsableCommand {
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
-            addresses = try store.addressRouting(for: index, farMetres: addressFarMeters)
+            addresses = try store.addressRouting(for: index, farMetres: addressFar.metres)
             input = try readInput(name)
             // GB18030 is transcoded once, up front; UTF-8 is validated by the routing pieces
             // as they read (no extra pass over the file).
@@ -124,7 +122,7 @@ struct AssignCommand: ParsableCommand {
             note("located by address: " + ["shop", "place", "address", "interpolated"].map { "\(summary.locatedBy[$0] ?? 0) \($0)" }.joined(separator: ", "))
         }
         if !summary.addressFar.isEmpty {
-            note("warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):")
+            note("warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):")
             for o in summary.addressFar.prefix(20) { note("  line \(o.line): order \(o.id): address \(o.match)") }
             if summary.addressFar.count > 20 { note("  … and \(summary.addressFar.count - 20) more") }
         }

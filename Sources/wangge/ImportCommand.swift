@@ -36,15 +36,10 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOption
 
-    @Option(name: .customLong("address-far-meters"), help: "Orders: flag address_far when an order's address resolves farther than this from its coordinates (0: never).")
-    var addressFarMeters: Double = 300
+    @OptionGroup var addressFar: AddressFarOption
 
     @Option(help: "The summary on standard output: text (a line) or json (one object: layer, stored, inserted, updated, rejected, reassigned, manual_dispatch, status_counts, warnings, seconds).")
     var format: SummaryFormat = .text
-
-    func validate() throws {
-        guard addressFarMeters.isFinite, addressFarMeters >= 0 else { throw ValidationError("--address-far-meters must be a non-negative number of metres") }
-    }
 
     func run() throws {
         // A UTF-8 orders file is streamed (read block by block, twice): memory stays bounded
@@ -67,7 +62,7 @@ struct ImportCommand: ParsableCommand {
         let started = ContinuousClock.now
         let store = try WanggeStore(path: db)
         var importer = Importer(store: store, strict: strict, snapMetres: snap.metres, allowEmpty: allowEmpty, progress: { note("… \($0)") })
-        importer.addressFarMetres = addressFarMeters
+        importer.addressFarMetres = addressFar.metres
         let report: ImportReport
         do {
             if streamed {
@@ -95,7 +90,7 @@ struct ImportCommand: ParsableCommand {
             for l in report.located where !l.locatedBy.isEmpty && l.locatedBy != "coordinates" { byAddress[l.locatedBy, default: 0] += 1 }
             if !byAddress.isEmpty { summary += "; located by address: " + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ") }
             let far = report.located.filter(\.isAddressFar).count
-            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFarMeters).dropLast(4)) m away)" }
+            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away)" }
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }

@@ -50,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("wal-limit"), help: "Bound on the WAL in MB: journal_size_limit, and a TRUNCATE checkpoint between ingest groups past a quarter of it.")
     var walLimit: Int = 256
 
+    @OptionGroup var snap: SnapOption
+
+    @OptionGroup var addressFar: AddressFarOption
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info (every request), notice, warning, error.")
     var logLevel: String = "info"
 
@@ -74,6 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.publicRead = publicRead
+        configuration.snapMetres = snap.metres
+        configuration.addressFarMetres = addressFar.metres
         configuration.maxBodyBytes = maxBody
         configuration.workers = workers
         configuration.queueLimit = queue

@@ -108,6 +108,10 @@ import Testing
         let unflagged = try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-meters", "0"])
         #expect(unflagged.status == 0 && !unflagged.stdout.contains("address_far"))
         #expect(unflagged.stdout.contains("1 address, 0 interpolated"))
+        // The metric spelling and a smaller limit: still flagged at 100 m, as at 300 m.
+        let metres = try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-metres", "100"])
+        #expect(metres.status == 0 && metres.stdout.contains("1 address_far (coordinates kept; the address lies more than 100 m away)"), "\(metres.stdout)")
+        #expect(try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-metres=-1"]).status == 64)
         // Re-importing cells re-routes stored orders: A1 stays located by its address.
         let cells = try CLI.wangge(["import", "cells", CLI.root.appendingPathComponent("GeoData/baoshan/cells.geojson").path, "--db", db])
         #expect(cells.status == 0)

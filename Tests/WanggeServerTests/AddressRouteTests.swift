@@ -59,4 +59,25 @@ import WanggeStore
             #expect(manual.first?["reason"]?.text?.contains("not located: unknown_road") == true)
         }
     }
+
+    /// `wangge serve --address-far-metres`: a posted order whose address lies farther than the
+    /// limit from its coordinates is flagged address_far; 0 never flags.
+    @Test func servedAddressFarLimit() async throws {
+        let csv = try Data(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/addresses.csv"))
+        // 场中路825号 (BS-D-002302) lies kilometres from (121.4600, 31.3300).
+        let order = "id,lon,lat,category,received_at,address\nFAR-1,121.4600,31.3300,暴露垃圾,2025-06-01T08:00:00+08:00,场中路825号\n"
+        for (limit, flagged) in [(300.0, true), (0.0, false)] {
+            let fixture = try ServerFixture { $0.addressFarMetres = limit }
+            try await fixture.test { client in
+                let put = try await client.execute(uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
+                                                   body: ByteBuffer(data: csv))
+                #expect(put.status == .ok, "\(put.text)")
+                let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                                                      body: ByteBuffer(string: order)).json
+                let row = posted["assignments"]?.array.first
+                #expect(row?["located_by"] == .string("coordinates"), "\(posted)")
+                #expect((row?["match"]?.text ?? "").hasPrefix("address_far:") == flagged, "limit \(limit): \(posted)")
+            }
+        }
+    }
 }
