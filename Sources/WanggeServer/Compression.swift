@@ -99,6 +99,7 @@ struct GzipBodyWriter: ResponseBodyWriter {
 }
 
 /// A zlib deflate stream producing gzip (RFC 1952), level 6 by default.
+// @unchecked: the z_stream is used by one response writer at a time, never concurrently.
 final class GzipStream: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let code: Int32

@@ -28,7 +28,8 @@ import WanggeStore
 /// there are as many read-only connections as pool threads, plus one.
 /// Each connection has its own SpatiaLite cache (a SpatiaLite connection is single-threaded);
 /// a connection is used by one thread at a time, lent out here and given back.
-final class ConnectionPool: @unchecked Sendable {  // unchecked: its connections are not Sendable; each is lent to one thread at a time under its locks.
+// @unchecked: its connections are not Sendable; each is lent to one thread at a time under its locks.
+final class ConnectionPool: @unchecked Sendable {
     let path: String
     let catalog: QueryCatalog
     private let writer: WanggeStore

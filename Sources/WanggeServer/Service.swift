@@ -223,7 +223,7 @@ public final class WanggeService: Sendable {
             source.resume()
             return source
         }
-        defer { signals.forEach { $0.cancel() } }
+        defer { for signal in signals { signal.cancel() } }
         try await application().runService(gracefulShutdownSignals: [.sigterm, .sigint])
         lifetime.cancel()
         pool.checkpoint()

@@ -9,7 +9,8 @@ import WanggeCore
 /// most N jobs, the queue holds at most `queueLimit` more, and beyond that ``submit(_:)``
 /// refuses — the route answers 503 with `Retry-After` instead of piling up work. So however
 /// many heavy requests arrive, `/health`, `/v1/assign` and ingest keep their threads.
-final class WorkerPool: @unchecked Sendable {  // unchecked: its queue and counters are read and written only under `condition`.
+// @unchecked: its queue and counters are read and written only under `condition`.
+final class WorkerPool: @unchecked Sendable {
     let name: String
     let threads: Int
     let queueLimit: Int

@@ -27,7 +27,8 @@ public final class Locked<Value> {
     public var current: Value { withLock { $0 } }
 }
 
-extension Locked: @unchecked Sendable where Value: Sendable {}  // unchecked: every access to `value` holds `lock`.
+// @unchecked: every access to `value` holds `lock`.
+extension Locked: @unchecked Sendable where Value: Sendable {}
 
 /// A value computed on another thread while the caller goes on; ``value`` waits for it (once,
 /// then returns it at once to every later reader).
