@@ -66,3 +66,8 @@ extension WorkCancelled: WanggeError {
     /// The deadline passed or the service is stopping: retrying (narrower) may succeed.
     public var kind: ErrorKind { .unavailable }
 }
+
+extension TileAddress.OutOfRange: WanggeError {
+    /// A z/x/y outside the tile pyramid: the client's request, naming the parameter.
+    public var kind: ErrorKind { .badInput }
+}
