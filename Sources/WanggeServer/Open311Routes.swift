@@ -89,6 +89,7 @@ extension WanggeService {
                          operationId: "getServiceRequest" + suffix,
                          parameters: [.path("id", "The request (order) id."), key, jurisdiction],
                          outcomes: [answer(200, "A list holding the request.", "Open311ServiceRequest"),
+                                    errors(400, "A parameter other than api_key and jurisdiction_id."),
                                     errors(404, "No such request.")] + readErrors,
                          handler: { [self] request, context in
                              try await open311(format) { try await open311Requests(request, context, format, id: try pathParameter("id", context)) }
@@ -197,7 +198,8 @@ extension WanggeService {
                 if asked.count == 1 { parameters["status"] = asked.first! }
             }
             func time(_ name: String) throws -> Double? {
-                guard let text = request.query(name), !text.isEmpty else { return nil }
+                guard let text = request.query(name) else { return nil }
+                guard !text.isEmpty else { throw Open311Error(.badRequest, "\(name) is empty; expected ISO 8601 (2025-07-01T09:00:00+08:00), or leave it out") }
                 guard let t = Timestamp.parse(text) else { throw Open311Error(.badRequest, "\(name)=\(text) is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00)") }
                 return t
             }
