@@ -27,6 +27,9 @@ public struct TileParameters: ParsableArguments, Capability {
     @Argument(help: "Row, 0 to 2^z - 1 (north to south).")
     var y: String
 
+    @Option(help: "Coordinates the tile is drawn in: wgs84 (the default), gcj02 (高德/腾讯 basemaps) or bd09 (百度).")
+    public var crs: OutputCRS = .wgs84
+
     public func validate() throws {
         if let problem = TileAddress.problem(z: z, x: x, y: y) { throw ValidationError(problem.description) }
     }
@@ -43,17 +46,18 @@ public struct TileParameters: ParsableArguments, Capability {
 
     /// A key naming this tile and its filters, for a cache.
     public var cacheKey: String {
-        ([layer.rawValue, z, x, y] + filter.filenameParts + filter.category.sorted()).joined(separator: "/")
+        ([layer.rawValue, z, x, y, crs.rawValue] + filter.filenameParts + filter.category.sorted()).joined(separator: "/")
     }
 
     public func report(from data: DataSource) throws -> Report {
         var report = Report(format: "mvt")
         let clipper = TileClipper(tile: try address())
         var out = VectorTileLayer(name: layer.rawValue)
-        // Extension point: a `crs=gcj02|bd09` output would shift each geometry here, before
-        // clipping (the tile grid itself stays Web Mercator of the shifted coordinates).
+        // A `crs=gcj02|bd09` tile shifts each geometry before clipping: the tile grid stays Web
+        // Mercator, of the shifted coordinates (what Chinese basemaps draw).
+        let crs = self.crs
         func add(_ geometry: Geometry, id: String, _ properties: [(String, TileValue)]) {
-            guard let g = clipper.clip(geometry) else { return }
+            guard let g = clipper.clip(crs.apply(geometry)) else { return }
             out.add(g, id: UInt64(id), properties: properties)
         }
         switch layer {
@@ -73,7 +77,11 @@ public struct TileParameters: ParsableArguments, Capability {
         case .orders:
             let (store, catalog) = try data.open()
             var parameters = filter.parameters
-            let box = clipper.bounds
+            // The orders are stored in WGS84: a shifted tile looks for them in a box grown by more
+            // than the shift (GCJ-02 and BD-09 move points well under 0.01°), the clipper
+            // keeps those whose shifted point falls in the tile.
+            let margin = crs == .wgs84 ? 0 : 0.01
+            let box = clipper.bounds.expanded(dx: margin, dy: margin)
             parameters["min_lon"] = String(box.minX); parameters["min_lat"] = String(box.minY)
             parameters["max_lon"] = String(box.maxX); parameters["max_lat"] = String(box.maxY)
             // columns: id, category, received_at, status, assign_status, cell, street, community, unit, route, zone, points, lon, lat

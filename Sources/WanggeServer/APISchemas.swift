@@ -6,7 +6,7 @@ import WanggeCore
 enum APISchemas {
     /// Every named schema: one dictionary per group of routes.
     static var all: [String: JSONSchema] {
-        [core, orders, layers, analytics, queries].reduce(into: [:]) { all, group in all.merge(group) { first, _ in first } }
+        [core, orders, layers, analytics, queries, ogcFeatures, open311, tiles].reduce(into: [:]) { all, group in all.merge(group) { first, _ in first } }
     }
 
     /// A text, a number or null: the value of a column of a named query (SQLite's types).
@@ -235,5 +235,86 @@ enum APISchemas {
             "parameters": .array(JSONSchema.object(["name": .string], additional: .any)), "columns": .array(.string),
         ])).described("The named queries with their parameters and columns."),
         "QueryRows": JSONSchema.array(.map(cellValue)).described("A named query's rows: one object per row, column name to value."),
+    ]
+
+    // MARK: OGC API – Features
+
+    static let ogcFeatures: [String: JSONSchema] = [
+        "Link": .object([
+            "href": .string, "rel": .string, "type": JSONSchema.string.optional, "title": JSONSchema.string.optional,
+        ]).described("A link of OGC API – Features (RFC 8288 in JSON)."),
+        "OGCLandingPage": .object([
+            "title": JSONSchema.string.optional, "description": JSONSchema.string.optional,
+            "links": JSONSchema.array(.ref("Link")).described("service-desc, conformance and data among them."),
+        ]).described("The OGC API – Features landing page."),
+        "OGCConformance": .object(["conformsTo": .array(.string)]).described("The conformance classes the API implements."),
+        "OGCCollection": .object([
+            "id": .string, "title": .string, "description": .string, "itemType": .constant("feature"),
+            "extent": .object([
+                "spatial": JSONSchema.object(["bbox": .array(.array(.number)), "crs": .string]).optional,
+                "temporal": JSONSchema.object(["interval": .array(.array(JSONSchema.string.orNull)), "trs": .string]).optional,
+            ]),
+            "crs": .array(.string), "storageCrs": .string, "links": .array(.ref("Link")),
+        ]).described("One collection (a layer): its extent, CRS and links."),
+        "OGCCollections": .object(["collections": .array(.ref("OGCCollection")), "links": .array(.ref("Link"))])
+            .described("The collections."),
+        "OGCFeatureCollection": .object([
+            "type": .constant("FeatureCollection"), "features": .array(.ref("Feature")),
+            "numberMatched": .integer, "numberReturned": .integer, "timeStamp": .string(format: "date-time"),
+            "links": JSONSchema.array(.ref("Link")).described("self, alternate, collection; next and prev when there are more."),
+            "crs_note": JSONSchema.string.described("Coordinates are not WGS84 (crs=gcj02|bd09).").optional,
+        ]).described("A page of a collection's features (GeoJSON) with its counts and links."),
+        "OGCFeature": .object([
+            "type": .constant("Feature"), "geometry": .ref("Geometry"), "properties": .map(.any),
+            "links": .array(.ref("Link")),
+            "crs_note": JSONSchema.string.described("Coordinates are not WGS84 (crs=gcj02|bd09).").optional,
+        ]).described("One feature (GeoJSON) with its links."),
+    ]
+
+    // MARK: Open311 GeoReport v2
+
+    static let open311: [String: JSONSchema] = [
+        "Open311Discovery": .object([
+            "changeset": .string, "contact": .string, "key_service": .string,
+            "endpoints": .array(.object(["specification": .string, "url": .string, "changeset": .string, "type": .string, "formats": .array(.string)])),
+        ]).described("Open311 service discovery."),
+        "Open311Service": .object([
+            "service_code": .string, "service_name": .string, "description": .string, "metadata": .boolean,
+            "type": .string(values: ["realtime", "batch", "blackbox"]), "keywords": JSONSchema.string.orNull, "group": JSONSchema.string.orNull,
+        ]).described("An Open311 service: a routing rule's category."),
+        "Open311ServiceRequest": .object([
+            "service_request_id": .string, "status": .string(values: ["open", "closed"]), "status_notes": .string,
+            "service_name": .string, "service_code": .string, "description": JSONSchema.string.orNull,
+            "agency_responsible": JSONSchema.string.orNull, "service_notice": JSONSchema.string.orNull,
+            "requested_datetime": JSONSchema.string.orNull, "updated_datetime": JSONSchema.string.orNull,
+            "expected_datetime": JSONSchema.string.orNull, "address": JSONSchema.string.orNull, "address_id": JSONSchema.string.orNull,
+            "zipcode": JSONSchema.string.orNull, "lat": JSONSchema.number.orNull, "long": JSONSchema.number.orNull,
+            "media_url": JSONSchema.string.orNull,
+        ]).described("An Open311 service request: a stored order."),
+        "Open311RequestAnswer": .object([
+            "service_request_id": .string, "service_notice": .string, "account_id": JSONSchema.string.orNull,
+        ]).described("The answer to a posted service request: its id and where it was routed."),
+        "Open311Error": .object(["code": JSONSchema.integer.described("The HTTP status."), "description": .string])
+            .described("An Open311 error."),
+        "Open311RequestForm": JSONSchema.object([
+            "api_key": JSONSchema.string.described("An operator token (or send Authorization: Bearer).").optional,
+            "jurisdiction_id": JSONSchema.string.described("Accepted and ignored.").optional,
+            "service_code": JSONSchema.string.described("The service (a category of GET services)."),
+            "lat": JSONSchema.number.described("WGS84 latitude (with long).").optional,
+            "long": JSONSchema.number.described("WGS84 longitude (with lat).").optional,
+            "address_string": JSONSchema.string.described("The address as typed: locates the request without lat/long.").optional,
+            "address_id": JSONSchema.string.described("A shop or place code of the standard address layer.").optional,
+            "description": JSONSchema.string.described("At most 4000 characters.").optional,
+            "media_url": JSONSchema.string.optional,
+            "email": JSONSchema.string.described("Not stored.").optional, "device_id": JSONSchema.string.described("Not stored.").optional,
+            "account_id": JSONSchema.string.described("Not stored.").optional, "first_name": JSONSchema.string.described("Not stored.").optional,
+            "last_name": JSONSchema.string.described("Not stored.").optional, "phone": JSONSchema.string.described("Not stored.").optional,
+        ]).described("The form of a posted Open311 service request."),
+    ]
+
+    // MARK: Tiles
+
+    static let tiles: [String: JSONSchema] = [
+        "VectorTile": JSONSchema.string(format: "binary").described("A Mapbox Vector Tile 2.1 (protobuf)."),
     ]
 }

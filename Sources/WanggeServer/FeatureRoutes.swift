@@ -52,36 +52,42 @@ extension WanggeService {
         return [
             APIRoute(method: .get, path: base, role: .reader,
                      summary: "OGC API – Features landing page: links to the API document, the conformance classes and the collections.",
+                     operationId: "getLandingPage",
                      parameters: [format],
-                     outcomes: [.init(status: 200, description: "The landing page.", mediaTypes: json), bad],
+                     outcomes: [.init(status: 200, description: "The landing page.", mediaTypes: json, schema: .ref("OGCLandingPage")), bad],
                      handler: { [self] request, _ in try featureLandingPage(request) }),
             APIRoute(method: .get, path: base + "/conformance", role: .reader,
                      summary: "OGC API – Features conformance classes: Core, GeoJSON, OpenAPI 3.0.",
+                     operationId: "getConformance",
                      parameters: [format],
-                     outcomes: [.init(status: 200, description: "The conformance classes.", mediaTypes: json), bad],
+                     outcomes: [.init(status: 200, description: "The conformance classes.", mediaTypes: json, schema: .ref("OGCConformance")), bad],
                      handler: { [self] request, _ in
                          try checkFeatureParameters(request, allowed: [])
                          return .json(.object(["conformsTo": .array(FeatureAPI.conformance.map(JSONValue.string))]))
                      }),
             APIRoute(method: .get, path: base + "/collections", role: .reader,
                      summary: "OGC API – Features collections: cells, zones, points, orders, addresses, with their extents.",
+                     operationId: "listCollections",
                      parameters: [format],
-                     outcomes: [.init(status: 200, description: "The collections.", mediaTypes: json), bad, busy],
+                     outcomes: [.init(status: 200, description: "The collections.", mediaTypes: json, schema: .ref("OGCCollections")), bad, busy],
                      handler: { [self] request, _ in try await featureCollections(request, only: nil) }),
             APIRoute(method: .get, path: base + "/collections/{collectionId}", role: .reader,
                      summary: "One OGC API – Features collection: its extent (spatial; temporal for orders), CRS and links.",
+                     operationId: "getCollection",
                      parameters: [collection, format],
-                     outcomes: [.init(status: 200, description: "The collection.", mediaTypes: json), bad, missing, busy],
+                     outcomes: [.init(status: 200, description: "The collection.", mediaTypes: json, schema: .ref("OGCCollection")), bad, missing, busy],
                      handler: { [self] request, context in
                          try await featureCollections(request, only: try featureLayer(try pathParameter("collectionId", context)))
                      }),
             APIRoute(method: .get, path: base + "/collections/{collectionId}/items", role: .reader,
                      summary: "A page of a collection's features as GeoJSON, with numberMatched, numberReturned and next/prev/self/alternate links, streamed (as `wangge export`).",
+                     operationId: "getFeatures",
                      parameters: [
                          collection,
                          .query("bbox", "minLon,minLat,maxLon,maxLat (CRS84): features whose envelope meets the box."),
-                         .query("limit", "integer", "Features per page: 1 to \(FeatureAPI.maximumLimit) (default \(FeatureAPI.defaultLimit); a larger value is answered with \(FeatureAPI.maximumLimit))."),
-                         .query("offset", "integer", "Features to skip (the next link sets it)."),
+                         .query("limit", "integer", "Features per page: 1 to \(FeatureAPI.maximumLimit) (default \(FeatureAPI.defaultLimit); a larger value is answered with \(FeatureAPI.maximumLimit)).")
+                             .bounded(1, Double(FeatureAPI.maximumLimit)).defaulting(to: Double(FeatureAPI.defaultLimit)),
+                         .query("offset", "integer", "Features to skip (the next link sets it).").bounded(0),
                          .query("datetime", "orders: received at an RFC 3339 instant, or within a closed interval start/end (.. for an open end)."),
                          .query("crs", values: OutputCRS.allCases.map(\.rawValue), "Output coordinates: wgs84 (CRS84, default), gcj02 (高德/腾讯) or bd09 (百度), the latter two marked by a crs_note member."),
                          .query("street", "cells: only this street/town code."), .query("community", "cells: only this community code."),
@@ -94,15 +100,18 @@ extension WanggeService {
                          .query("category", repeatable: true, "orders: only this category (repeatable)."),
                          format,
                      ],
-                     outcomes: [.init(status: 200, description: "The page of features.", mediaTypes: ["application/geo+json"]), bad, missing, busy],
+                     outcomes: [.init(status: 200, description: "The page of features.", mediaTypes: ["application/geo+json"],
+                                      schemas: ["application/geo+json": .ref("OGCFeatureCollection")]), bad, missing, busy],
                      handler: { [self] request, context in
                          try await featureItems(request, layer: try featureLayer(try pathParameter("collectionId", context)))
                      }),
             APIRoute(method: .get, path: base + "/collections/{collectionId}/items/{featureId}", role: .reader,
                      summary: "One feature by its id (cell code; zone, point, order or address id) as GeoJSON.",
+                     operationId: "getFeature",
                      parameters: [collection, .path("featureId", "The feature's id."),
                                   .query("crs", values: OutputCRS.allCases.map(\.rawValue), "Output coordinates (as for items)."), format],
-                     outcomes: [.init(status: 200, description: "The feature.", mediaTypes: ["application/geo+json"]), bad, missing, busy],
+                     outcomes: [.init(status: 200, description: "The feature.", mediaTypes: ["application/geo+json"],
+                                      schemas: ["application/geo+json": .ref("OGCFeature")]), bad, missing, busy],
                      handler: { [self] request, context in
                          try await featureItem(request, layer: try featureLayer(try pathParameter("collectionId", context)),
                                                id: try pathParameter("featureId", context))

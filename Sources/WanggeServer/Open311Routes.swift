@@ -39,51 +39,70 @@ extension WanggeService {
     static let open311WindowDays = 90.0
 
     var open311Routes: [APIRoute] {
-        let errors = { (status: Int, text: String) in APIRoute.Outcome(status: status, description: text, mediaTypes: ["application/json", "text/xml"]) }
-        let readErrors = [errors(401, "Not public (--public-read off) and no api_key or bearer token."),
-                          errors(403, "The api_key is not a valid token.")]
         var routes: [APIRoute] = []
         for format in Open311Format.allCases {
             let ext = format.rawValue
             let media = [format.contentType.split(separator: ";")[0].description]
-            let key = APIRoute.Parameter.query("api_key", "A token (`wangge token create`): needed unless the server runs with --public-read.")
+            // operationIds: the JSON resources by their name, the XML ones with an Xml suffix.
+            let suffix = format == .json ? "" : "Xml"
+            /// An answer of this format: the JSON schema when JSON (XML is a string).
+            func answer(_ status: Int, _ text: String, _ schema: String) -> APIRoute.Outcome {
+                .init(status: status, description: text, mediaTypes: media, schema: format == .json ? .array(.ref(schema)) : nil)
+            }
+            // A malformed query string is answered by the server's middleware as problem+json.
+            let errors = { (status: Int, text: String) in
+                var o = answer(status, text, "Open311Error")
+                if status == 400 { o.mediaTypes.append("application/problem+json") }
+                return o
+            }
+            let readErrors = [errors(401, "Not public (--public-read off) and no api_key or bearer token."),
+                              errors(403, "The api_key is not a valid token.")]
+            let key = APIRoute.Parameter.query("api_key", "A token (`wangge token create`) in the query, as Open311 clients send it: needed unless the server runs with --public-read or an Authorization: Bearer token is sent.")
             let jurisdiction = APIRoute.Parameter.query("jurisdiction_id", "Accepted and ignored: the server serves one district.")
             routes += [
                 APIRoute(method: .get, path: "/open311/v2/discovery.\(ext)", role: nil,
                          summary: "Open311 service discovery: the GeoReport v2 endpoint and its formats.",
-                         outcomes: [.init(status: 200, description: "The discovery document.", mediaTypes: media)],
+                         operationId: "getOpen311Discovery" + suffix,
+                         outcomes: [.init(status: 200, description: "The discovery document.", mediaTypes: media,
+                                          schema: format == .json ? .ref("Open311Discovery") : nil)],
                          handler: { [self] request, _ in open311Discovery(request, format) }),
                 APIRoute(method: .get, path: "/open311/v2/services.\(ext)", role: nil,
                          summary: "Open311 GeoReport v2 services: one per routing rule (service_code = the category).",
+                         operationId: "listOpen311Services" + suffix,
                          parameters: [key, jurisdiction],
-                         outcomes: [.init(status: 200, description: "The services.", mediaTypes: media)] + readErrors,
+                         outcomes: [answer(200, "The services.", "Open311Service")] + readErrors,
                          handler: { [self] request, context in try await open311(format) { try await open311Services(request, context, format) } }),
                 APIRoute(method: .get, path: "/open311/v2/requests.\(ext)", role: nil,
                          summary: "Open311 GeoReport v2 service requests (stored orders), newest first, at most 1000 and at most 90 days (default: the 90 days up to the newest request); `service_request_id` given: those requests, other filters ignored.",
+                         operationId: "listServiceRequests" + suffix,
                          parameters: [key, jurisdiction,
                                       .query("service_request_id", "Comma-separated request (order) ids."),
                                       .query("service_code", "Comma-separated service codes (categories)."),
                                       .query("start_date", "date-time", "Requests received at or after this time."),
                                       .query("end_date", "date-time", "Requests received before this time."),
                                       .query("status", "open, closed, or both comma-separated.")],
-                         outcomes: [.init(status: 200, description: "The service requests.", mediaTypes: media),
+                         outcomes: [answer(200, "The service requests.", "Open311ServiceRequest"),
                                     errors(400, "A parameter is unusable.")] + readErrors,
                          handler: { [self] request, context in try await open311(format) { try await open311Requests(request, context, format) } }),
                 APIRoute(method: .get, path: "/open311/v2/requests/{id}.\(ext)", role: nil,
                          summary: "One Open311 GeoReport v2 service request (a stored order).",
+                         operationId: "getServiceRequest" + suffix,
                          parameters: [.path("id", "The request (order) id."), key, jurisdiction],
-                         outcomes: [.init(status: 200, description: "A list holding the request.", mediaTypes: media),
+                         outcomes: [answer(200, "A list holding the request.", "Open311ServiceRequest"),
+                                    errors(400, "A parameter other than api_key and jurisdiction_id."),
                                     errors(404, "No such request.")] + readErrors,
                          handler: { [self] request, context in
                              try await open311(format) { try await open311Requests(request, context, format, id: try pathParameter("id", context)) }
                          }),
                 APIRoute(method: .post, path: "/open311/v2/requests.\(ext)", role: nil,
                          summary: "Create an Open311 GeoReport v2 service request, form-encoded (api_key: an operator token; service_code; lat and long, or address_string / address_id; description, media_url): stored and routed as `POST /v1/orders`; personal details are not stored.",
+                         operationId: "createServiceRequest" + suffix,
                          bodyTypes: ["application/x-www-form-urlencoded"],
-                         outcomes: [.init(status: 200, description: "[{service_request_id, service_notice, account_id}]", mediaTypes: media),
+                         bodySchemas: ["application/x-www-form-urlencoded": .ref("Open311RequestForm")],
+                         outcomes: [answer(200, "The request stored: [{service_request_id, service_notice, account_id}].", "Open311RequestAnswer"),
                                     errors(400, "A field is missing or unusable (service_code unknown, no location)."),
                                     errors(401, "No api_key."), errors(403, "The api_key is not a valid operator token."),
-                                    errors(415, "Not form-encoded.")],
+                                    errors(413, "The body is larger than --max-body."), errors(415, "Not form-encoded.")],
                          handler: { [self] request, context in try await open311(format) { try await open311Post(request, context, format) } }),
             ]
         }
@@ -179,7 +198,8 @@ extension WanggeService {
                 if asked.count == 1 { parameters["status"] = asked.first! }
             }
             func time(_ name: String) throws -> Double? {
-                guard let text = request.query(name), !text.isEmpty else { return nil }
+                guard let text = request.query(name) else { return nil }
+                guard !text.isEmpty else { throw Open311Error(.badRequest, "\(name) is empty; expected ISO 8601 (2025-07-01T09:00:00+08:00), or leave it out") }
                 guard let t = Timestamp.parse(text) else { throw Open311Error(.badRequest, "\(name)=\(text) is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00)") }
                 return t
             }

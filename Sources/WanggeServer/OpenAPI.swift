@@ -58,6 +58,7 @@ extension WanggeService {
         if let minimum = p.minimum { schema["minimum"] = .number(minimum) }
         if let maximum = p.maximum { schema["maximum"] = .number(maximum) }
         if let pattern = p.pattern { schema["pattern"] = .string(pattern) }
+        if let value = p.defaultValue { schema["default"] = .number(value) }
         if !p.values.isEmpty { schema["enum"] = .array(p.values.map(JSONValue.string)) }
         if p.repeatable { schema = ["type": .string("array"), "items": .object(schema)] }
         var o: [String: JSONValue] = ["name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),

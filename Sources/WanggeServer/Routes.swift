@@ -19,6 +19,8 @@ struct APIRoute: Sendable {
         var minimum: Double? = nil
         var maximum: Double? = nil
         var pattern: String? = nil
+        /// The value used when the parameter is absent, as documented (`default`).
+        var defaultValue: Double? = nil
     }
 
     /// A response, as documented.
@@ -74,6 +76,12 @@ extension APIRoute.Parameter {
         var p = self
         p.minimum = minimum
         p.maximum = maximum
+        return p
+    }
+    /// The same parameter with the value its handler uses when it is absent.
+    func defaulting(to value: Double) -> Self {
+        var p = self
+        p.defaultValue = value
         return p
     }
     static func path(_ name: String, _ description: String, values: [String] = []) -> Self {

@@ -3,6 +3,7 @@
 #   - the `georeport` client (PyPI) lists the services, the requests and one request; the
 #     spec's form-encoded POST (curl) creates a request, read back through the client;
 #   - `mapbox-vector-tile` (PyPI) decodes a tile of every layer: features > 0, properties there;
+#     a crs=gcj02 cells tile has every whole cell moved by one shift, the CLI's the same bytes;
 #   - GDAL's MVT driver (`ogrinfo`, gdal-bin) reads a tile written by `wangge tile`.
 # Serves the 宝山 sample district with `wangge serve --public-read` on a free loopback port.
 # Python packages go into a venv under .build/venv (made when missing). Exits non-zero on failure.
@@ -47,6 +48,9 @@ for layer in cells zones points orders hotspots; do
   curl -sf "$base/v1/tiles/$layer/$tile.mvt" -o "$WORK/$layer.mvt"
 done
 "$WANGGE" tile cells 13 6858 3345 --db $db --output "$WORK/cli-cells.mvt" 2>/dev/null
+# The same tile for a GCJ-02 basemap, by the CLI and over HTTP.
+"$WANGGE" tile cells 13 6858 3345 --crs gcj02 --db $db --output "$WORK/cli-cells-gcj02.mvt" 2>/dev/null
+curl -sf "$base/v1/tiles/cells/13/6858/3345.mvt?crs=gcj02" -o "$WORK/cells-gcj02.mvt"
 
 "$VENV/bin/python" - "$base" "$WORK" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
@@ -85,6 +89,26 @@ for layer, key in expected.items():
     features = decoded.get(layer, {}).get("features", [])
     check(len(features) > 0 and all(key in f["properties"] for f in features),
           f"mapbox-vector-tile: {layer}: {len(features)} features with {key}")
+# crs=gcj02: every cell wholly inside both tiles moved by one shift (GCJ-02 moves Shanghai
+# some 500 m: hundreds of units at zoom 13), the CLI's tile the same bytes as the server's.
+def rings(path):
+    layer = mapbox_vector_tile.decode(open(path, "rb").read())["cells"]
+    out = {}
+    for f in layer["features"]:
+        g = f["geometry"]
+        parts = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        points = [p for part in parts for ring in part for p in ring]
+        if len(parts) == 1 and all(0 <= x <= 4096 and 0 <= y <= 4096 for x, y in points):
+            out[f["properties"]["code"]] = (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
+    return out
+plain, shifted = rings(f"{work}/cells.mvt"), rings(f"{work}/cells-gcj02.mvt")
+shifts = sorted((round(shifted[c][0] - plain[c][0]), round(shifted[c][1] - plain[c][1])) for c in plain.keys() & shifted.keys())
+dx, dy = shifts[len(shifts) // 2] if shifts else (0, 0)
+same = sum(abs(x - dx) <= 3 and abs(y - dy) <= 3 for x, y in shifts)
+check(len(shifts) > 50 and abs(dx) + abs(dy) > 100 and same >= 0.9 * len(shifts),
+      f"mapbox-vector-tile: crs=gcj02 moves {same} of {len(shifts)} whole cells by ({dx}, {dy}) units")
+check(open(f"{work}/cli-cells-gcj02.mvt", "rb").read() == open(f"{work}/cells-gcj02.mvt", "rb").read(),
+      "wangge tile --crs gcj02: the same tile as GET …?crs=gcj02")
 sys.exit(1 if failures else 0)
 PY
 

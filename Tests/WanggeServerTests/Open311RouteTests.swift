@@ -69,6 +69,13 @@ import WanggeCore
             #expect(tooLong.status == .badRequest)
             #expect(tooLong.json.array.first?["code"] == .number(400))
             #expect(tooLong.json.array.first?["description"]?.text?.contains("90 days") == true)
+            // An empty date is not a date (clients leave it out).
+            let empty = try await client.execute(uri: "/open311/v2/requests.json?start_date=", method: .get)
+            #expect(empty.status == .badRequest)
+            #expect(empty.json.array.first?["description"]?.text?.contains("start_date is empty") == true)
+            // One request takes api_key and jurisdiction_id only: other parameters are an error of the spec's list.
+            let unknown = try await client.execute(uri: "/open311/v2/requests/NOPE.json?x=1", method: .get)
+            #expect(unknown.status == .badRequest && unknown.headers[.contentType] == "application/json; charset=utf-8")
             let missing = try await client.execute(uri: "/open311/v2/requests/NOPE.xml", method: .get)
             #expect(missing.status == .notFound)
             #expect(missing.text.contains("<errors><error><code>404</code><description>"))

@@ -60,6 +60,91 @@ import WanggeCore
         }
     }
 
+    /// Each feature's id and first position (the MoveTo of its geometry), in tile units.
+    static func firstPositions(_ bytes: [UInt8]) -> [UInt64: (x: Int, y: Int)] {
+        func varint(_ b: [UInt8], _ i: inout Int) -> Int {
+            var v = 0, shift = 0
+            while true { let c = b[i]; i += 1; v |= Int(c & 0x7F) << shift; if c < 0x80 { return v }; shift += 7 }
+        }
+        func zigzag(_ n: Int) -> Int { (n >> 1) ^ -(n & 1) }
+        /// The length-delimited members of `b` with their field number.
+        func members(_ b: [UInt8]) -> [(field: Int, value: Int, content: [UInt8])] {
+            var out: [(Int, Int, [UInt8])] = [], i = 0
+            while i < b.count {
+                let tag = varint(b, &i)
+                if tag & 7 == 0 { out.append((tag >> 3, varint(b, &i), [])); continue }
+                let n = varint(b, &i)
+                out.append((tag >> 3, 0, Array(b[i ..< i + n]))); i += n
+            }
+            return out
+        }
+        var out: [UInt64: (x: Int, y: Int)] = [:]
+        for layer in members(bytes) where layer.field == 3 {
+            for feature in members(layer.content) where feature.field == 2 {
+                let fields = members(feature.content)
+                guard let id = fields.first(where: { $0.field == 1 })?.value,
+                      let geometry = fields.first(where: { $0.field == 4 })?.content else { continue }
+                var i = 0
+                let command = varint(geometry, &i)
+                guard command & 7 == 1 else { continue }
+                let x = zigzag(varint(geometry, &i)), y = zigzag(varint(geometry, &i))
+                out[UInt64(id)] = (x, y)
+            }
+        }
+        return out
+    }
+
+    /// `crs=gcj02` shifts each geometry before it is projected: a cell's tile position moves by
+    /// what OutputCRS moves its vertex; without crs the tile is the WGS84 one, cached apart.
+    @Test func shiftedTilesMoveByTheOffset() async throws {
+        let fixture = try ServerFixture()
+        let z = 13, extent = 4096
+        // A cell wholly inside one zoom-13 tile, shifted or not (well away from its edges).
+        func tile(of c: Coordinate) -> (x: Int, y: Int) {
+            let lat = c.y * .pi / 180, n = Double(1 << z)
+            return (Int((c.x + 180) / 360 * n), Int((1 - log(tan(lat) + 1 / cos(lat)) / .pi) / 2 * n))
+        }
+        let cell = try #require(fixture.service.snapshot.district.cells.first { cell in
+            let vertices = cell.geometry.allCoordinates
+            let t = tile(of: vertices[0])
+            guard let address = try? TileAddress(z: z, x: t.x, y: t.y) else { return false }
+            return (vertices + vertices.map(OutputCRS.gcj02.apply)).allSatisfy { c in
+                let p = address.project(c, extent: extent)
+                return (200 ... Double(extent - 200)).contains(p.x) && (200 ... Double(extent - 200)).contains(p.y)
+            }
+        })
+        let vertex = cell.geometry.allCoordinates[0]
+        let t = tile(of: vertex)
+        let address = try TileAddress(z: z, x: t.x, y: t.y)
+        let plain = address.project(vertex, extent: extent), shifted = address.project(OutputCRS.gcj02.apply(vertex), extent: extent)
+        let expected = (x: shifted.x - plain.x, y: shifted.y - plain.y)
+        // GCJ-02 moves Shanghai a few hundred metres: hundreds of tile units at zoom 13.
+        #expect(abs(expected.x) + abs(expected.y) > 100, "\(expected)")
+        try await fixture.test { client in
+            let reader = fixture.headers(.reader)
+            let uri = "/v1/tiles/cells/\(address).mvt"
+            let wgs84 = try await client.execute(uri: uri, method: .get, headers: reader)
+            let gcj02 = try await client.execute(uri: uri + "?crs=gcj02", method: .get, headers: reader)
+            #expect(gcj02.headers[HTTPField.Name("Wangge-Tile-Cache")!] == "miss", "the crs is part of the cache key")
+            let explicit = try await client.execute(uri: uri + "?crs=wgs84", method: .get, headers: reader)
+            #expect(wgs84.status == .ok && gcj02.status == .ok)
+            #expect(Array(buffer: explicit.body) == Array(buffer: wgs84.body), "no crs: the WGS84 tile")
+            #expect(Array(buffer: gcj02.body) != Array(buffer: wgs84.body))
+            let id = try #require(UInt64(cell.code))
+            let before = try #require(Self.firstPositions(Array(buffer: wgs84.body))[id])
+            let after = try #require(Self.firstPositions(Array(buffer: gcj02.body))[id])
+            // The WGS84 tile starts at one of the cell's vertices projected as they are (to the unit).
+            let vertices = cell.geometry.allCoordinates.map { address.project($0, extent: extent) }
+            #expect(vertices.contains { abs(Double(before.x) - $0.x) <= 1 && abs(Double(before.y) - $0.y) <= 1 }, "\(before)")
+            #expect(abs(Double(after.x - before.x) - expected.x) <= 1.5, "\(after) - \(before) vs \(expected)")
+            #expect(abs(Double(after.y - before.y) - expected.y) <= 1.5, "\(after) - \(before) vs \(expected)")
+            // An unknown crs is a 400 naming it.
+            let bad = try await client.execute(uri: uri + "?crs=mars", method: .get, headers: reader)
+            #expect(bad.status == .badRequest)
+            #expect(bad.json["parameter"] == .string("crs"))
+        }
+    }
+
     @Test func statusesAndCaching() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in
