@@ -78,6 +78,7 @@ demo: build
 
 test:
 	$(MAKE) deps EXTRA_PACKAGES="$(BROWSER_PACKAGES) $(INTEROP_PACKAGES)"
+	swift format lint --strict --configuration .swift-format --recursive Package.swift Sources Tests
 	python3 GeoData/generate.py --check
 	python3 GeoData/addresses.py --check
 	swift build --build-tests

@@ -47,33 +47,39 @@ let package = Package(
         // Every capability once: its parameter set (declared with ArgumentParser, so the CLI's
         // options and the HTTP query parameters are the same names, validated once) and the
         // function producing its report. No HTML, no process plumbing.
-        .target(name: "WanggeOperations", dependencies: [
-            "WanggeCore", "WanggeStore", "WanggeAnalytics",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], exclude: ["README.md"]),
+        .target(
+            name: "WanggeOperations",
+            dependencies: [
+                "WanggeCore", "WanggeStore", "WanggeAnalytics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], exclude: ["README.md"]),
         // Pages for people (HTML, SVG, CSS, JS): the leaders' screen and its district map, the
         // daily sheet, order lists; the `Capability` of the parameter sets whose output is a page.
         .target(name: "WanggePages", dependencies: ["WanggeOperations", "WanggeAnalytics", "WanggeCore"], exclude: ["README.md"]),
         // The HTTP service (`wangge serve`): routes, tokens and roles, problem+json, metrics, OpenAPI.
         // Parses the parameter sets of WanggeOperations from query parameters; never a CLI command.
-        .target(name: "WanggeServer", dependencies: [
-            "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "CZlib",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        .target(
+            name: "WanggeServer",
+            dependencies: [
+                "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "CZlib",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         // The `wangge` command: one `ParsableCommand` per capability over its parameter set, and
         // the process plumbing (standard error, `.partial` output files, peak memory).
-        .executableTarget(name: "wangge", dependencies: [
-            "WanggeOperations", "WanggePages", "WanggeServer", "WanggeAnalytics", "WanggeCore", "WanggeStore",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ], exclude: ["README.md"]),
+        .executableTarget(
+            name: "wangge",
+            dependencies: [
+                "WanggeOperations", "WanggePages", "WanggeServer", "WanggeAnalytics", "WanggeCore", "WanggeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ], exclude: ["README.md"]),
 
         // What every test target shares: finding GeoData/ and Queries/, loading a sample district
         // into a fresh SpatiaLite file (through the store's importer; the data files are the
@@ -83,10 +89,14 @@ let package = Package(
         .testTarget(name: "WanggeStoreTests", dependencies: ["WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
         .testTarget(name: "WanggeCLITests", dependencies: ["wangge", "WanggeTestSupport"]),
         .testTarget(name: "WanggeAnalyticsTests", dependencies: ["WanggeAnalytics", "WanggeCore", "WanggeTestSupport"]),
-        .testTarget(name: "WanggeOperationsTests", dependencies: ["WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
-        .testTarget(name: "WanggeServerTests", dependencies: [
-            "WanggeServer", "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeTestSupport", "CZlib",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]),
+        .testTarget(
+            name: "WanggeOperationsTests",
+            dependencies: ["WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeAnalytics", "WanggeTestSupport"]),
+        .testTarget(
+            name: "WanggeServerTests",
+            dependencies: [
+                "WanggeServer", "WanggeOperations", "WanggePages", "WanggeStore", "WanggeCore", "WanggeTestSupport", "CZlib",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ]
 )

@@ -67,9 +67,11 @@ public enum EmergingHotSpots {
     public static func mannKendall(_ series: [Double]) -> (s: Int, variance: Double, z: Double, p: Double) {
         let t = series.count
         var s = 0
-        for a in 0 ..< t { for b in (a + 1) ..< t {
-            s += series[b] > series[a] ? 1 : (series[b] < series[a] ? -1 : 0)
-        } }
+        for a in 0 ..< t {
+            for b in (a + 1) ..< t {
+                s += series[b] > series[a] ? 1 : (series[b] < series[a] ? -1 : 0)
+            }
+        }
         var groups: [Double: Int] = [:]
         for v in series { groups[v, default: 0] += 1 }
         let ties = groups.values.reduce(0.0) { $0 + Double($1 * ($1 - 1) * (2 * $1 + 5)) }
@@ -102,10 +104,15 @@ public enum EmergingHotSpots {
         }
         let up = trendSignificant && trend.z > 0, down = trendSignificant && trend.z < 0
         let name: String
-        if let c = category(hot, cold, up: up, down: down) { name = c + " hot spot" }
-        else if let c = category(cold, hot, up: down, down: up) { name = c + " cold spot" }
-        else { name = "no pattern" }
-        return Location(category: name, trendZ: trend.z, trendP: trend.p, hotSteps: hot.filter { $0 }.count,
-                        coldSteps: cold.filter { $0 }.count, finalZ: z[steps - 1])
+        if let c = category(hot, cold, up: up, down: down) {
+            name = c + " hot spot"
+        } else if let c = category(cold, hot, up: down, down: up) {
+            name = c + " cold spot"
+        } else {
+            name = "no pattern"
+        }
+        return Location(
+            category: name, trendZ: trend.z, trendP: trend.p, hotSteps: hot.filter { $0 }.count,
+            coldSteps: cold.filter { $0 }.count, finalZ: z[steps - 1])
     }
 }

@@ -38,9 +38,11 @@ public enum GetisOrdGiStar {
             results.append(Result(z: z, p: p, bin: bin(z: z, p: p, cutoffs: (0.01, 0.05, 0.10))))
         }
         if falseDiscoveryRate {
-            let cutoffs = (benjaminiHochberg(results.map(\.p), alpha: 0.01),
-                           benjaminiHochberg(results.map(\.p), alpha: 0.05),
-                           benjaminiHochberg(results.map(\.p), alpha: 0.10))
+            let cutoffs = (
+                benjaminiHochberg(results.map(\.p), alpha: 0.01),
+                benjaminiHochberg(results.map(\.p), alpha: 0.05),
+                benjaminiHochberg(results.map(\.p), alpha: 0.10)
+            )
             for i in results.indices { results[i].bin = bin(z: results[i].z, p: results[i].p, cutoffs: cutoffs, inclusive: true) }
         }
         return results

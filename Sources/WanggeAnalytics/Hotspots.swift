@@ -83,8 +83,10 @@ public enum Hotspots {
     ///
     /// `queen`: when given, queen-contiguity neighbour lists (indexes into `sites`) replace the
     /// distance band; each cell is still its own neighbour. The returned band is then 0.
-    public static func giStar(sites: [Site], counts: [String: Int], band: Double?, falseDiscoveryRate: Bool,
-                              permutations: Int = 0, seed: UInt64 = 0, queen: [[Int]]? = nil) -> (rows: [GiRow], band: Double) {
+    public static func giStar(
+        sites: [Site], counts: [String: Int], band: Double?, falseDiscoveryRate: Bool,
+        permutations: Int = 0, seed: UInt64 = 0, queen: [[Int]]? = nil
+    ) -> (rows: [GiRow], band: Double) {
         let usable = sites.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.code < $1.code }
         let x = usable.map(\.x), y = usable.map(\.y)
         let distance: Double

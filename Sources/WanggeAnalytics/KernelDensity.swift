@@ -46,8 +46,10 @@ public struct KernelDensity: Sendable {
     }
 
     /// Density of the points over `extent` (minX, minY, maxX, maxY in metres).
-    public init(x: [Double], y: [Double], extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
-                cellSize: Double, bandwidth: Double, workers: Int = Work.parallelism) {
+    public init(
+        x: [Double], y: [Double], extent: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+        cellSize: Double, bandwidth: Double, workers: Int = Work.parallelism
+    ) {
         precondition(x.count == y.count && cellSize > 0 && bandwidth > 0)
         let columns = max(1, Int(((extent.maxX - extent.minX) / cellSize).rounded(.up)))
         let rows = max(1, Int(((extent.maxY - extent.minY) / cellSize).rounded(.up)))

@@ -21,8 +21,10 @@ public enum NearRepeat {
         public var p: Double
     }
 
-    public static func knox(x: [Double], y: [Double], days: [Double], distanceBand: Double, distanceBands: Int,
-                            timeBand: Double, timeBands: Int, permutations: Int, seed: UInt64) -> [Cell] {
+    public static func knox(
+        x: [Double], y: [Double], days: [Double], distanceBand: Double, distanceBands: Int,
+        timeBand: Double, timeBands: Int, permutations: Int, seed: UInt64
+    ) -> [Cell] {
         let n = x.count
         precondition(y.count == n && days.count == n && distanceBand > 0 && timeBand > 0 && distanceBands > 0 && timeBands > 0)
         let reach = distanceBand * Double(distanceBands)
@@ -34,12 +36,14 @@ public enum NearRepeat {
         for i in 0 ..< n where x[i].isFinite && y[i].isFinite {
             if i & 1023 == 0 && Work.isCancelled { return [] }
             let k = key(i)
-            for dy: Int64 in -1 ... 1 { for dx: Int64 in -1 ... 1 {
-                for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] where j > i {
-                    let d = ((x[j] - x[i]) * (x[j] - x[i]) + (y[j] - y[i]) * (y[j] - y[i])).squareRoot()
-                    if d < reach { pairs.append((Int32(i), Int32(j), Int32(min(distanceBands - 1, Int(d / distanceBand))))) }
+            for dy: Int64 in -1 ... 1 {
+                for dx: Int64 in -1 ... 1 {
+                    for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] where j > i {
+                        let d = ((x[j] - x[i]) * (x[j] - x[i]) + (y[j] - y[i]) * (y[j] - y[i])).squareRoot()
+                        if d < reach { pairs.append((Int32(i), Int32(j), Int32(min(distanceBands - 1, Int(d / distanceBand))))) }
+                    }
                 }
-            } }
+            }
         }
         func table(_ t: [Double]) -> [Int] {
             var counts = [Int](repeating: 0, count: distanceBands * timeBands)
@@ -65,13 +69,16 @@ public enum NearRepeat {
                 if counts[c] >= observed[c] { atLeast[c] += 1 }
             }
         }
-        return (0 ..< distanceBands).flatMap { d in (0 ..< timeBands).map { t in
-            let c = d * timeBands + t
-            let expected = permutations > 0 ? sums[c] / Double(permutations) : 0
-            return Cell(distanceFrom: Double(d) * distanceBand, distanceTo: Double(d + 1) * distanceBand,
-                        daysFrom: Double(t) * timeBand, daysTo: Double(t + 1) * timeBand, observed: observed[c], expected: expected,
-                        knoxRatio: expected > 0 ? Double(observed[c]) / expected : nil,
-                        p: Double(atLeast[c] + 1) / Double(permutations + 1))
-        } }
+        return (0 ..< distanceBands).flatMap { d in
+            (0 ..< timeBands).map { t in
+                let c = d * timeBands + t
+                let expected = permutations > 0 ? sums[c] / Double(permutations) : 0
+                return Cell(
+                    distanceFrom: Double(d) * distanceBand, distanceTo: Double(d + 1) * distanceBand,
+                    daysFrom: Double(t) * timeBand, daysTo: Double(t + 1) * timeBand, observed: observed[c], expected: expected,
+                    knoxRatio: expected > 0 ? Double(observed[c]) / expected : nil,
+                    p: Double(atLeast[c] + 1) / Double(permutations + 1))
+            }
+        }
     }
 }

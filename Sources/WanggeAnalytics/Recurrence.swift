@@ -39,11 +39,14 @@ public enum Recurrence {
     }
 
     /// `resolvedAt(i, t)`: whether order i was resolved or closed at time t.
-    public static func analyse(_ orders: [Order], radius: Double, days: Double,
-                               resolvedAt: (Int, Double) -> Bool) -> Result {
+    public static func analyse(
+        _ orders: [Order], radius: Double, days: Double,
+        resolvedAt: (Int, Double) -> Bool
+    ) -> Result {
         let n = orders.count
-        var result = Result(isRepeat: Array(repeating: false, count: n), isRebound: Array(repeating: false, count: n),
-                            chainLength: Array(repeating: 1, count: n), previousInChain: Array(repeating: nil, count: n))
+        var result = Result(
+            isRepeat: Array(repeating: false, count: n), isRebound: Array(repeating: false, count: n),
+            chainLength: Array(repeating: 1, count: n), previousInChain: Array(repeating: nil, count: n))
         guard n > 0, radius > 0, days >= 0 else { return result }
         let window = days * 86_400, r2 = radius * radius
         // Process in time order; each bucket holds earlier orders in time order.
@@ -66,23 +69,27 @@ public enum Recurrence {
             let o = orders[j]
             guard o.x.isFinite, o.y.isFinite else { continue }
             var latestRebound: Int?
-            for dy: Int64 in -1 ... 1 { for dx: Int64 in -1 ... 1 {
-                guard let list = buckets[key(j, dx: dx, dy: dy)] else { continue }
-                // Walk back from the latest earlier order while inside the time window.
-                var k = list.count - 1
-                while k >= 0 {
-                    let i = list[k]
-                    if o.received - orders[i].received > window { break }
-                    k -= 1
-                    let ddx = orders[i].x - o.x, ddy = orders[i].y - o.y
-                    guard ddx * ddx + ddy * ddy <= r2 else { continue }
-                    result.isRepeat[j] = true
-                    if resolvedAt(i, o.received) {
-                        result.isRebound[j] = true
-                        if latestRebound == nil || (orders[i].received, i) > (orders[latestRebound!].received, latestRebound!) { latestRebound = i }
+            for dy: Int64 in -1 ... 1 {
+                for dx: Int64 in -1 ... 1 {
+                    guard let list = buckets[key(j, dx: dx, dy: dy)] else { continue }
+                    // Walk back from the latest earlier order while inside the time window.
+                    var k = list.count - 1
+                    while k >= 0 {
+                        let i = list[k]
+                        if o.received - orders[i].received > window { break }
+                        k -= 1
+                        let ddx = orders[i].x - o.x, ddy = orders[i].y - o.y
+                        guard ddx * ddx + ddy * ddy <= r2 else { continue }
+                        result.isRepeat[j] = true
+                        if resolvedAt(i, o.received) {
+                            result.isRebound[j] = true
+                            if latestRebound == nil || (orders[i].received, i) > (orders[latestRebound!].received, latestRebound!) {
+                                latestRebound = i
+                            }
+                        }
                     }
                 }
-            } }
+            }
             if let p = latestRebound {
                 result.previousInChain[j] = p
                 result.chainLength[j] = result.chainLength[p] + 1
@@ -116,9 +123,10 @@ public enum Recurrence {
         }
         return counts.keys.sorted().map { a in
             let (total, repeats, rebounds) = counts[a]!
-            return AreaRow(area: a, orders: total, repeats: repeats, rebounds: rebounds,
-                           recurrenceRate: total > 0 ? Double(repeats) / Double(total) : nil,
-                           reboundRate: total > 0 ? Double(rebounds) / Double(total) : nil)
+            return AreaRow(
+                area: a, orders: total, repeats: repeats, rebounds: rebounds,
+                recurrenceRate: total > 0 ? Double(repeats) / Double(total) : nil,
+                reboundRate: total > 0 ? Double(rebounds) / Double(total) : nil)
         }
     }
 

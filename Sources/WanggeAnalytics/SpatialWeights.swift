@@ -127,11 +127,13 @@ private struct BandPairs {
     /// Calls `body` with every site j (i itself included) whose planar distance to i is at most `band`.
     func forEachWithinBand(of i: Int, _ body: (Int) -> Void) {
         let k = key(i)
-        for dy in -1 ... 1 as ClosedRange<Int64> { for dx in -1 ... 1 as ClosedRange<Int64> {
-            for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] {
-                let ddx = x[j] - x[i], ddy = y[j] - y[i]
-                if ddx * ddx + ddy * ddy <= bandSquared { body(j) }
+        for dy in -1 ... 1 as ClosedRange<Int64> {
+            for dx in -1 ... 1 as ClosedRange<Int64> {
+                for j in buckets[SIMD2(k.x + dx, k.y + dy)] ?? [] {
+                    let ddx = x[j] - x[i], ddy = y[j] - y[i]
+                    if ddx * ddx + ddy * ddy <= bandSquared { body(j) }
+                }
             }
-        } }
+        }
     }
 }

@@ -60,10 +60,11 @@ public enum UnitKPI {
                 guard !hours.isEmpty else { return nil }
                 return hours[max(0, Int((q * Double(hours.count)).rounded(.up)) - 1)]
             }
-            return Row(group: key, name: list[0].name, due: list.count, closed: closed.count, closedOnTime: onTime,
-                       reopened: reopened, late: late, closureRate: ratio(closed.count, list.count),
-                       onTimeRate: ratio(onTime, list.count), reworkRate: ratio(reopened, closed.count),
-                       lateRate: ratio(late, list.count), medianHoursToClose: rank(0.5), p90HoursToClose: rank(0.9))
+            return Row(
+                group: key, name: list[0].name, due: list.count, closed: closed.count, closedOnTime: onTime,
+                reopened: reopened, late: late, closureRate: ratio(closed.count, list.count),
+                onTimeRate: ratio(onTime, list.count), reworkRate: ratio(reopened, closed.count),
+                lateRate: ratio(late, list.count), medianHoursToClose: rank(0.5), p90HoursToClose: rank(0.9))
         }
     }
 }

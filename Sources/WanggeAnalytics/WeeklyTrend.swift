@@ -136,7 +136,8 @@ public enum WeeklyTrend {
     static func total(_ prepared: Prepared, from: Double, to: Double, earliest: Double?) -> Row {
         let length = to - from
         let reaches = earliest.map { $0 <= from - year } ?? false
-        return Row(week: prepared.figures(from: from, to: to), previous: prepared.figures(from: from - length, to: from),
-                   lastYear: reaches ? prepared.figures(from: from - year, to: to - year) : nil)
+        return Row(
+            week: prepared.figures(from: from, to: to), previous: prepared.figures(from: from - length, to: from),
+            lastYear: reaches ? prepared.figures(from: from - year, to: to - year) : nil)
     }
 }

@@ -10,7 +10,6 @@ package enum AreaNames {
         return parts.joined(separator: " · ")
     }
 
-
     /// Street code → street name, from the cells (their `street_name`).
     package static func streets(_ district: District) -> [(String, String)] {
         var names: [String: String] = [:]

@@ -35,8 +35,11 @@ public enum CostLimits {
         let cells = try checkRaster(extent: extent, cellSize: cellSize)
         let footprint = min(cells, (2 * bandwidth / cellSize + 1) * (2 * bandwidth / cellSize + 1))
         guard Double(points) * footprint <= kernelEvaluations else {
-            throw CostLimitExceeded(parameter: "bandwidth", limit: "points × raster cells within the bandwidth ≤ \(Int(kernelEvaluations))",
-                                    message: "bandwidth \(String(format: "%g", bandwidth)) m over \(points) point(s) needs \(String(format: "%.3g", Double(points) * footprint)) kernel evaluations; at most \(String(format: "%.3g", kernelEvaluations)) (a smaller bandwidth or a larger cell-size)")
+            throw CostLimitExceeded(
+                parameter: "bandwidth", limit: "points × raster cells within the bandwidth ≤ \(Int(kernelEvaluations))",
+                message:
+                    "bandwidth \(String(format: "%g", bandwidth)) m over \(points) point(s) needs \(String(format: "%.3g", Double(points) * footprint)) kernel evaluations; at most \(String(format: "%.3g", kernelEvaluations)) (a smaller bandwidth or a larger cell-size)"
+            )
         }
     }
 
@@ -47,8 +50,11 @@ public enum CostLimits {
         let columns = ((extent.maxX - extent.minX) / cellSize).rounded(.up), rows = ((extent.maxY - extent.minY) / cellSize).rounded(.up)
         let cells = max(1, columns) * max(1, rows)
         guard cells <= Double(rasterCells) else {
-            throw CostLimitExceeded(parameter: "cell-size", limit: "raster cells ≤ \(rasterCells)",
-                                    message: "cell-size \(String(format: "%g", cellSize)) m makes a raster of \(Int(columns))×\(Int(rows)) cells; at most \(rasterCells) cells (use a cell size of at least \(String(format: "%.1f", minimumCellSize(extent))) m)")
+            throw CostLimitExceeded(
+                parameter: "cell-size", limit: "raster cells ≤ \(rasterCells)",
+                message:
+                    "cell-size \(String(format: "%g", cellSize)) m makes a raster of \(Int(columns))×\(Int(rows)) cells; at most \(rasterCells) cells (use a cell size of at least \(String(format: "%.1f", minimumCellSize(extent))) m)"
+            )
         }
         return cells
     }
@@ -60,8 +66,9 @@ public enum CostLimits {
     /// 422 unless `permutations` is within ``permutations``.
     static func checkPermutations(_ permutations: Int) throws {
         guard permutations <= Self.permutations else {
-            throw CostLimitExceeded(parameter: "permutations", limit: "≤ \(Self.permutations)",
-                                    message: "permutations \(permutations): at most \(Self.permutations)")
+            throw CostLimitExceeded(
+                parameter: "permutations", limit: "≤ \(Self.permutations)",
+                message: "permutations \(permutations): at most \(Self.permutations)")
         }
     }
 
@@ -70,8 +77,9 @@ public enum CostLimits {
     @discardableResult
     static func checkBand(x: [Double], y: [Double], band: Double) throws -> Int {
         guard let links = SpatialWeights.linkCount(x: x, y: y, band: band, limit: weightLinks) else {
-            throw CostLimitExceeded(parameter: "band", limit: "neighbour links ≤ \(weightLinks)",
-                                    message: "band \(String(format: "%g", band)) m links more than \(weightLinks) pairs of the \(x.count) cells; give a smaller band")
+            throw CostLimitExceeded(
+                parameter: "band", limit: "neighbour links ≤ \(weightLinks)",
+                message: "band \(String(format: "%g", band)) m links more than \(weightLinks) pairs of the \(x.count) cells; give a smaller band")
         }
         return links
     }
@@ -80,8 +88,11 @@ public enum CostLimits {
     static func checkGiPermutations(_ permutations: Int, links: Int) throws {
         try checkPermutations(permutations)
         guard Double(permutations) * Double(links) <= permutationDraws else {
-            throw CostLimitExceeded(parameter: "permutations", limit: "permutations × neighbour links ≤ \(Int(permutationDraws))",
-                                    message: "permutations \(permutations) over \(links) neighbour links need \(String(format: "%.3g", Double(permutations) * Double(links))) draws; at most \(String(format: "%.3g", permutationDraws)) (at most \(Int(permutationDraws) / max(1, links)) permutations here)")
+            throw CostLimitExceeded(
+                parameter: "permutations", limit: "permutations × neighbour links ≤ \(Int(permutationDraws))",
+                message:
+                    "permutations \(permutations) over \(links) neighbour links need \(String(format: "%.3g", Double(permutations) * Double(links))) draws; at most \(String(format: "%.3g", permutationDraws)) (at most \(Int(permutationDraws) / max(1, links)) permutations here)"
+            )
         }
     }
 }

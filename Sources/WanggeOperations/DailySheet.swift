@@ -45,12 +45,14 @@ package struct DailySheet {
 
     package static func load(date: String, unit: String?, from data: DataSource) throws -> DailySheet {
         guard let start = SheetParameters.dayStart(date) else { throw OperationError("--date \"\(date)\" is not a day written YYYY-MM-DD") }
-        let end = start + 86_400   // China Standard Time has no daylight saving
+        let end = start + 86_400  // China Standard Time has no daylight saving
         let (store, catalog) = try data.open()
         let district = try data.district()
         if let unit, !district.units.contains(where: { $0.id == unit }) {
             let known = district.units.map(\.id).sorted()
-            throw OperationError("unknown unit \"\(unit)\"; the units are: \(known.prefix(30).joined(separator: ", "))\(known.count > 30 ? ", …" : "")", kind: .notFound)
+            throw OperationError(
+                "unknown unit \"\(unit)\"; the units are: \(known.prefix(30).joined(separator: ", "))\(known.count > 30 ? ", …" : "")",
+                kind: .notFound)
         }
         var parameters = ["day_end": Timestamp.format(end)]
         if let unit { parameters["unit"] = unit }
@@ -63,23 +65,34 @@ package struct DailySheet {
                 address = String(format: "%.6f,%.6f", lon, lat)
             }
             let deadline = r[10].double ?? 0
-            orders[r[0].string ?? "", default: []].append(Order(
-                id: r[1].string ?? "", category: r[2].string ?? "", address: address, cell: r[6].string ?? "",
-                points: (r[7].string ?? "").split(separator: ";").map(String.init),
-                receivedAt: r[9].double ?? 0, deadline: deadline, hoursLeft: (deadline - end) / 3600,
-                status: r[11].string ?? ""))
+            orders[r[0].string ?? "", default: []].append(
+                Order(
+                    id: r[1].string ?? "", category: r[2].string ?? "", address: address, cell: r[6].string ?? "",
+                    points: (r[7].string ?? "").split(separator: ";").map(String.init),
+                    receivedAt: r[9].double ?? 0, deadline: deadline, hoursLeft: (deadline - end) / 3600,
+                    status: r[11].string ?? ""))
         }
         let units = summaries.map { r -> UnitSheet in
             let id = r[0].string ?? ""
-            let s = Summary(open: r[3].int ?? 0, overdue: r[4].int ?? 0, withinDeadline: r[5].int ?? 0,
-                            received3d: r[6].int ?? 0, rectified3d: r[7].int ?? 0, rectifiedOnTime3d: r[8].int ?? 0)
+            let s = Summary(
+                open: r[3].int ?? 0, overdue: r[4].int ?? 0, withinDeadline: r[5].int ?? 0,
+                received3d: r[6].int ?? 0, rectified3d: r[7].int ?? 0, rectifiedOnTime3d: r[8].int ?? 0)
             return UnitSheet(unit: id, name: r[1].string ?? "", summary: s, orders: orders[id] ?? [])
         }
-        let manual = unit != nil ? nil : try catalog.run("manual_dispatch", parameters: ["status": "unrouted", "from": Timestamp.format(start),
-                                                                                          "to": Timestamp.format(end)], on: store).rows.count
-        return DailySheet(date: date, dayStart: start, dayEnd: end, units: units, manualDispatch: manual,
-                          pointNames: Dictionary(district.points.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
-                          cellNames: Dictionary(district.cells.map { ($0.code, ($0.communityName, $0.streetName)) }, uniquingKeysWith: { a, _ in a }))
+        let manual =
+            unit != nil
+            ? nil
+            : try catalog.run(
+                "manual_dispatch",
+                parameters: [
+                    "status": "unrouted", "from": Timestamp.format(start),
+                    "to": Timestamp.format(end),
+                ], on: store
+            ).rows.count
+        return DailySheet(
+            date: date, dayStart: start, dayEnd: end, units: units, manualDispatch: manual,
+            pointNames: Dictionary(district.points.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
+            cellNames: Dictionary(district.cells.map { ($0.code, ($0.communityName, $0.streetName)) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Hours with one decimal, as printed and as written to CSV.
@@ -92,7 +105,7 @@ package struct DailySheet {
 
     /// `YYYY-MM-DD HH:MM` in China Standard Time.
     package static func minute(_ epoch: Double) -> String {
-        let t = Timestamp.format(epoch)   // YYYY-MM-DDTHH:MM:SS+08:00
+        let t = Timestamp.format(epoch)  // YYYY-MM-DDTHH:MM:SS+08:00
         return String(t.prefix(10)) + " " + String(t.dropFirst(11).prefix(5))
     }
 
@@ -100,24 +113,32 @@ package struct DailySheet {
     /// spreadsheet would take for a formula (a citizen's address `=HYPERLINK(…)`) neutralised.
     package func csv(bom: Bool) -> [UInt8] {
         var writer = CSVWriter(bom: bom)
-        writer.write(neutralising: ["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
-                      "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
-                      "received_3d", "rectified_3d", "rectified_on_time_3d"])
+        writer.write(neutralising: [
+            "record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
+            "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
+            "received_3d", "rectified_3d", "rectified_on_time_3d",
+        ])
         for u in units {
             let s = u.summary
-            writer.write(neutralising: ["summary", u.unit, u.name, "", "", "", "", "", "", "", "", "", "",
-                          String(s.open), String(s.overdue), String(s.withinDeadline), String(s.received3d),
-                          String(s.rectified3d), String(s.rectifiedOnTime3d)])
+            writer.write(neutralising: [
+                "summary", u.unit, u.name, "", "", "", "", "", "", "", "", "", "",
+                String(s.open), String(s.overdue), String(s.withinDeadline), String(s.received3d),
+                String(s.rectified3d), String(s.rectifiedOnTime3d),
+            ])
             for o in u.orders {
-                writer.write(neutralising: ["order", u.unit, u.name, o.id, o.category, o.address, o.cell, o.points.joined(separator: ";"),
-                              o.points.map { pointNames[$0] ?? $0 }.joined(separator: ";"),
-                              Timestamp.format(o.receivedAt), Timestamp.format(o.deadline), Self.hours(o.hoursLeft), o.status,
-                              "", "", "", "", "", ""])
+                writer.write(neutralising: [
+                    "order", u.unit, u.name, o.id, o.category, o.address, o.cell, o.points.joined(separator: ";"),
+                    o.points.map { pointNames[$0] ?? $0 }.joined(separator: ";"),
+                    Timestamp.format(o.receivedAt), Timestamp.format(o.deadline), Self.hours(o.hoursLeft), o.status,
+                    "", "", "", "", "", "",
+                ])
             }
         }
         if let manualDispatch {
-            writer.write(neutralising: ["manual_dispatch", "", "待人工派遣", "", "", "", "", "", "", "", "", "", "",
-                                        String(manualDispatch), "", "", "", "", ""])
+            writer.write(neutralising: [
+                "manual_dispatch", "", "待人工派遣", "", "", "", "", "", "", "", "", "", "",
+                String(manualDispatch), "", "", "", "", "",
+            ])
         }
         return writer.take()
     }

@@ -102,9 +102,11 @@ package struct DashboardFigures {
             loaded.categories.insert(category)
             ids.append(r[0].string ?? "")
             let cell = r[5].string ?? "", unit = r[6].string ?? "", received = r[2].double ?? 0
-            loaded.orders.append(Order(category: category, received: received, lon: r[3].double ?? .nan, lat: r[4].double ?? .nan,
-                                       cell: cell.isEmpty ? nil : cellRow[cell], unit: unit, points: r[7].string ?? "",
-                                       deadline: received + 3600 * (sla[unit] ?? 72)))
+            loaded.orders.append(
+                Order(
+                    category: category, received: received, lon: r[3].double ?? .nan, lat: r[4].double ?? .nan,
+                    cell: cell.isEmpty ? nil : cellRow[cell], unit: unit, points: r[7].string ?? "",
+                    deadline: received + 3600 * (sla[unit] ?? 72)))
         }
         loaded.history = [[Change]](repeating: [], count: loaded.orders.count)
         // Merge: both lists are sorted by order id (SQLite's binary collation: UTF-8 byte order).
@@ -127,8 +129,10 @@ package struct DashboardFigures {
     }
 
     /// `cells`: the cell codes, sorted (the map's order); ``cells`` follows it.
-    package static func compute(window: DashboardWindow, categories selected: [String], cells: [String],
-                        data: DataSource, district: District, index: DistrictIndex) throws -> DashboardFigures {
+    package static func compute(
+        window: DashboardWindow, categories selected: [String], cells: [String],
+        data: DataSource, district: District, index: DistrictIndex
+    ) throws -> DashboardFigures {
         let cellRow = Dictionary(cells.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let stored = try stored(data: data, cells: cells, district: district)
         // The chosen categories, received at or before the later of the window's end and as-of.
@@ -148,8 +152,9 @@ package struct DashboardFigures {
             for c in history[i] { if c.at < t || (inclusive && c.at == t) { s = c.status } else { break } }
             return s
         }
-        var figures = DashboardFigures(cells: [CellFigures](repeating: CellFigures(), count: cells.count), hotspots: [], rebounds: [],
-                                       lights: [], league: [], categories: seenCategories.filter { !$0.isEmpty }.sorted())
+        var figures = DashboardFigures(
+            cells: [CellFigures](repeating: CellFigures(), count: cells.count), hotspots: [], rebounds: [],
+            lights: [], league: [], categories: seenCategories.filter { !$0.isEmpty }.sorted())
         // The window: counts per cell.
         let inWindow = orders.indices.filter { orders[$0].received >= window.from && orders[$0].received < window.to }
         figures.windowOrders = inWindow.count
@@ -176,13 +181,15 @@ package struct DashboardFigures {
 
         // Gi* of the counts, and the emerging hot-spot trend of each cell.
         let sites = Hotspots.sites(of: index)
-        let counts = Dictionary(cells.enumerated().compactMap { $1.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1, figures.cells[$0].orders) },
-                                uniquingKeysWith: +)
+        let counts = Dictionary(
+            cells.enumerated().compactMap { $1.isEmpty || figures.cells[$0].orders == 0 ? nil : ($1, figures.cells[$0].orders) },
+            uniquingKeysWith: +)
         let (giRows, band) = Hotspots.giStar(sites: sites, counts: counts, band: nil, falseDiscoveryRate: false)
         figures.band = band
         for r in giRows { if let c = cellRow[r.cell] { figures.cells[c].z = r.result.z; figures.cells[c].bin = r.result.bin } }
-        let trends = emergingTrends(rows: giRows, sites: sites, band: band, window: window, orders: inWindow.map { (orders[$0].cell, orders[$0].received) },
-                                    cellRow: cellRow, stepDays: &figures.trendStepDays)
+        let trends = emergingTrends(
+            rows: giRows, sites: sites, band: band, window: window, orders: inWindow.map { (orders[$0].cell, orders[$0].received) },
+            cellRow: cellRow, stepDays: &figures.trendStepDays)
         figures.hotspots = giRows.filter { $0.result.z.isFinite }
             .sorted { ($0.result.z, $1.cell) > ($1.result.z, $0.cell) }
             .prefix(topCount)
@@ -212,9 +219,12 @@ package struct DashboardFigures {
             if recurrence.isRebound[k] { figures.cells[c].rebounds += 1 }
         }
         figures.rebounds = cells.indices.filter { figures.cells[$0].rebounds > 0 }
-            .map { c in ReboundRow(cell: cells[c], orders: placed[c], repeats: repeats[c], rebounds: figures.cells[c].rebounds,
-                                   reboundRate: placed[c] > 0 ? Double(figures.cells[c].rebounds) / Double(placed[c]) : nil,
-                                   trend: trends[cells[c]]) }
+            .map { c in
+                ReboundRow(
+                    cell: cells[c], orders: placed[c], repeats: repeats[c], rebounds: figures.cells[c].rebounds,
+                    reboundRate: placed[c] > 0 ? Double(figures.cells[c].rebounds) / Double(placed[c]) : nil,
+                    trend: trends[cells[c]])
+            }
             .sorted { ($0.rebounds, $0.reboundRate ?? 0, $1.cell) > ($1.rebounds, $1.reboundRate ?? 0, $0.cell) }
             .prefix(topCount).map { $0 }
 
@@ -242,11 +252,13 @@ package struct DashboardFigures {
         let names = Dictionary(district.units.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var due: [UnitKPI.DueOrder] = []
         for i in orders.indices where !orders[i].unit.isEmpty && orders[i].deadline >= window.from && orders[i].deadline < window.to {
-            let changes = history[i].prefix { $0.at < window.to }   // time-sorted
-            due.append(UnitKPI.DueOrder(group: orders[i].unit, name: names[orders[i].unit] ?? "", received: orders[i].received,
-                                        deadline: orders[i].deadline, firstClosed: changes.first { $0.status == .closed }?.at,
-                                        closedAtEnd: changes.last?.status == .closed,
-                                        reopened: changes.filter { $0.status == .reopened }.count))
+            let changes = history[i].prefix { $0.at < window.to }  // time-sorted
+            due.append(
+                UnitKPI.DueOrder(
+                    group: orders[i].unit, name: names[orders[i].unit] ?? "", received: orders[i].received,
+                    deadline: orders[i].deadline, firstClosed: changes.first { $0.status == .closed }?.at,
+                    closedAtEnd: changes.last?.status == .closed,
+                    reopened: changes.filter { $0.status == .reopened }.count))
         }
         let kpi = Dictionary(UnitKPI.table(due).map { ($0.group, $0) }, uniquingKeysWith: { a, _ in a })
         figures.league = district.units.map { u in
@@ -257,8 +269,10 @@ package struct DashboardFigures {
 
     /// Emerging hot-spot categories per cell code over the window: weekly steps from `from`
     /// when the window holds two weeks or more, else daily; nothing under two steps.
-    private static func emergingTrends(rows: [Hotspots.GiRow], sites: [Hotspots.Site], band: Double, window: DashboardWindow,
-                                       orders: [(cell: Int?, received: Double)], cellRow: [String: Int], stepDays: inout Int) -> [String: String] {
+    private static func emergingTrends(
+        rows: [Hotspots.GiRow], sites: [Hotspots.Site], band: Double, window: DashboardWindow,
+        orders: [(cell: Int?, received: Double)], cellRow: [String: Int], stepDays: inout Int
+    ) -> [String: String] {
         let span = window.to - window.from
         let step = span >= 14 * 86_400 ? 7 * 86_400.0 : 86_400.0
         let steps = Int((span / step).rounded(.up))
@@ -283,8 +297,10 @@ package struct DashboardFigures {
     /// ArcGIS's emerging hot-spot categories as the Chinese edition of ArcGIS Pro names them.
     package static func trendLabel(_ category: String?) -> String {
         guard let category else { return "—" }
-        let kinds = ["new": "新增", "consecutive": "连续", "intensifying": "加强", "persistent": "持续", "diminishing": "减弱",
-                     "sporadic": "零星", "oscillating": "振荡", "historical": "历史"]
+        let kinds = [
+            "new": "新增", "consecutive": "连续", "intensifying": "加强", "persistent": "持续", "diminishing": "减弱",
+            "sporadic": "零星", "oscillating": "振荡", "historical": "历史",
+        ]
         if category == "no pattern" { return "无明显模式" }
         let parts = category.split(separator: " ")
         guard parts.count == 3, let kind = kinds[String(parts[0])] else { return category }

@@ -65,11 +65,13 @@ public struct DashboardParameters: ParsableArguments, Sendable {
         let window = window(lastRecorded: last)
         // The page's trend and hot spots grow with the window: at most five years, as `trend`.
         guard window.to - window.from <= 5 * 366 * 86_400 else {
-            throw CostLimitExceeded(parameter: "from", limit: "to − from ≤ 5 years",
-                                    message: "the window from --from to --to spans more than five years; narrow it")
+            throw CostLimitExceeded(
+                parameter: "from", limit: "to − from ≤ 5 years",
+                message: "the window from --from to --to spans more than five years; narrow it")
         }
-        let figures = try DashboardFigures.compute(window: window, categories: categories, cells: district.cells.map(\.code).sorted(),
-                                                   data: data, district: district, index: index)
+        let figures = try DashboardFigures.compute(
+            window: window, categories: categories, cells: district.cells.map(\.code).sorted(),
+            data: data, district: district, index: index)
         return (figures, window)
     }
 }

@@ -43,9 +43,10 @@ public struct Report: Sendable {
     /// `.`, `_` and `-` replaced by `-`, so it is safe in a header and on any file system.
     public static func filename(_ parts: [String]) -> String {
         let joined = parts.filter { !$0.isEmpty }.joined(separator: "-")
-        return String(joined.unicodeScalars.map { c -> Character in
-            c.isASCII && (c.properties.isAlphabetic || ("0" ... "9").contains(c) || c == "." || c == "_" || c == "-") ? Character(c) : "-"
-        })
+        return String(
+            joined.unicodeScalars.map { c -> Character in
+                c.isASCII && (c.properties.isAlphabetic || ("0" ... "9").contains(c) || c == "." || c == "_" || c == "-") ? Character(c) : "-"
+            })
     }
 
     /// The value of a `Content-Disposition` header for a download of this output, or nil when
@@ -77,7 +78,8 @@ public struct Report: Sendable {
         guard !lines.isEmpty else { return }
         warnings += lines
         guard format == "json" || format == "geojson", bytes.first == UInt8(ascii: "{"),
-              case .object(var members)? = try? JSONParser.parse(bytes) else { return }
+            case .object(var members)? = try? JSONParser.parse(bytes)
+        else { return }
         members["warnings"] = .array(warnings.map(JSONValue.string))
         bytes = Array((JSONValue.object(members).jsonText + "\n").utf8)
     }

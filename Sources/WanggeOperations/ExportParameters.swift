@@ -58,7 +58,6 @@ public struct ExportParameters: ParsableArguments, Sendable {
     @Option(help: "Output coordinates: wgs84 (RFC 7946, the default), gcj02 (高德/腾讯 basemaps) or bd09 (百度).")
     public var crs: OutputCRS = .wgs84
 
-
     /// What an inspection point is drawn as (`--geometry`): a Shapefile holds one kind.
     public enum PointGeometry: String, ExpressibleByArgument, CaseIterable, Sendable { case point, line, polygon }
 
@@ -72,7 +71,9 @@ public struct ExportParameters: ParsableArguments, Sendable {
             let t = part.trimmingCharacters(in: .whitespaces)
             if t.isEmpty || t == ".." { return nil }
             guard Timestamp.parse(t) != nil else {
-                throw ValidationError("--datetime \"\(text)\": \"\(t)\" is not a time; expected an RFC 3339 instant (2025-06-01T08:00:00+08:00) or an interval start/end with .. for an open end")
+                throw ValidationError(
+                    "--datetime \"\(text)\": \"\(t)\" is not a time; expected an RFC 3339 instant (2025-06-01T08:00:00+08:00) or an interval start/end with .. for an open end"
+                )
             }
             return t
         }
@@ -96,7 +97,8 @@ public struct ExportParameters: ParsableArguments, Sendable {
     static func parseBox(_ text: String) throws -> (Double, Double, Double, Double) {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 4, let a = parts[0], let b = parts[1], let c = parts[2], let d = parts[3],
-              [a, b, c, d].allSatisfy(\.isFinite) else {
+            [a, b, c, d].allSatisfy(\.isFinite)
+        else {
             throw ValidationError("--bbox \"\(text)\": expected minLon,minLat,maxLon,maxLat (four numbers)")
         }
         guard (-180 ... 180).contains(a), (-180 ... 180).contains(c), (-90 ... 90).contains(b), (-90 ... 90).contains(d) else {
@@ -108,14 +110,20 @@ public struct ExportParameters: ParsableArguments, Sendable {
 
     public func validate() throws {
         if let bbox { _ = try Self.parseBox(bbox) }
-        let allowed: [LayerName: Set<String>] = [.cells: ["street", "community"], .zones: ["kind", "unit"], .points: ["type", "geometry"], .addresses: ["kind"],
-                                                 .orders: ["unit", "cell", "status", "from", "to", "category", "datetime"]]
-        let given: [(String, Bool)] = [("street", street != nil), ("community", community != nil), ("kind", kind != nil), ("unit", unit != nil),
-                                       ("type", type != nil), ("cell", cell != nil), ("status", status != nil),
-                                       ("geometry", geometry != nil), ("datetime", datetime != nil),
-                                       ("from", filter.from != nil), ("to", filter.to != nil), ("category", !filter.category.isEmpty)]
+        let allowed: [LayerName: Set<String>] = [
+            .cells: ["street", "community"], .zones: ["kind", "unit"], .points: ["type", "geometry"], .addresses: ["kind"],
+            .orders: ["unit", "cell", "status", "from", "to", "category", "datetime"],
+        ]
+        let given: [(String, Bool)] = [
+            ("street", street != nil), ("community", community != nil), ("kind", kind != nil), ("unit", unit != nil),
+            ("type", type != nil), ("cell", cell != nil), ("status", status != nil),
+            ("geometry", geometry != nil), ("datetime", datetime != nil),
+            ("from", filter.from != nil), ("to", filter.to != nil), ("category", !filter.category.isEmpty),
+        ]
         for (name, isGiven) in given where isGiven && !allowed[layer]!.contains(name) {
-            throw ValidationError("--\(name) does not filter \(layer.rawValue); \(layer.rawValue) take \(allowed[layer]!.sorted().map { "--\($0)" }.joined(separator: ", "))")
+            throw ValidationError(
+                "--\(name) does not filter \(layer.rawValue); \(layer.rawValue) take \(allowed[layer]!.sorted().map { "--\($0)" }.joined(separator: ", "))"
+            )
         }
         if let limit, limit < 0 { throw ValidationError("--limit \(limit): expected 0 or more features") }
         if offset < 0 { throw ValidationError("--offset \(offset): expected 0 or more features") }
@@ -180,8 +188,10 @@ public struct ExportParameters: ParsableArguments, Sendable {
     /// of features. `members` adds foreign members after the features (OGC API's
     /// `numberReturned`, `links`…), given the number written.
     @discardableResult
-    public func export(from data: DataSource, members: (Int) -> [String: JSONValue] = { _ in [:] },
-                       write: ([UInt8]) throws -> Void) throws -> Int {
+    public func export(
+        from data: DataSource, members: (Int) -> [String: JSONValue] = { _ in [:] },
+        write: ([UInt8]) throws -> Void
+    ) throws -> Int {
         var buffer = Array(#"{"type":"FeatureCollection","features":["#.utf8)
         buffer.reserveCapacity(80_000)
         var count = 0
@@ -219,8 +229,12 @@ public struct ExportParameters: ParsableArguments, Sendable {
         case .cells:
             try catalog.stream(query, parameters: parameters, on: store) { r in
                 guard let g = try geometry(r[7]) else { return }
-                try feature(g, properties: ["code": text(r[0]), "name": text(r[1]), "community": text(r[2]), "community_name": text(r[3]),
-                                                         "street": text(r[4]), "street_name": text(r[5]), "area_m2": .number(((r[6].double ?? 0) * 10).rounded() / 10)])
+                try feature(
+                    g,
+                    properties: [
+                        "code": text(r[0]), "name": text(r[1]), "community": text(r[2]), "community_name": text(r[3]),
+                        "street": text(r[4]), "street_name": text(r[5]), "area_m2": .number(((r[6].double ?? 0) * 10).rounded() / 10),
+                    ])
             }
         case .zones:
             try catalog.stream(query, parameters: parameters, on: store) { r in
@@ -235,14 +249,20 @@ public struct ExportParameters: ParsableArguments, Sendable {
         case .addresses:
             try catalog.stream(query, parameters: parameters, on: store) { r in
                 guard let g = try geometry(r[6]) else { return }
-                try feature(g, properties: ["id": text(r[0]), "kind": text(r[1]), "name": text(r[2]), "road": text(r[3]),
-                                                         "number": text(r[4]), "street": text(r[5])])
+                try feature(
+                    g,
+                    properties: [
+                        "id": text(r[0]), "kind": text(r[1]), "name": text(r[2]), "road": text(r[3]),
+                        "number": text(r[4]), "street": text(r[5]),
+                    ])
             }
         case .orders:
             try catalog.stream(query, parameters: parameters, on: store) { r in
                 guard let lon = r[12].double, let lat = r[13].double else { return }
                 var properties: [String: JSONValue] = [:]
-                for (i, name) in ["id", "category", "received_at", "status", "assign_status", "cell", "street", "community", "unit", "route", "zone", "points"].enumerated() {
+                for (i, name) in [
+                    "id", "category", "received_at", "status", "assign_status", "cell", "street", "community", "unit", "route", "zone", "points",
+                ].enumerated() {
                     properties[name] = text(r[i])
                 }
                 try feature(crs.apply(.point(Coordinate(lon, lat))), properties: properties)

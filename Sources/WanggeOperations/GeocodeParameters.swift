@@ -23,11 +23,17 @@ public struct GeocodeParameters: ParsableArguments, Capability {
     @Option(help: "json (one address; default) — a CSV input is answered as CSV.")
     public var format: String = "json"
 
-    public static let csvHeader = ["id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates"]
+    public static let csvHeader = [
+        "id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates",
+    ]
 
     public func validate() throws {
-        if input != nil && (address != nil || code != nil) { throw ValidationError("give --address/--code (one address) or --input (a CSV), not both") }
-        if input == nil && (address ?? "").isEmpty && (code ?? "").isEmpty { throw ValidationError("give --address (or --code), or --input with a CSV of addresses") }
+        if input != nil && (address != nil || code != nil) {
+            throw ValidationError("give --address/--code (one address) or --input (a CSV), not both")
+        }
+        if input == nil && (address ?? "").isEmpty && (code ?? "").isEmpty {
+            throw ValidationError("give --address (or --code), or --input with a CSV of addresses")
+        }
         if format != "json" { throw ValidationError("--format \"\(format)\": only json (a CSV input is answered as CSV)") }
     }
 
@@ -38,8 +44,10 @@ public struct GeocodeParameters: ParsableArguments, Capability {
             try data.open().0.addressRouting(for: try data.index())
         }
         if let routing { return (routing, []) }
-        return (AddressRouting(addresses: [], district: try data.index()),
-                ["the database has no standard addresses: every address is unmatched (load them with `wangge import addresses`)"])
+        return (
+            AddressRouting(addresses: [], district: try data.index()),
+            ["the database has no standard addresses: every address is unmatched (load them with `wangge import addresses`)"]
+        )
     }
 
     public func report(from data: DataSource) throws -> Report {
@@ -65,9 +73,11 @@ public struct GeocodeParameters: ParsableArguments, Capability {
 
     /// A standard address as JSON.
     static func entry(_ a: StandardAddress) -> [String: JSONValue] {
-        ["id": .string(a.id), "kind": .string(a.kind.rawValue), "label": .string(a.label), "name": .string(a.name),
-         "road": .string(a.road), "number": .string(a.numberText), "street": .string(a.street),
-         "lon": .number(a.point.x), "lat": .number(a.point.y)]
+        [
+            "id": .string(a.id), "kind": .string(a.kind.rawValue), "label": .string(a.label), "name": .string(a.name),
+            "road": .string(a.road), "number": .string(a.numberText), "street": .string(a.street),
+            "lon": .number(a.point.x), "lat": .number(a.point.y),
+        ]
     }
 
     /// A resolution as JSON members.
@@ -81,14 +91,17 @@ public struct GeocodeParameters: ParsableArguments, Capability {
             "street": .string(r.street ?? ""),
             "reason": .string(r.reason?.rawValue ?? ""),
             "needs_manual_dispatch": .bool(r.needsManualDispatch),
-            "normalized": .object(["text": .string(n.text), "road": .string(n.road), "number": .string(n.number?.description ?? ""),
-                                   "prefixes": .array(n.prefixes.map(JSONValue.string)), "locatives": .array(n.locatives.map(JSONValue.string)),
-                                   "remark": .string(n.remark)]),
-            "candidates": .array(r.candidates.map { c in
-                var e = entry(c.address)
-                e["score"] = .number((c.score * 10_000).rounded() / 10_000)
-                return .object(e)
-            }),
+            "normalized": .object([
+                "text": .string(n.text), "road": .string(n.road), "number": .string(n.number?.description ?? ""),
+                "prefixes": .array(n.prefixes.map(JSONValue.string)), "locatives": .array(n.locatives.map(JSONValue.string)),
+                "remark": .string(n.remark),
+            ]),
+            "candidates": .array(
+                r.candidates.map { c in
+                    var e = entry(c.address)
+                    e["score"] = .number((c.score * 10_000).rounded() / 10_000)
+                    return .object(e)
+                }),
         ]
     }
 
@@ -97,7 +110,9 @@ public struct GeocodeParameters: ParsableArguments, Capability {
     public static func geocode(csv bytes: [UInt8], resolver: AddressResolver) throws -> (bytes: [UInt8], summary: String) {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
-        guard try reader.next(into: &fields) else { throw CSVRowError(line: 1, message: "the file is empty; expected a header with an address column") }
+        guard try reader.next(into: &fields) else {
+            throw CSVRowError(line: 1, message: "the file is empty; expected a header with an address column")
+        }
         let names = fields.map { reader.trimmedString($0).lowercased() }
         let addressColumn = names.firstIndex(of: AddressRouting.addressColumn)
         let codeColumns = AddressRouting.codeColumns.compactMap { names.firstIndex(of: $0) }
@@ -119,12 +134,16 @@ public struct GeocodeParameters: ParsableArguments, Capability {
             for c in codeColumns where code.isEmpty { code = reader.trimmedString(fields[c]) }
             let r = resolver.resolve(address: address, code: code)
             counts[r.locatedBy?.rawValue ?? outcome(r), default: 0] += 1
-            out.write([idColumn.map { reader.trimmedString(fields[$0]) } ?? String(rows), address, code, outcome(r),
-                       r.locatedBy?.rawValue ?? "", r.match?.id ?? "", r.match?.label ?? "", r.gap.map(String.init) ?? "",
-                       r.street ?? "", r.reason?.rawValue ?? "", r.match.map { "\($0.point.x)" } ?? "", r.match.map { "\($0.point.y)" } ?? "",
-                       r.candidates.map { "\($0.address.id):\(AddressRouting.score($0.score))" }.joined(separator: ";")])
+            out.write([
+                idColumn.map { reader.trimmedString(fields[$0]) } ?? String(rows), address, code, outcome(r),
+                r.locatedBy?.rawValue ?? "", r.match?.id ?? "", r.match?.label ?? "", r.gap.map(String.init) ?? "",
+                r.street ?? "", r.reason?.rawValue ?? "", r.match.map { "\($0.point.x)" } ?? "", r.match.map { "\($0.point.y)" } ?? "",
+                r.candidates.map { "\($0.address.id):\(AddressRouting.score($0.score))" }.joined(separator: ";"),
+            ])
         }
-        let summary = "geocoded \(rows) address(es): " + ["shop", "place", "address", "interpolated", "street", "ambiguous", "unmatched"]
+        let summary =
+            "geocoded \(rows) address(es): "
+            + ["shop", "place", "address", "interpolated", "street", "ambiguous", "unmatched"]
             .map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: ", ")
         return (out.take(), summary)
     }

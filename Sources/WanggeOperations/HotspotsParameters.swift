@@ -44,7 +44,10 @@ public struct HotspotsParameters: ParsableArguments, Capability {
 
     @OptionGroup public var byteOrderMark: BOMOption
 
-    @Option(help: "GeoJSON coordinates: wgs84 (RFC 7946, the default), gcj02 (高德/腾讯 basemaps) or bd09 (百度); not RFC 7946 but for wgs84, said in a crs_note member.")
+    @Option(
+        help:
+            "GeoJSON coordinates: wgs84 (RFC 7946, the default), gcj02 (高德/腾讯 basemaps) or bd09 (百度); not RFC 7946 but for wgs84, said in a crs_note member."
+    )
     public var crs: OutputCRS = .wgs84
 
     private var band: Double? { distanceBand.band }
@@ -57,9 +60,13 @@ public struct HotspotsParameters: ParsableArguments, Capability {
 
     public func validate() throws {
         if crs != .wgs84 && format != .geojson { throw ValidationError("--crs \(crs.rawValue) shifts GeoJSON coordinates: use --format geojson") }
-        if (level == .unit || level == .point) && method != .count { throw ValidationError("--level \(level.rawValue) counts orders: use --method count") }
+        if (level == .unit || level == .point) && method != .count {
+            throw ValidationError("--level \(level.rawValue) counts orders: use --method count")
+        }
         if method == .gi && level != .cell { throw ValidationError("--method gi is computed per cell: use --level cell") }
-        if format == .geojson && (level == .unit || level == .point) { throw ValidationError("--format geojson draws areas of the grid: use --level cell, community or street") }
+        if format == .geojson && (level == .unit || level == .point) {
+            throw ValidationError("--format geojson draws areas of the grid: use --level cell, community or street")
+        }
         if weights == .queen && band != nil { throw ValidationError("--band and --weights queen exclude each other") }
         if method == .emerging && level != .cell { throw ValidationError("--method emerging is computed per cell: use --level cell") }
         if method == .emerging && format == .geojson { throw ValidationError("--method emerging writes csv or json") }
@@ -119,8 +126,23 @@ public struct HotspotsParameters: ParsableArguments, Capability {
             }
             writer.write(neutralising: [level.rawValue, "name", "count", "density_per_km2"])
             for r in rows { writer.write(neutralising: [r.area, names[r.area] ?? "", String(r.count), String(format: "%.3f", r.density ?? 0)]) }
-            json = JSONValue.array(rows.map { .object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count)), "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000)]) }).jsonText
-            for r in rows { feature(r.area, ["name": .string(names[r.area] ?? ""), "count": .number(Double(r.count)), "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000)]) }
+            json =
+                JSONValue.array(
+                    rows.map {
+                        .object([
+                            level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count)),
+                            "density_per_km2": .number((($0.density ?? 0) * 1000).rounded() / 1000),
+                        ])
+                    }
+                ).jsonText
+            for r in rows {
+                feature(
+                    r.area,
+                    [
+                        "name": .string(names[r.area] ?? ""), "count": .number(Double(r.count)),
+                        "density_per_km2": .number(((r.density ?? 0) * 1000).rounded() / 1000),
+                    ])
+            }
             report.note("\(rows.count) \(level.rawValue) area(s), \(rows.reduce(0) { $0 + $1.count }) order(s)")
         case .gi:
             let located = sites.filter { $0.x.isFinite && $0.y.isFinite }
@@ -132,11 +154,17 @@ public struct HotspotsParameters: ParsableArguments, Capability {
                 links = try CostLimits.checkBand(x: x, y: y, band: b)
             }
             try CostLimits.checkGiPermutations(permutations, links: links)
-            let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
+            let (rows, usedBand) = Hotspots.giStar(
+                sites: sites, counts: counts, band: band, falseDiscoveryRate: fdr, permutations: permutations, seed: seed, queen: queen)
             let bandNote = queen != nil ? "queen contiguity" : band == nil ? "smallest band giving every cell a neighbour" : "given"
-            report.bytes = (giStarOutput(rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom, crs: crs))
+            report.bytes =
+                (giStarOutput(
+                    rows, band: usedBand, bandNote: bandNote, fdr: fdr, permutations: permutations, geometry: geometry, format: format, bom: bom,
+                    crs: crs))
             let weighting = queen != nil ? "queen contiguity" : "distance band \(String(format: "%.1f", usedBand)) m (\(bandNote))"
-            report.note("Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold")
+            report.note(
+                "Gi* over \(rows.count) cells, \(weighting)\(fdr ? ", FDR-corrected bins" : ""): \(rows.filter { $0.result.bin > 0 }.count) hot, \(rows.filter { $0.result.bin < 0 }.count) cold"
+            )
             return report
         }
         switch format {
@@ -171,8 +199,11 @@ public struct HotspotsParameters: ParsableArguments, Capability {
         }
         try CostLimits.checkKernelDensity(extent: extent, cellSize: size, bandwidth: radius, points: points.count)
         let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
-        report.note("kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²")
-        report.bytes = (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom, crs: crs))
+        report.note(
+            "kernel density of \(points.count) order(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m (\(bandwidth == nil ? "ArcGIS default rule" : "given")), quartic kernel, orders per km²"
+        )
+        report.bytes =
+            (try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom, crs: crs))
         return report
     }
 
@@ -207,8 +238,10 @@ public struct HotspotsParameters: ParsableArguments, Capability {
             throw OperationError("the window holds \(steps) \(step.rawValue) step(s); emerging hot spots need 2 to 5,000")
         }
         guard sites.count * steps <= CostLimits.cubeBins else {
-            throw CostLimitExceeded(parameter: "step", limit: "cells × steps ≤ \(CostLimits.cubeBins)",
-                                    message: "\(sites.count) cells × \(steps) \(step.rawValue) steps: at most \(CostLimits.cubeBins) bins (a longer step or a shorter window)")
+            throw CostLimitExceeded(
+                parameter: "step", limit: "cells × steps ≤ \(CostLimits.cubeBins)",
+                message:
+                    "\(sites.count) cells × \(steps) \(step.rawValue) steps: at most \(CostLimits.cubeBins) bins (a longer step or a shorter window)")
         }
         let order = sites.indices.sorted { sites[$0].code < sites[$1].code }
         let sorted = order.map { sites[$0] }
@@ -226,24 +259,35 @@ public struct HotspotsParameters: ParsableArguments, Capability {
         let locations = EmergingHotSpots.analyse(counts: counts, weights: weights, timeLag: timeLag)
         switch format {
         case .json:
-            let rows = zip(sorted, locations).map { JSONValue.object(["cell": .string($0.code), "category": .string($1.category), "trend_z": .number($1.trendZ),
-                                                                      "trend_p": .number($1.trendP), "hot_steps": .number(Double($1.hotSteps)),
-                                                                      "cold_steps": .number(Double($1.coldSteps)), "final_z": .number($1.finalZ)]) }
-            report.bytes = (Array((JSONValue.object(["step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
-                                                "band_m": .number(usedBand), "cells": .array(rows)]).jsonText + "\n").utf8))
+            let rows = zip(sorted, locations).map {
+                JSONValue.object([
+                    "cell": .string($0.code), "category": .string($1.category), "trend_z": .number($1.trendZ),
+                    "trend_p": .number($1.trendP), "hot_steps": .number(Double($1.hotSteps)),
+                    "cold_steps": .number(Double($1.coldSteps)), "final_z": .number($1.finalZ),
+                ])
+            }
+            report.bytes =
+                (Array(
+                    (JSONValue.object([
+                        "step": .string(step.rawValue), "steps": .number(Double(steps)), "time_lag": .number(Double(timeLag)),
+                        "band_m": .number(usedBand), "cells": .array(rows),
+                    ]).jsonText + "\n").utf8))
         default:
             var writer = CSVWriter(bom: bom)
             writer.write(neutralising: ["cell", "category", "trend_z", "trend_p", "hot_steps", "cold_steps", "final_z"])
             for (site, l) in zip(sorted, locations) {
-                writer.write(neutralising: [site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
-                              String(l.hotSteps), String(l.coldSteps), String(format: "%.4f", l.finalZ)])
+                writer.write(neutralising: [
+                    site.code, l.category, String(format: "%.4f", l.trendZ), String(format: "%.4f", l.trendP),
+                    String(l.hotSteps), String(l.coldSteps), String(format: "%.4f", l.finalZ),
+                ])
             }
             report.bytes = (writer.take())
         }
         var tally: [String: Int] = [:]
         for l in locations { tally[l.category, default: 0] += 1 }
-        report.note("emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
-             + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        report.note(
+            "emerging hot spots: \(sorted.count) cells × \(steps) \(step.rawValue)s, band \(String(format: "%.1f", usedBand)) m, time lag \(timeLag): "
+                + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         return report
     }
 
@@ -263,7 +307,9 @@ public struct HotspotsParameters: ParsableArguments, Capability {
         let rows = Hotspots.placeCounts(places: places.map(\.code), orderPlaces: orderPlaces)
         switch format {
         case .json:
-            let values = rows.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count))]) }
+            let values = rows.map {
+                JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "count": .number(Double($0.count))])
+            }
             report.bytes = (Array((JSONValue.array(values).jsonText + "\n").utf8))
         default:
             var writer = CSVWriter(bom: bom)

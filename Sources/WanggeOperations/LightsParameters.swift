@@ -66,12 +66,19 @@ public struct LightsParameters: ParsableArguments, Capability {
             for r in board { writer.write(neutralising: [r.area, r.name, r.colour.rawValue, String(r.overdue), String(r.withinDeadline)]) }
             report.bytes = (writer.take())
         case .json:
-            let rows = board.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string($0.name), "light": .string($0.colour.rawValue),
-                                                      "overdue": .number(Double($0.overdue)), "open_within_deadline": .number(Double($0.withinDeadline))]) }
-            report.bytes = (Array((JSONValue.object(["as_of": .string(asOf), "level": .string(level.rawValue), "lights": .array(rows)]).jsonText + "\n").utf8))
+            let rows = board.map {
+                JSONValue.object([
+                    level.rawValue: .string($0.area), "name": .string($0.name), "light": .string($0.colour.rawValue),
+                    "overdue": .number(Double($0.overdue)), "open_within_deadline": .number(Double($0.withinDeadline)),
+                ])
+            }
+            report.bytes =
+                (Array((JSONValue.object(["as_of": .string(asOf), "level": .string(level.rawValue), "lights": .array(rows)]).jsonText + "\n").utf8))
         }
         let count = { (c: Lights.Colour) in board.filter { $0.colour == c }.count }
-        report.note("\(board.count) \(level.rawValue)(s) at \(asOf): \(count(.red)) red, \(count(.yellow)) yellow, \(count(.green)) green; \(open.count) open order(s)")
+        report.note(
+            "\(board.count) \(level.rawValue)(s) at \(asOf): \(count(.red)) red, \(count(.yellow)) yellow, \(count(.green)) green; \(open.count) open order(s)"
+        )
         return report
     }
 }

@@ -5,7 +5,10 @@ import WanggeCore
 public struct OrderFilter: ParsableArguments, Sendable {
     public init() {}
 
-    @Option(help: "Orders received at or after this time: ISO 8601, 2025-07-01 09:00, 2025/7/1 9:00, 2025年7月1日 9:00 or a bare date (China Standard Time unless a zone is given).")
+    @Option(
+        help:
+            "Orders received at or after this time: ISO 8601, 2025-07-01 09:00, 2025/7/1 9:00, 2025年7月1日 9:00 or a bare date (China Standard Time unless a zone is given)."
+    )
     public var from: String?
 
     @Option(help: "Orders received before this time (the same forms as --from).")
@@ -15,7 +18,9 @@ public struct OrderFilter: ParsableArguments, Sendable {
     public var category: [String] = []
 
     public func validate() throws {
-        if let from, Timestamp.parse(from) == nil { throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date") }
+        if let from, Timestamp.parse(from) == nil {
+            throw ValidationError("--from \"\(from)\" is not a time; expected \(Timestamp.forms), or a date")
+        }
         if let to, Timestamp.parse(to) == nil { throw ValidationError("--to \"\(to)\" is not a time; expected \(Timestamp.forms), or a date") }
     }
 

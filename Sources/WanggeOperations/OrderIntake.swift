@@ -113,14 +113,16 @@ public enum OrderIntake {
             for (k, v) in o where !known.contains(k) {
                 if case .string = v { attributes[k] = v } else { attributes[k] = .string(v.jsonText) }
             }
-            var record = WorkOrderRecord(line: row, id: id, lonText: lon, latText: lat, crsText: optional["crs"] ?? defaultCRS,
-                                         category: category ?? "", receivedAtText: received ?? "",
-                                         attributesJSON: JSONValue.object(attributes).jsonText)
+            var record = WorkOrderRecord(
+                line: row, id: id, lonText: lon, latText: lat, crsText: optional["crs"] ?? defaultCRS,
+                category: category ?? "", receivedAtText: received ?? "",
+                attributesJSON: JSONValue.object(attributes).jsonText)
             record.statusText = optional["status"] ?? ""
             record.resolvedAtText = optional["resolved_at"] ?? ""
             record.closedAtText = optional["closed_at"] ?? ""
             if let (field, problem) = [("id", id), ("category", record.category)].lazy
-                .compactMap({ field, text in ControlCharacters.problem(in: text, field: field).map { (field, $0) } }).first {
+                .compactMap({ field, text in ControlCharacters.problem(in: text, field: field).map { (field, $0) } }).first
+            {
                 intake.reject(RejectedRow(row: row, id: id, field: field, reason: problem))
                 return
             }
@@ -129,8 +131,12 @@ public enum OrderIntake {
                 return
             }
             if !record.statusText.isEmpty && OrderStatus(rawValue: record.statusText.lowercased()) == nil {
-                intake.reject(RejectedRow(row: row, id: id, field: "status",
-                                          reason: "unknown status \"\(record.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                intake.reject(
+                    RejectedRow(
+                        row: row, id: id, field: "status",
+                        reason:
+                            "unknown status \"\(record.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                    ))
                 return
             }
             intake.records.append(record)

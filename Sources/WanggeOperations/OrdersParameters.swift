@@ -56,8 +56,12 @@ public struct OrdersParameters: ParsableArguments, Sendable {
         for (name, value) in [("from", from), ("to", to)] {
             if let v = value, !v.isEmpty, Timestamp.parse(v) == nil { throw ValidationError("--\(name) \"\(v)\" is not an ISO 8601 time") }
         }
-        if let c = cell, !c.isEmpty, c.count != 15 || !c.allSatisfy(\.isASCII) { throw ValidationError("--cell \"\(c)\" is not a 15-digit cell code") }
-        if let s = street, !s.isEmpty, s.count != 9 || !s.allSatisfy(\.isASCII) { throw ValidationError("--street \"\(s)\" is not a 9-digit street code") }
+        if let c = cell, !c.isEmpty, c.count != 15 || !c.allSatisfy(\.isASCII) {
+            throw ValidationError("--cell \"\(c)\" is not a 15-digit cell code")
+        }
+        if let s = street, !s.isEmpty, s.count != 9 || !s.allSatisfy(\.isASCII) {
+            throw ValidationError("--street \"\(s)\" is not a 9-digit street code")
+        }
     }
 
     /// The area filters given (empty values count as not given).
@@ -99,8 +103,12 @@ public struct OrdersParameters: ParsableArguments, Sendable {
             var parameters = area.merging(window) { a, _ in a }
             parameters["categories"] = categories.joined(separator: ",")
             let result = try catalog.run("orders_in_area", parameters: parameters, on: store)
-            let rows = result.rows.map { r in [r[0].csvText, r[1].csvText, r[2].csvText, r[3].csvText, r[4].csvText, r[5].csvText,
-                                               r[6].double.map(Timestamp.format) ?? "", r[7].csvText, r[8].csvText] }
+            let rows = result.rows.map { r in
+                [
+                    r[0].csvText, r[1].csvText, r[2].csvText, r[3].csvText, r[4].csvText, r[5].csvText,
+                    r[6].double.map(Timestamp.format) ?? "", r[7].csvText, r[8].csvText,
+                ]
+            }
             let columns = ["id", "received_at", "category", "status", "unit", "unit_name", "deadline", "cell", "address"]
             let what = ["cell", "street", "unit", "point"].compactMap { k in area[k].map { "\(k) \($0)" } }.joined(separator: ", ")
             report.filename = Report.filename(["orders"] + ["cell", "street", "unit", "point"].compactMap { area[$0] } + [from ?? "", to ?? ""])
@@ -115,8 +123,9 @@ public struct OrdersParameters: ParsableArguments, Sendable {
         let result = try catalog.run("manual_dispatch", parameters: parameters, on: store)
         if format == .html {
             let titles: [DispatchStatus: String] = [.invalid: "坐标无效", .outside: "网格外（转办）", .unrouted: "无责任单位"]
-            try write(columns: result.columns, rows: result.rows.map { $0.map(\.csvText) },
-                      title: "待人工派遣工单 · " + titles[status]!, page: page, into: &report)
+            try write(
+                columns: result.columns, rows: result.rows.map { $0.map(\.csvText) },
+                title: "待人工派遣工单 · " + titles[status]!, page: page, into: &report)
             report.note("\(result.rows.count) order(s) need manual dispatch (\(status.rawValue))")
             return report
         }

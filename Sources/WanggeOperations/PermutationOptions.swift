@@ -5,7 +5,10 @@ import ArgumentParser
 /// One bound for both: at most ``CostLimits/permutations`` (9,999; more is answered as too
 /// costly, with the limit), never negative.
 public struct PermutationOptions: ParsableArguments, Sendable {
-    @Option(help: "Permutations for pseudo p-values, at most \(CostLimits.permutations) (hotspots --method gi: conditional randomisation, adds a p_sim column, default 0; recurrence --knox: of the times, default 99).")
+    @Option(
+        help:
+            "Permutations for pseudo p-values, at most \(CostLimits.permutations) (hotspots --method gi: conditional randomisation, adds a p_sim column, default 0; recurrence --knox: of the times, default 99)."
+    )
     public var permutations: Int?
 
     @Option(help: "Seed of the permutations.")

@@ -36,13 +36,20 @@ public struct QueryParameters: ParsableArguments, Capability {
         let (store, catalog) = try data.open()
         if list && format != .csv {
             report.format = "json"
-            report.json(.array(catalog.queries.map { q in .object([
-                "name": .string(q.name), "description": .string(q.description), "columns": .array(q.columns.map(JSONValue.string)),
-                "parameters": .array(q.parameters.map { p in .object([
-                    "name": .string(p.name), "type": .string(p.type.rawValue), "description": .string(p.description),
-                    "required": .bool(p.defaultValue == nil), "default": p.defaultValue.map(JSONValue.string) ?? .null,
-                ]) }),
-            ]) }))
+            report.json(
+                .array(
+                    catalog.queries.map { q in
+                        .object([
+                            "name": .string(q.name), "description": .string(q.description), "columns": .array(q.columns.map(JSONValue.string)),
+                            "parameters": .array(
+                                q.parameters.map { p in
+                                    .object([
+                                        "name": .string(p.name), "type": .string(p.type.rawValue), "description": .string(p.description),
+                                        "required": .bool(p.defaultValue == nil), "default": p.defaultValue.map(JSONValue.string) ?? .null,
+                                    ])
+                                }),
+                        ])
+                    }))
             return report
         }
         if list {

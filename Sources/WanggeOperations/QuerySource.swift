@@ -25,7 +25,10 @@ public func queriesDirectory(_ option: String?) -> String {
     for _ in 0 ..< 6 {
         let queries = dir.appendingPathComponent("Queries").path
         if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-           FileManager.default.fileExists(atPath: queries) { return queries }
+            FileManager.default.fileExists(atPath: queries)
+        {
+            return queries
+        }
         dir.deleteLastPathComponent()
     }
     return "Queries"

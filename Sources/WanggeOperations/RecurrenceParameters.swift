@@ -25,7 +25,10 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
     @Option(help: "How many of the longest rebound chains to report.")
     public var chains: Int = 10
 
-    @Option(help: "table (per area), gi (Gi* of rebound counts per cell, header cell,count,z,p,bin) or kde (density of rebounds, header as hotspots --method kde).")
+    @Option(
+        help:
+            "table (per area), gi (Gi* of rebound counts per cell, header cell,count,z,p,bin) or kde (density of rebounds, header as hotspots --method kde)."
+    )
     public var method: Method = .table
 
     @OptionGroup public var giBand: DistanceBandOption
@@ -67,8 +70,12 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
         if (method == .table || knox) && format == .geojson { throw ValidationError("--format geojson maps rebounds: use --method gi or kde") }
         if method != .table && level != .cell { throw ValidationError("--method \(method.rawValue) maps rebounds over cells: leave --level at cell") }
         guard chains >= 0 else { throw ValidationError("--chains must not be negative") }
-        guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else { throw ValidationError("--distance-band and --time-band must be positive") }
-        guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else { throw ValidationError("--distance-bands and --time-bands must be between 1 and 50") }
+        guard distanceBand.isFinite, distanceBand > 0, timeBand.isFinite, timeBand > 0 else {
+            throw ValidationError("--distance-band and --time-band must be positive")
+        }
+        guard (1 ... 50).contains(distanceBands), (1 ... 50).contains(timeBands) else {
+            throw ValidationError("--distance-bands and --time-bands must be between 1 and 50")
+        }
     }
 
     public func report(from data: DataSource) throws -> Report {
@@ -81,13 +88,19 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
     private func figures(from data: DataSource) throws -> Report {
         var report = Report(format: format.rawValue)
         guard radius <= CostLimits.recurrenceRadius else {
-            throw CostLimitExceeded(parameter: "radius", limit: "≤ \(Int(CostLimits.recurrenceRadius)) m", message: "radius \(String(format: "%g", radius)) m: at most \(Int(CostLimits.recurrenceRadius)) m")
+            throw CostLimitExceeded(
+                parameter: "radius", limit: "≤ \(Int(CostLimits.recurrenceRadius)) m",
+                message: "radius \(String(format: "%g", radius)) m: at most \(Int(CostLimits.recurrenceRadius)) m")
         }
         guard days <= CostLimits.recurrenceDays else {
-            throw CostLimitExceeded(parameter: "days", limit: "≤ \(Int(CostLimits.recurrenceDays))", message: "days \(String(format: "%g", days)): at most \(Int(CostLimits.recurrenceDays))")
+            throw CostLimitExceeded(
+                parameter: "days", limit: "≤ \(Int(CostLimits.recurrenceDays))",
+                message: "days \(String(format: "%g", days)): at most \(Int(CostLimits.recurrenceDays))")
         }
         if knox { try CostLimits.checkPermutations(permutations) }
-        if method == .kde, let cellSize, let extent = try data.index().cellExtentMetres { try CostLimits.checkRaster(extent: extent, cellSize: cellSize) }
+        if method == .kde, let cellSize, let extent = try data.index().cellExtentMetres {
+            try CostLimits.checkRaster(extent: extent, cellSize: cellSize)
+        }
         var orders: [Recurrence.Order] = []
         var areas: [String] = []
         var history: [String: [(status: String, at: Double)]] = [:]
@@ -118,7 +131,8 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
             case .unit: places = (row[6].string ?? "").isEmpty ? [] : [row[6].string!]
             case .point: places = (row[7].string ?? "").split(separator: ";").map(String.init)
             }
-            return Recurrence.Order(id: row[0].string ?? "", category: row[1].string ?? "", received: row[2].double ?? 0, x: m.x, y: m.y, areas: places)
+            return Recurrence.Order(
+                id: row[0].string ?? "", category: row[1].string ?? "", received: row[2].double ?? 0, x: m.x, y: m.y, areas: places)
         }
         for e in try catalog.run("order_events", parameters: [:], on: store).rows {
             history[e[0].string ?? "", default: []].append((e[1].string ?? "", e[2].double ?? 0))
@@ -147,24 +161,43 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
         let worst = Recurrence.worstChains(result, limit: chains)
         func rate(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "" }
         switch format {
-        case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
+        case .csv, .geojson:  // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter(bom: bom)
             writer.write(neutralising: [level.rawValue, "name", "orders", "repeats", "rebounds", "recurrence_rate", "rebound_rate"])
-            for r in table { writer.write(neutralising: [r.area, names[r.area] ?? "", String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate)]) }
+            for r in table {
+                writer.write(neutralising: [
+                    r.area, names[r.area] ?? "", String(r.orders), String(r.repeats), String(r.rebounds), rate(r.recurrenceRate), rate(r.reboundRate),
+                ])
+            }
             report.bytes = (writer.take())
         case .json:
             func number(_ v: Double?) -> JSONValue { v.map(JSONValue.number) ?? .null }
-            let rows = table.map { JSONValue.object([level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "orders": .number(Double($0.orders)), "repeats": .number(Double($0.repeats)),
-                                                     "rebounds": .number(Double($0.rebounds)), "recurrence_rate": number($0.recurrenceRate), "rebound_rate": number($0.reboundRate)]) }
-            let chainValues = worst.map { chain in JSONValue.object([
-                "length": .number(Double(chain.count)), "category": .string(orders[chain[0]].category),
-                "orders": .array(chain.map { .string(orders[$0].id) }), "areas": .array(orders[chain.last!].areas.map(JSONValue.string)),
-            ]) }
-            report.bytes = (Array((JSONValue.object(["radius_m": .number(radius), "days": .number(days), "areas": .array(rows), "worst_chains": .array(chainValues)]).jsonText + "\n").utf8))
+            let rows = table.map {
+                JSONValue.object([
+                    level.rawValue: .string($0.area), "name": .string(names[$0.area] ?? ""), "orders": .number(Double($0.orders)),
+                    "repeats": .number(Double($0.repeats)),
+                    "rebounds": .number(Double($0.rebounds)), "recurrence_rate": number($0.recurrenceRate), "rebound_rate": number($0.reboundRate),
+                ])
+            }
+            let chainValues = worst.map { chain in
+                JSONValue.object([
+                    "length": .number(Double(chain.count)), "category": .string(orders[chain[0]].category),
+                    "orders": .array(chain.map { .string(orders[$0].id) }), "areas": .array(orders[chain.last!].areas.map(JSONValue.string)),
+                ])
+            }
+            report.bytes =
+                (Array(
+                    (JSONValue.object([
+                        "radius_m": .number(radius), "days": .number(days), "areas": .array(rows), "worst_chains": .array(chainValues),
+                    ]).jsonText + "\n").utf8))
         }
-        report.note("\(orders.count) order(s): \(result.isRepeat.filter { $0 }.count) repeat(s), \(result.isRebound.filter { $0 }.count) rebound(s) within \(String(format: "%g", radius)) m and \(String(format: "%g", days)) days (\(String(format: "%.2f", seconds)) s)")
+        report.note(
+            "\(orders.count) order(s): \(result.isRepeat.filter { $0 }.count) repeat(s), \(result.isRebound.filter { $0 }.count) rebound(s) within \(String(format: "%g", radius)) m and \(String(format: "%g", days)) days (\(String(format: "%.2f", seconds)) s)"
+        )
         for chain in worst {
-            report.note("  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))")
+            report.note(
+                "  chain of \(chain.count) \(orders[chain[0]].category) at \(orders[chain.last!].areas.joined(separator: ";")): \(chain.map { orders[$0].id }.joined(separator: " → "))"
+            )
         }
         return report
     }
@@ -175,42 +208,62 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
         let started = Date()
         let located = orders.filter { $0.x.isFinite && $0.y.isFinite }
         let reach = distanceBand * Double(distanceBands)
-        guard let links = SpatialWeights.linkCount(x: located.map(\.x), y: located.map(\.y), band: reach, limit: 2 * CostLimits.knoxPairs + located.count) else {
-            throw CostLimitExceeded(parameter: "distance-bands", limit: "pairs within distance-bands × distance-band ≤ \(CostLimits.knoxPairs)",
-                                    message: "\(distanceBands) bands of \(String(format: "%g", distanceBand)) m pair more than \(CostLimits.knoxPairs) of the \(located.count) orders; fewer or narrower distance bands")
+        guard
+            let links = SpatialWeights.linkCount(
+                x: located.map(\.x), y: located.map(\.y), band: reach, limit: 2 * CostLimits.knoxPairs + located.count)
+        else {
+            throw CostLimitExceeded(
+                parameter: "distance-bands", limit: "pairs within distance-bands × distance-band ≤ \(CostLimits.knoxPairs)",
+                message:
+                    "\(distanceBands) bands of \(String(format: "%g", distanceBand)) m pair more than \(CostLimits.knoxPairs) of the \(located.count) orders; fewer or narrower distance bands"
+            )
         }
         let pairs = (links - located.count) / 2
         guard Double(pairs) * Double(permutations + 1) <= CostLimits.knoxPairPermutations else {
-            throw CostLimitExceeded(parameter: "permutations", limit: "pairs × (permutations + 1) ≤ \(Int(CostLimits.knoxPairPermutations))",
-                                    message: "permutations \(permutations) over \(pairs) pairs within \(String(format: "%g", reach)) m: at most \(Int(CostLimits.knoxPairPermutations) / max(1, pairs) - 1) permutations here (pairs × (permutations + 1) ≤ \(String(format: "%.3g", CostLimits.knoxPairPermutations)))")
+            throw CostLimitExceeded(
+                parameter: "permutations", limit: "pairs × (permutations + 1) ≤ \(Int(CostLimits.knoxPairPermutations))",
+                message:
+                    "permutations \(permutations) over \(pairs) pairs within \(String(format: "%g", reach)) m: at most \(Int(CostLimits.knoxPairPermutations) / max(1, pairs) - 1) permutations here (pairs × (permutations + 1) ≤ \(String(format: "%.3g", CostLimits.knoxPairPermutations)))"
+            )
         }
-        let cells = NearRepeat.knox(x: orders.map(\.x), y: orders.map(\.y), days: orders.map { $0.received / 86_400 },
-                                    distanceBand: distanceBand, distanceBands: distanceBands, timeBand: timeBand, timeBands: timeBands,
-                                    permutations: permutations, seed: seed)
+        let cells = NearRepeat.knox(
+            x: orders.map(\.x), y: orders.map(\.y), days: orders.map { $0.received / 86_400 },
+            distanceBand: distanceBand, distanceBands: distanceBands, timeBand: timeBand, timeBands: timeBands,
+            permutations: permutations, seed: seed)
         switch format {
-        case .csv, .geojson:   // geojson only maps rebounds: validate() refuses it here
+        case .csv, .geojson:  // geojson only maps rebounds: validate() refuses it here
             var writer = CSVWriter(bom: bom)
             writer.write(["distance_from_m", "distance_to_m", "days_from", "days_to", "observed", "expected", "knox_ratio", "p"])
             for c in cells {
-                writer.write([String(format: "%g", c.distanceFrom), String(format: "%g", c.distanceTo), String(format: "%g", c.daysFrom),
-                              String(format: "%g", c.daysTo), String(c.observed), String(format: "%.3f", c.expected),
-                              c.knoxRatio.map { String(format: "%.3f", $0) } ?? "", String(format: "%.4f", c.p)])
+                writer.write([
+                    String(format: "%g", c.distanceFrom), String(format: "%g", c.distanceTo), String(format: "%g", c.daysFrom),
+                    String(format: "%g", c.daysTo), String(c.observed), String(format: "%.3f", c.expected),
+                    c.knoxRatio.map { String(format: "%.3f", $0) } ?? "", String(format: "%.4f", c.p),
+                ])
             }
             report.bytes = (writer.take())
         case .json:
-            let rows = cells.map { c in JSONValue.object([
-                "distance_from_m": .number(c.distanceFrom), "distance_to_m": .number(c.distanceTo), "days_from": .number(c.daysFrom),
-                "days_to": .number(c.daysTo), "observed": .number(Double(c.observed)), "expected": .number(c.expected),
-                "knox_ratio": c.knoxRatio.map(JSONValue.number) ?? .null, "p": .number(c.p),
-            ]) }
-            report.bytes = (Array((JSONValue.object(["permutations": .number(Double(permutations)), "seed": .number(Double(seed)), "cells": .array(rows)]).jsonText + "\n").utf8))
+            let rows = cells.map { c in
+                JSONValue.object([
+                    "distance_from_m": .number(c.distanceFrom), "distance_to_m": .number(c.distanceTo), "days_from": .number(c.daysFrom),
+                    "days_to": .number(c.daysTo), "observed": .number(Double(c.observed)), "expected": .number(c.expected),
+                    "knox_ratio": c.knoxRatio.map(JSONValue.number) ?? .null, "p": .number(c.p),
+                ])
+            }
+            report.bytes =
+                (Array(
+                    (JSONValue.object(["permutations": .number(Double(permutations)), "seed": .number(Double(seed)), "cells": .array(rows)]).jsonText
+                        + "\n").utf8))
         }
-        report.note("Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
+        report.note(
+            "Knox test over \(orders.count) order(s), \(permutations) permutations (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
         return report
     }
 
     /// `--method gi|kde`: where rebounds concentrate, written as `hotspots` writes them.
-    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex, geometry: [String: Geometry]) throws -> Report {
+    private func writeHeatmap(_ orders: [Recurrence.Order], _ result: Recurrence.Result, index: DistrictIndex, geometry: [String: Geometry]) throws
+        -> Report
+    {
         var report = Report(format: format.rawValue)
         let rebounds = orders.indices.filter { result.isRebound[$0] }
         let bytes: [UInt8]
@@ -224,9 +277,12 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
             var counts: [String: Int] = [:]
             for j in rebounds { if let cell = orders[j].areas.first { counts[cell, default: 0] += 1 } }
             let (rows, usedBand) = Hotspots.giStar(sites: sites, counts: counts, band: band, falseDiscoveryRate: false)
-            bytes = giStarOutput(rows, band: usedBand, bandNote: band == nil ? "smallest band giving every cell a neighbour" : "given",
-                                 fdr: false, permutations: 0, geometry: geometry, format: format, bom: bom)
-            report.note("Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")")
+            bytes = giStarOutput(
+                rows, band: usedBand, bandNote: band == nil ? "smallest band giving every cell a neighbour" : "given",
+                fdr: false, permutations: 0, geometry: geometry, format: format, bom: bom)
+            report.note(
+                "Gi* of \(rebounds.count) rebound(s) over \(rows.count) cells, distance band \(String(format: "%.1f", usedBand)) m\(band == nil ? " (smallest band giving every cell a neighbour)" : "")"
+            )
         case .kde:
             guard let extent = index.cellExtentMetres else { throw OperationError.noCells }
             let x = rebounds.map { orders[$0].x }, y = rebounds.map { orders[$0].y }
@@ -237,7 +293,9 @@ public struct RecurrenceParameters: ParsableArguments, Capability {
             try CostLimits.checkKernelDensity(extent: extent, cellSize: size, bandwidth: radius, points: x.count)
             let kde = KernelDensity(x: x, y: y, extent: (extent.minX, extent.minY, extent.maxX, extent.maxY), cellSize: size, bandwidth: radius)
             bytes = try kernelDensityOutput(kde, bandwidthRule: bandwidth == nil ? "ArcGIS default" : "given", format: format, bom: bom)
-            report.note("kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m")
+            report.note(
+                "kernel density of \(rebounds.count) rebound(s): \(kde.columns)×\(kde.rows) cells of \(String(format: "%.1f", size)) m, bandwidth \(String(format: "%.1f", radius)) m"
+            )
         case .table:
             preconditionFailure("the table is written by run()")
         }

@@ -48,8 +48,9 @@ public struct SheetParameters: ParsableArguments, Sendable {
         report.filename = Report.filename(["sheet", date, unit ?? ""])
         let rows = sheet.units.reduce(0) { $0 + $1.orders.count }
         let overdue = sheet.units.reduce(0) { $0 + $1.orders.filter { $0.hoursLeft < 0 }.count }
-        report.note("sheet for \(date): \(sheet.units.count) unit(s), \(rows) open order(s) of the day, \(overdue) overdue at \(Timestamp.format(sheet.dayEnd))"
-                    + (sheet.manualDispatch.map { "; \($0) order(s) of the day need manual dispatch (待人工派遣)" } ?? ""))
+        report.note(
+            "sheet for \(date): \(sheet.units.count) unit(s), \(rows) open order(s) of the day, \(overdue) overdue at \(Timestamp.format(sheet.dayEnd))"
+                + (sheet.manualDispatch.map { "; \($0) order(s) of the day need manual dispatch (待人工派遣)" } ?? ""))
         return report
     }
 }

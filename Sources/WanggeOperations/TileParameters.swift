@@ -63,16 +63,24 @@ public struct TileParameters: ParsableArguments, Capability {
         switch layer {
         case .cells:
             for c in try data.district().cells {
-                add(c.geometry, id: c.code, [("code", .string(c.code)), ("name", .string(c.name)),
-                                             ("community", .string(c.communityName)), ("street", .string(c.streetName))])
+                add(
+                    c.geometry, id: c.code,
+                    [
+                        ("code", .string(c.code)), ("name", .string(c.name)),
+                        ("community", .string(c.communityName)), ("street", .string(c.streetName)),
+                    ])
             }
         case .zones:
             for zone in try data.district().zones {
-                add(zone.geometry, id: zone.id, [("id", .string(zone.id)), ("kind", .string(zone.kind)), ("unit", .string(zone.unit)), ("name", .string(zone.name))])
+                add(
+                    zone.geometry, id: zone.id,
+                    [("id", .string(zone.id)), ("kind", .string(zone.kind)), ("unit", .string(zone.unit)), ("name", .string(zone.name))])
             }
         case .points:
             for p in try data.district().points {
-                add(p.geometry, id: p.id, [("id", .string(p.id)), ("name", .string(p.name)), ("type", .string(p.type)), ("radius_m", .double(p.radiusMetres))])
+                add(
+                    p.geometry, id: p.id,
+                    [("id", .string(p.id)), ("name", .string(p.name)), ("type", .string(p.type)), ("radius_m", .double(p.radiusMetres))])
             }
         case .orders:
             let (store, catalog) = try data.open()
@@ -88,20 +96,26 @@ public struct TileParameters: ParsableArguments, Capability {
             try catalog.stream("layer_orders", parameters: parameters, on: store) { r in
                 guard let lon = r[12].double, let lat = r[13].double else { return }
                 let id = r[0].string ?? ""
-                add(.point(Coordinate(lon, lat)), id: id, [
-                    ("id", .string(id)), ("category", .string(r[1].string ?? "")), ("received_at", .string(r[2].string ?? "")),
-                    ("status", .string(r[3].string ?? "")), ("assign_status", .string(r[4].string ?? "")),
-                    ("cell", .string(r[5].string ?? "")), ("unit", .string(r[8].string ?? "")),
-                ])
+                add(
+                    .point(Coordinate(lon, lat)), id: id,
+                    [
+                        ("id", .string(id)), ("category", .string(r[1].string ?? "")), ("received_at", .string(r[2].string ?? "")),
+                        ("status", .string(r[3].string ?? "")), ("assign_status", .string(r[4].string ?? "")),
+                        ("cell", .string(r[5].string ?? "")), ("unit", .string(r[8].string ?? "")),
+                    ])
             }
         case .hotspots:
             let rows = try giStar(data)
             let cells = try data.district().cells
             for c in cells {
                 guard let row = rows[c.code] else { continue }
-                add(c.geometry, id: c.code, [("cell", .string(c.code)), ("count", .int(Int64(row.count))),
-                                             ("z", .double((row.result.z * 1e4).rounded() / 1e4)), ("p", .double((row.result.p * 1e6).rounded() / 1e6)),
-                                             ("bin", .int(Int64(row.result.bin)))])
+                add(
+                    c.geometry, id: c.code,
+                    [
+                        ("cell", .string(c.code)), ("count", .int(Int64(row.count))),
+                        ("z", .double((row.result.z * 1e4).rounded() / 1e4)), ("p", .double((row.result.p * 1e6).rounded() / 1e6)),
+                        ("bin", .int(Int64(row.result.bin))),
+                    ])
             }
         }
         report.bytes = VectorTile.encode([out])

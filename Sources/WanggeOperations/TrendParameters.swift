@@ -77,10 +77,13 @@ public struct TrendParameters: ParsableArguments, Capability {
         var lo = min(from - (to - from), from - WeeklyTrend.week)
         if let earliest, earliest <= to - WeeklyTrend.year { lo = min(lo, from - WeeklyTrend.year) }
         var groups = [[String: [WeeklyTrend.Order]]](repeating: [:], count: groupings.count)
-        for (i, o) in stored.orders.enumerated() where (o.received >= lo || o.deadline >= lo) && o.received < to
-            && (wanted.isEmpty || wanted.contains(o.category)) {
-            let item = WeeklyTrend.Order(received: o.received, deadline: o.deadline,
-                                         changes: stored.history[i].map { ($0.at, $0.status == .closed) })
+        for (i, o) in stored.orders.enumerated()
+        where (o.received >= lo || o.deadline >= lo) && o.received < to
+            && (wanted.isEmpty || wanted.contains(o.category))
+        {
+            let item = WeeklyTrend.Order(
+                received: o.received, deadline: o.deadline,
+                changes: stored.history[i].map { ($0.at, $0.status == .closed) })
             for (g, by) in groupings.enumerated() {
                 switch by {
                 case .district: groups[g]["", default: []].append(item)
@@ -138,10 +141,12 @@ public struct TrendParameters: ParsableArguments, Capability {
             writer.write(neutralising: Self.header(by))
             for s in series {
                 for (k, r) in s.rows.enumerated() {
-                    writer.write(neutralising: [s.code, s.name, String(k + 1), Timestamp.format(r.week.from), Timestamp.format(r.week.to),
-                                                String(r.week.orders), String(r.week.due), String(r.week.closed), String(r.week.closedOnTime),
-                                                rate(r.week.closureRate), rate(r.week.onTimeRate), rate(r.ordersVsPrevious), rate(r.ordersVsLastYear),
-                                                rate(r.onTimeVsPrevious), rate(r.onTimeVsLastYear)])
+                    writer.write(neutralising: [
+                        s.code, s.name, String(k + 1), Timestamp.format(r.week.from), Timestamp.format(r.week.to),
+                        String(r.week.orders), String(r.week.due), String(r.week.closed), String(r.week.closedOnTime),
+                        rate(r.week.closureRate), rate(r.week.onTimeRate), rate(r.ordersVsPrevious), rate(r.ordersVsLastYear),
+                        rate(r.onTimeVsPrevious), rate(r.onTimeVsLastYear),
+                    ])
                 }
             }
             report.bytes = writer.take()
@@ -159,21 +164,29 @@ public struct TrendParameters: ParsableArguments, Capability {
                 if let week { o["week"] = .number(Double(week)) }
                 return .object(o)
             }
-            report.json(.object([
-                "from": .string(Timestamp.format(start)), "to": .string(Timestamp.format(end)), "by": .string(by.rawValue),
-                "series": .array(series.map { s in .object([
-                    by.rawValue: .string(s.code), "name": .string(s.name), "total": object(s.total, week: nil),
-                    "weeks": .array(s.rows.enumerated().map { object($1, week: $0 + 1) }),
-                ]) }),
-            ]))
+            report.json(
+                .object([
+                    "from": .string(Timestamp.format(start)), "to": .string(Timestamp.format(end)), "by": .string(by.rawValue),
+                    "series": .array(
+                        series.map { s in
+                            .object([
+                                by.rawValue: .string(s.code), "name": .string(s.name), "total": object(s.total, week: nil),
+                                "weeks": .array(s.rows.enumerated().map { object($1, week: $0 + 1) }),
+                            ])
+                        }),
+                ]))
         }
         report.warn(try unknownCategoryWarnings(categories, from: data))
-        report.note("trend: \(series.count) \(by.rawValue)(s) × \(series.first?.rows.count ?? 0) week(s) in [\(Timestamp.format(start)), \(Timestamp.format(end)))")
+        report.note(
+            "trend: \(series.count) \(by.rawValue)(s) × \(series.first?.rows.count ?? 0) week(s) in [\(Timestamp.format(start)), \(Timestamp.format(end)))"
+        )
         return report
     }
 
     static func header(_ by: Grouping) -> [String] {
-        [by.rawValue, "name", "week", "from", "to", "orders", "due", "closed", "closed_on_time", "closure_rate", "on_time_rate",
-         "orders_vs_prev", "orders_vs_last_year", "on_time_rate_vs_prev", "on_time_rate_vs_last_year"]
+        [
+            by.rawValue, "name", "week", "from", "to", "orders", "due", "closed", "closed_on_time", "closure_rate", "on_time_rate",
+            "orders_vs_prev", "orders_vs_last_year", "on_time_rate_vs_prev", "on_time_rate_vs_last_year",
+        ]
     }
 }

@@ -23,7 +23,9 @@ struct DashboardPage {
 
     func render() -> [UInt8] {
         var w = HTMLWriter(capacity: 400 + map.cells.count * 360)
-        w.raw("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
+        w.raw(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        )
         w.raw("<title>网格化管理领导驾驶舱</title>\n<style>\n")
         w.raw(Self.css)
         w.raw("</style></head>\n<body>\n<header><h1>城市网格化管理 · 领导驾驶舱</h1>\n")
@@ -135,13 +137,16 @@ struct DashboardPage {
         w.raw("<section><h2>热点网格 Top 10</h2><div class=\"scroll\"><table id=\"hotspots\" class=\"sortable\">")
         Self.header([("网格", "text"), ("本格工单", "number"), ("邻域工单", "number"), ("z", "number"), ("置信度", "number"), ("趋势", "text")], into: &w)
         for r in figures.hotspots {
-            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td"); w.attribute("title", r.cell); w.raw(">"); w.text(label(r.cell)); w.raw("</td>")
+            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td"); w.attribute("title", r.cell); w.raw(">"); w.text(label(r.cell));
+            w.raw("</td>")
             Self.numberCell(&w, r.count)
             w.raw("<td class=\"num\" data-value=\""); w.integer(r.neighbourhood); w.raw("\">"); w.integer(r.neighbourhood)
             w.raw("<small>（"); w.integer(r.neighbours); w.raw("格）</small></td>")
             w.raw("<td class=\"num\">"); w.fixed(r.z, places: 2); w.raw("</td><td data-value=\"")
-            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(GiPalette.cssClass(bin: r.bin)); w.raw("\"></span>"); w.raw(GiPalette.entry(bin: r.bin)?.label ?? "")
-            w.raw("</td><td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
+            w.integer(r.bin); w.raw("\"><span class=\"swatch "); w.raw(GiPalette.cssClass(bin: r.bin)); w.raw("\"></span>");
+            w.raw(GiPalette.entry(bin: r.bin)?.label ?? "")
+            w.raw("</td><td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend));
+            w.raw("</td></tr>\n")
         }
         if figures.hotspots.isEmpty { w.raw("<tr class=\"empty\"><td colspan=\"6\">时段内无工单</td></tr>\n") }
         w.raw("</tbody></table></div><p class=\"note\" id=\"gi-note\">Gi* 评价的是网格及其邻域（质心 ")
@@ -152,7 +157,8 @@ struct DashboardPage {
         w.raw("<section><h2>易反弹网格 Top 10</h2><div class=\"scroll\"><table id=\"rebounds\" class=\"sortable\">")
         Self.header([("网格", "text"), ("工单", "number"), ("重复", "number"), ("反弹", "number"), ("反弹率", "number"), ("趋势", "text")], into: &w)
         for r in figures.rebounds {
-            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td"); w.attribute("title", r.cell); w.raw(">"); w.text(label(r.cell)); w.raw("</td>")
+            w.raw("<tr"); w.attribute("data-cell", r.cell); w.raw("><td"); w.attribute("title", r.cell); w.raw(">"); w.text(label(r.cell));
+            w.raw("</td>")
             Self.numberCell(&w, r.orders); Self.numberCell(&w, r.repeats); Self.numberCell(&w, r.rebounds); Self.rateCell(&w, r.reboundRate)
             w.raw("<td"); w.attribute("data-trend", r.trend ?? ""); w.raw(">"); w.text(DashboardFigures.trendLabel(r.trend)); w.raw("</td></tr>\n")
         }
@@ -162,7 +168,11 @@ struct DashboardPage {
 
     private func leagueTable(into w: inout HTMLWriter) {
         w.raw("<section><h2>责任单位考核</h2><div class=\"scroll\"><table id=\"league\" class=\"sortable\">")
-        Self.header([("责任单位", "text"), ("应结案", "number"), ("结案率", "number"), ("按期结案率", "number"), ("返工率", "number"), ("超期在办", "number"), ("按期结案率周趋势", "text")], into: &w)
+        Self.header(
+            [
+                ("责任单位", "text"), ("应结案", "number"), ("结案率", "number"), ("按期结案率", "number"), ("返工率", "number"), ("超期在办", "number"),
+                ("按期结案率周趋势", "text"),
+            ], into: &w)
         for r in figures.league {
             w.raw("<tr"); w.attribute("data-unit", r.unit); w.raw("><td>"); w.text(r.name.isEmpty ? r.unit : r.name); w.raw("</td>")
             Self.numberCell(&w, r.kpi?.due ?? 0)
@@ -226,18 +236,21 @@ struct DashboardPage {
             let x = Double(left) + Double(k) * slot
             w.raw("<rect class=\"week\" x=\""); w.fixed(x + slot * 0.15, places: 1); w.raw("\" y=\""); w.fixed(Double(height - bottom) - h, places: 1)
             w.raw("\" width=\""); w.fixed(slot * 0.7, places: 1); w.raw("\" height=\""); w.fixed(h, places: 1); w.raw("\"")
-            w.attribute("data-orders", r.week.orders); w.raw("><title>"); w.text(String(Self.minute(r.week.from).prefix(10)) + " 起一周：受理 \(r.week.orders) 件，应结案 \(r.week.due) 件，按期结案率 ")
+            w.attribute("data-orders", r.week.orders); w.raw("><title>");
+            w.text(String(Self.minute(r.week.from).prefix(10)) + " 起一周：受理 \(r.week.orders) 件，应结案 \(r.week.due) 件，按期结案率 ")
             w.percent(r.week.onTimeRate); w.raw("</title></rect>")
             if let rate = r.week.onTimeRate {
                 line.append(String(format: "%.1f,%.1f", x + slot / 2, Double(height - bottom) - rate * plotH))
             }
             if rows.count <= 16 || k % max(1, rows.count / 12) == 0 {
-                w.raw("<text class=\"tick\" x=\""); w.fixed(x + slot / 2, places: 1); w.raw("\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\">")
+                w.raw("<text class=\"tick\" x=\""); w.fixed(x + slot / 2, places: 1);
+                w.raw("\" y=\"\(height - bottom + 14)\" text-anchor=\"middle\">")
                 w.text(String(Self.minute(r.week.from).dropFirst(5).prefix(5))); w.raw("</text>")
             }
         }
         w.raw("<polyline class=\"rate\" points=\""); w.raw(line.joined(separator: " ")); w.raw("\"/>\n</svg>")
-        w.raw("<p class=\"note\">柱：每周受理工单（自统计起始日起每 7 天一周，末周截至统计止日）；折线：当周到期工单的按期结案率（右轴）。环比：与前一等长时段相比；同比：与 52 周前同期相比，数据不足一年时为“—”。数据：<a href=\"/v1/trend?")
+        w.raw(
+            "<p class=\"note\">柱：每周受理工单（自统计起始日起每 7 天一周，末周截至统计止日）；折线：当周到期工单的按期结案率（右轴）。环比：与前一等长时段相比；同比：与 52 周前同期相比，数据不足一年时为“—”。数据：<a href=\"/v1/trend?")
         w.raw("from="); w.raw(Self.query(Timestamp.format(window.from))); w.raw("&amp;to="); w.raw(Self.query(Timestamp.format(window.to)))
         for c in selected { w.raw("&amp;category="); w.raw(Self.query(c)) }
         w.raw("&amp;format=csv\">CSV</a></p></section>\n")

@@ -12,10 +12,14 @@ extension DashboardParameters: Capability {
         let (figures, window) = try figures(from: data)
         var report = Report(format: "html")
         report.warn(try unknownCategoryWarnings(categories, from: data))
-        report.bytes = DashboardPage(figures: figures, map: map, window: window, measure: measure, selected: categories,
-                                     given: givenTimes).render()
-        report.note("dashboard: \(map.cells.count) cells, \(figures.windowOrders) order(s) in [\(Timestamp.format(window.from)), \(Timestamp.format(window.to))), "
-                    + "\(figures.open) open and \(figures.overdue) overdue at \(Timestamp.format(window.asOf)); \(report.bytes.count) bytes in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+        report.bytes = DashboardPage(
+            figures: figures, map: map, window: window, measure: measure, selected: categories,
+            given: givenTimes
+        ).render()
+        report.note(
+            "dashboard: \(map.cells.count) cells, \(figures.windowOrders) order(s) in [\(Timestamp.format(window.from)), \(Timestamp.format(window.to))), "
+                + "\(figures.open) open and \(figures.overdue) overdue at \(Timestamp.format(window.asOf)); \(report.bytes.count) bytes in \(Int(Date().timeIntervalSince(started) * 1000)) ms"
+        )
         return report
     }
 }

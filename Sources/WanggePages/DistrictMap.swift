@@ -79,11 +79,12 @@ final class DistrictMap: Sendable {
         let extent = box ?? BoundingBox(minX: 0, minY: 0, maxX: 1000, maxY: 1000)
         let spanX = max(extent.maxX - extent.minX, 1), spanY = max(extent.maxY - extent.minY, 1)
         let margin = (max(spanX, spanY) * 0.02).rounded(.up)
-        let bottom = (max(spanX, spanY) * 0.07).rounded(.up)   // room for the scale bar
+        let bottom = (max(spanX, spanY) * 0.07).rounded(.up)  // room for the scale bar
         let west = extent.minX.rounded(.down) - margin, north = extent.maxY.rounded(.up) + margin
-        frame = Frame(west: west, north: north,
-                      width: Int(extent.maxX.rounded(.up) + margin - west),
-                      height: Int(north - (extent.minY.rounded(.down) - margin - bottom)))
+        frame = Frame(
+            west: west, north: north,
+            width: Int(extent.maxX.rounded(.up) + margin - west),
+            height: Int(north - (extent.minY.rounded(.down) - margin - bottom)))
 
         var k = 0
         var cells: [MapCell] = []
@@ -100,8 +101,10 @@ final class DistrictMap: Sendable {
                     shape.addRing(count: projected.count, hole: r > 0) { (projected[start + $0].x, projected[start + $0].y) }
                 }
             }
-            cells.append(MapCell(code: c.code, name: c.name, communityName: c.communityName, streetName: c.streetName, path: path,
-                                 centroidX: shape.x - west, centroidY: north - shape.y, area: shape.area))
+            cells.append(
+                MapCell(
+                    code: c.code, name: c.name, communityName: c.communityName, streetName: c.streetName, path: path,
+                    centroidX: shape.x - west, centroidY: north - shape.y, area: shape.area))
         }
         self.cells = cells
 
@@ -127,8 +130,10 @@ final class DistrictMap: Sendable {
             for i in members where cells[i].area > 0 && cells[i].centroidX.isFinite {
                 label.add(area: cells[i].area, x: cells[i].centroidX, y: cells[i].centroidY)
             }
-            streets.append(Street(code: code, name: sorted[members[0]].streetName, path: path,
-                                  labelX: label.area > 0 ? Int(label.x.rounded()) : 0, labelY: label.area > 0 ? Int(label.y.rounded()) : 0))
+            streets.append(
+                Street(
+                    code: code, name: sorted[members[0]].streetName, path: path,
+                    labelX: label.area > 0 ? Int(label.x.rounded()) : 0, labelY: label.area > 0 ? Int(label.y.rounded()) : 0))
         }
         self.streets = streets
     }
@@ -150,7 +155,7 @@ final class DistrictMap: Sendable {
                 continue
             }
             if p == last { continue }
-            if p == start && c == ring.last { break }   // the closing vertex: `z` draws it
+            if p == start && c == ring.last { break }  // the closing vertex: `z` draws it
             if !wroteL { w.raw("l"); wroteL = true } else if p.0 - last.0 >= 0 { w.raw(" ") }
             w.integer(p.0 - last.0)
             if p.1 - last.1 >= 0 { w.raw(" ") }
@@ -208,7 +213,8 @@ extension DistrictMap {
             w.raw("\" data-rebounds=\""); w.integer(f.rebounds)
             w.raw("\" data-z=\""); if let z = f.z { w.fixed(z, places: 2) }
             w.raw("\" data-light=\""); w.raw(f.light)
-            w.raw("\"><title>"); w.text(AreaNames.cellLabel(code: c.code, community: c.communityName, street: c.streetName)); w.raw(" "); w.text(c.code)
+            w.raw("\"><title>"); w.text(AreaNames.cellLabel(code: c.code, community: c.communityName, street: c.streetName)); w.raw(" ");
+            w.text(c.code)
             w.raw("\n工单 "); w.integer(f.orders); w.raw(" · 反弹 "); w.integer(f.rebounds); w.raw(" · z ")
             if let z = f.z { w.fixed(z, places: 2) } else { w.raw("—") }
             w.raw("</title></path>\n")

@@ -10,18 +10,25 @@ struct MapLegend {
     static func make(_ measure: MapMeasure, figures: [CellFigures]) -> MapLegend {
         switch measure {
         case .count:
-            return sequential(title: "工单数（件）", values: figures.map(\.orders),
-                              colours: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"], value: \.orders)
+            return sequential(
+                title: "工单数（件）", values: figures.map(\.orders),
+                colours: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"], value: \.orders)
         case .rebounds:
-            return sequential(title: "反弹数（件）", values: figures.map(\.rebounds),
-                              colours: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"], value: \.rebounds)
+            return sequential(
+                title: "反弹数（件）", values: figures.map(\.rebounds),
+                colours: ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"], value: \.rebounds)
         case .gi:
-            return MapLegend(title: "Gi* 热点分析", entries: GiPalette.entries.map { ($0.cssClass, $0.colour, $0.legendLabel) },
-                             classOf: { GiPalette.cssClass(bin: $0.bin) })
+            return MapLegend(
+                title: "Gi* 热点分析", entries: GiPalette.entries.map { ($0.cssClass, $0.colour, $0.legendLabel) },
+                classOf: { GiPalette.cssClass(bin: $0.bin) })
         case .lights:
-            return MapLegend(title: "亮灯", entries: [("lr", "#e53935", "红灯：有超期未结案"), ("ly", "#fbc02d", "黄灯：在办，均在期限内"),
-                                                    ("lg", "#43a047", "绿灯：无在办"), ("lx", "#d0d0d0", "灰：无工单")],
-                             classOf: { f in f.light == "red" ? "lr" : f.light == "yellow" ? "ly" : f.light == "green" ? "lg" : "lx" })
+            return MapLegend(
+                title: "亮灯",
+                entries: [
+                    ("lr", "#e53935", "红灯：有超期未结案"), ("ly", "#fbc02d", "黄灯：在办，均在期限内"),
+                    ("lg", "#43a047", "绿灯：无在办"), ("lx", "#d0d0d0", "灰：无工单"),
+                ],
+                classOf: { f in f.light == "red" ? "lr" : f.light == "yellow" ? "ly" : f.light == "green" ? "lg" : "lx" })
         }
     }
 
@@ -42,11 +49,13 @@ struct MapLegend {
             entries.append(("k\(i + 1)", colours[colours.count - uppers.count + i], lower == u ? "\(u)" : "\(lower)–\(u)"))
             lower = u + 1
         }
-        return MapLegend(title: title, entries: entries, classOf: { f in
-            let v = f[keyPath: value]
-            guard v > 0 else { return "k0" }
-            let i = uppers.firstIndex { v <= $0 } ?? (uppers.count - 1)
-            return "k\(i + 1)"
-        })
+        return MapLegend(
+            title: title, entries: entries,
+            classOf: { f in
+                let v = f[keyPath: value]
+                guard v > 0 else { return "k0" }
+                let i = uppers.firstIndex { v <= $0 } ?? (uppers.count - 1)
+                return "k\(i + 1)"
+            })
     }
 }

@@ -7,16 +7,21 @@ struct OrderListPage {
     var columns: [String]
     var rows: [[String]]
 
-    static let labels = ["id": "工单号", "received_at": "受理时间", "category": "类别", "status": "状态", "unit": "责任单位代码",
-                         "unit_name": "责任单位", "deadline": "整改期限", "cell": "网格", "address": "地址", "assign_status": "定位结果",
-                         "lon": "经度", "lat": "纬度", "crs": "坐标系", "distance_m": "距网格（米）", "reason": "原因"]
+    static let labels = [
+        "id": "工单号", "received_at": "受理时间", "category": "类别", "status": "状态", "unit": "责任单位代码",
+        "unit_name": "责任单位", "deadline": "整改期限", "cell": "网格", "address": "地址", "assign_status": "定位结果",
+        "lon": "经度", "lat": "纬度", "crs": "坐标系", "distance_m": "距网格（米）", "reason": "原因",
+    ]
     static let statuses = ["received": "已受理", "dispatched": "已派遣", "resolved": "已处置", "closed": "已结案", "reopened": "返工"]
 
     func render() -> [UInt8] {
         var w = HTMLWriter(capacity: 2_000 + rows.count * 300)
-        w.raw("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
+        w.raw(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>"
+        )
         w.text(title); w.raw("</title>\n<style>\n"); w.raw(Self.css); w.raw("</style></head>\n<body>\n<header><h1>"); w.text(title)
-        w.raw("</h1><p>共 <b id=\"count\">"); w.integer(rows.count); w.raw("</b> 件 · <a id=\"csv\" href=\"#\">下载 CSV</a> · <a href=\"/\">返回驾驶舱</a></p></header>\n")
+        w.raw("</h1><p>共 <b id=\"count\">"); w.integer(rows.count);
+        w.raw("</b> 件 · <a id=\"csv\" href=\"#\">下载 CSV</a> · <a href=\"/\">返回驾驶舱</a></p></header>\n")
         w.raw("<main><table id=\"orders\"><thead><tr>")
         for c in columns { w.raw("<th"); w.attribute("data-column", c); w.raw(">"); w.text(Self.labels[c] ?? c); w.raw("</th>") }
         w.raw("</tr></thead><tbody>\n")

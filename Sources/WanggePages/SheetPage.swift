@@ -24,12 +24,24 @@ extension DailySheet {
         w.text(Self.title + " " + date)
         w.raw("</title><style>\n@page { size: A4 landscape; margin: 12mm }\nbody{margin:0;")
         w.raw(PageStyle.fonts)
-        w.raw(";font-size:10.5pt;color:#111}\n.sheet{page-break-after:always;break-after:page;padding:4mm 0}\n.sheet:last-child{page-break-after:auto;break-after:auto}\n")
-        w.raw("h1{font-size:17pt;text-align:center;margin:0 0 3mm;letter-spacing:.1em}\n.meta{display:flex;justify-content:space-between;margin:0 0 2mm}\n")
-        w.raw("table{width:100%;border-collapse:collapse;table-layout:fixed}\nth,td{border:1px solid #333;padding:1.2mm 1.5mm;vertical-align:top;word-break:break-all}\n")
-        w.raw("th{background:#eee;font-weight:600}\n.summary td{text-align:center}\n.summary{margin-bottom:3mm}\n.num{text-align:right;white-space:nowrap}\n")
-        w.raw(".overdue .num.left{color:#b71c1c;font-weight:700}\n.none{text-align:center;color:#555;padding:6mm}\n.sign{margin-top:4mm;display:flex;gap:20mm}\n")
-        w.raw("tr{page-break-inside:avoid;break-inside:avoid}\nthead{display:table-header-group}\n@media screen{body{max-width:290mm;margin:auto;padding:8mm}.sheet{border-bottom:2px dashed #999;margin-bottom:8mm}}\n")
+        w.raw(
+            ";font-size:10.5pt;color:#111}\n.sheet{page-break-after:always;break-after:page;padding:4mm 0}\n.sheet:last-child{page-break-after:auto;break-after:auto}\n"
+        )
+        w.raw(
+            "h1{font-size:17pt;text-align:center;margin:0 0 3mm;letter-spacing:.1em}\n.meta{display:flex;justify-content:space-between;margin:0 0 2mm}\n"
+        )
+        w.raw(
+            "table{width:100%;border-collapse:collapse;table-layout:fixed}\nth,td{border:1px solid #333;padding:1.2mm 1.5mm;vertical-align:top;word-break:break-all}\n"
+        )
+        w.raw(
+            "th{background:#eee;font-weight:600}\n.summary td{text-align:center}\n.summary{margin-bottom:3mm}\n.num{text-align:right;white-space:nowrap}\n"
+        )
+        w.raw(
+            ".overdue .num.left{color:#b71c1c;font-weight:700}\n.none{text-align:center;color:#555;padding:6mm}\n.sign{margin-top:4mm;display:flex;gap:20mm}\n"
+        )
+        w.raw(
+            "tr{page-break-inside:avoid;break-inside:avoid}\nthead{display:table-header-group}\n@media screen{body{max-width:290mm;margin:auto;padding:8mm}.sheet{border-bottom:2px dashed #999;margin-bottom:8mm}}\n"
+        )
         w.raw("</style></head><body>\n")
         if units.isEmpty {
             w.raw("<p class=\"none\">没有责任单位。")
@@ -58,8 +70,12 @@ extension DailySheet {
             w.raw("<td>"); w.integer(v); w.raw("</td>")
         }
         w.raw("</tr></tbody></table>\n")
-        w.raw("<table class=\"orders\"><colgroup><col style=\"width:5%\"><col style=\"width:11%\"><col style=\"width:9%\"><col style=\"width:19%\"><col style=\"width:13%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:8%\"><col style=\"width:8%\"><col style=\"width:7%\"></colgroup>\n")
-        w.raw("<thead><tr><th>序号</th><th>工单编号</th><th>问题类别</th><th>地址/位置</th><th>所在网格</th><th>测评点位</th><th>整改期限</th><th>剩余/超期（小时）</th><th>处理状态</th><th>责任人签字</th></tr></thead>\n<tbody>\n")
+        w.raw(
+            "<table class=\"orders\"><colgroup><col style=\"width:5%\"><col style=\"width:11%\"><col style=\"width:9%\"><col style=\"width:19%\"><col style=\"width:13%\"><col style=\"width:10%\"><col style=\"width:10%\"><col style=\"width:8%\"><col style=\"width:8%\"><col style=\"width:7%\"></colgroup>\n"
+        )
+        w.raw(
+            "<thead><tr><th>序号</th><th>工单编号</th><th>问题类别</th><th>地址/位置</th><th>所在网格</th><th>测评点位</th><th>整改期限</th><th>剩余/超期（小时）</th><th>处理状态</th><th>责任人签字</th></tr></thead>\n<tbody>\n"
+        )
         if u.orders.isEmpty {
             w.raw("<tr><td colspan=\"10\" class=\"none\">当日无派遣且未结案的工单</td></tr>\n")
         }

@@ -6,7 +6,9 @@ import WanggeCore
 enum APISchemas {
     /// Every named schema: one dictionary per group of routes.
     static var all: [String: JSONSchema] {
-        [core, orders, layers, analytics, queries, ogcFeatures, open311, tiles].reduce(into: [:]) { all, group in all.merge(group) { first, _ in first } }
+        [core, orders, layers, analytics, queries, ogcFeatures, open311, tiles].reduce(into: [:]) { all, group in
+            all.merge(group) { first, _ in first }
+        }
     }
 
     /// A text, a number or null: the value of a column of a named query (SQLite's types).
@@ -84,20 +86,26 @@ enum APISchemas {
         "GeocodeAnswer": .object([
             "outcome": .string, "located_by": .string, "match": JSONSchema.ref("StandardAddress").orNull, "gap": figure,
             "street": .string, "reason": .string, "needs_manual_dispatch": .boolean,
-            "normalized": .object(["text": .string, "road": .string, "number": .string, "prefixes": .array(.string),
-                                   "locatives": .array(.string), "remark": .string]),
+            "normalized": .object([
+                "text": .string, "road": .string, "number": .string, "prefixes": .array(.string),
+                "locatives": .array(.string), "remark": .string,
+            ]),
             "candidates": .array(.ref("StandardAddress")),
             "warnings": JSONSchema.array(.string).optional,
         ]).described("How an address or code resolves against the standard address layer."),
-        "StandardAddress": JSONSchema.object(["id": .string]).described("A standard address (door, place or shop) with its fields; candidates add a score."),
+        "StandardAddress": JSONSchema.object(["id": .string]).described(
+            "A standard address (door, place or shop) with its fields; candidates add a score."),
     ]
 
     // MARK: Orders
 
     static let orders: [String: JSONSchema] = [
         "OrderInput": .object([
-            "id": JSONSchema.anyOf(JSONSchema(.object(["type": .string("string"), "minLength": .number(1)])), .integer).described("The order id (a string, or an integer)."),
-            "lon": JSONSchema.anyOf(.number, .string, JSONSchema(.object(["type": .string("null")]))).described("Longitude, or x in crs; missing or unusable: the order is stored invalid (or located by its address).").optional,
+            "id": JSONSchema.anyOf(JSONSchema(.object(["type": .string("string"), "minLength": .number(1)])), .integer).described(
+                "The order id (a string, or an integer)."),
+            "lon": JSONSchema.anyOf(.number, .string, JSONSchema(.object(["type": .string("null")]))).described(
+                "Longitude, or x in crs; missing or unusable: the order is stored invalid (or located by its address)."
+            ).optional,
             "lat": JSONSchema.anyOf(.number, .string, JSONSchema(.object(["type": .string("null")]))).described("Latitude, or y in crs.").optional,
             "category": .string, "received_at": JSONSchema.string.described("ISO 8601 time (or 2025/7/1 9:00, an Excel serial)."),
             "crs": JSONSchema.string.orNull.optional, "status": JSONSchema.string.orNull.optional,
@@ -131,9 +139,12 @@ enum APISchemas {
             "attributes": JSONSchema.any.described("The order's other columns, as received."),
             "imported_at": cellValue, "history": .array(.ref("OrderEvent")),
         ]).described("An order as received and routed, with its handling history."),
-        "OrderWithEvents": JSONSchema.anyOf(.ref("Order"), .object([
-            "applied": .integer, "refused": .array(.ref("RejectedRow")),
-        ])).described("The order after the events, with how many applied and those refused."),
+        "OrderWithEvents": JSONSchema.anyOf(
+            .ref("Order"),
+            .object([
+                "applied": .integer, "refused": .array(.ref("RejectedRow")),
+            ])
+        ).described("The order after the events, with how many applied and those refused."),
         "OrderListItem": JSONSchema.object(["id": .string], additional: cellValue)
             .described("One order of a list: id, received_at, category, status or assign_status, unit, cell, … (text or numbers)."),
     ]
@@ -155,28 +166,39 @@ enum APISchemas {
         ]).described("An RFC 7946 geometry (WGS84 lon/lat)."),
         "Feature": feature(.map(.any)).described("An RFC 7946 feature."),
         "FeatureCollection": featureCollection(.ref("Feature")).described("An RFC 7946 FeatureCollection."),
-        "CellFeatureCollection": featureCollection(feature(.object([
-            "code": JSONSchema.string.described("The 15-digit cell code."), "name": .string, "community": .string, "community_name": .string,
-            "street": .string, "street_name": .string, "area_m2": .number,
-        ]))).described("The grid cells."),
-        "ZoneFeatureCollection": featureCollection(feature(.object(["id": .string, "kind": .string, "unit": .string, "unit_name": .string, "name": .string])))
-            .described("The responsibility zones."),
+        "CellFeatureCollection": featureCollection(
+            feature(
+                .object([
+                    "code": JSONSchema.string.described("The 15-digit cell code."), "name": .string, "community": .string, "community_name": .string,
+                    "street": .string, "street_name": .string, "area_m2": .number,
+                ]))
+        ).described("The grid cells."),
+        "ZoneFeatureCollection": featureCollection(
+            feature(.object(["id": .string, "kind": .string, "unit": .string, "unit_name": .string, "name": .string]))
+        )
+        .described("The responsibility zones."),
         "PointFeatureCollection": featureCollection(feature(.object(["id": .string, "name": .string, "type": .string, "radius_m": .number])))
             .described("The inspection points."),
-        "AddressFeatureCollection": featureCollection(feature(.object(["id": .string, "kind": .string, "name": .string, "road": .string, "number": .string, "street": .string])))
-            .described("The standard addresses."),
-        "OrderFeatureCollection": featureCollection(feature(.object([
-            "id": .string, "category": .string, "received_at": .string, "status": .string, "assign_status": .string, "cell": .string,
-            "street": .string, "community": .string, "unit": .string, "route": .string, "zone": .string, "points": .string,
-        ]))).described("The located orders (points)."),
+        "AddressFeatureCollection": featureCollection(
+            feature(.object(["id": .string, "kind": .string, "name": .string, "road": .string, "number": .string, "street": .string]))
+        )
+        .described("The standard addresses."),
+        "OrderFeatureCollection": featureCollection(
+            feature(
+                .object([
+                    "id": .string, "category": .string, "received_at": .string, "status": .string, "assign_status": .string, "cell": .string,
+                    "street": .string, "community": .string, "unit": .string, "route": .string, "zone": .string, "points": .string,
+                ]))
+        ).described("The located orders (points)."),
         "LayerImported": .object([
             "layer": .string, "stored": .integer, "reassigned_orders": .integer, "warnings": .array(.string), "index_generation": .integer,
         ]).described("A replaced layer: rows stored, orders re-routed, the new index generation."),
     ]
 
     /// One layer's FeatureCollection, any of them (`GET /v1/layers/{layer}`).
-    static let anyLayer = JSONSchema.anyOf(.ref("CellFeatureCollection"), .ref("ZoneFeatureCollection"), .ref("PointFeatureCollection"),
-                                           .ref("OrderFeatureCollection"), .ref("AddressFeatureCollection"))
+    static let anyLayer = JSONSchema.anyOf(
+        .ref("CellFeatureCollection"), .ref("ZoneFeatureCollection"), .ref("PointFeatureCollection"),
+        .ref("OrderFeatureCollection"), .ref("AddressFeatureCollection"))
 
     // MARK: Analytics
 
@@ -186,8 +208,10 @@ enum APISchemas {
     static let analytics: [String: JSONSchema] = [
         "AreaCount": JSONSchema.object(["name": .string, "count": .integer, "density_per_km2": JSONSchema.number.optional], additional: .any)
             .described("Orders in one area; the area's code under the level's name (cell, community, street, unit, point)."),
-        "GiStarRow": .object(["cell": .string, "count": .integer, "z": figure, "p": figure,
-                              "bin": JSONSchema.integer.described("-3…3: cold to hot at 99/95/90 % confidence, 0 not significant."), "p_sim": figure]),
+        "GiStarRow": .object([
+            "cell": .string, "count": .integer, "z": figure, "p": figure,
+            "bin": JSONSchema.integer.described("-3…3: cold to hot at 99/95/90 % confidence, 0 not significant."), "p_sim": figure,
+        ]),
         "GiStar": .object(["band_m": .number, "band": .string, "fdr": .boolean, "permutations": .integer, "cells": .array(.ref("GiStarRow"))])
             .described("Getis-Ord Gi* hot and cold spots per cell."),
         "KernelDensity": .object([
@@ -196,21 +220,31 @@ enum APISchemas {
         ]).described("A kernel density raster (non-zero cells)."),
         "EmergingHotSpots": .object([
             "step": .string, "steps": .integer, "time_lag": .integer, "band_m": .number,
-            "cells": .array(.object(["cell": .string, "category": .string, "trend_z": figure, "trend_p": figure,
-                                     "hot_steps": .integer, "cold_steps": .integer, "final_z": figure])),
+            "cells": .array(
+                .object([
+                    "cell": .string, "category": .string, "trend_z": figure, "trend_p": figure,
+                    "hot_steps": .integer, "cold_steps": .integer, "final_z": figure,
+                ])),
         ]).described("Emerging hot spots: each cell's category and trend."),
         "Hotspots": JSONSchema.anyOf(.array(.ref("AreaCount")), .ref("GiStar"), .ref("KernelDensity"), .ref("EmergingHotSpots"))
             .described("By method: counts per area (an array), Gi*, kernel density or emerging hot spots."),
         "RecurrenceTable": .object([
             "radius_m": .number, "days": .number,
-            "areas": .array(JSONSchema.object(["name": .string, "orders": .integer, "repeats": .integer, "rebounds": .integer,
-                                               "recurrence_rate": figure, "rebound_rate": figure], additional: .any)),
+            "areas": .array(
+                JSONSchema.object(
+                    [
+                        "name": .string, "orders": .integer, "repeats": .integer, "rebounds": .integer,
+                        "recurrence_rate": figure, "rebound_rate": figure,
+                    ], additional: .any)),
             "worst_chains": .array(.object(["length": .integer, "category": .string, "orders": .array(.string), "areas": .array(.string)])),
         ]).described("Repeats and rebounds per area, and the longest rebound chains."),
         "KnoxTable": .object([
             "permutations": .integer, "seed": .integer,
-            "cells": .array(.object(["distance_from_m": .number, "distance_to_m": .number, "days_from": .number, "days_to": .number,
-                                     "observed": .integer, "expected": .number, "knox_ratio": figure, "p": .number])),
+            "cells": .array(
+                .object([
+                    "distance_from_m": .number, "distance_to_m": .number, "days_from": .number, "days_to": .number,
+                    "observed": .integer, "expected": .number, "knox_ratio": figure, "p": .number,
+                ])),
         ]).described("The Knox near-repeat test."),
         "Recurrence": JSONSchema.anyOf(.ref("RecurrenceTable"), .ref("KnoxTable"), .ref("GiStar"), .ref("KernelDensity"))
             .described("The recurrence table, the Knox test, or Gi*/KDE of rebounds."),
@@ -218,11 +252,13 @@ enum APISchemas {
             "as_of": .string, "level": .string,
             "lights": .array(JSONSchema.object(["name": .string, "light": .string(values: ["red", "yellow", "green"])], additional: .any)),
         ]).described("亮灯: red / yellow / green per inspection point or area, reddest first."),
-        "KPIRow": JSONSchema.object([
-            "name": .string, "due": .integer, "closed": .integer, "closed_on_time": .integer, "reopened": .integer, "late": .integer,
-            "closure_rate": figure, "on_time_rate": figure, "rework_rate": figure, "late_rate": figure,
-            "median_hours_to_close": figure, "p90_hours_to_close": figure,
-        ], additional: .any).described("Handling figures of one unit or street (its id under `unit` or `street`)."),
+        "KPIRow": JSONSchema.object(
+            [
+                "name": .string, "due": .integer, "closed": .integer, "closed_on_time": .integer, "reopened": .integer, "late": .integer,
+                "closure_rate": figure, "on_time_rate": figure, "rework_rate": figure, "late_rate": figure,
+                "median_hours_to_close": figure, "p90_hours_to_close": figure,
+            ], additional: .any
+        ).described("Handling figures of one unit or street (its id under `unit` or `street`)."),
         "KPI": .object(["from": .string, "to": .string, "by": .string, "rows": .array(.ref("KPIRow"))]),
         "Trend": JSONSchema.object([:], additional: .any).described("Weekly series: per week, orders, 结案率 and 按期结案率 with 环比 and 同比."),
     ]
@@ -230,10 +266,12 @@ enum APISchemas {
     // MARK: Named queries
 
     static let queries: [String: JSONSchema] = [
-        "QueryCatalogue": JSONSchema.array(.object([
-            "name": .string, "description": .string,
-            "parameters": .array(JSONSchema.object(["name": .string], additional: .any)), "columns": .array(.string),
-        ])).described("The named queries with their parameters and columns."),
+        "QueryCatalogue": JSONSchema.array(
+            .object([
+                "name": .string, "description": .string,
+                "parameters": .array(JSONSchema.object(["name": .string], additional: .any)), "columns": .array(.string),
+            ])
+        ).described("The named queries with their parameters and columns."),
         "QueryRows": JSONSchema.array(.map(cellValue)).described("A named query's rows: one object per row, column name to value."),
     ]
 
@@ -276,7 +314,8 @@ enum APISchemas {
     static let open311: [String: JSONSchema] = [
         "Open311Discovery": .object([
             "changeset": .string, "contact": .string, "key_service": .string,
-            "endpoints": .array(.object(["specification": .string, "url": .string, "changeset": .string, "type": .string, "formats": .array(.string)])),
+            "endpoints": .array(
+                .object(["specification": .string, "url": .string, "changeset": .string, "type": .string, "formats": .array(.string)])),
         ]).described("Open311 service discovery."),
         "Open311Service": .object([
             "service_code": .string, "service_name": .string, "description": .string, "metadata": .boolean,
@@ -315,6 +354,6 @@ enum APISchemas {
     // MARK: Tiles
 
     static let tiles: [String: JSONSchema] = [
-        "VectorTile": JSONSchema.string(format: "binary").described("A Mapbox Vector Tile 2.1 (protobuf)."),
+        "VectorTile": JSONSchema.string(format: "binary").described("A Mapbox Vector Tile 2.1 (protobuf).")
     ]
 }

@@ -13,8 +13,10 @@ enum CommandArguments {
 
     /// `negatable`: flags whose `name=false` is the option `--no-name` (a flag on by default,
     /// such as the byte order mark of the sheet's CSV).
-    static func arguments(_ request: Request, flags: Set<String> = [], negatable: Set<String> = [], excluding excluded: Set<String> = [],
-                          defaultFormat: String? = "json") throws -> [String] {
+    static func arguments(
+        _ request: Request, flags: Set<String> = [], negatable: Set<String> = [], excluding excluded: Set<String> = [],
+        defaultFormat: String? = "json"
+    ) throws -> [String] {
         var arguments: [String] = []
         var sawFormat = false
         for (name, value) in request.query {
@@ -58,16 +60,23 @@ enum CommandArguments {
     /// errors are not public types, but their values carry the option's `Name` (`.long("band")`)
     /// or, for a missing option, the `InputKey` of its property (`asOf`, named `as-of`).
     static func parameterName(of error: any Error) -> String? {
-        if let long = search(error, depth: 0, { value -> String? in
-            let mirror = Mirror(reflecting: value)
-            guard mirror.displayStyle == .enum, let child = mirror.children.first,
-                  child.label == "long" || child.label == "longWithSingleDash" else { return nil }
-            return child.value as? String
-        }) { return long }
+        if let long = search(
+            error, depth: 0,
+            { value -> String? in
+                let mirror = Mirror(reflecting: value)
+                guard mirror.displayStyle == .enum, let child = mirror.children.first,
+                    child.label == "long" || child.label == "longWithSingleDash"
+                else { return nil }
+                return child.value as? String
+            })
+        {
+            return long
+        }
         return search(error, depth: 0) { value -> String? in
             let mirror = Mirror(reflecting: value)
             guard String(describing: mirror.subjectType) == "InputKey",
-                  let name = mirror.children.first(where: { $0.label == "name" })?.value as? String else { return nil }
+                let name = mirror.children.first(where: { $0.label == "name" })?.value as? String
+            else { return nil }
             // ArgumentParser's default long name: the property's name in kebab case.
             return name.reduce(into: "") { text, c in text += c.isUppercase ? "-" + c.lowercased() : String(c) }
         }

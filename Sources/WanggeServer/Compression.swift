@@ -16,7 +16,8 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         guard response.headers[.contentEncoding] == nil,
-              let type = response.headers[.contentType], Self.isCompressible(type) else { return response }
+            let type = response.headers[.contentType], Self.isCompressible(type)
+        else { return response }
         Self.addVary(to: &response.headers)
         guard request.method != .head, response.status != .noContent, response.status != .notModified else { return response }
         let accepted = AcceptEncoding(request.headers[values: .acceptEncoding])
@@ -36,8 +37,10 @@ struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     static func isCompressible(_ contentType: String) -> Bool {
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if type.hasPrefix("text/") || type.hasSuffix("+json") || type.hasSuffix("+xml") { return true }
-        return ["application/json", "application/xml", "application/javascript", "application/vnd.mapbox-vector-tile",
-                "application/x-protobuf", "image/svg+xml"].contains(type)
+        return [
+            "application/json", "application/xml", "application/javascript", "application/vnd.mapbox-vector-tile",
+            "application/x-protobuf", "image/svg+xml",
+        ].contains(type)
     }
 
     private static func addVary(to headers: inout HTTPFields) {

@@ -52,11 +52,13 @@ final class RequestLimitsHandler: ChannelDuplexHandler, RemovableChannelHandler 
             context.fireErrorCaught(error)
             return
         }
-        let text = #"{"type":"tag:wangge,2026:problem:head-too-large","title":"Request header fields too large","status":431,"#
+        let text =
+            #"{"type":"tag:wangge,2026:problem:head-too-large","title":"Request header fields too large","status":431,"#
             + #""detail":"the request head exceeds \#(maxHeadBytes) bytes (wangge serve --max-head)"}"# + "\n"
         let body = ByteBuffer(string: text)
-        let head = HTTPResponse(status: .requestHeaderFieldsTooLarge,
-                                headerFields: [.contentType: "application/problem+json", .contentLength: String(body.readableBytes), .connection: "close"])
+        let head = HTTPResponse(
+            status: .requestHeaderFieldsTooLarge,
+            headerFields: [.contentType: "application/problem+json", .contentLength: String(body.readableBytes), .connection: "close"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }

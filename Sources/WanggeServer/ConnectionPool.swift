@@ -72,11 +72,12 @@ final class ConnectionPool: @unchecked Sendable {
         watcher = try Database(path: path, readOnly: true)
         catalog = try QueryCatalog(directory: queriesDirectory)
         try catalog.check(on: writer)
-        idleReaders = Locked(try (0 ..< max(1, readers)).map { _ in
-            let store = try WanggeStore(path: path, readOnly: true)
-            store.database.stopWhenWorkIsCancelled()
-            return store
-        })
+        idleReaders = Locked(
+            try (0 ..< max(1, readers)).map { _ in
+                let store = try WanggeStore(path: path, readOnly: true)
+                store.database.stopWhenWorkIsCancelled()
+                return store
+            })
         available = DispatchSemaphore(value: max(1, readers))
         checkpointThread = WorkerPool(name: "wangge-checkpoint", threads: 1, queueLimit: 0)
         checkpoints = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "wangge.checkpoint", qos: .utility))

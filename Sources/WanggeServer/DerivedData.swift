@@ -13,7 +13,7 @@ final class DerivedData: Sendable {
         if let hit = values.withLock({ $0[key] }), hit.generation == generation, hit.version == version, let value = hit.value as? T { return value }
         let value = try compute()
         values.withLock { entries in
-            if entries.values.contains(where: { $0.generation > generation }) { return }   // computed on an older snapshot
+            if entries.values.contains(where: { $0.generation > generation }) { return }  // computed on an older snapshot
             entries = entries.filter { $0.value.generation == generation }
             entries[key] = Entry(generation: generation, version: version, value: value)
         }

@@ -65,7 +65,7 @@ final class IngestQueue: Sendable {
         do {
             let outcomes = try pool.write { store in try commit(jobs, in: store) }
             for (job, outcome) in zip(jobs, outcomes) { job.continuation.resume(returning: outcome) }
-        } catch where jobs.count > 1 {
+        } catch  where jobs.count > 1 {
             for job in jobs {
                 do { job.continuation.resume(returning: try pool.write { store in try commit([job], in: store)[0] }) } catch {
                     job.continuation.resume(throwing: error)
@@ -88,7 +88,7 @@ final class IngestQueue: Sendable {
         records.reserveCapacity(last.count)
         for (j, job) in jobs.enumerated() {
             for (r, var record) in job.records.enumerated() where last[record.id]! == (j, r) {
-                record.line = records.count + 1   // a line number unique in the group
+                record.line = records.count + 1  // a line number unique in the group
                 records.append(record)
                 origin.append((j, r))
             }
@@ -100,7 +100,7 @@ final class IngestQueue: Sendable {
         var importer = Importer(store: store, snapMetres: snapMetres)
         importer.addressFarMetres = addressFarMetres
         let (report, isNew) = try importer.importOrders(records, assignments: routed, index: snapshot.index)
-        let assignments = report.routed   // located by address where the coordinates were unusable
+        let assignments = report.routed  // located by address where the coordinates were unusable
         // Split by job: each line of the group belongs to one job's row.
         var outcomes = jobs.map { _ in Outcome(report: ImportReport(layer: .orders), assignments: []) }
         var rowByID: [String: (AssignmentRow, AddressRouting.Located)] = [:]

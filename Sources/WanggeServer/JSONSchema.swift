@@ -75,8 +75,10 @@ extension JSONSchema {
             if o.removeValue(forKey: "x-optional") == nil { required.append(name) }
             cleaned.append((name, JSONSchema(.object(o))))
         }
-        var o: [String: JSONValue] = ["type": .string("object"),
-                                      "properties": .object(Dictionary(cleaned.map { ($0.0, $0.1.json) }, uniquingKeysWith: { a, _ in a }))]
+        var o: [String: JSONValue] = [
+            "type": .string("object"),
+            "properties": .object(Dictionary(cleaned.map { ($0.0, $0.1.json) }, uniquingKeysWith: { a, _ in a })),
+        ]
         if !required.isEmpty { o["required"] = .array(required.map(JSONValue.string)) }
         if let additional { o["additionalProperties"] = additional.json }
         return JSONSchema(.object(o))

@@ -52,13 +52,17 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Writes the problem document and closes the connection.
     private func refuse(context: ChannelHandlerContext, _ parseError: HTTPParserError) {
         let problem = Self.problem(for: parseError)
-        logger.warning("request refused by the HTTP parser", metadata: [
-            "error": .string("\(parseError)"), "remote": .string(context.remoteAddress.map { "\($0)" } ?? "-"), "status": "400",
-        ])
+        logger.warning(
+            "request refused by the HTTP parser",
+            metadata: [
+                "error": .string("\(parseError)"), "remote": .string(context.remoteAddress.map { "\($0)" } ?? "-"), "status": "400",
+            ])
         let body = ByteBuffer(string: problem.json.jsonText + "\n")
-        let head = HTTPResponse(status: .badRequest, headerFields: [
-            .contentType: "application/problem+json", .contentLength: "\(body.readableBytes)", .connection: "close", .server: "wangge",
-        ])
+        let head = HTTPResponse(
+            status: .badRequest,
+            headerFields: [
+                .contentType: "application/problem+json", .contentLength: "\(body.readableBytes)", .connection: "close", .server: "wangge",
+            ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
@@ -69,8 +73,10 @@ final class MalformedRequestHandler: ChannelDuplexHandler, RemovableChannelHandl
     static func problem(for error: HTTPParserError) -> Problem {
         switch error {
         case .invalidURL, .invalidCharactersUsed, .invalidPath:
-            return .badRequest("the request line cannot be read: its URL holds raw non-ASCII bytes, spaces or control characters; " +
-                               "percent-encode path and query names and values as UTF-8 (e.g. category=%E4%B9%B1%E8%AE%BE%E6%91%8A for 乱设摊; curl -G --data-urlencode)")
+            return .badRequest(
+                "the request line cannot be read: its URL holds raw non-ASCII bytes, spaces or control characters; "
+                    + "percent-encode path and query names and values as UTF-8 (e.g. category=%E4%B9%B1%E8%AE%BE%E6%91%8A for 乱设摊; curl -G --data-urlencode)"
+            )
         default:
             return .badRequest("the request is not valid HTTP/1.1 (\(error))")
         }

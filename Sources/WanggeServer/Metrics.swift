@@ -45,12 +45,16 @@ final class ServiceMetrics: Sendable {
     /// The exposition text.
     func text() -> String {
         let s = state.current
-        func label(_ v: String) -> String { v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") }
-        var out = "# HELP wangge_http_requests_total HTTP requests answered, by route template, method and status.\n# TYPE wangge_http_requests_total counter\n"
+        func label(_ v: String) -> String {
+            v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        }
+        var out =
+            "# HELP wangge_http_requests_total HTTP requests answered, by route template, method and status.\n# TYPE wangge_http_requests_total counter\n"
         for (k, n) in s.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.status) < ($1.key.route, $1.key.method, $1.key.status) }) {
             out += "wangge_http_requests_total{route=\"\(label(k.route))\",method=\"\(k.method)\",status=\"\(k.status)\"} \(n)\n"
         }
-        out += "# HELP wangge_http_request_duration_seconds Time from the request's head to the end of the response's body, by route.\n# TYPE wangge_http_request_duration_seconds histogram\n"
+        out +=
+            "# HELP wangge_http_request_duration_seconds Time from the request's head to the end of the response's body, by route.\n# TYPE wangge_http_request_duration_seconds histogram\n"
         for (k, h) in s.latency.sorted(by: { ($0.key.route, $0.key.method) < ($1.key.route, $1.key.method) }) {
             let labels = "route=\"\(label(k.route))\",method=\"\(k.method)\""
             var cumulative = 0
@@ -64,7 +68,8 @@ final class ServiceMetrics: Sendable {
         }
         out += "# HELP wangge_orders_ingested_total Orders stored through POST /v1/orders.\n# TYPE wangge_orders_ingested_total counter\n"
         out += "wangge_orders_ingested_total \(s.ordersIngested)\n"
-        out += "# HELP wangge_index_generation Generation of the in-memory district index (1 at start, +1 per layer import).\n# TYPE wangge_index_generation gauge\n"
+        out +=
+            "# HELP wangge_index_generation Generation of the in-memory district index (1 at start, +1 per layer import).\n# TYPE wangge_index_generation gauge\n"
         out += "wangge_index_generation \(s.generation)\n"
         out += "# HELP wangge_uptime_seconds Seconds since the server started.\n# TYPE wangge_uptime_seconds gauge\n"
         out += "wangge_uptime_seconds \(Int(Date().timeIntervalSince(started)))\n"
@@ -82,7 +87,8 @@ final class ServiceMetrics: Sendable {
         out += "# HELP process_cpu_seconds_total User and system CPU time spent in seconds.\n# TYPE process_cpu_seconds_total counter\n"
         out += "process_cpu_seconds_total \(cpu)\n"
         if let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-           let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) {
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        {
             out += "# HELP process_resident_memory_bytes Resident memory size in bytes.\n# TYPE process_resident_memory_bytes gauge\n"
             out += "process_resident_memory_bytes \(pages * Int(sysconf(Int32(_SC_PAGESIZE))))\n"
         }
@@ -98,11 +104,11 @@ final class ServiceMetrics: Sendable {
         out += "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n# TYPE process_start_time_seconds gauge\n"
         out += "process_start_time_seconds \(Int(started.timeIntervalSince1970))\n"
         #if compiler(>=6.3)
-        let swift = "6.3"
+            let swift = "6.3"
         #elseif compiler(>=6.2)
-        let swift = "6.2"
+            let swift = "6.2"
         #else
-        let swift = "6.1"
+            let swift = "6.1"
         #endif
         out += "# HELP wangge_build_info The running build: version and compiler (always 1).\n# TYPE wangge_build_info gauge\n"
         out += "wangge_build_info{version=\"\(version)\",swift=\"\(swift)\"} 1\n"

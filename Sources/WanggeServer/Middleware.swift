@@ -42,10 +42,12 @@ struct ServiceMiddleware: RouterMiddleware {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             service.metrics.record(route: route, method: method, status: status, seconds: seconds)
             if service.logger.logLevel <= .info {
-                service.logger.info("request", metadata: [
-                    "method": .string(method), "path": .string(path), "status": .stringConvertible(status),
-                    "ms": .string(String(format: "%.2f", seconds * 1000)), "role": .string(roleName), "request_id": .string(id),
-                ])
+                service.logger.info(
+                    "request",
+                    metadata: [
+                        "method": .string(method), "path": .string(path), "status": .stringConvertible(status),
+                        "ms": .string(String(format: "%.2f", seconds * 1000)), "role": .string(roleName), "request_id": .string(id),
+                    ])
             }
         }
         let body = response.body
@@ -100,22 +102,28 @@ struct ServiceMiddleware: RouterMiddleware {
             var allowed = routes.filter { $0.matches(path) }.map(\.method.rawValue)
             if allowed.contains("GET") { allowed.insert("HEAD", at: allowed.firstIndex(of: "GET")! + 1) }
             if !allowed.isEmpty {
-                return Problem(status: .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
-                               detail: "\(request.method.rawValue) is not served at \(path); allowed: \(allowed.joined(separator: ", "))",
-                               headers: [.allow: allowed.joined(separator: ", ")])
+                return Problem(
+                    status: .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+                    detail: "\(request.method.rawValue) is not served at \(path); allowed: \(allowed.joined(separator: ", "))",
+                    headers: [.allow: allowed.joined(separator: ", ")])
             }
             return .notFound("no route \(path); the API is described at /openapi.json")
         case let e as HTTPError:
             return Problem(status: e.status, kind: "http-\(e.status.code)", title: e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
         case is NIOTooManyBytesError:
-            return Problem(status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
-                           detail: "the request body exceeds \(service.configuration.maxBodyBytes) bytes (wangge serve --max-body)")
+            return Problem(
+                status: .contentTooLarge, kind: "body-too-large", title: "Body too large",
+                detail: "the request body exceeds \(service.configuration.maxBodyBytes) bytes (wangge serve --max-body)")
         case let e as any WanggeError where e.kind != .internal && e.kind != .unavailable:
             return Problem(e)
         default:
             // Not described to the client (it may hold SQL or a path): logged, answered by kind.
-            service.logger.error("request failed", metadata: ["request_id": .string(context.id), "path": .string(request.uri.path),
-                                                             "error": .string(String(describing: error))])
+            service.logger.error(
+                "request failed",
+                metadata: [
+                    "request_id": .string(context.id), "path": .string(request.uri.path),
+                    "error": .string(String(describing: error)),
+                ])
             return (error as? any WanggeError)?.kind == .unavailable ? .unavailable(context.id) : .internalError(context.id)
         }
     }

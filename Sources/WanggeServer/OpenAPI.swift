@@ -12,9 +12,11 @@ extension WanggeService {
                 "operationId": .string(route.operationId.isEmpty ? Self.fallbackOperationId(route) : route.operationId),
                 "tags": .array([.string(Self.tag(of: route.path))]),
                 "parameters": .array(route.parameters.map(Self.parameterDocument)),
-                "responses": .object(Dictionary((route.outcomes + commonOutcomes(route)).map { o in
-                    (String(o.status), Self.responseDocument(o))
-                }, uniquingKeysWith: { first, _ in first })),
+                "responses": .object(
+                    Dictionary(
+                        (route.outcomes + commonOutcomes(route)).map { o in
+                            (String(o.status), Self.responseDocument(o))
+                        }, uniquingKeysWith: { first, _ in first })),
             ]
             if let role = route.role {
                 // A page for people answers a browser without a token with the login form:
@@ -25,22 +27,35 @@ extension WanggeService {
                 operation["security"] = .array([])
             }
             if !route.bodyTypes.isEmpty {
-                operation["requestBody"] = .object(["required": .bool(true), "content": .object(Dictionary(uniqueKeysWithValues: route.bodyTypes.map { type in
-                    var media: [String: JSONValue] = ["schema": (route.bodySchemas[type] ?? Self.defaultSchema(type)).json]
-                    if let example = route.bodyExamples[type] { media["example"] = example }
-                    return (type, JSONValue.object(media))
-                }))])
+                operation["requestBody"] = .object([
+                    "required": .bool(true),
+                    "content": .object(
+                        Dictionary(
+                            uniqueKeysWithValues: route.bodyTypes.map { type in
+                                var media: [String: JSONValue] = ["schema": (route.bodySchemas[type] ?? Self.defaultSchema(type)).json]
+                                if let example = route.bodyExamples[type] { media["example"] = example }
+                                return (type, JSONValue.object(media))
+                            })),
+                ])
             }
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = .object(operation)
         }
         return .object([
             "openapi": .string("3.1.0"),
-            "info": .object(["title": .string("Wangge"), "version": .string(WanggeVersion.number),
-                             "description": .string("Grid-management analytics: route 12345 work orders to their grid cell and responsible unit; hot spots, recurrence, lights, KPIs; GeoJSON layers. Every route is also a `wangge` command with the same parameters. Errors are application/problem+json (RFC 9457). Answers over 1,400 bytes are gzip-compressed when Accept-Encoding allows it.")]),
+            "info": .object([
+                "title": .string("Wangge"), "version": .string(WanggeVersion.number),
+                "description": .string(
+                    "Grid-management analytics: route 12345 work orders to their grid cell and responsible unit; hot spots, recurrence, lights, KPIs; GeoJSON layers. Every route is also a `wangge` command with the same parameters. Errors are application/problem+json (RFC 9457). Answers over 1,400 bytes are gzip-compressed when Accept-Encoding allows it."
+                ),
+            ]),
             "servers": .array([.object(["url": .string("/"), "description": .string("This server (the host the document was read from).")])]),
             "components": .object([
-                "securitySchemes": .object(["bearer": .object(["type": .string("http"), "scheme": .string("bearer"),
-                                                               "description": .string("A token from `wangge token create --role reader|operator|admin`.")])]),
+                "securitySchemes": .object([
+                    "bearer": .object([
+                        "type": .string("http"), "scheme": .string("bearer"),
+                        "description": .string("A token from `wangge token create --role reader|operator|admin`."),
+                    ])
+                ]),
                 "schemas": .object(APISchemas.all.mapValues(\.json)),
             ]),
             "paths": .object(paths.mapValues { .object($0) }),
@@ -61,8 +76,10 @@ extension WanggeService {
         if let value = p.defaultValue { schema["default"] = .number(value) }
         if !p.values.isEmpty { schema["enum"] = .array(p.values.map(JSONValue.string)) }
         if p.repeatable { schema = ["type": .string("array"), "items": .object(schema)] }
-        var o: [String: JSONValue] = ["name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
-                                      "description": .string(p.description), "schema": .object(schema)]
+        var o: [String: JSONValue] = [
+            "name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
+            "description": .string(p.description), "schema": .object(schema),
+        ]
         if p.repeatable { o["explode"] = .bool(true); o["style"] = .string("form") }
         return .object(o)
     }
@@ -84,9 +101,11 @@ extension WanggeService {
     /// A problem answer's example, made from its status and description.
     private static func problemExample(_ o: APIRoute.Outcome, type: String) -> JSONValue? {
         guard type == "application/problem+json" else { return nil }
-        return .object(["type": .string("tag:wangge,2026:problem:\(APISchemas.problemKind(o.status))"),
-                        "title": .string(APISchemas.problemTitle(o.status)), "status": .number(Double(o.status)),
-                        "detail": .string(o.description)])
+        return .object([
+            "type": .string("tag:wangge,2026:problem:\(APISchemas.problemKind(o.status))"),
+            "title": .string(APISchemas.problemTitle(o.status)), "status": .number(Double(o.status)),
+            "detail": .string(o.description),
+        ])
     }
 
     /// The schema of a body media type without one declared: text is a string.
@@ -112,12 +131,22 @@ extension WanggeService {
     func commonOutcomes(_ route: APIRoute) -> [APIRoute.Outcome] {
         let given = Set(route.outcomes.map(\.status))
         let problem = ["application/problem+json"]
-        var common = [APIRoute.Outcome(status: 400, description: "A malformed query string (raw non-ASCII bytes, a broken percent escape, invalid UTF-8) or an unusable parameter.", mediaTypes: problem)]
+        var common = [
+            APIRoute.Outcome(
+                status: 400,
+                description: "A malformed query string (raw non-ASCII bytes, a broken percent escape, invalid UTF-8) or an unusable parameter.",
+                mediaTypes: problem)
+        ]
         if let role = route.role {
-            common += [APIRoute.Outcome(status: 401, description: "No valid token.", mediaTypes: problem),
-                       APIRoute.Outcome(status: 403, description: "The token's role is below \(role.rawValue).", mediaTypes: problem)]
+            common += [
+                APIRoute.Outcome(status: 401, description: "No valid token.", mediaTypes: problem),
+                APIRoute.Outcome(status: 403, description: "The token's role is below \(role.rawValue).", mediaTypes: problem),
+            ]
         }
-        common.append(APIRoute.Outcome(status: 503, description: "The server is stopping, or the request outlived the server's request timeout (Retry-After).", mediaTypes: problem))
+        common.append(
+            APIRoute.Outcome(
+                status: 503, description: "The server is stopping, or the request outlived the server's request timeout (Retry-After).",
+                mediaTypes: problem))
         return common.filter { !given.contains($0.status) }
     }
 }

@@ -45,8 +45,9 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
     }
 
     static func unauthorized(_ detail: String) -> Problem {
-        Problem(status: .unauthorized, kind: "unauthorized", title: "Unauthorized", detail: detail,
-                headers: [.wwwAuthenticate: #"Bearer realm="wangge""#])
+        Problem(
+            status: .unauthorized, kind: "unauthorized", title: "Unauthorized", detail: detail,
+            headers: [.wwwAuthenticate: #"Bearer realm="wangge""#])
     }
 
     static func forbidden(_ detail: String) -> Problem {
@@ -55,34 +56,40 @@ struct Problem: Error, HTTPResponseError, CustomStringConvertible {
 
     /// 503: the heavy routes' threads and queue are full.
     static func overloaded(_ pool: String) -> Problem {
-        Problem(status: .serviceUnavailable, kind: "overloaded", title: "Overloaded",
-                detail: "every worker is busy and the queue is full (wangge serve --workers, --queue); retry shortly",
-                headers: [.retryAfter: "1"])
+        Problem(
+            status: .serviceUnavailable, kind: "overloaded", title: "Overloaded",
+            detail: "every worker is busy and the queue is full (wangge serve --workers, --queue); retry shortly",
+            headers: [.retryAfter: "1"])
     }
 
     /// 503: the request's work outlived `wangge serve --request-timeout` and was stopped.
     static func deadlineExceeded(_ pool: String) -> Problem {
-        Problem(status: .serviceUnavailable, kind: "deadline-exceeded", title: "Deadline exceeded",
-                detail: "the request's work took longer than the server's request timeout (wangge serve --request-timeout) and was stopped; narrow the request",
-                headers: [.retryAfter: "5"])
+        Problem(
+            status: .serviceUnavailable, kind: "deadline-exceeded", title: "Deadline exceeded",
+            detail:
+                "the request's work took longer than the server's request timeout (wangge serve --request-timeout) and was stopped; narrow the request",
+            headers: [.retryAfter: "5"])
     }
 
     /// 503: the server is stopping.
     static func shuttingDown() -> Problem {
-        Problem(status: .serviceUnavailable, kind: "shutting-down", title: "Shutting down",
-                detail: "the server is stopping; its work was called off", headers: [.retryAfter: "5", .connection: "close"])
+        Problem(
+            status: .serviceUnavailable, kind: "shutting-down", title: "Shutting down",
+            detail: "the server is stopping; its work was called off", headers: [.retryAfter: "5", .connection: "close"])
     }
 
     /// 503: something the request needs is busy or unavailable (logged as `requestID`).
     static func unavailable(_ requestID: String) -> Problem {
-        Problem(status: .serviceUnavailable, kind: "unavailable", title: "Unavailable",
-                detail: "a resource the request needs is busy or unavailable; retry shortly (logged as request \(requestID))",
-                headers: [.retryAfter: "5"])
+        Problem(
+            status: .serviceUnavailable, kind: "unavailable", title: "Unavailable",
+            detail: "a resource the request needs is busy or unavailable; retry shortly (logged as request \(requestID))",
+            headers: [.retryAfter: "5"])
     }
 
     static func internalError(_ requestID: String) -> Problem {
-        Problem(status: .internalServerError, kind: "internal-error", title: "Internal error",
-                detail: "the server could not complete the request; it is logged as request \(requestID)")
+        Problem(
+            status: .internalServerError, kind: "internal-error", title: "Internal error",
+            detail: "the server could not complete the request; it is logged as request \(requestID)")
     }
 
     var json: JSONValue {
@@ -113,8 +120,9 @@ extension Problem {
     /// code, title, parameter and rows. Internal and unavailable errors are not described:
     /// the middleware logs them and answers ``internalError(_:)`` or ``unavailable(_:)``.
     init(_ error: any WanggeError) {
-        self.init(status: Self.status(of: error.kind), kind: error.code, title: error.title, detail: error.description,
-                  parameter: error.parameter, expected: error.expected)
+        self.init(
+            status: Self.status(of: error.kind), kind: error.code, title: error.title, detail: error.description,
+            parameter: error.parameter, expected: error.expected)
         if !error.rows.isEmpty { setRows(error.rows.map(\.json), total: max(error.rowsTotal, error.rows.count)) }
     }
 

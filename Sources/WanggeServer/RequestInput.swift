@@ -29,7 +29,9 @@ enum QueryString {
         guard let query else { return }
         if let k = query.utf8.firstIndex(where: { $0 >= 0x80 }) {
             let offset = query.utf8.distance(from: query.utf8.startIndex, to: k)
-            throw Problem.badRequest("the query string holds raw non-ASCII bytes (at byte \(offset + 1)); percent-encode names and values as UTF-8 (e.g. category=%E4%B9%B1%E8%AE%BE%E6%91%8A for 乱设摊; curl -G --data-urlencode)")
+            throw Problem.badRequest(
+                "the query string holds raw non-ASCII bytes (at byte \(offset + 1)); percent-encode names and values as UTF-8 (e.g. category=%E4%B9%B1%E8%AE%BE%E6%91%8A for 乱设摊; curl -G --data-urlencode)"
+            )
         }
         _ = try parse(query)
     }
@@ -45,7 +47,8 @@ enum QueryString {
             guard c == UInt8(ascii: "%") else { bytes.append(c); i = raw.index(after: i); continue }
             let h = raw.index(after: i)
             guard h < raw.endIndex, raw.index(after: h) < raw.endIndex,
-                  let high = hexValue(raw[h]), let low = hexValue(raw[raw.index(after: h)]) else {
+                let high = hexValue(raw[h]), let low = hexValue(raw[raw.index(after: h)])
+            else {
                 throw Problem.badRequest("\(what): \"%\" must be followed by two hex digits (percent-encode a literal % as %25)")
             }
             bytes.append(high << 4 | low)
@@ -112,7 +115,9 @@ extension WanggeService {
     /// `Content-Length` first and while reading. A `charset` is honoured; without one, a CSV body
     /// is detected as files are (UTF-8, else GB18030) and a JSON body must be UTF-8 (RFC 8259).
     /// Bytes invalid in the encoding: 400 naming the line and byte offset.
-    func body(of request: Request, accepting accepted: [String], what: String? = nil) async throws -> (bytes: [UInt8], type: String, encoding: TextEncoding) {
+    func body(of request: Request, accepting accepted: [String], what: String? = nil) async throws -> (
+        bytes: [UInt8], type: String, encoding: TextEncoding
+    ) {
         let contentType = (request.headers[.contentType] ?? "").split(separator: ";")
         let type = contentType.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let charset = contentType.dropFirst().compactMap { parameter -> String? in
@@ -122,16 +127,18 @@ extension WanggeService {
         }.first
         let expected = accepted.joined(separator: " or ")
         guard accepted.contains(type) else {
-            throw Problem(status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
-                          detail: (what.map { $0 + "; " } ?? "Content-Type \(type.isEmpty ? "(none)" : type) is not accepted here; ") + "send \(expected)",
-                          expected: expected)
+            throw Problem(
+                status: .unsupportedMediaType, kind: "unsupported-media-type", title: "Unsupported media type",
+                detail: (what.map { $0 + "; " } ?? "Content-Type \(type.isEmpty ? "(none)" : type) is not accepted here; ") + "send \(expected)",
+                expected: expected)
         }
         var forced: TextEncoding? = type == "text/csv" ? nil : .utf8
         if let charset {
             guard let encoding = TextEncoding(name: charset) else {
-                throw Problem(status: .unsupportedMediaType, kind: "unsupported-charset", title: "Unsupported charset",
-                              detail: "charset=\(charset) is not accepted; send UTF-8, or a CSV in GB18030 (charset=gbk, gb2312 or gb18030)",
-                              expected: "charset=utf-8 or charset=gb18030")
+                throw Problem(
+                    status: .unsupportedMediaType, kind: "unsupported-charset", title: "Unsupported charset",
+                    detail: "charset=\(charset) is not accepted; send UTF-8, or a CSV in GB18030 (charset=gbk, gb2312 or gb18030)",
+                    expected: "charset=utf-8 or charset=gb18030")
             }
             forced = encoding
         }
@@ -146,10 +153,14 @@ extension WanggeService {
             }
             return (decoded.bytes, type, decoded.encoding)
         } catch {
-            var p = Problem(status: .badRequest, kind: "bad-encoding", title: "Text not in its encoding",
-                            detail: "the \(type) body \(forced == .gb18030 ? "is not GB18030" : forced == .utf8 ? "is not UTF-8" : "is neither UTF-8 nor GB18030"): \(error)",
-                            expected: forced == .gb18030 ? "GB18030 (GBK) text" : type == "text/csv" ? "UTF-8 or GB18030 (GBK) text" : "UTF-8 text")
-            p.rows = [.object(["row": .number(Double(error.line)), "byte_offset": .number(Double(error.byteOffset)), "reason": .string(error.description)])]
+            var p = Problem(
+                status: .badRequest, kind: "bad-encoding", title: "Text not in its encoding",
+                detail:
+                    "the \(type) body \(forced == .gb18030 ? "is not GB18030" : forced == .utf8 ? "is not UTF-8" : "is neither UTF-8 nor GB18030"): \(error)",
+                expected: forced == .gb18030 ? "GB18030 (GBK) text" : type == "text/csv" ? "UTF-8 or GB18030 (GBK) text" : "UTF-8 text")
+            p.rows = [
+                .object(["row": .number(Double(error.line)), "byte_offset": .number(Double(error.byteOffset)), "reason": .string(error.description)])
+            ]
             throw p
         }
     }

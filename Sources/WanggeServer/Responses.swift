@@ -46,11 +46,16 @@ func asciiJSON(_ strings: [String]) -> String {
 extension WanggeService {
     /// Runs the capability whose parameter set `C` is parsed from the request's query parameters (plus `positional`
     /// arguments) on a pooled read connection and the current snapshot.
-    func runOperation<C: ParsableCapability>(_ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
-                                                     negatable: Set<String> = [], excluding: Set<String> = [],
-                                                     defaultFormat: String? = "json", on lane: WorkerPool? = nil) async throws -> Response {
-        let arguments = try positional + CommandArguments.arguments(request, flags: flags, negatable: negatable, excluding: excluding,
-                                                                     defaultFormat: defaultFormat)
+    func runOperation<C: ParsableCapability>(
+        _ type: C.Type, _ request: Request, positional: [String] = [], flags: Set<String> = [],
+        negatable: Set<String> = [], excluding: Set<String> = [],
+        defaultFormat: String? = "json", on lane: WorkerPool? = nil
+    ) async throws -> Response {
+        let arguments =
+            try positional
+            + CommandArguments.arguments(
+                request, flags: flags, negatable: negatable, excluding: excluding,
+                defaultFormat: defaultFormat)
         let command = try CommandArguments.parse(C.self, arguments, database: configuration.databasePath)
         return .report(try await report(command, on: lane))
     }
@@ -75,8 +80,10 @@ extension WanggeService {
     /// problem document. The request's budget follows the work: at the deadline or shutdown
     /// the stream stops (the connection is closed, the status having gone out), and a client
     /// that stops reading holds the thread no longer than that.
-    func streamed(contentType: String, headers extra: HTTPFields = [:], what: String,
-                  _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void) async throws -> Response {
+    func streamed(
+        contentType: String, headers extra: HTTPFields = [:], what: String,
+        _ produce: @escaping @Sendable (_ emit: ([UInt8]) throws -> Void) throws -> Void
+    ) async throws -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extra)
         if Self.headOnly { return Response(status: .ok, headers: headers) }

@@ -87,8 +87,10 @@ extension APIRoute.Parameter {
     static func path(_ name: String, _ description: String, values: [String] = []) -> Self {
         .init(name: name, location: .path, required: true, values: values, description: description)
     }
-    static func query(_ name: String, _ type: String, required: Bool = false, values: [String] = [],
-                      repeatable: Bool = false, _ description: String) -> Self {
+    static func query(
+        _ name: String, _ type: String, required: Bool = false, values: [String] = [],
+        repeatable: Bool = false, _ description: String
+    ) -> Self {
         .init(name: name, type: type, required: required, values: values, repeatable: repeatable, description: description)
     }
     static func query(_ name: String, required: Bool = false, values: [String] = [], repeatable: Bool = false, _ description: String) -> Self {

@@ -74,8 +74,9 @@ public final class WanggeService: Sendable {
         var logger = Logger(label: "wangge")
         logger.logLevel = configuration.logLevel
         self.logger = logger
-        pool = try ConnectionPool(path: configuration.databasePath, queriesDirectory: configuration.queriesDirectory,
-                                  workers: configuration.workers, queueLimit: configuration.queueLimit, walLimitBytes: configuration.walLimitBytes)
+        pool = try ConnectionPool(
+            path: configuration.databasePath, queriesDirectory: configuration.queriesDirectory,
+            workers: configuration.workers, queueLimit: configuration.queueLimit, walLimitBytes: configuration.walLimitBytes)
         tokens = TokenCache(pool: pool)
         let (district, version) = try pool.write { store in (try store.loadDistrict(), try store.layersVersion()) }
         let current = Locked(try DistrictSnapshot(generation: 1, layersVersion: version, district: district, snapMetres: configuration.snapMetres))
@@ -111,7 +112,9 @@ public final class WanggeService: Sendable {
             let generation = try pool.write { store -> Int? in
                 try store.layersVersion() == snapshot.layersVersion ? nil : try reloadDistrict(using: store)
             }
-            if let generation { logger.notice("layers changed in the database; index reloaded", metadata: ["generation": .stringConvertible(generation)]) }
+            if let generation {
+                logger.notice("layers changed in the database; index reloaded", metadata: ["generation": .stringConvertible(generation)])
+            }
         } catch {
             logger.error("checking for layer changes failed: \(error)")
         }
@@ -123,15 +126,19 @@ public final class WanggeService: Sendable {
     /// Re-reads the layers with the writer (the caller holds it) and swaps in a new snapshot.
     func reloadDistrict(using store: WanggeStore) throws -> Int {
         let generation = snapshot.generation + 1
-        let next = try DistrictSnapshot(generation: generation, layersVersion: try store.layersVersion(), district: try store.loadDistrict(),
-                                        snapMetres: configuration.snapMetres)
+        let next = try DistrictSnapshot(
+            generation: generation, layersVersion: try store.layersVersion(), district: try store.loadDistrict(),
+            snapMetres: configuration.snapMetres)
         current.withLock { $0 = next }
         metrics.setGeneration(generation)
         return generation
     }
 
     /// Every route, in the order the API document lists them.
-    var routes: [APIRoute] { pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + tileRoutes + queryRoutes + featureRoutes + open311Routes }
+    var routes: [APIRoute] {
+        pageRoutes + systemRoutes + routingRoutes + geocodeRoutes + orderRoutes + analyticsRoutes + layerRoutes + tileRoutes + queryRoutes
+            + featureRoutes + open311Routes
+    }
 
     /// The router: the routes behind the service middleware (logs, metrics, tokens, problems).
     func router() -> Hummingbird.Router<WanggeContext> {
@@ -148,7 +155,9 @@ public final class WanggeService: Sendable {
             let respond: @Sendable (Request, WanggeContext) async throws -> Response = { request, context in
                 if loginPage && context.role == nil && !(publicRead && (request.method == .get || request.method == .head)) {
                     let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                    return Response(status: .seeOther, headers: [.location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
+                    return Response(
+                        status: .seeOther,
+                        headers: [.location: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")])
                 }
                 try Self.authorize(required, method: request.method, context: context, publicRead: publicRead)
                 return try await handler(request, context)
@@ -175,7 +184,9 @@ public final class WanggeService: Sendable {
         guard let required else { return }
         if publicRead && required == .reader && (method == .get || method == .head) { return }
         guard let role = context.role else {
-            throw Problem.unauthorized("this route needs a token with the \(required.rawValue) role: send Authorization: Bearer <token> (create one with `wangge token create`)")
+            throw Problem.unauthorized(
+                "this route needs a token with the \(required.rawValue) role: send Authorization: Bearer <token> (create one with `wangge token create`)"
+            )
         }
         guard role >= required else {
             throw Problem.forbidden("this route needs the \(required.rawValue) role; the token presented has \(role.rawValue)")
@@ -188,18 +199,21 @@ public final class WanggeService: Sendable {
         let logger = self.logger
         let http = HTTP1Channel.Configuration(
             // A head over the limit is answered 431 first; any other parser error 400 (percent-encode).
-            additionalChannelHandlers: [RequestLimitsHandler(maxHeadBytes: limits.head, readTimeout: .milliseconds(Int64(limits.read * 1000))),
-                                        MalformedRequestHandler(logger: logger)],
+            additionalChannelHandlers: [
+                RequestLimitsHandler(maxHeadBytes: limits.head, readTimeout: .milliseconds(Int64(limits.read * 1000))),
+                MalformedRequestHandler(logger: logger),
+            ],
             idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000)),
             // NIO's decoder refuses a larger head; RequestLimitsHandler answers it 431.
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.head, maxHeaderListSize: limits.head))
-        return Application(router: router(),
-                    server: .http1(configuration: http),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wangge"),
-                    onServerRunning: { [logger, configuration] _ in
-                        logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])
-                    },
-                    logger: logger)
+        return Application(
+            router: router(),
+            server: .http1(configuration: http),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wangge"),
+            onServerRunning: { [logger, configuration] _ in
+                logger.notice("listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])
+            },
+            logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT: then stops accepting, calls off the work in flight

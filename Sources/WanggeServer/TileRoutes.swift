@@ -9,22 +9,35 @@ extension WanggeService {
     var tileRoutes: [APIRoute] {
         let problem = ["application/problem+json"]
         return [
-            APIRoute(method: .get, path: "/v1/tiles/{layer}/{z}/{x}/{y}.mvt", role: .reader,
-                     summary: "One Mapbox Vector Tile (MVT 2.1, extent 4096, Web Mercator XYZ) of a layer, as `wangge tile`: clipped to the tile and a 64-unit buffer, simplified for the zoom; cached per data version.",
-                     operationId: "getTile",
-                     parameters: [
-                         .path("layer", "The layer (hotspots: Gi* per cell, properties z and bin).", values: TileParameters.LayerName.allCases.map(\.rawValue)),
-                         .path("z", "Zoom, 0 to 24."), .path("x", "Column, 0 to 2^z - 1."), .path("y", "Row, 0 to 2^z - 1 (row 0 at the north)."),
-                         .query("from", "date-time", "orders, hotspots: orders received at or after this time."),
-                         .query("to", "date-time", "orders, hotspots: orders received before this time."),
-                         .query("category", repeatable: true, "orders, hotspots: only orders of this category (repeatable)."),
-                         .query("crs", values: OutputCRS.allCases.map(\.rawValue), "Coordinates the tile is drawn in: wgs84 (default), gcj02 (高德/腾讯 basemaps) or bd09 (百度): each geometry is shifted before it is projected to the tile."),
-                     ],
-                     outcomes: [.init(status: 200, description: "The tile.", mediaTypes: [VectorTile.mediaType], schemas: [VectorTile.mediaType: .ref("VectorTile")]),
-                                .init(status: 204, description: "No feature of the layer reaches this tile.", mediaTypes: []),
-                                .init(status: 400, description: "z, x or y out of range or not an integer, or an unusable parameter (parameter: which).", mediaTypes: problem),
-                                .init(status: 404, description: "No such layer.", mediaTypes: problem)],
-                     handler: { [self] request, context in try await tile(request, context) }),
+            APIRoute(
+                method: .get, path: "/v1/tiles/{layer}/{z}/{x}/{y}.mvt", role: .reader,
+                summary:
+                    "One Mapbox Vector Tile (MVT 2.1, extent 4096, Web Mercator XYZ) of a layer, as `wangge tile`: clipped to the tile and a 64-unit buffer, simplified for the zoom; cached per data version.",
+                operationId: "getTile",
+                parameters: [
+                    .path(
+                        "layer", "The layer (hotspots: Gi* per cell, properties z and bin).",
+                        values: TileParameters.LayerName.allCases.map(\.rawValue)),
+                    .path("z", "Zoom, 0 to 24."), .path("x", "Column, 0 to 2^z - 1."), .path("y", "Row, 0 to 2^z - 1 (row 0 at the north)."),
+                    .query("from", "date-time", "orders, hotspots: orders received at or after this time."),
+                    .query("to", "date-time", "orders, hotspots: orders received before this time."),
+                    .query("category", repeatable: true, "orders, hotspots: only orders of this category (repeatable)."),
+                    .query(
+                        "crs", values: OutputCRS.allCases.map(\.rawValue),
+                        "Coordinates the tile is drawn in: wgs84 (default), gcj02 (高德/腾讯 basemaps) or bd09 (百度): each geometry is shifted before it is projected to the tile."
+                    ),
+                ],
+                outcomes: [
+                    .init(
+                        status: 200, description: "The tile.", mediaTypes: [VectorTile.mediaType], schemas: [VectorTile.mediaType: .ref("VectorTile")]
+                    ),
+                    .init(status: 204, description: "No feature of the layer reaches this tile.", mediaTypes: []),
+                    .init(
+                        status: 400, description: "z, x or y out of range or not an integer, or an unusable parameter (parameter: which).",
+                        mediaTypes: problem),
+                    .init(status: 404, description: "No such layer.", mediaTypes: problem),
+                ],
+                handler: { [self] request, context in try await tile(request, context) })
         ]
     }
 
@@ -35,7 +48,8 @@ extension WanggeService {
         }
         let (z, x, y) = (try pathParameter("z", context), try pathParameter("x", context), try pathParameter("y", context))
         if let problem = TileAddress.problem(z: z, x: x, y: y) {
-            throw Problem.badParameter(problem.parameter, problem.description, expected: "integers: z 0 to \(TileAddress.maxZoom), x and y 0 to 2^z - 1")
+            throw Problem.badParameter(
+                problem.parameter, problem.description, expected: "integers: z 0 to \(TileAddress.maxZoom), x and y 0 to 2^z - 1")
         }
         let arguments = try [layer, z, x, y] + CommandArguments.arguments(request, defaultFormat: nil)
         let command = try CommandArguments.parse(TileParameters.self, arguments, database: configuration.databasePath)

@@ -6,21 +6,25 @@ import WanggeCore
 extension WanggeStore {
     func replaceAddresses(_ addresses: [StandardAddress]) throws {
         try database.execute("DELETE FROM addresses")
-        let insert = try database.prepare("""
+        let insert = try database.prepare(
+            """
             INSERT INTO addresses (id, kind, name, road, number, street, geom) VALUES (?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
             """)
         for a in addresses {
-            try insert.run([.text(a.id), .text(a.kind.rawValue), .text(a.name), .text(a.road), .text(a.numberText),
-                            .text(a.street), .real(a.point.x), .real(a.point.y)])
+            try insert.run([
+                .text(a.id), .text(a.kind.rawValue), .text(a.name), .text(a.road), .text(a.numberText),
+                .text(a.street), .real(a.point.x), .real(a.point.y),
+            ])
         }
     }
 
     /// The stored standard addresses, in import order.
     public func loadAddresses() throws -> [StandardAddress] {
         try database.prepare("SELECT id, kind, name, road, number, street, X(geom), Y(geom) FROM addresses ORDER BY rowid").rows().map { r in
-            StandardAddress(id: r[0].string ?? "", kind: StandardAddress.Kind(rawValue: r[1].string ?? "") ?? .door,
-                            name: r[2].string ?? "", road: r[3].string ?? "", numberText: r[4].string ?? "",
-                            street: r[5].string ?? "", point: Coordinate(r[6].double ?? .nan, r[7].double ?? .nan))
+            StandardAddress(
+                id: r[0].string ?? "", kind: StandardAddress.Kind(rawValue: r[1].string ?? "") ?? .door,
+                name: r[2].string ?? "", road: r[3].string ?? "", numberText: r[4].string ?? "",
+                street: r[5].string ?? "", point: Coordinate(r[6].double ?? .nan, r[7].double ?? .nan))
         }
     }
 
@@ -44,7 +48,8 @@ extension WanggeStore {
         // Nothing stored yet and nothing to store: skip the per-order updates.
         let anyStored = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
         if !anyStored && located.allSatisfy({ ($0.locatedBy.isEmpty || $0.locatedBy == "coordinates") && $0.match.isEmpty }) { return }
-        let update = try database.prepare("""
+        let update = try database.prepare(
+            """
             UPDATE orders SET located_by = ?2, address_match = ?3 WHERE id = ?1 AND (located_by IS NOT ?2 OR address_match IS NOT ?3)
             """)
         for (id, l) in zip(ids, located) {
@@ -60,11 +65,15 @@ extension Importer {
     /// Stored orders are then located again (``Importer/reassignStoredOrders()``).
     func importAddresses(_ bytes: [UInt8], crs: CoordinateReferenceSystem, into report: inout ImportReport) throws {
         let isGeoJSON = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{")
-        var (addresses, check) = isGeoJSON
+        var (addresses, check) =
+            isGeoJSON
             ? AddressLayerDecoder.decode(features: try GeoJSON.decodeFeatureCollection(Data(bytes)), crs: crs)
             : try AddressLayerDecoder.decode(csv: bytes, crs: crs)
         if check.errors.isEmpty && addresses.isEmpty && !allowEmpty {
-            check.append(.error("the file holds no addresses: replacing the stored addresses layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"))
+            check.append(
+                .error(
+                    "the file holds no addresses: replacing the stored addresses layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"
+                ))
         }
         if check.errors.isEmpty {
             let index = try DistrictIndex(district: try store.loadDistrict())
@@ -107,14 +116,17 @@ extension Importer {
 
     /// ``locateByAddress(_:_:index:)`` with the address routing already built (an import
     /// builds it once) and a router of the caller's thread.
-    static func locate(_ records: [WorkOrderRecord], _ assignments: inout [Assignment], routing: AddressRouting?, router: OrderRouter?,
-                       index: DistrictIndex) -> [AddressRouting.Located] {
+    static func locate(
+        _ records: [WorkOrderRecord], _ assignments: inout [Assignment], routing: AddressRouting?, router: OrderRouter?,
+        index: DistrictIndex
+    ) -> [AddressRouting.Located] {
         var located = assignments.map { AddressRouting.Located(locatedBy: $0.status == .invalid ? "" : "coordinates") }
         guard let routing, let router else { return located }
         for i in records.indices {
             let (address, code) = Self.addressFields(records[i].attributesJSON)
-            (assignments[i], located[i]) = routing.route(assignments[i], address: address, code: code,
-                                                         route: index.categoryRoute(for: records[i].category), router: router)
+            (assignments[i], located[i]) = routing.route(
+                assignments[i], address: address, code: code,
+                route: index.categoryRoute(for: records[i].category), router: router)
         }
         return located
     }
@@ -134,7 +146,9 @@ final class AddressRoutingCache: Sendable {
     private let entries = Locked<[String: (version: String, district: DistrictIndex, routing: AddressRouting)]>([:])
 
     func get(path: String, version: String, district: DistrictIndex, farMetres: Double) -> AddressRouting? {
-        guard let e = entries.withLock({ $0[path] }), e.version == version, e.district === district, e.routing.farMetres == farMetres else { return nil }
+        guard let e = entries.withLock({ $0[path] }), e.version == version, e.district === district, e.routing.farMetres == farMetres else {
+            return nil
+        }
         return e.routing
     }
 

@@ -231,7 +231,8 @@ public final class Statement {
             // still needs a non-NULL pointer (NULL would bind SQL NULL).
             var text = s
             rc = text.withUTF8 { utf8 in
-                utf8.isEmpty ? sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
+                utf8.isEmpty
+                    ? sqlite3_bind_text(handle, index, "", 0, SQLITE_TRANSIENT)
                     : utf8.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
             }
         case .blob(let b):

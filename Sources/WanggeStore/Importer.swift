@@ -60,8 +60,10 @@ public struct Importer {
     /// Called with progress messages for long jobs.
     public var progress: (@Sendable (String) -> Void)?
 
-    public init(store: WanggeStore, strict: Bool = false, snapMetres: Double = 50, allowEmpty: Bool = false,
-                progress: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        store: WanggeStore, strict: Bool = false, snapMetres: Double = 50, allowEmpty: Bool = false,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) {
         self.store = store; self.strict = strict; self.snapMetres = snapMetres; self.allowEmpty = allowEmpty; self.progress = progress
     }
 
@@ -85,7 +87,10 @@ public struct Importer {
         func refuseEmpty(_ count: Int) throws {
             guard count == 0, !allowEmpty else { return }
             var check = ValidationReport()
-            check.append(.error("the file holds no \(layer.rawValue): replacing the stored \(layer.rawValue) layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"))
+            check.append(
+                .error(
+                    "the file holds no \(layer.rawValue): replacing the stored \(layer.rawValue) layer with an empty one is refused (--allow-empty, or allow-empty=true over HTTP, to empty it on purpose)"
+                ))
             throw LayerRejected(layer: layer.rawValue, report: check, strict: strict)
         }
 
@@ -182,7 +187,8 @@ public struct Importer {
             rows += ids.count
         }
         if lastLine.count < rows {
-            report.warnings.append(.warning("\(rows - lastLine.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
+            report.warnings.append(
+                .warning("\(rows - lastLine.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
         }
         try stream.restart()
         progress?("building the index")
@@ -211,7 +217,8 @@ public struct Importer {
         // While none does and a block has none, recording the block's answers changes nothing,
         // so it is skipped — recordLocated would scan the whole table to find that out, once
         // per block, which made a 1M-order import quadratic.
-        var addressAnswersStored = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
+        var addressAnswersStored =
+            try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
         try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
             while let (records, assignments, located) = try routed.next() {
                 report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
@@ -239,7 +246,9 @@ public struct Importer {
     /// whether it was new. Orders with unusable coordinates are located by their address as
     /// by `wangge import orders` (the final assignments in ``ImportReport/routed``), else
     /// stored flagged `invalid`.
-    public func importOrders(_ records: [WorkOrderRecord], assignments: [Assignment], index: DistrictIndex) throws -> (report: ImportReport, isNew: [Bool]) {
+    public func importOrders(_ records: [WorkOrderRecord], assignments: [Assignment], index: DistrictIndex) throws -> (
+        report: ImportReport, isNew: [Bool]
+    ) {
         precondition(records.count == assignments.count, "one assignment per record")
         var report = ImportReport(layer: .orders)
         var isNew: [Bool] = []
@@ -275,7 +284,9 @@ public struct Importer {
     private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, into report: inout ImportReport) {
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
-            if a.status == .invalid { report.invalidOrders.append(RejectedRow(row: r.line, id: r.id, reason: a.invalidReason ?? "unusable coordinates")) }
+            if a.status == .invalid {
+                report.invalidOrders.append(RejectedRow(row: r.line, id: r.id, reason: a.invalidReason ?? "unusable coordinates"))
+            }
             if let reason = a.manualDispatchReason(in: index) { report.manualDispatch.append((r.line, r.id, a.status, reason)) }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
@@ -296,7 +307,8 @@ public struct Importer {
     private func applyEvents(_ events: [OrderEvent], into report: inout ImportReport) throws {
         let db = store.database
         let existing = try db.prepare("SELECT 1 FROM order_events WHERE order_id = ?1 AND status = ?2 AND at_epoch = ?3")
-        let current = try db.prepare("""
+        let current = try db.prepare(
+            """
             SELECT o.status, o.received_epoch, (SELECT max(e.at_epoch) FROM order_events e WHERE e.order_id = o.id),
                    (SELECT count(*) FROM order_events e WHERE e.order_id = o.id)
             FROM orders o WHERE o.id = ?1
@@ -307,17 +319,25 @@ public struct Importer {
         for e in events {
             if state[e.orderID] == nil {
                 let row = try current.rows([.text(e.orderID)])
-                guard let r = row.first else { report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "no stored order has this id")); continue }
+                guard let r = row.first else {
+                    report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "no stored order has this id")); continue
+                }
                 state[e.orderID] = (OrderStatus(rawValue: r[0].string ?? "") ?? .received, r[2].double ?? r[1].double ?? 0, r[3].int ?? 0)
             }
             let s = state[e.orderID]!
             if try !existing.rows([.text(e.orderID), .text(e.status.rawValue), .real(e.at)]).isEmpty { continue }
             guard s.status.next.contains(e.status) else {
-                report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"))
+                report.rejectedEvents.append(
+                    RejectedRow(
+                        row: e.line, id: e.orderID,
+                        reason:
+                            "cannot go from \(s.status.rawValue) to \(e.status.rawValue) (allowed: \(s.status.next.map(\.rawValue).sorted().joined(separator: ", ")))"
+                    ))
                 continue
             }
             guard e.at >= s.last else {
-                report.rejectedEvents.append(RejectedRow(row: e.line, id: e.orderID, reason: "at \(e.atText) is earlier than the order's last change or its reception"))
+                report.rejectedEvents.append(
+                    RejectedRow(row: e.line, id: e.orderID, reason: "at \(e.atText) is earlier than the order's last change or its reception"))
                 continue
             }
             try insert.run([.text(e.orderID), .integer(Int64(s.count + 1)), .text(e.status.rawValue), .text(e.atText), .real(e.at), .text(e.note)])
@@ -340,18 +360,29 @@ public struct Importer {
             var last: OrderStatus = .received
             for (status, text) in [(OrderStatus.resolved, r.resolvedAtText), (.closed, r.closedAtText)] where !text.isEmpty {
                 guard let at = Timestamp.parse(text) else {
-                    throw CSVRowError(line: r.line, message: "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not a time; expected \(Timestamp.forms)")
+                    throw CSVRowError(
+                        line: r.line,
+                        message:
+                            "order \(r.id): \(status == .resolved ? "resolved_at" : "closed_at") \"\(text)\" is not a time; expected \(Timestamp.forms)"
+                    )
                 }
                 events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: at, atText: text, note: "from the orders file"))
                 latest = max(latest, at); last = status
             }
             guard !r.statusText.isEmpty else { continue }
             guard let status = OrderStatus(rawValue: r.statusText.lowercased()) else {
-                report.rejectedEvents.append(RejectedRow(row: r.line, id: r.id, reason: "unknown status \"\(r.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+                report.rejectedEvents.append(
+                    RejectedRow(
+                        row: r.line, id: r.id,
+                        reason: "unknown status \"\(r.statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                )
                 continue
             }
             if status != last && status != .received {
-                events.append(OrderEvent(line: r.line, orderID: r.id, status: status, at: latest, atText: Timestamp.format(latest), note: "status from the orders file"))
+                events.append(
+                    OrderEvent(
+                        line: r.line, orderID: r.id, status: status, at: latest, atText: Timestamp.format(latest), note: "status from the orders file"
+                    ))
             }
         }
         return events
@@ -370,14 +401,17 @@ public struct Importer {
         let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE rowid = ?1")
         let router = try OrderRouter(index: index, snapMetres: snapMetres)
         let store = self.store
-        return try store.reassignOrders(index: index, snapMetres: snapMetres, locate: { orders, assignments in
-            // The address columns are read only when there is a layer to resolve them against.
-            guard routing != nil else { return }
-            var records = orders.records
-            for i in records.indices { records[i].attributesJSON = try attributes.rows([.integer(orders.rowids[i])]).first?[0].string ?? "{}" }
-            let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
-            try store.recordLocated(ids: records.map(\.id), located)
-        }) { n in progress?("re-routed \(n) of \(count) orders") }
+        return try store.reassignOrders(
+            index: index, snapMetres: snapMetres,
+            locate: { orders, assignments in
+                // The address columns are read only when there is a layer to resolve them against.
+                guard routing != nil else { return }
+                var records = orders.records
+                for i in records.indices { records[i].attributesJSON = try attributes.rows([.integer(orders.rowids[i])]).first?[0].string ?? "{}" }
+                let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
+                try store.recordLocated(ids: records.map(\.id), located)
+            }
+        ) { n in progress?("re-routed \(n) of \(count) orders") }
     }
 }
 

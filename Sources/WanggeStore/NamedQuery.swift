@@ -84,7 +84,9 @@ public struct NamedQuery: Sendable {
         let parts = declaration.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let words = parts[0].split(separator: " ").map(String.init)
         guard words.count == 2, let type = ParameterType(rawValue: words[1]) else {
-            throw QueryError("\(file):\(line): a parameter is declared as `-- param: NAME TYPE [= DEFAULT] | description` with TYPE one of \(ParameterType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw QueryError(
+                "\(file):\(line): a parameter is declared as `-- param: NAME TYPE [= DEFAULT] | description` with TYPE one of \(ParameterType.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         return Parameter(name: words[0], type: type, defaultValue: parts.count > 1 ? parts[1] : nil, description: description)
     }
@@ -94,7 +96,9 @@ public struct NamedQuery: Sendable {
     func values(_ given: [String: String], order: [String]) throws -> [SQLValue] {
         let known = Set(parameters.map(\.name))
         if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) {
-            throw QueryError("query \(name) has no parameter \"\(unknown)\"; its parameters: \(parameters.map(\.name).joined(separator: ", "))", parameter: unknown)
+            throw QueryError(
+                "query \(name) has no parameter \"\(unknown)\"; its parameters: \(parameters.map(\.name).joined(separator: ", "))", parameter: unknown
+            )
         }
         var byName: [String: SQLValue] = [:]
         for p in parameters {
@@ -108,7 +112,9 @@ public struct NamedQuery: Sendable {
 
     static func value(_ text: String, as type: ParameterType, isDefault: Bool, parameter: String, query: String) throws -> SQLValue {
         if isDefault && text == "null" { return .null }
-        func bad(_ expected: String) -> QueryError { QueryError("query \(query): --param \(parameter)=\"\(text)\" is not \(expected)", parameter: parameter) }
+        func bad(_ expected: String) -> QueryError {
+            QueryError("query \(query): --param \(parameter)=\"\(text)\" is not \(expected)", parameter: parameter)
+        }
         switch type {
         case .text: return .text(text)
         case .integer:
@@ -172,11 +178,15 @@ public struct QueryCatalog: Sendable {
             if used.contains(where: { $0 == nil }) { throw QueryError("\(q.file): use named parameters (:name), not ?") }
             let declared = Set(q.parameters.map(\.name)), bound = Set(used.compactMap { $0 })
             guard declared == bound else {
-                throw QueryError("\(q.file): the header declares parameters [\(declared.sorted().joined(separator: ", "))] but the SQL uses [\(bound.sorted().joined(separator: ", "))]")
+                throw QueryError(
+                    "\(q.file): the header declares parameters [\(declared.sorted().joined(separator: ", "))] but the SQL uses [\(bound.sorted().joined(separator: ", "))]"
+                )
             }
             let columns = (0 ..< statement.columnCount).map(statement.columnName)
             guard columns == q.columns else {
-                throw QueryError("\(q.file): the header declares columns \(q.columns.joined(separator: ",")) but the query returns \(columns.joined(separator: ","))")
+                throw QueryError(
+                    "\(q.file): the header declares columns \(q.columns.joined(separator: ",")) but the query returns \(columns.joined(separator: ","))"
+                )
             }
         }
     }

@@ -59,9 +59,11 @@ final class OrderBatch {
         defer { try? database.execute("PRAGMA cache_size = \(cacheSize); PRAGMA ignore_check_constraints = \(ignoresChecks)") }
         return try database.savepoint("order_batch") {
             let names = suspendedTriggers.map { "'\($0)'" }.joined(separator: ", ")
-            let triggers = try database.prepare("""
+            let triggers = try database.prepare(
+                """
                 SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders' AND name IN (\(names))
-                """).rows().map { (name: $0[0].string ?? "", sql: $0[1].string ?? "") }
+                """
+            ).rows().map { (name: $0[0].string ?? "", sql: $0[1].string ?? "") }
             for trigger in triggers { try database.execute("DROP TRIGGER \"\(trigger.name)\"") }
             let batch = OrderBatch(database: database)
             let result = try body(batch)
@@ -81,7 +83,8 @@ final class OrderBatch {
     func stamp(inserted: Bool, updated: Bool) throws {
         let columns = (inserted ? ["last_insert"] : []) + (updated ? ["last_update"] : [])
         guard !columns.isEmpty else { return }
-        try database.execute("""
+        try database.execute(
+            """
             UPDATE geometry_columns_time SET \(columns.map { "\($0) = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }.joined(separator: ", "))
             WHERE Lower(f_table_name) = 'orders' AND Lower(f_geometry_column) = 'geom'
             """)
@@ -91,10 +94,10 @@ final class OrderBatch {
     static func zOrder(_ p: Coordinate) -> UInt32 {
         func spread(_ v: UInt32) -> UInt32 {
             var x = v & 0xFFFF
-            x = (x | (x << 8)) & 0x00FF00FF
-            x = (x | (x << 4)) & 0x0F0F0F0F
-            x = (x | (x << 2)) & 0x33333333
-            return (x | (x << 1)) & 0x55555555
+            x = (x | (x << 8)) & 0x00FF_00FF
+            x = (x | (x << 4)) & 0x0F0F_0F0F
+            x = (x | (x << 2)) & 0x3333_3333
+            return (x | (x << 1)) & 0x5555_5555
         }
         let gx = UInt32(max(0, min(65_535, (p.x + 180) / 360 * 65_536)))
         let gy = UInt32(max(0, min(65_535, (p.y + 90) / 180 * 65_536)))
@@ -106,14 +109,16 @@ final class OrderBatch {
         guard !relocations.isEmpty else { return }
         let entryCount = try database.scalar("SELECT count(*) FROM idx_orders_geom_rowid").int ?? 0
         if relocations.count * 8 >= entryCount {
-            let geometries = try database.prepare("""
+            let geometries = try database.prepare(
+                """
                 SELECT rowid, MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM orders WHERE geom IS NOT NULL
                 """)
             try geometries.bind([])
             var entries: [RTreeBulkLoad.Entry] = []
             while try geometries.step() {
-                let box = RTreeBox(minX: geometries.double(1) ?? 0, maxX: geometries.double(2) ?? 0,
-                                   minY: geometries.double(3) ?? 0, maxY: geometries.double(4) ?? 0)
+                let box = RTreeBox(
+                    minX: geometries.double(1) ?? 0, maxX: geometries.double(2) ?? 0,
+                    minY: geometries.double(3) ?? 0, maxY: geometries.double(4) ?? 0)
                 entries.append(.init(id: geometries.value(0).int64 ?? 0, box: box))
             }
             try RTreeBulkLoad.replaceContent(of: "idx_orders_geom", with: entries, in: database)

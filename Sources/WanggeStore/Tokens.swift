@@ -49,8 +49,9 @@ extension WanggeStore {
     /// Every token, newest last, revoked ones included.
     public func tokens() throws -> [TokenRecord] {
         try database.prepare("SELECT name, role, sha256, created_at, revoked_at FROM tokens ORDER BY id").rows().map { r in
-            TokenRecord(name: r[0].string ?? "", role: Role(rawValue: r[1].string ?? "") ?? .reader, sha256: r[2].string ?? "",
-                        createdAt: r[3].string ?? "", revokedAt: r[4].string)
+            TokenRecord(
+                name: r[0].string ?? "", role: Role(rawValue: r[1].string ?? "") ?? .reader, sha256: r[2].string ?? "",
+                createdAt: r[3].string ?? "", revokedAt: r[4].string)
         }
     }
 

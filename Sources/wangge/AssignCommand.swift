@@ -51,7 +51,10 @@ struct AssignCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOption
 
-    @Option(help: "The summary on standard error: text (lines for people) or json (one object: rows, status_counts, located_by, address_far, categories_without_rule, invalid_rows, seconds).")
+    @Option(
+        help:
+            "The summary on standard error: text (lines for people) or json (one object: rows, status_counts, located_by, address_far, categories_without_rule, invalid_rows, seconds)."
+    )
     var summary: SummaryFormat = .text
 
     func validate() throws {
@@ -87,9 +90,10 @@ struct AssignCommand: ParsableCommand {
         let summary: AssignmentFile.Summary
         do {
             let route = { (bytes: [UInt8]) in
-                try AssignmentFile.route(bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snap.metres,
-                                         progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
-                                         write: sink.write)
+                try AssignmentFile.route(
+                    bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snap.metres,
+                    progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
+                    write: sink.write)
             }
             do {
                 summary = try route(input)
@@ -115,20 +119,29 @@ struct AssignCommand: ParsableCommand {
             return
         }
         for row in summary.invalidRows {
-            note("line \(row.row ?? 0): order \((row.id ?? "").isEmpty ? "(no id)" : ControlCharacters.visible(row.id ?? "")): invalid: \(row.reason)")
+            note(
+                "line \(row.row ?? 0): order \((row.id ?? "").isEmpty ? "(no id)" : ControlCharacters.visible(row.id ?? "")): invalid: \(row.reason)")
         }
-        note("assigned \(summary.rows) orders: " + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        note(
+            "assigned \(summary.rows) orders: "
+                + AssignmentStatus.allCases.map { "\(summary.statusCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
         if !summary.locatedBy.isEmpty {
-            note("located by address: " + ["shop", "place", "address", "interpolated"].map { "\(summary.locatedBy[$0] ?? 0) \($0)" }.joined(separator: ", "))
+            note(
+                "located by address: "
+                    + ["shop", "place", "address", "interpolated"].map { "\(summary.locatedBy[$0] ?? 0) \($0)" }.joined(separator: ", "))
         }
         if !summary.addressFar.isEmpty {
-            note("warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):")
+            note(
+                "warning: \(summary.addressFar.count) order(s) kept their coordinates although their address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away (address_far; GCJ-02 sent as WGS84?):"
+            )
             for o in summary.addressFar.prefix(20) { note("  line \(o.line): order \(o.id): address \(o.match)") }
             if summary.addressFar.count > 20 { note("  … and \(summary.addressFar.count - 20) more") }
         }
         if !summary.categoriesWithoutRule.isEmpty {
             let list = summary.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            note("warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
+            note(
+                "warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)"
+            )
         }
         reportPeakMemoryIfAsked()
     }

@@ -42,7 +42,9 @@ struct BenchCommand: ParsableCommand {
         let readSeconds = lap()
         let index = try DistrictIndex(district: district)
         let buildSeconds = lap()
-        print("city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s, \(Int((index.cellRasterDecidedShare * 100).rounded())) % of the cell raster decided)")
+        print(
+            "city: \(index.cells.count) cells, \(index.zones.count) zones, \(index.points.count) inspection points (read \(fmt(readSeconds)) s, index built in \(fmt(buildSeconds)) s, \(Int((index.cellRasterDecidedShare * 100).rounded())) % of the cell raster decided)"
+        )
 
         // Points as a city-wide feed spreads them (SplitMix64, deterministic): 72 % uniform over
         // the cells' extent, 25 % outside it at 0–5 km, 3 % outside it within 120 m.
@@ -90,7 +92,9 @@ struct BenchCommand: ParsableCommand {
         }
         let anyRoute = routes.isEmpty ? [index.categoryRoute(for: "")] : routes
         let fullOne = oneCore { for (i, p) in sample.enumerated() { _ = router.assign(wgs84: p, route: anyRoute[i % anyRoute.count]) } }
-        let uncoveredFullOne = oneCore { for (i, p) in uncoveredPoints.enumerated() { _ = router.assign(wgs84: p, route: anyRoute[i % anyRoute.count]) } }
+        let uncoveredFullOne = oneCore {
+            for (i, p) in uncoveredPoints.enumerated() { _ = router.assign(wgs84: p, route: anyRoute[i % anyRoute.count]) }
+        }
         func perCore(_ count: Int, _ t: (wall: Double, cpu: Double)) -> String {
             "\(rate(Double(count) / t.cpu)) points/s per CPU second (wall clock: \(rate(Double(count) / t.wall)))"
         }
@@ -120,7 +124,9 @@ struct BenchCommand: ParsableCommand {
         }
         let fullAll = lap()
         let n = Double(points)
-        print("in-memory routing of \(points) points as a city-wide feed spreads them (\(coveredPoints.count) covered by a cell, \(uncoveredPoints.count) covered by none: \(snapped) snapped within \(fmt(router.snapMetres)) m):")
+        print(
+            "in-memory routing of \(points) points as a city-wide feed spreads them (\(coveredPoints.count) covered by a cell, \(uncoveredPoints.count) covered by none: \(snapped) snapped within \(fmt(router.snapMetres)) m):"
+        )
         print("  covered orders, cell location, 1 core:             \(perCore(coveredPoints.count, coveredOne))")
         print("  uncovered orders, nearest cell (EPSG:4549), 1 core: \(perCore(uncoveredPoints.count, uncoveredOne))")
         print("  uncovered orders, full routing, 1 core:            \(perCore(uncoveredPoints.count, uncoveredFullOne))")
@@ -143,8 +149,9 @@ struct BenchCommand: ParsableCommand {
         guard let extent = index.cellExtentMetres else { return }
         _ = lap()
         let side = max(extent.maxX - extent.minX, extent.maxY - extent.minY) / 500
-        let kde = KernelDensity(x: mx, y: my, extent: (extent.minX, extent.minY, extent.minX + side * 500, extent.minY + side * 500),
-                                cellSize: side, bandwidth: KernelDensity.defaultBandwidth(x: mx, y: my) ?? side * 5)
+        let kde = KernelDensity(
+            x: mx, y: my, extent: (extent.minX, extent.minY, extent.minX + side * 500, extent.minY + side * 500),
+            cellSize: side, bandwidth: KernelDensity.defaultBandwidth(x: mx, y: my) ?? side * 5)
         let kdeSeconds = lap()
         // Recurrence: the sample as orders of 18 categories over one year.
         let recurring = (0 ..< metric.count).map { k in
@@ -176,14 +183,20 @@ struct BenchCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let db = work.appendingPathComponent("city.sqlite").path
-        for (layer, name) in [("units", "units.csv"), ("rules", "rules.csv"), ("cells", "cells.geojson"), ("zones", "zones.geojson"), ("points", "points.geojson")] {
+        for (layer, name) in [
+            ("units", "units.csv"), ("rules", "rules.csv"), ("cells", "cells.geojson"), ("zones", "zones.geojson"), ("points", "points.geojson"),
+        ] {
             let run = try runSelf(["import", layer, dir.appendingPathComponent(name).path, "--db", db])
             print("wangge import \(layer): \(fmt(run.seconds)) s")
         }
         let assign = try runSelf(["assign", "--db", db, "--input", orders, "--output", work.appendingPathComponent("out.csv").path])
-        print("wangge assign, \(rows) rows end to end: \(fmt(assign.seconds)) s, \(rate(Double(rows) / assign.seconds)) orders/s, peak memory \(assign.peakMiB) MiB")
+        print(
+            "wangge assign, \(rows) rows end to end: \(fmt(assign.seconds)) s, \(rate(Double(rows) / assign.seconds)) orders/s, peak memory \(assign.peakMiB) MiB"
+        )
         let imported = try runSelf(["import", "orders", orders, "--db", db])
-        print("wangge import orders, \(rows) rows (stored and assigned): \(fmt(imported.seconds)) s, \(rate(Double(rows) / imported.seconds)) orders/s, peak memory \(imported.peakMiB) MiB")
+        print(
+            "wangge import orders, \(rows) rows (stored and assigned): \(fmt(imported.seconds)) s, \(rate(Double(rows) / imported.seconds)) orders/s, peak memory \(imported.peakMiB) MiB"
+        )
     }
 
     /// Runs this executable with `arguments`, timing it; fails if it fails.
@@ -204,10 +217,13 @@ struct BenchCommand: ParsableCommand {
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
-            throw ValidationError("wangge \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus): \(String(decoding: stderr.suffix(2000), as: UTF8.self))")
+            throw ValidationError(
+                "wangge \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus): \(String(decoding: stderr.suffix(2000), as: UTF8.self))"
+            )
         }
         // The child reports its own peak resident memory (see reportPeakMemoryIfAsked).
-        let peakKiB = String(decoding: stderr, as: UTF8.self).split(separator: "\n")
+        let peakKiB =
+            String(decoding: stderr, as: UTF8.self).split(separator: "\n")
             .last { $0.hasPrefix("peak_rss_kib=") }.flatMap { Int($0.dropFirst("peak_rss_kib=".count)) } ?? 0
         return (seconds, peakKiB / 1024)
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import WanggeCore
@@ -69,7 +69,9 @@ extension TextEncoding: ExpressibleByArgument {
 
 /// The notice for an input detected as GB18030.
 public func noteGB18030(name: String, notUTF8: TextDecodingError) {
-    note("note: \(name == "-" ? "standard input" : name): read as GB18030 (GBK); it is not UTF-8 (line \(notUTF8.line), byte offset \(notUTF8.byteOffset)). Give --encoding to choose.")
+    note(
+        "note: \(name == "-" ? "standard input" : name): read as GB18030 (GBK); it is not UTF-8 (line \(notUTF8.line), byte offset \(notUTF8.byteOffset)). Give --encoding to choose."
+    )
 }
 
 /// Whether the file at `path` is valid UTF-8 throughout, checked block by block in bounded

@@ -3,7 +3,10 @@ import WanggeCore
 
 /// `--encoding`: the encoding of an input file, when it must not be detected.
 public struct EncodingOption: ParsableArguments, Sendable {
-    @Option(help: "The input's encoding: utf-8 or gb18030 (also gbk, gb2312). Default: UTF-8 when the file is valid UTF-8 (a BOM is skipped), else GB18030, with a notice.")
+    @Option(
+        help:
+            "The input's encoding: utf-8 or gb18030 (also gbk, gb2312). Default: UTF-8 when the file is valid UTF-8 (a BOM is skipped), else GB18030, with a notice."
+    )
     public var encoding: TextEncoding?
 
     public init() {}

@@ -32,7 +32,8 @@ struct ExportCommand: ParsableCommand {
         if let (unlocated, warnings) = try parameters.notices(from: parameters.source.data()) {
             for warning in warnings { note("warning: \(warning)") }
             if unlocated > 0 {
-                summary += "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(parameters.source.db) --status invalid`)"
+                summary +=
+                    "; \(unlocated) order(s) without a location were left out (list them with `wangge orders --db \(parameters.source.db) --status invalid`)"
             }
         }
         note(summary)

@@ -38,7 +38,10 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var addressFar: AddressFarOption
 
-    @Option(help: "The summary on standard output: text (a line) or json (one object: layer, stored, inserted, updated, rejected, reassigned, manual_dispatch, status_counts, warnings, seconds).")
+    @Option(
+        help:
+            "The summary on standard output: text (a line) or json (one object: layer, stored, inserted, updated, rejected, reassigned, manual_dispatch, status_counts, warnings, seconds)."
+    )
     var format: SummaryFormat = .text
 
     func run() throws {
@@ -88,9 +91,16 @@ struct ImportCommand: ParsableCommand {
         if layer == .orders {
             var byAddress: [String: Int] = [:]
             for l in report.located where !l.locatedBy.isEmpty && l.locatedBy != "coordinates" { byAddress[l.locatedBy, default: 0] += 1 }
-            if !byAddress.isEmpty { summary += "; located by address: " + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ") }
+            if !byAddress.isEmpty {
+                summary +=
+                    "; located by address: "
+                    + ["shop", "place", "address", "interpolated"].map { "\(byAddress[$0] ?? 0) \($0)" }.joined(separator: ", ")
+            }
             let far = report.located.filter(\.isAddressFar).count
-            if far > 0 { summary += "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away)" }
+            if far > 0 {
+                summary +=
+                    "; \(far) address_far (coordinates kept; the address lies more than \(AssignmentRow.millimetres(addressFar.metres).dropLast(4)) m away)"
+            }
         }
         if layer == .orders && report.appliedEvents > 0 { summary += "; \(report.appliedEvents) status change(s) from its handling columns" }
         if report.reassigned > 0 { summary += "; re-routed \(report.reassigned) stored orders" }
@@ -105,18 +115,24 @@ struct ImportCommand: ParsableCommand {
                 let n = report.manualDispatch.filter { $0.status == s }.count
                 return n > 0 ? "\(n) \(s.rawValue)" : nil
             }.joined(separator: ", ")
-            note("\(report.manualDispatch.count) order(s) without a responsible unit (\(byStatus)) were stored for manual dispatch (list them with `wangge orders --db \(db)`):")
+            note(
+                "\(report.manualDispatch.count) order(s) without a responsible unit (\(byStatus)) were stored for manual dispatch (list them with `wangge orders --db \(db)`):"
+            )
             for o in report.manualDispatch.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
             if report.manualDispatch.count > 20 { note("  … and \(report.manualDispatch.count - 20) more") }
         }
         if !report.rejectedEvents.isEmpty {
             note("warning: \(report.rejectedEvents.count) event(s) were not applied:")
-            for e in report.rejectedEvents.prefix(50) { note("  line \(e.row ?? 0): order \((e.id ?? "").isEmpty ? "(no id)" : e.id ?? ""): \(e.reason)") }
+            for e in report.rejectedEvents.prefix(50) {
+                note("  line \(e.row ?? 0): order \((e.id ?? "").isEmpty ? "(no id)" : e.id ?? ""): \(e.reason)")
+            }
             if report.rejectedEvents.count > 50 { note("  … and \(report.rejectedEvents.count - 50) more") }
         }
         if !report.categoriesWithoutRule.isEmpty {
             let list = report.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            note("warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
+            note(
+                "warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)"
+            )
         }
         reportPeakMemoryIfAsked()
     }
@@ -136,7 +152,9 @@ struct ImportCommand: ParsableCommand {
                     while written < raw.count {
                         let n = write(fd, raw.baseAddress! + written, raw.count - written)
                         if n < 0 && errno == EINTR { continue }
-                        guard n > 0 else { throw ValidationError("cannot write the temporary copy of standard input \(path): \(String(cString: strerror(errno)))") }
+                        guard n > 0 else {
+                            throw ValidationError("cannot write the temporary copy of standard input \(path): \(String(cString: strerror(errno)))")
+                        }
                         written += n
                     }
                 }

@@ -19,8 +19,11 @@ struct InfoCommand: ParsableCommand {
             let store = try WanggeStore(path: db, readOnly: true)
             let counts = try store.counts()
             if format == .json {
-                print(JSONValue.object(["schema_version": .number(Double(store.schemaVersion)),
-                                        "layers": .object(Dictionary(counts.map { ($0.0, JSONValue.number(Double($0.1))) }, uniquingKeysWith: { a, _ in a }))]).jsonText)
+                print(
+                    JSONValue.object([
+                        "schema_version": .number(Double(store.schemaVersion)),
+                        "layers": .object(Dictionary(counts.map { ($0.0, JSONValue.number(Double($0.1))) }, uniquingKeysWith: { a, _ in a })),
+                    ]).jsonText)
                 return
             }
             print("schema_version\t\(store.schemaVersion)")

@@ -38,7 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("request-timeout"), help: "Seconds a request's work may take; then it is stopped and answered 503.")
     var requestTimeout: Double = 30
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent (between requests, or a stalled head or body) before it is closed.")
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Seconds a connection may stay silent (between requests, or a stalled head or body) before it is closed.")
     var idleTimeout: Double = 15
 
     @Option(name: .customLong("read-timeout"), help: "Seconds from a request's head to the end of its body at most.")
@@ -47,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-head"), help: "Largest request head (request line and header fields) in bytes (431 beyond).")
     var maxHead: Int = 32 * 1024
 
-    @Option(name: .customLong("wal-limit"), help: "Bound on the WAL in MB: journal_size_limit, and a TRUNCATE checkpoint between ingest groups past a quarter of it.")
+    @Option(
+        name: .customLong("wal-limit"),
+        help: "Bound on the WAL in MB: journal_size_limit, and a TRUNCATE checkpoint between ingest groups past a quarter of it.")
     var walLimit: Int = 256
 
     @OptionGroup var snap: SnapOption
@@ -70,7 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1024 ... 1 << 20).contains(maxHead) else { throw ValidationError("--max-head must be between 1024 and 1048576 bytes") }
         guard (4 ... 1 << 20).contains(walLimit) else { throw ValidationError("--wal-limit must be at least 4 MB") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
     }
 
     func run() async throws {

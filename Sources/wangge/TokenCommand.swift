@@ -19,7 +19,9 @@ struct TokenCommand: ParsableCommand {
             guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
             // Names are listed one per line, comma-separated: no separator or control character.
             if let bad = name.unicodeScalars.first(where: { $0 == "," || $0 == "\"" || $0.properties.generalCategory == .control }) {
-                throw ValidationError("--name must not contain commas, quotes, newlines or control characters (found U+\(String(bad.value, radix: 16, uppercase: true)))")
+                throw ValidationError(
+                    "--name must not contain commas, quotes, newlines or control characters (found U+\(String(bad.value, radix: 16, uppercase: true)))"
+                )
             }
         }
 
@@ -45,8 +47,11 @@ struct TokenCommand: ParsableCommand {
                 print("name,role,created_at,revoked_at")
                 // Names stored before names were checked are quoted as CSV fields, control characters escaped.
                 func field(_ s: String) -> String {
-                    let visible = s.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-                    return visible.contains(",") || visible.contains("\"") ? "\"" + visible.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : visible
+                    let visible = s.unicodeScalars.map {
+                        $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+                    }.joined()
+                    return visible.contains(",") || visible.contains("\"")
+                        ? "\"" + visible.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : visible
                 }
                 for t in try WanggeStore(path: db).tokens() { print("\(field(t.name)),\(t.role.rawValue),\(t.createdAt),\(t.revokedAt ?? "")") }
             } catch {

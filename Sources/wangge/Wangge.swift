@@ -25,8 +25,12 @@ struct Wangge: AsyncParsableCommand {
             --quiet, before or after the command, leaves out progress, notices and warnings on standard error; errors are still printed.
             """,
         version: WanggeVersion.number,
-        subcommands: [ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self, KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
-                      ExportCommand.self, TileCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self, InfoCommand.self, BenchCommand.self]
+        subcommands: [
+            ImportCommand.self, AssignCommand.self, GeocodeCommand.self, OrdersCommand.self, HotspotsCommand.self, LightsCommand.self,
+            KPICommand.self, TrendCommand.self, RecurrenceCommand.self,
+            ExportCommand.self, TileCommand.self, SheetCommand.self, DashboardCommand.self, QueryCommand.self, ServeCommand.self, TokenCommand.self,
+            InfoCommand.self, BenchCommand.self,
+        ]
     )
 
     @Flag(help: "No progress, notices or warnings on standard error (errors are still printed); accepted anywhere before --.")

@@ -34,7 +34,7 @@ import WanggeCore
         let stopped = Work.$budget.withValue(Self.spent) {
             GetisOrdGiStar.pseudoPValues(values: values, weights: weights, permutations: 99, seed: 1)
         }
-        #expect(stopped.allSatisfy { $0 == 1 })   // not one site was drawn
+        #expect(stopped.allSatisfy { $0 == 1 })  // not one site was drawn
 
         let days = (0 ..< n).map { Double($0 % 30) }
         let knox = NearRepeat.knox(x: x, y: y, days: days, distanceBand: 20, distanceBands: 2, timeBand: 7, timeBands: 2, permutations: 99, seed: 1)

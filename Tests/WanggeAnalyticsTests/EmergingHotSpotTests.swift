@@ -38,10 +38,12 @@ import Testing
         let cube = EmergingHotSpots.analyse(counts: counts, weights: spatial, timeLag: 0)
         // Flatten: bin (i, t) → i·4 + t; same-step neighbours.
         var start = [0], neighbours: [Int] = []
-        for i in 0 ..< 6 { for t in 0 ..< 4 {
-            neighbours += spatial.neighbours(of: i).map { $0 * 4 + t }.sorted()
-            start.append(neighbours.count)
-        } }
+        for i in 0 ..< 6 {
+            for t in 0 ..< 4 {
+                neighbours += spatial.neighbours(of: i).map { $0 * 4 + t }.sorted()
+                start.append(neighbours.count)
+            }
+        }
         let flat = GetisOrdGiStar.compute(values: counts.flatMap { $0 }, weights: SpatialWeights(start: start, neighbours: neighbours))
         for i in 0 ..< 6 { #expect(abs(cube[i].finalZ - flat[i * 4 + 3].z) < 1e-12) }
     }

@@ -109,7 +109,7 @@ import Testing
     /// Workers split the points; the sum must not depend on how many.
     @Test func workersDoNotChangeTheResult() {
         var state: UInt64 = 7
-        func unit() -> Double { state = state &* 6364136223846793005 &+ 1; return Double(state >> 11) / Double(1 << 53) }
+        func unit() -> Double { state = state &* 6_364_136_223_846_793_005 &+ 1; return Double(state >> 11) / Double(1 << 53) }
         let x = (0 ..< 50_000).map { _ in unit() * 2000 }, y = (0 ..< 50_000).map { _ in unit() * 1000 }
         let one = KernelDensity(x: x, y: y, extent: (0, 0, 2000, 1000), cellSize: 20, bandwidth: 150, workers: 1)
         let four = KernelDensity(x: x, y: y, extent: (0, 0, 2000, 1000), cellSize: 20, bandwidth: 150, workers: 4)

@@ -9,8 +9,9 @@ import Testing
     /// are within 7 days), else on one of A, B, C (one pair within 7 days): expected = ¼·3 + ¾·1
     /// = 1.5, Knox ratio 2/3, and a count ≥ 1 every time, so p = 1.
     @Test func knoxTableByHand() {
-        let cells = NearRepeat.knox(x: [0, 10, 0, 500], y: [0, 0, 20, 0], days: [0, 1, 30, 0], distanceBand: 50, distanceBands: 2,
-                                    timeBand: 7, timeBands: 2, permutations: 999, seed: 5)
+        let cells = NearRepeat.knox(
+            x: [0, 10, 0, 500], y: [0, 0, 20, 0], days: [0, 1, 30, 0], distanceBand: 50, distanceBands: 2,
+            timeBand: 7, timeBands: 2, permutations: 999, seed: 5)
         #expect(cells.count == 4)
         #expect(cells.map(\.observed) == [1, 0, 0, 0])
         #expect(cells[0].distanceFrom == 0 && cells[0].distanceTo == 50 && cells[0].daysFrom == 0 && cells[0].daysTo == 7)
@@ -28,8 +29,9 @@ import Testing
             let cx = Double(k % 8) * 1_000, cy = Double(k / 8) * 1_000, day = Double(k * 9)
             x += [cx, cx + 10]; y += [cy, cy]; t += [day, day + 1]
         }
-        let cells = NearRepeat.knox(x: x, y: y, days: t, distanceBand: 100, distanceBands: 1, timeBand: 3, timeBands: 1,
-                                    permutations: 199, seed: 1)
+        let cells = NearRepeat.knox(
+            x: x, y: y, days: t, distanceBand: 100, distanceBands: 1, timeBand: 3, timeBands: 1,
+            permutations: 199, seed: 1)
         #expect(cells[0].observed == 40)
         #expect(cells[0].p == 1.0 / 200)
         #expect(cells[0].knoxRatio! > 10)

@@ -28,20 +28,24 @@ import Testing
         #expect(Recurrence.worstChains(result, limit: 1) == [[0, 1, 2]])
 
         let table = Recurrence.byArea(orders, result, areas: ["c1", "c2", "c3"])
-        #expect(table == [
-            Recurrence.AreaRow(area: "c1", orders: 6, repeats: 3, rebounds: 3, recurrenceRate: 0.5, reboundRate: 0.5),
-            Recurrence.AreaRow(area: "c2", orders: 1, repeats: 0, rebounds: 0, recurrenceRate: 0, reboundRate: 0),
-            Recurrence.AreaRow(area: "c3", orders: 0, repeats: 0, rebounds: 0, recurrenceRate: nil, reboundRate: nil),
-        ])
+        #expect(
+            table == [
+                Recurrence.AreaRow(area: "c1", orders: 6, repeats: 3, rebounds: 3, recurrenceRate: 0.5, reboundRate: 0.5),
+                Recurrence.AreaRow(area: "c2", orders: 1, repeats: 0, rebounds: 0, recurrenceRate: 0, reboundRate: 0),
+                Recurrence.AreaRow(area: "c3", orders: 0, repeats: 0, rebounds: 0, recurrenceRate: nil, reboundRate: nil),
+            ])
     }
 
     /// The hash must find pairs across bucket borders and never pairs beyond the radius.
     @Test func agreesWithTheQuadraticDefinition() {
         var state: UInt64 = 99
-        func unit() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        func unit() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return Double(state >> 11) / Double(1 << 53)
+        }
         let orders = (0 ..< 3_000).map { k in
-            Recurrence.Order(id: "\(k)", category: unit() < 0.5 ? "A" : "B", received: unit() * 200 * 86_400,
-                             x: unit() * 2_000, y: unit() * 2_000, areas: [])
+            Recurrence.Order(
+                id: "\(k)", category: unit() < 0.5 ? "A" : "B", received: unit() * 200 * 86_400,
+                x: unit() * 2_000, y: unit() * 2_000, areas: [])
         }
         let result = Recurrence.analyse(orders, radius: 60, days: 30) { _, _ in false }
         for j in orders.indices {

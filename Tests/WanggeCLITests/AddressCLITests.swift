@@ -53,12 +53,14 @@ import Testing
             if !e["located_by"]!.isEmpty {
                 ok = locatedBy == e["located_by"]! && match == e["match"]! && status != "invalid" && !field(a, "unit").isEmpty
             } else if e["reason"]! == "road_in_one_street" {
-                ok = status == "inside" && field(a, "route") == "street" && field(a, "street") == e["street"]! && field(a, "cell").isEmpty
+                ok =
+                    status == "inside" && field(a, "route") == "street" && field(a, "street") == e["street"]! && field(a, "cell").isEmpty
                     && field(a, "unit") == "U-" + e["street"]! && locatedBy.isEmpty && match.isEmpty
             } else {
                 let message = errors.first { $0.hasPrefix("line \(line + 2): order \(e["id"]!): invalid: ") } ?? ""
                 let candidates = e["candidates"]!.split(separator: ";").map(String.init)
-                ok = status == "invalid" && locatedBy.isEmpty && match.isEmpty && message.contains("not located: \(e["reason"]!)")
+                ok =
+                    status == "invalid" && locatedBy.isEmpty && match.isEmpty && message.contains("not located: \(e["reason"]!)")
                     && candidates.allSatisfy { message.contains($0) }
                     && (candidates.isEmpty || message.contains("candidates: \(candidates[0]) "))
             }
@@ -98,8 +100,9 @@ import Testing
         let manual = try CLI.wangge(["orders", "--db", db, "--status", "invalid"])
         #expect(manual.stdout.contains("A2,") && manual.stdout.contains("unknown_road") && !manual.stdout.contains("A1,"))
         // A1 has the door's point; F1 keeps its coordinates (flagged address_far).
-        let door = try #require(CLI.readCSV(try String(contentsOf: CLI.root.appendingPathComponent("GeoData/baoshan/addresses.csv"), encoding: .utf8))
-            .first { $0[0] == clean["match"]! })
+        let door = try #require(
+            CLI.readCSV(try String(contentsOf: CLI.root.appendingPathComponent("GeoData/baoshan/addresses.csv"), encoding: .utf8))
+                .first { $0[0] == clean["match"]! })
         let export = try CLI.wangge(["export", "orders", "--db", db, "--output", "-"])
         #expect(export.stdout.contains("[\(door[6]),\(door[7])]"))
         #expect(export.stdout.contains("[121.46,31.33]"))
@@ -110,7 +113,9 @@ import Testing
         #expect(unflagged.stdout.contains("1 address, 0 interpolated"))
         // The metric spelling and a smaller limit: still flagged at 100 m, as at 300 m.
         let metres = try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-metres", "100"])
-        #expect(metres.status == 0 && metres.stdout.contains("1 address_far (coordinates kept; the address lies more than 100 m away)"), "\(metres.stdout)")
+        #expect(
+            metres.status == 0 && metres.stdout.contains("1 address_far (coordinates kept; the address lies more than 100 m away)"),
+            "\(metres.stdout)")
         #expect(try CLI.wangge(["import", "orders", file.path, "--db", db, "--address-far-metres=-1"]).status == 64)
         // Re-importing cells re-routes stored orders: A1 stays located by its address.
         let cells = try CLI.wangge(["import", "cells", CLI.root.appendingPathComponent("GeoData/baoshan/cells.geojson").path, "--db", db])
@@ -131,8 +136,12 @@ import Testing
         let many = try CLI.wangge(["geocode", "--db", db, "--input", "-"], stdin: "id,address,code\n1,场中路825号,\n2,全家便利店,\n3,,HS31011300034\n")
         #expect(many.status == 0, "\(many.stderr)")
         let rows = CLI.readCSV(many.stdout)
-        #expect(rows.first == ["id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates"])
-        #expect(rows.dropFirst().map { [$0[3], $0[4], $0[5]] } == [["located", "address", "BS-D-002302"], ["ambiguous", "", ""], ["located", "shop", "HS31011300034"]])
+        #expect(
+            rows.first == ["id", "address", "code", "outcome", "located_by", "match", "label", "gap", "street", "reason", "lon", "lat", "candidates"])
+        #expect(
+            rows.dropFirst().map { [$0[3], $0[4], $0[5]] } == [
+                ["located", "address", "BS-D-002302"], ["ambiguous", "", ""], ["located", "shop", "HS31011300034"],
+            ])
         #expect(rows[2][12] == "HS31011300034:1.00;HS31011300035:1.00;HS31011300036:1.00")
         #expect(many.stderr.contains("geocoded 3 address(es): 1 shop, 0 place, 1 address"))
         let neither = try CLI.wangge(["geocode", "--db", db])

@@ -39,7 +39,9 @@ import Testing
         #expect((info["layers"] as? [String: Int])?["orders"] == 5000)
         #expect(info["schema_version"] is Int)
 
-        let assigned = try CLITests.wangge(["assign", "--db", db, "--input", orders, "--output", dir.appendingPathComponent("a.csv").path, "--summary", "json"])
+        let assigned = try CLITests.wangge([
+            "assign", "--db", db, "--input", orders, "--output", dir.appendingPathComponent("a.csv").path, "--summary", "json",
+        ])
         #expect(assigned.status == 0)
         let counts = Self.object(assigned.stderr)
         #expect(counts["rows"] as? Int == 5000, "\(assigned.stderr)")
@@ -57,8 +59,9 @@ import Testing
         let overview = help.components(separatedBy: "\nUSAGE:").first ?? help
         for line in overview.split(separator: "\n") {
             let columns = line.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) }
-            #expect(columns <= 80 || !line.trimmingCharacters(in: .whitespaces).contains(" ") || line.unicodeScalars.contains { $0.value >= 0x2E80 },
-                    "\(command): \(line)")
+            #expect(
+                columns <= 80 || !line.trimmingCharacters(in: .whitespaces).contains(" ") || line.unicodeScalars.contains { $0.value >= 0x2E80 },
+                "\(command): \(line)")
         }
         #expect(!help.contains("joined(separator") && !help.contains("\\("))
     }

@@ -75,7 +75,8 @@ import WanggeTestSupport
         let gbkFile = dir.appendingPathComponent("gbk-lf.csv").path
         // Through standard input too, and forced.
         let piped = try CLI.wangge(["assign", "--db", base, "--input", "-", "--output", "-"], stdinBytes: variants[0].bytes)
-        #expect(piped.stdout == reference.stdout && piped.stderr.contains("standard input: read as GB18030 (GBK); it is not UTF-8 (line 2, byte offset"))
+        #expect(
+            piped.stdout == reference.stdout && piped.stderr.contains("standard input: read as GB18030 (GBK); it is not UTF-8 (line 2, byte offset"))
         let forced = try CLI.wangge(["assign", "--db", base, "--input", gbkFile, "--output", "-", "--encoding", "gbk"])
         #expect(forced.stdout == reference.stdout && !forced.stderr.contains("read as GB18030"))
         let wrong = try CLI.wangge(["assign", "--db", base, "--input", gbkFile, "--output", "-", "--encoding", "utf-8"])
@@ -85,7 +86,9 @@ import WanggeTestSupport
         let strayOut = dir.appendingPathComponent("stray-out.csv").path
         let refused = try CLI.wangge(["assign", "--db", base, "--input", strayFile.path, "--output", strayOut])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("line 101, byte offset \(strayAt): not valid UTF-8 (0xFF); the text is not GB18030 (GBK) either"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("line 101, byte offset \(strayAt): not valid UTF-8 (0xFF); the text is not GB18030 (GBK) either"),
+            "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: strayOut))
     }
 
@@ -155,23 +158,28 @@ import WanggeTestSupport
             """
         let imported = try CLI.wangge(["import", "orders", "-", "--db", db], stdin: good)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(try Self.sqlite(db, "SELECT id, received_epoch FROM orders ORDER BY id") ==
-                Data("G1|1751331600.0\nG2|1751331600.0\nG3|1751331600.0\nG4|1751331600.0\nG5|1751385600.0\n".utf8))
+        #expect(
+            try Self.sqlite(db, "SELECT id, received_epoch FROM orders ORDER BY id")
+                == Data("G1|1751331600.0\nG2|1751331600.0\nG3|1751331600.0\nG4|1751331600.0\nG5|1751385600.0\n".utf8))
         // --from/--to in the same forms, bare dates included: [2025-07-01, 2025-07-02) holds G1–G4.
-        let iso = try CLI.wangge(["hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00", "--to", "2025-07-02T00:00:00+08:00"])
+        let iso = try CLI.wangge([
+            "hotspots", "--db", db, "--level", "street", "--from", "2025-07-01T00:00:00+08:00", "--to", "2025-07-02T00:00:00+08:00",
+        ])
         // Columns: street,name,count,density_per_km2.
         #expect(CLI.readCSV(iso.stdout).dropFirst().reduce(0) { $0 + (Int($1[2]) ?? -1_000_000) } == 4)
         for (from, to) in [("2025年7月1日", "2025/7/2"), ("2025/7/1 0:00", "2025年7月2日 0:00"), ("2025-07-01", "2025-07-02 00:00")] {
             let run = try CLI.wangge(["hotspots", "--db", db, "--level", "street", "--from", from, "--to", to])
             #expect(run.status == 0 && run.stdout == iso.stdout, "\(from) \(to): \(run.stderr)")
         }
-        #expect(try CLI.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("--from \"yesterday\" is not a time; expected ISO 8601"))
+        #expect(
+            try CLI.wangge(["hotspots", "--db", db, "--from", "yesterday"]).stderr.contains("--from \"yesterday\" is not a time; expected ISO 8601"))
 
         let bad = good + "B1,121.49,31.235,乱设摊,not-a-time\nB2,121.49,31.235,乱设摊,\n"
         let assigned = try CLI.wangge(["assign", "--db", db, "--input", "-", "--output", "-"], stdin: bad)
         #expect(assigned.status == 0)
         #expect(CLI.readCSV(assigned.stdout).map { $0[1] } == ["status", "inside", "inside", "inside", "inside", "inside", "invalid", "invalid"])
-        let reason = "received_at \"not-a-time\" is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00), 2025-07-01 09:00[:00], 2025/7/1 9:00[:00] or 2025年7月1日 9:00, China Standard Time unless a zone is given"
+        let reason =
+            "received_at \"not-a-time\" is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00), 2025-07-01 09:00[:00], 2025/7/1 9:00[:00] or 2025年7月1日 9:00, China Standard Time unless a zone is given"
         #expect(assigned.stderr.contains("line 7: order B1: invalid: \(reason)"), "\(assigned.stderr)")
         #expect(assigned.stderr.contains("line 8: order B2: invalid: received_at is empty; expected ISO 8601"))
         let refused = try CLI.wangge(["import", "orders", "-", "--db", db], stdin: bad)
@@ -181,10 +189,16 @@ import WanggeTestSupport
         let control = "id,lon,lat,category,received_at\n\"C\u{0}1\",121.49,31.235,乱设摊,2025/7/1 9:00\nC2,121.49,31.235,乱设\u{7F}摊,2025/7/1 9:00\n"
         let controlAssigned = try CLI.wangge(["assign", "--db", db, "--input", "-", "--output", "-"], stdin: control)
         #expect(CLI.readCSV(controlAssigned.stdout).map { $0[1] } == ["status", "invalid", "invalid"])
-        #expect(controlAssigned.stderr.contains(#"line 3: order C2: invalid: the category "乱设\u{007F}摊" contains a control character (U+007F at character 3)"#), "\(controlAssigned.stderr)")
+        #expect(
+            controlAssigned.stderr.contains(
+                #"line 3: order C2: invalid: the category "乱设\u{007F}摊" contains a control character (U+007F at character 3)"#),
+            "\(controlAssigned.stderr)")
         #expect(controlAssigned.stderr.contains(#"invalid: the id "C\u{0000}1" contains a control character (U+0000 at character 2)"#))
         let controlImport = try CLI.wangge(["import", "orders", "-", "--db", db], stdin: control)
-        #expect(controlImport.status != 0 && controlImport.stderr.contains(#"line 2: the id "C\u{0000}1" contains a control character (U+0000 at character 2)"#), "\(controlImport.stderr)")
+        #expect(
+            controlImport.status != 0
+                && controlImport.stderr.contains(#"line 2: the id "C\u{0000}1" contains a control character (U+0000 at character 2)"#),
+            "\(controlImport.stderr)")
         #expect(try Self.sqlite(db, "SELECT count(*) FROM orders") == Data("5\n".utf8))
     }
 

@@ -11,8 +11,10 @@ import Testing
         let dir = try CLI.temporaryDirectory()
         let db = dir.appendingPathComponent("d.sqlite").path
         let g = CLI.root.appendingPathComponent("GeoData/huangpu").path
-        for (layer, file) in [("units", "units.csv"), ("rules", "rules.csv"), ("zones", "zones.geojson"), ("points", "points.geojson"),
-                              ("orders", "orders.csv")] {
+        for (layer, file) in [
+            ("units", "units.csv"), ("rules", "rules.csv"), ("zones", "zones.geojson"), ("points", "points.geojson"),
+            ("orders", "orders.csv"),
+        ] {
             let run = try CLI.wangge(["import", layer, "\(g)/\(file)", "--db", db])
             #expect(run.status == 0, "import \(layer): \(run.stderr)")
         }
@@ -54,7 +56,9 @@ import Testing
             return url.path
         }
         // An unclosed quote, a header without its columns, a layer failing its checks.
-        let broken = try CLI.wangge(["import", "units", try file("broken.csv", "id,name,kind,area,sla_hours\nU-1,\"Open,street,310101,72\n"), "--db", db])
+        let broken = try CLI.wangge([
+            "import", "units", try file("broken.csv", "id,name,kind,area,sla_hours\nU-1,\"Open,street,310101,72\n"), "--db", db,
+        ])
         #expect(broken.status == 65 && broken.stderr.contains("line 2") && !broken.stderr.contains("Usage:"), "\(broken.stderr)")
         let header = try CLI.wangge(["import", "events", try file("events.csv", "id,when\nA,2025-01-01\n"), "--db", db])
         #expect(header.status == 65 && header.stderr.contains("line 1"), "\(header.stderr)")

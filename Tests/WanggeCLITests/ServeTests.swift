@@ -7,7 +7,8 @@ import Testing
     static func get(_ url: String, token: String? = nil) throws -> (status: Int, body: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"] + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? []) + [url]
+        process.arguments =
+            ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10"] + (token.map { ["-H", "Authorization: Bearer \($0)"] } ?? []) + [url]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -52,7 +53,9 @@ import Testing
         #expect(cli.stdout.trimmingCharacters(in: .newlines) == assigned.body.trimmingCharacters(in: .newlines))
 
         // A layer imported by another process: the server notices within a second or two.
-        let imported = try CLITests.wangge(["import", "points", CLITests.root.appendingPathComponent("GeoData/baoshan/points.geojson").path, "--db", db])
+        let imported = try CLITests.wangge([
+            "import", "points", CLITests.root.appendingPathComponent("GeoData/baoshan/points.geojson").path, "--db", db,
+        ])
         #expect(imported.status == 0)
         var generation = ""
         for _ in 0 ..< 50 where !generation.contains(#""index_generation":2"#) {
@@ -127,8 +130,10 @@ import Testing
         for _ in 0 ..< 3 {
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-s", "-o", "/dev/null", "--max-time", "60",
-                              "http://127.0.0.1:\(port)/v1/recurrence?knox=true&permutations=9999&distance-bands=4&distance-band=100"]
+            curl.arguments = [
+                "-s", "-o", "/dev/null", "--max-time", "60",
+                "http://127.0.0.1:\(port)/v1/recurrence?knox=true&permutations=9999&distance-bands=4&distance-band=100",
+            ]
             try curl.run()
             clients.append(curl)
         }

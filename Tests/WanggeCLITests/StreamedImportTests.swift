@@ -35,7 +35,9 @@ import Testing
         #expect(summaries[0] == summaries[1])
         #expect(exports[0] == exports[1])
         let rows = exports[0].split(separator: "\n")
-        #expect(rows.count == 3 && rows[0].hasPrefix("S1|121.4901|31.2351|") && rows[1].hasPrefix("S2|") && rows[2] == "S3|abc|31.2351|invalid", "\(exports[0])")
+        #expect(
+            rows.count == 3 && rows[0].hasPrefix("S1|121.4901|31.2351|") && rows[1].hasPrefix("S2|") && rows[2] == "S3|abc|31.2351|invalid",
+            "\(exports[0])")
     }
 
     /// The stored orders' id, lon, lat and status, read with the sqlite3 shell.

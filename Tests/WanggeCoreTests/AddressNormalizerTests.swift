@@ -2,8 +2,9 @@ import Testing
 @testable import WanggeCore
 
 @Suite struct AddressNormalizerTests {
-    let normalizer = AddressNormalizer(cityNames: ["上海市"], districtNames: ["宝山区"],
-                                       streetNames: ["大场镇", "庙行镇", "高境镇"], communityNames: ["华庭居委会"])
+    let normalizer = AddressNormalizer(
+        cityNames: ["上海市"], districtNames: ["宝山区"],
+        streetNames: ["大场镇", "庙行镇", "高境镇"], communityNames: ["华庭居委会"])
 
     @Test func chineseNumerals() {
         #expect(ChineseNumeral.value("二百") == 200)
@@ -38,7 +39,7 @@ import Testing
         #expect(AddressNumber.parse("12号楼2单元3楼301室") == AddressNumber(building: 12, entrance: 2, floor: 3, room: 301))
         #expect(AddressNumber.parse("484号5层") == AddressNumber(house: 484, floor: 5))
         #expect(AddressNumber(building: 12, entrance: 2, floor: 3, room: 301).description == "12号楼2单元3楼301室")
-        #expect(AddressNumber.parse("12号200弄") == nil)        // out of order
+        #expect(AddressNumber.parse("12号200弄") == nil)  // out of order
         #expect(AddressNumber.parse("3楼12号") == nil)
         #expect(AddressNumber.parse("弄") == nil)
         #expect(AddressNumber.parse("12号12号") == nil)
@@ -86,8 +87,10 @@ import Testing
         #expect(m.locatives == ["楼下"] && m.number == AddressNumber(lane: 200, house: 12))
         let k = normalizer.normalize("朝阳小区门口附近")
         #expect(k.locatives == ["门口", "附近"] && k.text == "朝阳小区")
-        #expect(normalizer.nameVariants("宝山区朝阳小区门口附近") == [
-            "宝山区朝阳小区门口附近", "宝山区朝阳小区门口", "宝山区朝阳小区", "朝阳小区门口附近", "朝阳小区门口", "朝阳小区"])
+        #expect(
+            normalizer.nameVariants("宝山区朝阳小区门口附近") == [
+                "宝山区朝阳小区门口附近", "宝山区朝阳小区门口", "宝山区朝阳小区", "朝阳小区门口附近", "朝阳小区门口", "朝阳小区",
+            ])
         #expect(normalizer.nameVariants("好德便利店（场中路店）") == ["好德便利店(场中路店)"])
         for l in ["对面", "东侧", "西侧", "南侧", "北侧", "路口", "边上"] {
             let x = normalizer.normalize("场中路484号" + l)

@@ -9,7 +9,9 @@ private let layer: [StandardAddress] = {
         a.append(StandardAddress(id: id, kind: .door, road: road, numberText: number, street: street, point: Coordinate(121.40 + x, 31.30)))
     }
     // 场中路: odd 1…21 (without 11), even 2…20 (without 8 and 10); two streets.
-    for k in stride(from: 1, through: 21, by: 2) where k != 11 { door("D-CZ-\(k)", "场中路", "\(k)号", k < 15 ? "310113102" : "310113112", Double(k) * 1e-4) }
+    for k in stride(from: 1, through: 21, by: 2) where k != 11 {
+        door("D-CZ-\(k)", "场中路", "\(k)号", k < 15 ? "310113102" : "310113112", Double(k) * 1e-4)
+    }
     for k in stride(from: 2, through: 20, by: 2) where k != 8 && k != 10 { door("D-CZ-\(k)", "场中路", "\(k)号", "310113102", Double(k) * 1e-4) }
     door("D-CZ-484", "场中路", "484号", "310113102", 0.05)
     // 大华三路: 198号, lane 200 (doors 1号, 2号, 12号, 3支弄5号), 202号; one street.
@@ -23,8 +25,12 @@ private let layer: [StandardAddress] = {
     a.append(StandardAddress(id: "P-02", kind: .place, name: "朝阳花园", street: "310113102", point: Coordinate(121.42, 31.31)))
     a.append(StandardAddress(id: "P-03", kind: .place, name: "沪太路/真大路路口", street: "310113102", point: Coordinate(121.43, 31.31)))
     a.append(StandardAddress(id: "P-04", kind: .place, name: "汶水商厦", street: "310113102", point: Coordinate(121.44, 31.31)))
-    a.append(StandardAddress(id: "S-310113-0001", kind: .shop, name: "好邻居便利店", road: "场中路", numberText: "5号", street: "310113102", point: Coordinate(121.45, 31.31)))
-    a.append(StandardAddress(id: "S-310113-0002", kind: .shop, name: "好邻居便利店", road: "场中路", numberText: "9号", street: "310113102", point: Coordinate(121.46, 31.31)))
+    a.append(
+        StandardAddress(
+            id: "S-310113-0001", kind: .shop, name: "好邻居便利店", road: "场中路", numberText: "5号", street: "310113102", point: Coordinate(121.45, 31.31)))
+    a.append(
+        StandardAddress(
+            id: "S-310113-0002", kind: .shop, name: "好邻居便利店", road: "场中路", numberText: "9号", street: "310113102", point: Coordinate(121.46, 31.31)))
     return a
 }()
 

@@ -19,17 +19,20 @@ import WanggeTestSupport
         let (addresses, report) = try AddressLayerDecoder.decode(csv: [UInt8](Data(contentsOf: dir.appendingPathComponent("addresses.csv"))))
         #expect(report.issues.isEmpty, "\(report.issues.prefix(3))")
         #expect(addresses.count > 4000)
-        return AddressResolver(index: AddressIndex(addresses),
-                               normalizer: AddressNormalizer(cityNames: ["上海市"], districtNames: [countyName],
-                                                             streetNames: streets.sorted(), communityNames: communities.sorted()))
+        return AddressResolver(
+            index: AddressIndex(addresses),
+            normalizer: AddressNormalizer(
+                cityNames: ["上海市"], districtNames: [countyName],
+                streetNames: streets.sorted(), communityNames: communities.sorted()))
     }
 
     @Test(arguments: [("baoshan", "宝山区"), ("huangpu", "黄浦区")])
     func truthSet(district: String, countyName: String) throws {
         let resolver = try Self.resolver(district, countyName: countyName)
-        let rows = try LayerDecoder.table([UInt8](Data(contentsOf: Self.root.appendingPathComponent("GeoData/\(district)/truth_addresses.csv"))),
-                                          required: ["id", "address", "code", "case", "located_by", "match", "gap", "street", "reason", "candidates"],
-                                          layer: "truth")
+        let rows = try LayerDecoder.table(
+            [UInt8](Data(contentsOf: Self.root.appendingPathComponent("GeoData/\(district)/truth_addresses.csv"))),
+            required: ["id", "address", "code", "case", "located_by", "match", "gap", "street", "reason", "candidates"],
+            layer: "truth")
         #expect(rows.count > 200)
         var cases: [String: Int] = [:]
         var wrong = 0, differing = 0
@@ -37,8 +40,10 @@ import WanggeTestSupport
             let r = resolver.resolve(address: v["address"]!, code: v["code"]!)
             cases[v["case"]!, default: 0] += 1
             if let id = r.match?.id, id != v["match"]! { wrong += 1 }
-            var got: [String] = [r.locatedBy?.rawValue ?? "", r.match?.id ?? "", r.gap.map(String.init) ?? "",
-                                 r.reason?.rawValue ?? ""]
+            var got: [String] = [
+                r.locatedBy?.rawValue ?? "", r.match?.id ?? "", r.gap.map(String.init) ?? "",
+                r.reason?.rawValue ?? "",
+            ]
             var expected = [v["located_by"]!, v["match"]!, v["gap"]!, v["reason"]!]
             if case .street(let code) = r.outcome { got.append(code) } else { got.append("") }
             expected.append(v["street"]!)
@@ -54,9 +59,11 @@ import WanggeTestSupport
         #expect(wrong == 0)
         #expect(differing == 0)
         // Every kind of case is present.
-        for c in ["clean", "prefixed", "fullwidth", "numeral", "locative", "lane", "lane_missing", "lane_as_number",
-                  "interpolated", "number_far", "shop_code", "shop_name", "place", "place_locative", "place_prefixed",
-                  "ambiguous", "road_only", "unknown_road"] {
+        for c in [
+            "clean", "prefixed", "fullwidth", "numeral", "locative", "lane", "lane_missing", "lane_as_number",
+            "interpolated", "number_far", "shop_code", "shop_name", "place", "place_locative", "place_prefixed",
+            "ambiguous", "road_only", "unknown_road",
+        ] {
             #expect(cases[c, default: 0] > 0, "\(district): no \(c) rows")
         }
     }

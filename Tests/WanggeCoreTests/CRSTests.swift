@@ -14,19 +14,24 @@ private func metres(_ a: Coordinate, _ b: Coordinate) -> Double {
 /// A 28 × 25 grid of points across Shanghai (lon 120.85–122.2, lat 30.67–31.88).
 private let shanghaiGrid: [Coordinate] = {
     var points: [Coordinate] = []
-    for i in 0...27 {
-        for j in 0...24 {
-            points.append(Coordinate(120.85 + Double(i) * (122.2 - 120.85) / 27,
-                                     30.67 + Double(j) * (31.88 - 30.67) / 24))
+    for i in 0 ... 27 {
+        for j in 0 ... 24 {
+            points.append(
+                Coordinate(
+                    120.85 + Double(i) * (122.2 - 120.85) / 27,
+                    30.67 + Double(j) * (31.88 - 30.67) / 24))
         }
     }
     return points
 }()
 
-private func expectClose(_ a: Coordinate, _ b: Coordinate, _ tolerance: Double,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(abs(a.x - b.x) <= tolerance && abs(a.y - b.y) <= tolerance,
-            "\(a) vs \(b), tolerance \(tolerance)", sourceLocation: sourceLocation)
+private func expectClose(
+    _ a: Coordinate, _ b: Coordinate, _ tolerance: Double,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(
+        abs(a.x - b.x) <= tolerance && abs(a.y - b.y) <= tolerance,
+        "\(a) vs \(b), tolerance \(tolerance)", sourceLocation: sourceLocation)
 }
 
 @Suite("Metric projection (EPSG:4549)")
@@ -76,9 +81,9 @@ struct MetricProjectionTests {
 struct ChinaOffsetTests {
     // googollee/eviltransform, python/test.py, TESTS (wgsLat, wgsLng, gcjLat, gcjLng).
     static let eviltransformWGSToGCJ: [(wgs: Coordinate, gcj: Coordinate)] = [
-        (Coordinate(121.5272106, 31.1774276), Coordinate(121.531541859215, 31.17530398364597)),    // shanghai
-        (Coordinate(113.912316, 22.543847), Coordinate(113.9171764808363, 22.540796131694766)),    // shenzhen
-        (Coordinate(116.377817, 39.911954), Coordinate(116.38404722455657, 39.91334545536069)),    // beijing
+        (Coordinate(121.5272106, 31.1774276), Coordinate(121.531541859215, 31.17530398364597)),  // shanghai
+        (Coordinate(113.912316, 22.543847), Coordinate(113.9171764808363, 22.540796131694766)),  // shenzhen
+        (Coordinate(116.377817, 39.911954), Coordinate(116.38404722455657, 39.91334545536069)),  // beijing
     ]
 
     @Test func gcj02ForwardEviltransform() {
@@ -90,27 +95,32 @@ struct ChinaOffsetTests {
     @Test func gcj02ForwardHutool() {
         // dromara/hutool, hutool-core/src/test/java/cn/hutool/core/util/CoordinateUtilTest.java,
         // wgs84ToGcj02Test: (116.404, 39.915) → (116.41024449916938, 39.91640428150164).
-        expectClose(ChinaOffset.gcj02(fromWGS84: Coordinate(116.404, 39.915)),
-                    Coordinate(116.41024449916938, 39.91640428150164), 1e-9)
+        expectClose(
+            ChinaOffset.gcj02(fromWGS84: Coordinate(116.404, 39.915)),
+            Coordinate(116.41024449916938, 39.91640428150164), 1e-9)
     }
 
     @Test func bd09ForwardHutool() {
         // dromara/hutool, CoordinateUtilTest.java, gcj02ToBd09Test.
-        expectClose(ChinaOffset.bd09(fromGCJ02: Coordinate(116.404, 39.915)),
-                    Coordinate(116.41036949371029, 39.92133699351022), 1e-9)
+        expectClose(
+            ChinaOffset.bd09(fromGCJ02: Coordinate(116.404, 39.915)),
+            Coordinate(116.41036949371029, 39.92133699351022), 1e-9)
         // dromara/hutool, CoordinateUtilTest.java, wgs84toBd09Test.
-        expectClose(ChinaOffset.bd09(fromWGS84: Coordinate(116.404, 39.915)),
-                    Coordinate(116.41662724378733, 39.922699552216216), 1e-9)
+        expectClose(
+            ChinaOffset.bd09(fromWGS84: Coordinate(116.404, 39.915)),
+            Coordinate(116.41662724378733, 39.922699552216216), 1e-9)
         // dromara/hutool, CoordinateUtilTest.java, wgs84toBd09Test2 (checked there against tool.lu/coordinate).
-        expectClose(ChinaOffset.bd09(fromWGS84: Coordinate(122.99395597, 44.99804071)),
-                    Coordinate(123.00636516028885, 45.0063690918959), 1e-9)
+        expectClose(
+            ChinaOffset.bd09(fromWGS84: Coordinate(122.99395597, 44.99804071)),
+            Coordinate(123.00636516028885, 45.0063690918959), 1e-9)
     }
 
     @Test func bd09ForwardCoordtransform() {
         // ipcjs/coordtransform_dart, test/coordtransform_dart_test.dart,
         // "compare with coordtransform.java": wgs84ToBd09(118.3013077, 32.2719040).
-        expectClose(ChinaOffset.bd09(fromWGS84: Coordinate(118.3013077, 32.2719040)),
-                    Coordinate(118.31309502519456, 32.27614034221775), 1e-9)
+        expectClose(
+            ChinaOffset.bd09(fromWGS84: Coordinate(118.3013077, 32.2719040)),
+            Coordinate(118.31309502519456, 32.27614034221775), 1e-9)
     }
 
     @Test func gcj02InverseRecoversPublishedWGS() {
@@ -120,8 +130,9 @@ struct ChinaOffsetTests {
             expectClose(ChinaOffset.wgs84(fromGCJ02: v.gcj), v.wgs, 1e-9)
         }
         // dromara/hutool, CoordinateUtilTest.java, gcj02ToBd09Test, inverted.
-        expectClose(ChinaOffset.gcj02(fromBD09: Coordinate(116.41036949371029, 39.92133699351022)),
-                    Coordinate(116.404, 39.915), 1e-9)
+        expectClose(
+            ChinaOffset.gcj02(fromBD09: Coordinate(116.41036949371029, 39.92133699351022)),
+            Coordinate(116.404, 39.915), 1e-9)
     }
 
     @Test func inverseAccuracyAcrossShanghai() {
@@ -245,7 +256,7 @@ struct CoordinateConverterTests {
     @Test func unknownEPSGAtConversionTime() throws {
         let converter = CoordinateConverter()
         let crs = try CoordinateReferenceSystem(parsing: "EPSG:999999")
-        for _ in 0..<2 {   // the failure is cached and reported the same way again
+        for _ in 0 ..< 2 {  // the failure is cached and reported the same way again
             #expect(throws: CoordinateError.unknownCRS("EPSG:999999")) {
                 try converter.toWGS84(Coordinate(121.45, 31.30), from: crs)
             }

@@ -67,7 +67,10 @@ import Testing
             for _ in 0 ..< 10_000 { counter.withLock { $0 += 1 } }
         }
         #expect(counter.current == 80_000)
-        #expect(counter.withLock { v -> Int in v = -1; return 5 } == 5)
+        #expect(
+            counter.withLock { v -> Int in
+                v = -1; return 5
+            } == 5)
         #expect(counter.current == -1)
     }
 

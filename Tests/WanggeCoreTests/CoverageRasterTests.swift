@@ -7,16 +7,23 @@ import Testing
     func lattice() -> FlatPolygons {
         var shapes = FlatPolygons()
         func vertex(_ i: Int, _ j: Int) -> (Double, Double) {
-            (121.4 + Double(i) * 0.0015 + Double((i * 7 + j * 3) % 5) * 0.0001,
-             31.3 + Double(j) * 0.0012 + Double((i * 3 + j * 11) % 7) * 0.00007)
+            (
+                121.4 + Double(i) * 0.0015 + Double((i * 7 + j * 3) % 5) * 0.0001,
+                31.3 + Double(j) * 0.0012 + Double((i * 3 + j * 11) % 7) * 0.00007
+            )
         }
-        for j in 0 ..< 10 { for i in 0 ..< 12 {
-            shapes.append([Polygon(exterior: closedRing([vertex(i, j), vertex(i + 1, j), vertex(i + 1, j + 1), vertex(i, j + 1)]))])
-        } }
+        for j in 0 ..< 10 {
+            for i in 0 ..< 12 {
+                shapes.append([Polygon(exterior: closedRing([vertex(i, j), vertex(i + 1, j), vertex(i + 1, j + 1), vertex(i, j + 1)]))])
+            }
+        }
         // Overlaps cells (0,0)…(1,1); and a cell with a hole.
         shapes.append([Polygon(exterior: closedRing([(121.4005, 31.3005), (121.4025, 31.3005), (121.4025, 31.3020), (121.4005, 31.3020)]))])
-        shapes.append([Polygon(exterior: closedRing([(121.43, 31.30), (121.44, 31.30), (121.44, 31.31), (121.43, 31.31)]),
-                               holes: [closedRing([(121.433, 31.303), (121.433, 31.306), (121.436, 31.306), (121.436, 31.303)])])])
+        shapes.append([
+            Polygon(
+                exterior: closedRing([(121.43, 31.30), (121.44, 31.30), (121.44, 31.31), (121.43, 31.31)]),
+                holes: [closedRing([(121.433, 31.303), (121.433, 31.306), (121.436, 31.306), (121.436, 31.303)])])
+        ])
         return shapes
     }
 
@@ -27,7 +34,7 @@ import Testing
         #expect(raster.decidedShare > 0.5)
         var state: UInt64 = 42
         func unit() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(state >> 11) / Double(1 << 53)
         }
         var points: [(Double, Double)] = (0 ..< 100_000).map { _ in (121.399 + unit() * 0.045, 31.299 + unit() * 0.015) }
@@ -40,7 +47,11 @@ import Testing
             sure += 1
             for f in 0 ..< shapes.count {
                 let exact = shapes.locate(x, y, in: f)
-                if Int32(f) == answer { #expect(exact == .interior, "(\(x), \(y)) in \(f)") } else { #expect(exact == .exterior, "(\(x), \(y)) vs \(f), answer \(answer)") }
+                if Int32(f) == answer {
+                    #expect(exact == .interior, "(\(x), \(y)) in \(f)")
+                } else {
+                    #expect(exact == .exterior, "(\(x), \(y)) vs \(f), answer \(answer)")
+                }
             }
         }
         #expect(sure > 50_000)

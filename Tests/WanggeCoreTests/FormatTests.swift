@@ -38,7 +38,7 @@ import Testing
     @Test func timestamps() {
         #expect(Timestamp.parse("1970-01-01T00:00:00Z") == 0)
         #expect(Timestamp.parse("2025-03-14T09:21:00+08:00") == 1_741_915_260)
-        #expect(Timestamp.parse("2025-03-14 09:21:00") == 1_741_915_260)     // no zone: UTC+8
+        #expect(Timestamp.parse("2025-03-14 09:21:00") == 1_741_915_260)  // no zone: UTC+8
         #expect(Timestamp.parse("2025-03-14T01:21:00.5Z") == 1_741_915_260.5)
         #expect(Timestamp.parse("2025-03-14T09:21+0800") == 1_741_915_260)
         #expect(Timestamp.parse("2024-02-29") == 1_709_136_000)
@@ -66,9 +66,11 @@ import Testing
         func decode(_ s: String) -> String {
             do { _ = try GeoJSON.decodeFeatureCollection(Data(s.utf8)); return "ok" } catch { return "\(error)" }
         }
-        let open = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}]}"#
+        let open =
+            #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}]}"#
         #expect(decode(open).contains("feature 0 (code A): exterior ring is not closed"))
-        let short = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}]}"#
+        let short =
+            #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"Z"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}]}"#
         #expect(decode(short).contains("feature 0 (id Z): exterior ring has 3 positions"))
         let text = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":["a",1]}}]}"#
         #expect(decode(text).contains("feature 0: a position holds a non-number"))

@@ -3,9 +3,10 @@ import Testing
 
 /// Closed axis-aligned rectangle polygon (counter-clockwise).
 private func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> Polygon {
-    Polygon(exterior: LinearRing([
-        Coordinate(x0, y0), Coordinate(x1, y0), Coordinate(x1, y1), Coordinate(x0, y1), Coordinate(x0, y0),
-    ]))
+    Polygon(
+        exterior: LinearRing([
+            Coordinate(x0, y0), Coordinate(x1, y0), Coordinate(x1, y1), Coordinate(x0, y1), Coordinate(x0, y0),
+        ]))
 }
 
 private func square(_ x: Double, _ y: Double, side: Double = 1) -> Geometry {
@@ -19,7 +20,7 @@ private func ring(_ xy: [(Double, Double)]) -> LinearRing {
 /// The 3×3 grid of unit squares over [0,3]², optionally without some cells (column, row).
 private func grid3x3(without missing: Set<[Int]> = []) -> [Geometry] {
     var out: [Geometry] = []
-    for i in 0..<3 { for j in 0..<3 where !missing.contains([i, j]) { out.append(square(Double(i), Double(j))) } }
+    for i in 0 ..< 3 { for j in 0 ..< 3 where !missing.contains([i, j]) { out.append(square(Double(i), Double(j))) } }
     return out
 }
 
@@ -83,7 +84,7 @@ struct GeometryValidityTests {
         let problem = try #require(checker.validityProblem(of: bad))
         #expect(problem.reason.hasPrefix("non-finite coordinate"))
         #expect(problem.location == nil)
-        #expect(problem == problem) // no NaN inside, so still Equatable-sane
+        #expect(problem == problem)  // no NaN inside, so still Equatable-sane
         #expect(checker.validityProblem(of: .point(Coordinate(.infinity, 0)))?.reason.hasPrefix("non-finite coordinate") == true)
     }
 
@@ -95,7 +96,8 @@ struct GeometryValidityTests {
         let degenerate = try #require(checker.validityProblem(of: .lineString([Coordinate(3, 4), Coordinate(3, 4)])))
         #expect(degenerate.reason == "Too few points in geometry component")
         #expect(degenerate.location == Coordinate(3, 4))
-        #expect(checker.validityProblem(of: .lineString([Coordinate(3, 4)]))?.reason
+        #expect(
+            checker.validityProblem(of: .lineString([Coordinate(3, 4)]))?.reason
                 == "line string has 1 position; a line needs at least 2")
     }
 }
@@ -136,8 +138,11 @@ struct GeometryAreaTests {
         let union = try #require(context.unaryUnion(of: parts))
         let back = try #require(union.wanggeGeometry)
         #expect(back.polygons?.count == 1)
-        #expect(Set(back.allCoordinates) == [Coordinate(0, 0), Coordinate(1, 0), Coordinate(2, 0),
-                                              Coordinate(2, 1), Coordinate(1, 1), Coordinate(0, 1)]
+        #expect(
+            Set(back.allCoordinates) == [
+                Coordinate(0, 0), Coordinate(1, 0), Coordinate(2, 0),
+                Coordinate(2, 1), Coordinate(1, 1), Coordinate(0, 1),
+            ]
                 || Set(back.allCoordinates) == [Coordinate(0, 0), Coordinate(2, 0), Coordinate(2, 1), Coordinate(0, 1)])
         #expect(checker.area(of: back) == 2)
     }
@@ -173,14 +178,17 @@ struct GeometryOverlapTests {
     @Test func overlapsAtOrBelowTheMinimumAreIgnored() {
         let pair = [square(0, 0), .polygon(rect(0.5, 0, 1.5, 1))]
         #expect(checker.overlaps(among: pair, minimumArea: 1.0).isEmpty)
-        #expect(checker.overlaps(among: pair, minimumArea: 0.5).isEmpty) // strictly greater
+        #expect(checker.overlaps(among: pair, minimumArea: 0.5).isEmpty)  // strictly greater
         #expect(checker.overlaps(among: pair, minimumArea: 0.49).count == 1)
     }
 
     @Test func pointsAndLinesAreSkippedButKeepTheirIndices() {
-        let found = checker.overlaps(among: [.point(Coordinate(0.7, 0.5)), square(0, 0),
-                                             .lineString([Coordinate(0, 0), Coordinate(2, 2)]),
-                                             .polygon(rect(0.5, 0, 1.5, 1))], minimumArea: 0)
+        let found = checker.overlaps(
+            among: [
+                .point(Coordinate(0.7, 0.5)), square(0, 0),
+                .lineString([Coordinate(0, 0), Coordinate(2, 2)]),
+                .polygon(rect(0.5, 0, 1.5, 1)),
+            ], minimumArea: 0)
         #expect(found.map { [$0.first, $0.second] } == [[1, 3]])
     }
 
@@ -195,9 +203,9 @@ struct GeometryOverlapTests {
 
     @Test func twoThousandCellLatticeWithOneIntruder() throws {
         var cells: [Geometry] = []
-        for row in 0..<50 { for column in 0..<40 { cells.append(square(Double(column), Double(row))) } }
+        for row in 0 ..< 50 { for column in 0 ..< 40 { cells.append(square(Double(column), Double(row))) } }
         #expect(cells.count == 2000)
-        cells.append(.polygon(rect(10.5, 20.5, 11.5, 21.5))) // a quarter of each of four cells
+        cells.append(.polygon(rect(10.5, 20.5, 11.5, 21.5)))  // a quarter of each of four cells
         let clock = ContinuousClock()
         var found: [Overlap] = []
         let elapsed = clock.measure { found = checker.overlaps(among: cells, minimumArea: 0.01) }
@@ -234,9 +242,10 @@ struct GeometryGapTests {
 
     @Test func smallHoleIsFilteredByMinimumArea() throws {
         // Centre cell three-quarters covered: a 0.5 × 0.5 hole at [1.5,2]×[1.5,2].
-        let cells = grid3x3(without: [[1, 1]]) + [
-            .polygon(rect(1, 1, 1.5, 1.5)), .polygon(rect(1.5, 1, 2, 1.5)), .polygon(rect(1, 1.5, 1.5, 2)),
-        ]
+        let cells =
+            grid3x3(without: [[1, 1]]) + [
+                .polygon(rect(1, 1, 1.5, 1.5)), .polygon(rect(1.5, 1, 2, 1.5)), .polygon(rect(1, 1.5, 1.5, 2)),
+            ]
         #expect(checker.gaps(in: cells, minimumArea: 1).isEmpty)
         let small = checker.gaps(in: cells, minimumArea: 0.1)
         #expect(small.count == 1)
@@ -259,7 +268,7 @@ struct GeometryGapTests {
     @Test func twoSeparateGaps() {
         // 5×3 strip of cells with two holes: cells (1,1) and (3,1) missing.
         var cells: [Geometry] = []
-        for i in 0..<5 { for j in 0..<3 where !(j == 1 && (i == 1 || i == 3)) { cells.append(square(Double(i), Double(j))) } }
+        for i in 0 ..< 5 { for j in 0 ..< 3 where !(j == 1 && (i == 1 || i == 3)) { cells.append(square(Double(i), Double(j))) } }
         let gaps = checker.gaps(in: cells, minimumArea: 0)
         #expect(gaps.map(\.area) == [1, 1])
         #expect(gaps.map { Int($0.location.x) } == [1, 3])

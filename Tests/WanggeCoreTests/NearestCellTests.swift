@@ -36,13 +36,15 @@ import WanggeTestSupport
         let index = try DistrictIndex(district: district)
         let router = try OrderRouter(index: index)
         let extent = try #require(index.cellExtentMetres)
-        var random = Random(state: 20261201)
+        var random = Random(state: 20_261_201)
         var points: [Coordinate] = []
         // 6,000 over the extent grown by 5 % (inside cells, in gaps, just outside the outline).
         let gx = (extent.maxX - extent.minX) * 0.05, gy = (extent.maxY - extent.minY) * 0.05
         for _ in 0 ..< 6_000 {
-            points.append(Coordinate(extent.minX - gx + random.next() * (extent.maxX - extent.minX + 2 * gx),
-                                     extent.minY - gy + random.next() * (extent.maxY - extent.minY + 2 * gy)))
+            points.append(
+                Coordinate(
+                    extent.minX - gx + random.next() * (extent.maxX - extent.minX + 2 * gx),
+                    extent.minY - gy + random.next() * (extent.maxY - extent.minY + 2 * gy)))
         }
         // 2,000 far away: 1–30 km from the extent's centre beyond its half-diagonal, any direction.
         let cx = (extent.minX + extent.maxX) / 2, cy = (extent.minY + extent.maxY) / 2
@@ -71,7 +73,9 @@ import WanggeTestSupport
         for (k, m) in points.enumerated() {
             let expected = Self.bruteForce(index, m)
             let found = try #require(router.nearestCell(to: m))
-            #expect(found.0 == expected.cell, "point \(k) (\(m.x), \(m.y)): tree \(index.cells[found.0].code), brute force \(index.cells[expected.cell].code)")
+            #expect(
+                found.0 == expected.cell,
+                "point \(k) (\(m.x), \(m.y)): tree \(index.cells[found.0].code), brute force \(index.cells[expected.cell].code)")
             #expect(found.1 == expected.distance, "point \(k): tree \(found.1) m, brute force \(expected.distance) m")
             if expected.ties > 1 && expected.distance > 0 { ties += 1 }
             if expected.distance > 1_000 { far += 1 }

@@ -10,8 +10,12 @@ import Testing
         #expect(event.at == Timestamp.parse("2025-07-01T09:00:00+08:00"))
         #expect(event.atText == "2025-07-01 09:00")
         let badStatus = OrderEvent.parse(line: 4, orderID: "A", status: "Fixed", at: "2025-07-01 09:00", note: "")
-        #expect(badStatus == .failure(RejectedRow(row: 4, id: "A", field: "status",
-                                                             reason: "unknown status \"fixed\"; expected one of received, dispatched, resolved, closed, reopened")))
+        #expect(
+            badStatus
+                == .failure(
+                    RejectedRow(
+                        row: 4, id: "A", field: "status",
+                        reason: "unknown status \"fixed\"; expected one of received, dispatched, resolved, closed, reopened")))
         let badTime = OrderEvent.parse(line: 5, orderID: "A", status: "closed", at: "yesterday", note: "")
         #expect(badTime == .failure(RejectedRow(row: 5, id: "A", field: "at", reason: "at \"yesterday\" is not a time; expected \(Timestamp.forms)")))
     }

@@ -23,7 +23,9 @@ import Testing
         #expect(OutputCRS(parsing: "GCJ-02") == .gcj02 && OutputCRS(parsing: "bd09") == .bd09 && OutputCRS(parsing: "") == .wgs84)
         #expect(OutputCRS(parsing: "epsg:3857") == nil)
         let feature = GeoJSON.feature(.point(Self.wgs), id: .string("A"), properties: ["id": .string("A")])
-        #expect(feature.jsonText == #"{"geometry":{"coordinates":[121.404567,31.305585],"type":"Point"},"id":"A","properties":{"id":"A"},"type":"Feature"}"#)
+        #expect(
+            feature.jsonText
+                == #"{"geometry":{"coordinates":[121.404567,31.305585],"type":"Point"},"id":"A","properties":{"id":"A"},"type":"Feature"}"#)
         #expect(GeoJSON.featureCollection([feature]).jsonText.contains("crs_note") == false)
         #expect(GeoJSON.featureCollection([feature], crs: .bd09).jsonText.contains(#""crs_note":"coordinates are BD-09"#))
     }

@@ -8,7 +8,7 @@ import Testing
     /// area-weighted one (here worked by hand), also far from the origin.
     @Test func holesSubtractAndPartsAdd() {
         let shell = Self.ring([(0, 0), (10, 0), (10, 10), (0, 10)])
-        let hole = Self.ring([(6, 6), (8, 6), (8, 8), (6, 8)])   // counter-clockwise, like the shell
+        let hole = Self.ring([(6, 6), (8, 6), (8, 8), (6, 8)])  // counter-clockwise, like the shell
         let square = Geometry.polygon(Polygon(exterior: shell, holes: [hole]))
         let a = square.areaCentroid { $0 }
         // 100 m² centred on (5, 5) less 4 m² centred on (7, 7): 96 m² at (5 - 8/96, 5 - 8/96).

@@ -12,18 +12,28 @@ import Testing
     }
 
     static let district = District(
-        cells: [Cell(code: "310113102001002", geometry: box(x1, y0, x2, y1)),
-                Cell(code: "310113102001001", geometry: box(x0, y0, x1, y1))],
-        zones: [Zone(id: "MK-2", kind: "market", unit: "U-M2", geometry: box(x0, y0, x1, y1)),
-                Zone(id: "MK-1", kind: "market", unit: "U-M1", geometry: box(x0, y0, x1, y1)),
-                Zone(id: "SQ-1", kind: "squad", unit: "U-SQ", geometry: box(x0 - 0.01, y0 - 0.01, x2 + 0.01, y1 + 0.01))],
-        units: [ResponsibleUnit(id: "U-ST", name: "大场镇", kind: "street", area: "310113102"),
-                ResponsibleUnit(id: "U-M1", name: "m1", kind: "market"), ResponsibleUnit(id: "U-M2", name: "m2", kind: "market"),
-                ResponsibleUnit(id: "U-SQ", name: "sq", kind: "squad")],
-        rules: [RoutingRule(category: "乱设摊", routeText: "market>squad"), RoutingRule(category: "道路破损", routeText: ""),
-                RoutingRule(category: "河道漂浮物", routeText: "river")],
-        points: [InspectionPoint(id: "P-B", name: "路口", type: "intersection", radiusMetres: 20, geometry: .point(Coordinate(x1, y1))),
-                 InspectionPoint(id: "P-A", name: "市场", type: "market", radiusMetres: 0, geometry: box(x0, y0, x1, y1))])
+        cells: [
+            Cell(code: "310113102001002", geometry: box(x1, y0, x2, y1)),
+            Cell(code: "310113102001001", geometry: box(x0, y0, x1, y1)),
+        ],
+        zones: [
+            Zone(id: "MK-2", kind: "market", unit: "U-M2", geometry: box(x0, y0, x1, y1)),
+            Zone(id: "MK-1", kind: "market", unit: "U-M1", geometry: box(x0, y0, x1, y1)),
+            Zone(id: "SQ-1", kind: "squad", unit: "U-SQ", geometry: box(x0 - 0.01, y0 - 0.01, x2 + 0.01, y1 + 0.01)),
+        ],
+        units: [
+            ResponsibleUnit(id: "U-ST", name: "大场镇", kind: "street", area: "310113102"),
+            ResponsibleUnit(id: "U-M1", name: "m1", kind: "market"), ResponsibleUnit(id: "U-M2", name: "m2", kind: "market"),
+            ResponsibleUnit(id: "U-SQ", name: "sq", kind: "squad"),
+        ],
+        rules: [
+            RoutingRule(category: "乱设摊", routeText: "market>squad"), RoutingRule(category: "道路破损", routeText: ""),
+            RoutingRule(category: "河道漂浮物", routeText: "river"),
+        ],
+        points: [
+            InspectionPoint(id: "P-B", name: "路口", type: "intersection", radiusMetres: 20, geometry: .point(Coordinate(x1, y1))),
+            InspectionPoint(id: "P-A", name: "市场", type: "market", radiusMetres: 0, geometry: box(x0, y0, x1, y1)),
+        ])
 
     let index: DistrictIndex
     let router: OrderRouter
@@ -83,7 +93,7 @@ import Testing
     @Test func inspectionPointRadius() throws {
         let projection = try MetricProjection()
         let corner = projection.project(Coordinate(Self.x1, Self.y1))
-        let inside = projection.unproject(Coordinate(corner.x + 19, corner.y + 1))   // ~19.03 m from P-B, outside the cells
+        let inside = projection.unproject(Coordinate(corner.x + 19, corner.y + 1))  // ~19.03 m from P-B, outside the cells
         let outside = projection.unproject(Coordinate(corner.x + 21, corner.y))
         #expect(row(inside.x, inside.y, "道路破损").points == "P-B")
         #expect(row(outside.x, outside.y, "道路破损").points == "")

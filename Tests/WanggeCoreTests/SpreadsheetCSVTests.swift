@@ -25,9 +25,11 @@ import Testing
     /// A CSV written with the byte order mark, CRLF inside quoted fields and neutralised
     /// formulas reads back, through the project's own reader, to the same fields.
     @Test func bomAndCRLFRoundTrip() throws {
-        let rows = [["record", "address", "hours_left"],
-                    ["order", "宝山区\r\n纪蕴路484号, \"东门\"", "-3.5"],
-                    ["order", "=HYPERLINK(\"http://evil\")", "12.0"]]
+        let rows = [
+            ["record", "address", "hours_left"],
+            ["order", "宝山区\r\n纪蕴路484号, \"东门\"", "-3.5"],
+            ["order", "=HYPERLINK(\"http://evil\")", "12.0"],
+        ]
         var writer = CSVWriter(bom: true)
         for r in rows { writer.write(neutralising: r) }
         let bytes = writer.take()

@@ -17,7 +17,7 @@ import WanggeTestSupport
         #expect(plain.encoding == .utf8 && plain.bytes == utf8 && plain.notUTF8 == nil)
 
         let gbk = Self.gbk(Self.sample)
-        #expect(gbk.starts(with: Array("id,lon,lat,category,received_at\n".utf8) + [0xB9, 0xA4, 0xB5, 0xA5]))   // 工单
+        #expect(gbk.starts(with: Array("id,lon,lat,category,received_at\n".utf8) + [0xB9, 0xA4, 0xB5, 0xA5]))  // 工单
         let detected = try TextEncoding.decode(gbk)
         #expect(detected.encoding == .gb18030 && detected.bytes == utf8)
         // Where UTF-8 failed: the first byte of 工 (0xB9, a continuation byte), line 2.
@@ -74,17 +74,21 @@ import WanggeTestSupport
     }
 
     @Test func spreadsheetTimes() {
-        let nineCST = 1_751_331_600.0   // 2025-07-01 09:00 +08:00 = 01:00Z
-        for text in ["2025-07-01T09:00:00+08:00", "2025-07-01 09:00", "2025-07-01 09:00:00", "2025/7/1 9:00", "2025/07/01 09:00:00",
-                     "2025年7月1日 9:00", "2025年07月01日 09:00:00", "2025-07-01T01:00:00Z", "2025/7/1 1:00Z", "2025年7月1日 3:00+02:00",
-                     " 2025/7/1  9:00 "] {
+        let nineCST = 1_751_331_600.0  // 2025-07-01 09:00 +08:00 = 01:00Z
+        for text in [
+            "2025-07-01T09:00:00+08:00", "2025-07-01 09:00", "2025-07-01 09:00:00", "2025/7/1 9:00", "2025/07/01 09:00:00",
+            "2025年7月1日 9:00", "2025年07月01日 09:00:00", "2025-07-01T01:00:00Z", "2025/7/1 1:00Z", "2025年7月1日 3:00+02:00",
+            " 2025/7/1  9:00 ",
+        ] {
             #expect(Timestamp.parse(text) == nineCST, "\(text)")
         }
         #expect(Timestamp.parse("2025/7/1 9:00:30") == nineCST + 30)
         // Bare dates: midnight China Standard Time.
         for text in ["2025-07-01", "2025/7/1", "2025年7月1日"] { #expect(Timestamp.parse(text) == 1_751_299_200, "\(text)") }
-        for text in ["not-a-time", "", "2025/7/32", "2025/2/29", "2025-07/01", "2025年7月1", "2025/7/1T9:00", "2025/7/1 24:00",
-                     "2025/7/1 9", "7/1/2025 9:00", "2025/7/1 9:00 PM", "2025年13月1日"] {
+        for text in [
+            "not-a-time", "", "2025/7/32", "2025/2/29", "2025-07/01", "2025年7月1", "2025/7/1T9:00", "2025/7/1 24:00",
+            "2025/7/1 9", "7/1/2025 9:00", "2025/7/1 9:00 PM", "2025年13月1日",
+        ] {
             #expect(Timestamp.parse(text) == nil, "\(text)")
         }
     }
@@ -92,15 +96,18 @@ import WanggeTestSupport
     @Test func controlCharacters() {
         #expect(ControlCharacters.problem(in: "工单-1", field: "id") == nil)
         #expect(ControlCharacters.problem(in: "A\u{0}B", field: "id") == #"the id "A\u{0000}B" contains a control character (U+0000 at character 2)"#)
-        #expect(ControlCharacters.problem(in: "乱设\u{7F}摊", field: "category") == #"the category "乱设\u{007F}摊" contains a control character (U+007F at character 3)"#)
+        #expect(
+            ControlCharacters.problem(in: "乱设\u{7F}摊", field: "category")
+                == #"the category "乱设\u{007F}摊" contains a control character (U+007F at character 3)"#)
         #expect(ControlCharacters.problem(in: "a\tb", field: "id") != nil)
     }
 
     /// The same rows through a strict read (import), a lenient read (POST) and `assign`: the
     /// same reasons.
     @Test func sameReasonsInImportAndAssign() throws {
-        let text = "id,lon,lat,category,received_at\nOK,121.4007,31.3006,乱设摊,2025/7/1 9:00\nT1,121.4007,31.3006,乱设摊,not-a-time\n" +
-            "T2,121.4007,31.3006,乱设摊,\nC1,121.4007,31.3006,\"乱\u{1}设摊\",2025/7/1 9:00\n\"I\u{0}D\",121.4007,31.3006,乱设摊,2025/7/1 9:00\n"
+        let text =
+            "id,lon,lat,category,received_at\nOK,121.4007,31.3006,乱设摊,2025/7/1 9:00\nT1,121.4007,31.3006,乱设摊,not-a-time\n"
+            + "T2,121.4007,31.3006,乱设摊,\nC1,121.4007,31.3006,\"乱\u{1}设摊\",2025/7/1 9:00\n\"I\u{0}D\",121.4007,31.3006,乱设摊,2025/7/1 9:00\n"
         let bytes = Array(text.utf8)
         let lenient = try WorkOrderCSV.read(bytes, mode: .lenient)
         #expect(lenient.map(\.id) == ["OK", "T1", "T2", "C1", "I\u{0}D"])
@@ -108,8 +115,12 @@ import WanggeTestSupport
         let timeReason = "received_at \"not-a-time\" is not a time; expected \(Timestamp.forms)"
         #expect(lenient[1].receivedAtProblem == timeReason)
         #expect(lenient[2].receivedAtProblem == "received_at is empty; expected \(Timestamp.forms)")
-        #expect(lenient[3].rowProblemField == "category" && lenient[3].rowProblem == #"the category "乱\u{0001}设摊" contains a control character (U+0001 at character 2)"#)
-        #expect(lenient[4].rowProblemField == "id" && lenient[4].rowProblem == #"the id "I\u{0000}D" contains a control character (U+0000 at character 2)"#)
+        #expect(
+            lenient[3].rowProblemField == "category"
+                && lenient[3].rowProblem == #"the category "乱\u{0001}设摊" contains a control character (U+0001 at character 2)"#)
+        #expect(
+            lenient[4].rowProblemField == "id"
+                && lenient[4].rowProblem == #"the id "I\u{0000}D" contains a control character (U+0000 at character 2)"#)
         do { _ = try WorkOrderCSV.read(bytes, mode: .strict); Issue.record("strict must fail") } catch let error as CSVRowError {
             #expect(error.line == 5 && error.message == lenient[3].rowProblem)
         }
@@ -143,7 +154,7 @@ extension TextIntakeTests {
         // A stray 0xFF on line 50,001, in the last pieces.
         let lineStart = gbk.indices.lazy.filter { gbk[$0] == 0x0A }.dropFirst(49_999).first! + 1
         var broken = gbk
-        broken.insert(0xFF, at: lineStart + 4)   // after 工单 (4 bytes in GBK)
+        broken.insert(0xFF, at: lineStart + 4)  // after 工单 (4 bytes in GBK)
         do { _ = try TextEncoding.transcodeGB18030(broken, workers: 4); Issue.record("0xFF is not GB18030") } catch {
             #expect(error.byteOffset == lineStart + 4 && error.line == 50_001 && error.bytes.first == 0xFF)
         }

@@ -44,7 +44,9 @@ struct DecodedTile {
         mutating func field() -> (Int, Int) { let t = varint(); return (Int(t >> 3), Int(t & 7)) }
         mutating func chunk() -> [UInt8] { let n = Int(varint()); defer { i += n }; return Array(bytes[i ..< i + n]) }
         mutating func fixed64() -> UInt64 { var v: UInt64 = 0; for k in 0 ..< 8 { v |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }; i += 8; return v }
-        static func packed(_ b: [UInt8]) -> [UInt64] { var r = Reader(b); var out: [UInt64] = []; while !r.atEnd { out.append(r.varint()) }; return out }
+        static func packed(_ b: [UInt8]) -> [UInt64] {
+            var r = Reader(b); var out: [UInt64] = []; while !r.atEnd { out.append(r.varint()) }; return out
+        }
     }
 
     init(_ bytes: [UInt8]) {
@@ -126,18 +128,19 @@ struct DecodedTile {
 
     @Test func layerRoundTrip() {
         var layer = VectorTileLayer(name: "cells")
-        layer.add(.polygons([[TilePoint(0, 0), TilePoint(100, 0), TilePoint(100, 100), TilePoint(0, 100)]]), id: 310113102001005,
-                  properties: [("code", .string("310113102001005")), ("z", .double(2.5)), ("bin", .int(-3)), ("hot", .bool(true))])
+        layer.add(
+            .polygons([[TilePoint(0, 0), TilePoint(100, 0), TilePoint(100, 100), TilePoint(0, 100)]]), id: 310_113_102_001_005,
+            properties: [("code", .string("310113102001005")), ("z", .double(2.5)), ("bin", .int(-3)), ("hot", .bool(true))])
         layer.add(.points([TilePoint(-5, 4100)]), properties: [("code", .string("x")), ("bin", .int(-3))])
-        layer.add(.points([]), properties: [])   // nothing to draw: skipped
+        layer.add(.points([]), properties: [])  // nothing to draw: skipped
         let tile = DecodedTile(VectorTile.encode([layer, VectorTileLayer(name: "empty")]))
         #expect(tile.layers.count == 1)
         let l = tile.layers[0]
         #expect(l.name == "cells" && l.version == 2 && l.extent == 4096)
         #expect(l.features.count == 2)
         #expect(l.keys == ["code", "z", "bin", "hot"])
-        #expect(l.values.count == 5)   // -3 shared by both features
-        #expect(l.features[0].id == 310113102001005 && l.features[0].type == 3)
+        #expect(l.values.count == 5)  // -3 shared by both features
+        #expect(l.features[0].id == 310_113_102_001_005 && l.features[0].type == 3)
         #expect(l.properties(l.features[0]) == ["code": .string("310113102001005"), "z": .double(2.5), "bin": .int(-3), "hot": .bool(true)])
         #expect(l.properties(l.features[1]) == ["code": .string("x"), "bin": .int(-3)])
         #expect(l.features[1].id == nil && l.features[1].type == 1)
@@ -188,9 +191,14 @@ struct DecodedTile {
         let (w, s, e, n) = (b.minX, b.minY, b.maxX, b.maxY)
         let dx = e - w, dy = n - s
         // Exterior CCW in lon/lat, twice the tile's size; a hole in the tile's middle (CW).
-        let exterior = LinearRing([Coordinate(w - dx, s - dy), Coordinate(e + dx, s - dy), Coordinate(e + dx, n + dy), Coordinate(w - dx, n + dy), Coordinate(w - dx, s - dy)])
-        let hole = LinearRing([Coordinate(w + dx * 0.4, s + dy * 0.4), Coordinate(w + dx * 0.4, s + dy * 0.6), Coordinate(w + dx * 0.6, s + dy * 0.6),
-                               Coordinate(w + dx * 0.6, s + dy * 0.4), Coordinate(w + dx * 0.4, s + dy * 0.4)])
+        let exterior = LinearRing([
+            Coordinate(w - dx, s - dy), Coordinate(e + dx, s - dy), Coordinate(e + dx, n + dy), Coordinate(w - dx, n + dy),
+            Coordinate(w - dx, s - dy),
+        ])
+        let hole = LinearRing([
+            Coordinate(w + dx * 0.4, s + dy * 0.4), Coordinate(w + dx * 0.4, s + dy * 0.6), Coordinate(w + dx * 0.6, s + dy * 0.6),
+            Coordinate(w + dx * 0.6, s + dy * 0.4), Coordinate(w + dx * 0.4, s + dy * 0.4),
+        ])
         guard case .polygons(let rings)? = clipper.clip(.polygon(Polygon(exterior: exterior, holes: [hole]))) else {
             Issue.record("no polygon"); return
         }
@@ -221,11 +229,13 @@ struct DecodedTile {
         let clipper = TileClipper(tile: tile)
         let b = tile.bounds(buffer: 0, extent: 4096)
         let (w, s) = (b.minX, b.minY)
-        let u = (b.maxX - b.minX) / 4096   // one tile unit in degrees of longitude
+        let u = (b.maxX - b.minX) / 4096  // one tile unit in degrees of longitude
         let v = (b.maxY - b.minY) / 4096
         // A square of 1000 units with one extra vertex 1 unit off its bottom edge's middle.
-        let ring = LinearRing([Coordinate(w + 1000 * u, s + 1000 * v), Coordinate(w + 1500 * u, s + 999 * v), Coordinate(w + 2000 * u, s + 1000 * v),
-                               Coordinate(w + 2000 * u, s + 2000 * v), Coordinate(w + 1000 * u, s + 2000 * v), Coordinate(w + 1000 * u, s + 1000 * v)])
+        let ring = LinearRing([
+            Coordinate(w + 1000 * u, s + 1000 * v), Coordinate(w + 1500 * u, s + 999 * v), Coordinate(w + 2000 * u, s + 1000 * v),
+            Coordinate(w + 2000 * u, s + 2000 * v), Coordinate(w + 1000 * u, s + 2000 * v), Coordinate(w + 1000 * u, s + 1000 * v),
+        ])
         guard case .polygons(let rings)? = clipper.clip(.polygon(Polygon(exterior: ring))) else { Issue.record("no polygon"); return }
         #expect(rings.count == 1 && rings[0].count == 4)
         let low = TileClipper(tile: try TileAddress(z: 4, x: 13717 >> 10, y: 6690 >> 10))

@@ -65,7 +65,8 @@ import Testing
     /// A byte-order mark, blank lines before the header, CRLF line ends and a last line
     /// without a line break; a quote never closed fails with its line.
     @Test func streamedFileEdges() throws {
-        let text = "\u{FEFF}\r\n\nid,lon,lat,category,received_at\r\nA,121.4,31.3,乱设摊,2025-01-01T08:00:00+08:00\r\n\r\nB,121.5,31.2,乱设摊,2025-01-01T08:00:00+08:00"
+        let text =
+            "\u{FEFF}\r\n\nid,lon,lat,category,received_at\r\nA,121.4,31.3,乱设摊,2025-01-01T08:00:00+08:00\r\n\r\nB,121.5,31.2,乱设摊,2025-01-01T08:00:00+08:00"
         let stream = try WorkOrderStream(bytes: Array(text.utf8), mode: .strict, blockSize: 16)
         var records: [WorkOrderRecord] = []
         while let block = try stream.next() { records += block }

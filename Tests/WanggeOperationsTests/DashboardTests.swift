@@ -67,8 +67,10 @@ import WanggeTestSupport
     @Test func thePageHasEveryPartWithStableHooksAndNoExternalAsset() throws {
         let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        for hook in ["<form id=\"controls\" method=\"get\">", "<div id=\"map\"><svg ", "<div id=\"legend\">", "<table id=\"lights\"",
-                     "<table id=\"hotspots\"", "<table id=\"rebounds\"", "<table id=\"league\"", "<div id=\"cell-info\">", "<script>"] {
+        for hook in [
+            "<form id=\"controls\" method=\"get\">", "<div id=\"map\"><svg ", "<div id=\"legend\">", "<table id=\"lights\"",
+            "<table id=\"hotspots\"", "<table id=\"rebounds\"", "<table id=\"league\"", "<div id=\"cell-info\">", "<script>",
+        ] {
             #expect(html.contains(hook), "\(hook)")
         }
         #expect(html.components(separatedBy: "<path class=\"cell ").count - 1 == 1200)
@@ -98,7 +100,10 @@ import WanggeTestSupport
 
     @Test func leagueRatesAreTheKPICommands() throws {
         let html = try SampleDistrict.run(DashboardParameters.self, Self.window, db: Self.fixture.path)
-        let kpi = Dictionary(uniqueKeysWithValues: csv(try SampleDistrict.run(KPIParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path))
+        let kpi = Dictionary(
+            uniqueKeysWithValues: csv(
+                try SampleDistrict.run(KPIParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)
+            )
             .dropFirst().map { ($0[0], $0) })
         let trs = try rows(html, table: "league")
         #expect(trs.count == 18)
@@ -120,7 +125,9 @@ import WanggeTestSupport
 
     @Test func mapHotspotsAndReboundsAreTheAnalyticsCommands() throws {
         let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--measure", "gi"], db: Self.fixture.path)
-        let gi = csv(try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi", "--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
+        let gi = csv(
+            try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi", "--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)
+        ).dropFirst()
         let bins = Dictionary(uniqueKeysWithValues: gi.map { ($0[0], Int($0[4])!) })
         let counts = Dictionary(uniqueKeysWithValues: gi.map { ($0[0], $0[1]) })
         var hot = 0
@@ -138,7 +145,9 @@ import WanggeTestSupport
         let top = gi.sorted { (Double($0[2])!, $1[0]) > (Double($1[2])!, $0[0]) }.prefix(10).map { $0[0] }
         #expect(try rows(html, table: "hotspots").map { attribute($0, "data-cell") ?? "" } == top)
         // Top 10 rebounding cells: the most rebounds of `recurrence` (50 m, 30 days).
-        let recurrence = csv(try SampleDistrict.run(RecurrenceParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)).dropFirst()
+        let recurrence = csv(
+            try SampleDistrict.run(RecurrenceParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01"], db: Self.fixture.path)
+        ).dropFirst()
             .filter { Int($0[4])! > 0 }
             .sorted { (Int($0[4])!, Double($0[6]) ?? 0, $1[0]) > (Int($1[4])!, Double($1[6]) ?? 0, $0[0]) }
         #expect(recurrence.count >= 10)
@@ -149,8 +158,12 @@ import WanggeTestSupport
     }
 
     @Test func categoriesAndDefaultsNarrowTheWindow() throws {
-        let html = try SampleDistrict.run(DashboardParameters.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
-        let counts = csv(try SampleDistrict.run(HotspotsParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)).dropFirst()
+        let html = try SampleDistrict.run(
+            DashboardParameters.self, Self.window + ["--category", "违法搭建", "--measure", "lights"], db: Self.fixture.path)
+        let counts = csv(
+            try SampleDistrict.run(
+                HotspotsParameters.self, ["--from", "2025-01-01", "--to", "2026-01-01", "--category", "违法搭建"], db: Self.fixture.path)
+        ).dropFirst()
         let expected = Dictionary(uniqueKeysWithValues: counts.map { ($0[0], $0[2]) })
         var total = 0
         for piece in html.components(separatedBy: "<path class=\"cell ").dropFirst() {
@@ -167,9 +180,14 @@ import WanggeTestSupport
         // Defaults: as-of is the last recorded moment; the window the 30 days up to the end of its day.
         let plain = try SampleDistrict.run(DashboardParameters.self, [], db: Self.fixture.path)
         let store = try WanggeStore(path: Self.fixture.path, readOnly: true)
-        let last = try store.database.scalar("SELECT max(m) FROM (SELECT max(received_epoch) AS m FROM orders UNION ALL SELECT max(at_epoch) FROM order_events)").double!
+        let last = try store.database.scalar(
+            "SELECT max(m) FROM (SELECT max(received_epoch) AS m FROM orders UNION ALL SELECT max(at_epoch) FROM order_events)"
+        ).double!
         let end = Timestamp.dayStart(last) + 86_400
-        #expect(plain.contains("<p id=\"frame\">统计时段 <b>\(DailySheet.minute(end - 30 * 86_400))</b> 至 <b>\(DailySheet.minute(end))</b>（不含）· 亮灯时点 <b>\(DailySheet.minute(last))</b>"))
+        #expect(
+            plain.contains(
+                "<p id=\"frame\">统计时段 <b>\(DailySheet.minute(end - 30 * 86_400))</b> 至 <b>\(DailySheet.minute(end))</b>（不含）· 亮灯时点 <b>\(DailySheet.minute(last))</b>"
+            ))
         // An empty form field is the default, not an error.
         let empty = try SampleDistrict.run(DashboardParameters.self, ["--from", "", "--to", "", "--as-of", ""], db: Self.fixture.path)
         #expect(empty == plain)

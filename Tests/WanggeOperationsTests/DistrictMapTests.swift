@@ -45,10 +45,15 @@ import WanggeTestSupport
             numbers = []
         }
         for ch in d {
-            if ch == "M" || ch == "l" || ch == "z" { apply(); command = ch }
-            else if ch == " " { flush() }
-            else if ch == "-" { flush(); token = "-" }
-            else { token.append(ch) }
+            if ch == "M" || ch == "l" || ch == "z" {
+                apply(); command = ch
+            } else if ch == " " {
+                flush()
+            } else if ch == "-" {
+                flush(); token = "-"
+            } else {
+                token.append(ch)
+            }
         }
         apply()
         return result
@@ -94,13 +99,17 @@ import WanggeTestSupport
         // The frame holds every vertex, and one unit is a metre: the scale bar's label says so.
         #expect(map.frame.width > 0 && map.frame.height > 0)
         #expect(svg.contains("id=\"scale-bar\" data-metres=\"\(map.scaleBarMetres)\""))
-        #expect([1000, 2000].contains(map.scaleBarMetres))   // the sample is about 7 km wide
+        #expect([1000, 2000].contains(map.scaleBarMetres))  // the sample is about 7 km wide
         // Streets: one outline each over the cells.
         #expect(svg.components(separatedBy: "<path class=\"street\"").count - 1 == 3)
     }
 
     @Test func legendsFollowTheMeasure() {
-        var figures = (0 ..< 10).map { i in CellFigures(orders: i, rebounds: i % 3, z: Double(i - 5) / 2, bin: [-3, -2, -1, 0, 0, 0, 1, 2, 3, 0][i], light: ["red", "yellow", "green", "grey"][i % 4]) }
+        var figures = (0 ..< 10).map { i in
+            CellFigures(
+                orders: i, rebounds: i % 3, z: Double(i - 5) / 2, bin: [-3, -2, -1, 0, 0, 0, 1, 2, 3, 0][i],
+                light: ["red", "yellow", "green", "grey"][i % 4])
+        }
         let count = MapLegend.make(.count, figures: figures)
         #expect(count.entries.map(\.label) == ["0", "1–2", "3–4", "5–6", "7–8", "9"])
         #expect(count.classOf(figures[0]) == "k0")
@@ -110,7 +119,9 @@ import WanggeTestSupport
         #expect(figures.map(gi.classOf) == ["c3", "c2", "c1", "n0", "n0", "n0", "h1", "h2", "h3", "n0"])
         let lights = MapLegend.make(.lights, figures: figures)
         #expect(figures.prefix(4).map(lights.classOf) == ["lr", "ly", "lg", "lx"])
-        figures = figures.map { var f = $0; f.orders = 0; return f }
+        figures = figures.map {
+            var f = $0; f.orders = 0; return f
+        }
         #expect(MapLegend.make(.count, figures: figures).entries.map(\.label) == ["0"])
     }
 }

@@ -58,12 +58,15 @@ import WanggeTestSupport
         guard case .object(let o) = result else { Issue.record("python said \(out)"); return }
         #expect(o["bad"] == .array([]))
         #expect(o["header"].flatMap { if case .array(let a) = $0 { a.first } else { nil } } == .string("record"))
-        #expect(o["neutralised"] == .array([
-            "'\t=1+1", "'+86 138 0000 0000", "'-上海市宝山区", "'=HYPERLINK(\"http://evil.example/\",\"点我\")", "'@SUM(A1:A9)",
-        ].map(JSONValue.string)))
+        #expect(
+            o["neutralised"]
+                == .array(
+                    [
+                        "'\t=1+1", "'+86 138 0000 0000", "'-上海市宝山区", "'=HYPERLINK(\"http://evil.example/\",\"点我\")", "'@SUM(A1:A9)",
+                    ].map(JSONValue.string)))
         // Most urgent first; the order id -7 reads as the number -7, nothing to neutralise.
         #expect(o["ids"] == .array(["X1", "X2", "X3", "X4", "X5", "-7"].map(JSONValue.string)))
-        #expect(o["manual"] == .array([.string("2")]))   // O1 (outside) and N1 (invalid)
+        #expect(o["manual"] == .array([.string("2")]))  // O1 (outside) and N1 (invalid)
         // --no-bom: the header first.
         let plain = try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv", "--no-bom"], db: db)
         #expect(plain.hasPrefix("record,unit,"))
@@ -85,7 +88,9 @@ import WanggeTestSupport
         let bom = String(decoding: CSVWriter.byteOrderMark, as: UTF8.self)
         let kpi = try SampleDistrict.run(KPIParameters.self, ["--from", "2025-06-01", "--to", "2025-07-01"], db: db)
         #expect(kpi.hasPrefix(bom + "unit,name,due,"))
-        #expect(try SampleDistrict.run(KPIParameters.self, ["--from", "2025-06-01", "--to", "2025-07-01", "--no-bom"], db: db).hasPrefix("unit,name,due,"))
+        #expect(
+            try SampleDistrict.run(KPIParameters.self, ["--from", "2025-06-01", "--to", "2025-07-01", "--no-bom"], db: db).hasPrefix("unit,name,due,")
+        )
         let lights = try SampleDistrict.run(LightsParameters.self, ["--as-of", "2025-06-30T18:00:00+08:00"], db: db)
         #expect(lights.hasPrefix(bom + "point,name,light,"))
         let gi = try SampleDistrict.run(HotspotsParameters.self, ["--method", "gi"], db: db)

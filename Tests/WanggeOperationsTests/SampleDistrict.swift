@@ -18,7 +18,8 @@ extension SampleDistrict {
     /// directory to remove.
     static func store(orders: [UInt8]? = nil, events: String? = nil) throws -> (path: String, dir: URL) {
         // Layers alone: a copy of the process's template; with orders or events, a fresh import.
-        let store = try orders == nil && events == nil
+        let store =
+            try orders == nil && events == nil
             ? copy("baoshan") : fresh("baoshan", orders: orders, events: events.map { Array($0.utf8) })
         return (store.path, store.directory)
     }

@@ -57,9 +57,12 @@ import WanggeTestSupport
         let (db, dir) = try SampleDistrict.store(orders: Array(Self.orders.utf8), events: Self.events)
         defer { try? FileManager.default.removeItem(at: dir) }
         let rows = csvRows(try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-03", "--format", "csv"], db: db))
-        #expect(rows[0] == ["record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
-                            "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
-                            "received_3d", "rectified_3d", "rectified_on_time_3d"])
+        #expect(
+            rows[0] == [
+                "record", "unit", "unit_name", "order_id", "category", "address", "cell", "points", "point_names",
+                "received_at", "deadline", "hours_left", "status", "open", "overdue", "within_deadline",
+                "received_3d", "rectified_3d", "rectified_on_time_3d",
+            ])
         // Every unit has its summary record, in id order; the order records follow their unit's.
         let summaries = rows.dropFirst().filter { $0[0] == "summary" }
         #expect(summaries.count == 18)
@@ -71,16 +74,21 @@ import WanggeTestSupport
         #expect(squad[2] == "庙行镇城管中队")
         let street = try #require(summaries.first { $0[1] == "U-310113102" })
         #expect(Array(street[13...]) == ["1", "0", "1", "1", "0", "0"])
-        #expect(summaries.filter { $0[1] != "U-BS-SQ01" && $0[1] != "U-310113102" }.allSatisfy { Array($0[13...]) == ["0", "0", "0", "0", "0", "0"] })
+        #expect(
+            summaries.filter { $0[1] != "U-BS-SQ01" && $0[1] != "U-310113102" }.allSatisfy { Array($0[13...]) == ["0", "0", "0", "0", "0", "0"] })
 
         let orders = rows.filter { $0[0] == "order" }
         // Dispatched that day and open at its end, most urgent first: F (reopened that day), B
         // (dispatched that day), A, E (received that day; E resolved, awaiting verification).
         // Not C (closed), D (dispatched the day before), G (next day), I (no unit), J (dispatched
         // at 00:00 of the next day), K (nothing that day).
-        #expect(orders.map { [$0[1], $0[3]] } == [["U-310113102", "H"], ["U-BS-SQ01", "F"], ["U-BS-SQ01", "B"], ["U-BS-SQ01", "A"], ["U-BS-SQ01", "E"]])
+        #expect(
+            orders.map { [$0[1], $0[3]] } == [
+                ["U-310113102", "H"], ["U-BS-SQ01", "F"], ["U-BS-SQ01", "B"], ["U-BS-SQ01", "A"], ["U-BS-SQ01", "E"],
+            ])
         let byID = Dictionary(uniqueKeysWithValues: orders.map { ($0[3], $0) })
-        #expect(byID["F"].map { [$0[9], $0[10], $0[11], $0[12]] } == ["2025-05-20T08:00:00+08:00", "2025-05-22T08:00:00+08:00", "-304.0", "dispatched"])
+        #expect(
+            byID["F"].map { [$0[9], $0[10], $0[11], $0[12]] } == ["2025-05-20T08:00:00+08:00", "2025-05-22T08:00:00+08:00", "-304.0", "dispatched"])
         #expect(byID["B"].map { [$0[10], $0[11], $0[12]] } == ["2025-06-03T10:00:00+08:00", "-14.0", "dispatched"])
         #expect(byID["A"].map { [$0[10], $0[11], $0[12]] } == ["2025-06-05T09:00:00+08:00", "33.0", "received"])
         #expect(byID["E"].map { [$0[10], $0[11], $0[12]] } == ["2025-06-05T20:00:00+08:00", "44.0", "resolved"])
@@ -89,7 +97,7 @@ import WanggeTestSupport
         #expect(byID["B"]?[5] == "共和新路2号 <b>&\"东\"</b>")
         #expect(byID["E"]?[5] == "121.405710,31.312180")
         #expect(byID["A"].map { [$0[7], $0[8]] } == ["PT-01", "共和新路菜市场"])
-        #expect(byID["A"]?[6].hasPrefix("310113112") == true)       // a 庙行镇 cell
+        #expect(byID["A"]?[6].hasPrefix("310113112") == true)  // a 庙行镇 cell
         #expect(orders.allSatisfy { $0[13...].allSatisfy(\.isEmpty) })
     }
 
@@ -101,7 +109,7 @@ import WanggeTestSupport
         // The next day: F, B, A, E were not dispatched on it; the summary moves on.
         let next = csvRows(try SampleDistrict.run(SheetParameters.self, ["--date", "2025-06-04", "--format", "csv", "--unit", "U-BS-SQ01"], db: db))
         #expect(next.dropFirst().map { [$0[0], $0[3]] } == [["summary", ""], ["order", "J"], ["order", "G"]])
-        #expect(next.last?[11] == "25.0")   // G: received 06-04 01:00, 48 h, end of day 06-05 00:00
+        #expect(next.last?[11] == "25.0")  // G: received 06-04 01:00, 48 h, end of day 06-05 00:00
         #expect(next[1][13...].map { $0 } == ["8", "5", "3", "5", "3", "2"])
 
         #expect {
@@ -126,10 +134,13 @@ import WanggeTestSupport
         #expect(!html.contains("<b>&"))
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script") && !html.contains("<link"))
         // The squad's page lists F, B, A, E in that order, B and F overdue.
-        let page = try #require(html.components(separatedBy: "data-unit=\"U-BS-SQ01\"").dropFirst().first?.components(separatedBy: "</section>").first)
+        let page = try #require(
+            html.components(separatedBy: "data-unit=\"U-BS-SQ01\"").dropFirst().first?.components(separatedBy: "</section>").first)
         let ids = page.components(separatedBy: "data-order=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         #expect(ids == ["F", "B", "A", "E"])
-        #expect(page.contains("<tr class=\"overdue\" data-order=\"F\"") && page.contains("<tr class=\"overdue\" data-order=\"B\"") && page.contains("<tr data-order=\"A\""))
+        #expect(
+            page.contains("<tr class=\"overdue\" data-order=\"F\"") && page.contains("<tr class=\"overdue\" data-order=\"B\"")
+                && page.contains("<tr data-order=\"A\""))
         #expect(page.contains("超期 304.0") && page.contains("剩余 33.0") && page.contains("已处置，待核查"))
         #expect(page.contains("<td>7</td><td>4</td><td>3</td><td>6</td><td>3</td><td>2</td>"))
     }

@@ -51,7 +51,9 @@ import WanggeTestSupport
         #expect(weeks.allSatisfy { $0[12].isEmpty && $0[14].isEmpty })
 
         // Per unit: the unit's row is its `kpi` row.
-        let units = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--by", "unit", "--no-bom"], db: db)).dropFirst()
+        let units = csv(
+            try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--by", "unit", "--no-bom"], db: db)
+        ).dropFirst()
         #expect(units.count == 18 * 26)
         for k in kpi {
             guard let row = units.first(where: { $0[0] == k[0] && $0[3] == w[3] }) else { continue }
@@ -59,12 +61,15 @@ import WanggeTestSupport
             #expect(row[1] == k[1])
         }
         // Per street, with the streets' names; JSON as well.
-        let streets = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-06-02", "--to", "2025-06-30", "--by", "street", "--no-bom"], db: db)).dropFirst()
+        let streets = csv(
+            try SampleDistrict.run(TrendParameters.self, ["--from", "2025-06-02", "--to", "2025-06-30", "--by", "street", "--no-bom"], db: db)
+        ).dropFirst()
         #expect(Set(streets.map { $0[1] }) == ["大场镇", "庙行镇", "高境镇"])
         #expect(streets.count == 3 * 4)
         let json = try JSONParser.parse(Array(try SampleDistrict.run(TrendParameters.self, ["--by", "point", "--format", "json"], db: db).utf8))
         guard case .object(let top) = json, case .array(let series)? = top["series"], case .object(let first)? = series.first,
-              case .array(let firstWeeks)? = first["weeks"] else { Issue.record("unexpected JSON"); return }
+            case .array(let firstWeeks)? = first["weeks"]
+        else { Issue.record("unexpected JSON"); return }
         #expect(series.count == 23)
         #expect(firstWeeks.count == 12)
         #expect(throws: (any Error).self) { try TrendParameters.parse(["--db", "x", "--by", "community"]) }
@@ -77,7 +82,9 @@ import WanggeTestSupport
         #expect(html.contains("data-weeks=\"26\">"))
         let bars = html.components(separatedBy: "<rect class=\"week\"").dropFirst()
         #expect(bars.count == 26)
-        let weekly = csv(try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: Self.fixture.path)).dropFirst()
+        let weekly = csv(
+            try SampleDistrict.run(TrendParameters.self, ["--from", "2025-01-01", "--to", "2025-07-01", "--no-bom"], db: Self.fixture.path)
+        ).dropFirst()
         #expect(bars.map { $0.components(separatedBy: "data-orders=\"")[1].prefix { $0 != "\"" } }.map(String.init) == weekly.map { $0[5] })
         // Hot spots explain Gi*: the cell's own count and its neighbourhood's, and a note.
         #expect(html.contains("<th data-sort=\"number\">本格工单</th><th data-sort=\"number\">邻域工单</th>"))
@@ -96,7 +103,9 @@ import WanggeTestSupport
         let window = ["--from", "2025-01-01", "--to", "2025-07-01"]
         let list = csv(try SampleDistrict.run(OrdersParameters.self, ["--cell", cell] + window, db: db))
         #expect(list.first == ["id", "received_at", "category", "status", "unit", "unit_name", "deadline", "cell", "address"])
-        let expected = try store.database.scalar("SELECT count(*) FROM orders WHERE cell = '\(cell)' AND received_at >= '2025-01-01' AND received_at < '2025-07-01'").int!
+        let expected = try store.database.scalar(
+            "SELECT count(*) FROM orders WHERE cell = '\(cell)' AND received_at >= '2025-01-01' AND received_at < '2025-07-01'"
+        ).int!
         #expect(list.count - 1 == expected && expected > 3)
         #expect(list.dropFirst().allSatisfy { $0[7] == cell && !$0[5].isEmpty && $0[8].hasPrefix("上海市宝山区") })
         let html = try SampleDistrict.run(OrdersParameters.self, ["--cell", cell, "--format", "html"] + window, db: db)

@@ -19,12 +19,16 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "GET /openapi.json": ("/openapi.json", nil, nil),
     "GET /v1/assign": ("/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA", nil, nil),
     "GET /v1/geocode": ("/v1/geocode?address=%E5%9C%BA%E4%B8%AD%E8%B7%AF825%E5%8F%B7", nil, nil),
-    "POST /v1/orders": ("/v1/orders", "application/json",
-                        #"{"id":"T-1","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-06-01T08:00:00+08:00"}"#),
+    "POST /v1/orders": (
+        "/v1/orders", "application/json",
+        #"{"id":"T-1","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-06-01T08:00:00+08:00"}"#
+    ),
     "GET /v1/orders": ("/v1/orders?status=invalid", nil, nil),
     "GET /v1/orders/{id}": ("/v1/orders/BS2025000001", nil, nil),
-    "POST /v1/orders/{id}/events": ("/v1/orders/BS2025000001/events", "application/json",
-                                    #"{"status":"dispatched","at":"2025-01-01T08:00:00+08:00","note":"派单"}"#),
+    "POST /v1/orders/{id}/events": (
+        "/v1/orders/BS2025000001/events", "application/json",
+        #"{"status":"dispatched","at":"2025-01-01T08:00:00+08:00","note":"派单"}"#
+    ),
     "GET /v1/hotspots": ("/v1/hotspots?level=street", nil, nil),
     "GET /v1/recurrence": ("/v1/recurrence?level=street", nil, nil),
     "GET /v1/lights": ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00", nil, nil),
@@ -50,10 +54,14 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
     "GET /open311/v2/requests.xml": ("/open311/v2/requests.xml?api_key=READER", nil, nil),
     "GET /open311/v2/requests/{id}.json": ("/open311/v2/requests/BS2025000001.json?api_key=READER", nil, nil),
     "GET /open311/v2/requests/{id}.xml": ("/open311/v2/requests/BS2025000001.xml?api_key=READER", nil, nil),
-    "POST /open311/v2/requests.json": ("/open311/v2/requests.json", "application/x-www-form-urlencoded",
-                                       "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&lat=31.305585&long=121.404567"),
-    "POST /open311/v2/requests.xml": ("/open311/v2/requests.xml", "application/x-www-form-urlencoded",
-                                      "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&address_string=%E9%95%BF%E6%B1%9F%E8%A5%BF%E8%B7%AF327%E5%8F%B7"),
+    "POST /open311/v2/requests.json": (
+        "/open311/v2/requests.json", "application/x-www-form-urlencoded",
+        "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&lat=31.305585&long=121.404567"
+    ),
+    "POST /open311/v2/requests.xml": (
+        "/open311/v2/requests.xml", "application/x-www-form-urlencoded",
+        "api_key=OPERATOR&service_code=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&address_string=%E9%95%BF%E6%B1%9F%E8%A5%BF%E8%B7%AF327%E5%8F%B7"
+    ),
 ]
 
 @Suite struct AccessTests {
@@ -121,7 +129,9 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
                         #expect(response.status == .forbidden, "\(key) as \(role.rawValue)")
                         #expect(response.headers[.contentType] == "application/problem+json")
                     } else {
-                        #expect((200 ..< (route.role == nil ? 400 : 300)).contains(Int(response.status.code)), "\(key) as \(role.rawValue): \(response.status.code) \(response.text.prefix(300))")
+                        #expect(
+                            (200 ..< (route.role == nil ? 400 : 300)).contains(Int(response.status.code)),
+                            "\(key) as \(role.rawValue): \(response.status.code) \(response.text.prefix(300))")
                     }
                 }
             }
@@ -133,8 +143,9 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
         try await fixture.test { client in
             let get = try await client.execute(uri: "/v1/hotspots?level=street", method: .get)
             #expect(get.status == .ok)
-            let post = try await client.execute(uri: "/v1/orders", method: .post, headers: [.contentType: "application/json"],
-                                                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
+            let post = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
             #expect(post.status == .unauthorized)
         }
     }
@@ -156,8 +167,9 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
             let refused = try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "token=wg_nothing"))
             #expect(refused.status == .unauthorized)
             #expect(refused.text.contains("令牌无效"))
-            let accepted = try await client.execute(uri: "/login", method: .post, headers: form,
-                                                    body: ByteBuffer(string: "token=\(fixture.tokens[.reader]!)&next=https://evil.example/"))
+            let accepted = try await client.execute(
+                uri: "/login", method: .post, headers: form,
+                body: ByteBuffer(string: "token=\(fixture.tokens[.reader]!)&next=https://evil.example/"))
             #expect(accepted.status == .seeOther)
             #expect(accepted.headers[.location] == "/")
             let cookie = try #require(accepted.headers[.setCookie])
@@ -167,11 +179,13 @@ let examples: [String: (uri: String, contentType: String?, body: String?)] = [
             #expect(page.headers[.contentType] == "text/html; charset=utf-8")
             #expect(page.text.contains("<svg"))
             // A cookie, even an operator's, does not let a browser write.
-            let operatorLogin = try await client.execute(uri: "/login", method: .post, headers: form,
-                                                         body: ByteBuffer(string: "token=\(fixture.tokens[.operator]!)"))
+            let operatorLogin = try await client.execute(
+                uri: "/login", method: .post, headers: form,
+                body: ByteBuffer(string: "token=\(fixture.tokens[.operator]!)"))
             let operatorCookie = String(try #require(operatorLogin.headers[.setCookie]).split(separator: ";")[0])
-            let post = try await client.execute(uri: "/v1/orders", method: .post, headers: [.cookie: operatorCookie, .contentType: "application/json"],
-                                                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
+            let post = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: [.cookie: operatorCookie, .contentType: "application/json"],
+                body: ByteBuffer(string: examples["POST /v1/orders"]!.body!))
             #expect(post.status == .unauthorized)
         }
     }

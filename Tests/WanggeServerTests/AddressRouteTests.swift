@@ -20,8 +20,9 @@ import WanggeStore
             let early = try await client.execute(uri: "/v1/geocode?address=x", method: .get, headers: reader)
             #expect(early.status == .ok && early.json["outcome"] == .string("unmatched"))
             #expect(early.json["warnings"]?.array.first?.text?.contains("no standard addresses") == true)
-            let put = try await client.execute(uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
-                                               body: ByteBuffer(data: csv))
+            let put = try await client.execute(
+                uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
+                body: ByteBuffer(data: csv))
             #expect(put.status == .ok, "\(put.text)")
             #expect(put.json["stored"] == .number(6726))
             let exported = try await client.execute(uri: "/v1/layers/addresses?kind=shop", method: .get, headers: reader).json
@@ -36,7 +37,8 @@ import WanggeStore
             let chain = "全家便利店".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let ambiguous = try await client.execute(uri: "/v1/geocode?address=\(chain)", method: .get, headers: reader).json
             #expect(ambiguous["reason"] == .string("ambiguous_place"))
-            #expect(ambiguous["candidates"]?.array.map { $0["id"] } == [.string("HS31011300034"), .string("HS31011300035"), .string("HS31011300036")])
+            #expect(
+                ambiguous["candidates"]?.array.map { $0["id"] } == [.string("HS31011300034"), .string("HS31011300035"), .string("HS31011300036")])
             #expect(ambiguous["candidates"]?.array.first?["score"] == .number(1))
             let neither = try await client.execute(uri: "/v1/geocode", method: .get, headers: reader)
             #expect(neither.status == .badRequest)
@@ -48,8 +50,10 @@ import WanggeStore
                 AD-1,,,暴露垃圾,2025-06-01T08:00:00+08:00,场中路825号
                 AD-2,,,暴露垃圾,2025-06-01T08:00:00+08:00,无名路1号
                 """
-            let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                  body: ByteBuffer(string: orders)).json
+            let posted = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: orders)
+            ).json
             let rows = posted["assignments"]?.array ?? []
             #expect(rows.map { $0["located_by"] } == [.string("address"), .string("")])
             #expect(rows.map { $0["match"] } == [.string("BS-D-002302"), .string("")])
@@ -69,11 +73,14 @@ import WanggeStore
         for (limit, flagged) in [(300.0, true), (0.0, false)] {
             let fixture = try ServerFixture { $0.addressFarMetres = limit }
             try await fixture.test { client in
-                let put = try await client.execute(uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
-                                                   body: ByteBuffer(data: csv))
+                let put = try await client.execute(
+                    uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
+                    body: ByteBuffer(data: csv))
                 #expect(put.status == .ok, "\(put.text)")
-                let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                      body: ByteBuffer(string: order)).json
+                let posted = try await client.execute(
+                    uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                    body: ByteBuffer(string: order)
+                ).json
                 let row = posted["assignments"]?.array.first
                 #expect(row?["located_by"] == .string("coordinates"), "\(posted)")
                 #expect((row?["match"]?.text ?? "").hasPrefix("address_far:") == flagged, "limit \(limit): \(posted)")

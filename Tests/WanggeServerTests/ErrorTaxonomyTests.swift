@@ -14,8 +14,10 @@ import WanggeCore
 /// error's text (issue 10, item 2).
 @Suite struct ErrorTaxonomyTests {
     @Test func eachKindHasItsStatus() {
-        let expected: [ErrorKind: Int] = [.badInput: 400, .invalidRows: 422, .notFound: 404, .conflict: 409, .unanswerable: 422,
-                                          .tooLarge: 413, .unavailable: 503, .internal: 500]
+        let expected: [ErrorKind: Int] = [
+            .badInput: 400, .invalidRows: 422, .notFound: 404, .conflict: 409, .unanswerable: 422,
+            .tooLarge: 413, .unavailable: 503, .internal: 500,
+        ]
         for kind in ErrorKind.allCases { #expect(Int(Problem.status(of: kind).code) == expected[kind], "\(kind)") }
     }
 
@@ -45,9 +47,12 @@ import WanggeCore
 
     /// The one shape of a rejected row: only the members said, so each answer keeps its fields.
     @Test func rejectedRowsRenderOnlyWhatTheySay() {
-        #expect(RejectedRow(row: 3, id: "", field: "id", reason: "the order id is missing or empty").json.jsonText
+        #expect(
+            RejectedRow(row: 3, id: "", field: "id", reason: "the order id is missing or empty").json.jsonText
                 == #"{"field":"id","id":"","reason":"the order id is missing or empty","row":3}"#)
-        #expect(RejectedRow(row: 7, id: "BS-1", reason: "no stored order has this id").json.jsonText == #"{"id":"BS-1","reason":"no stored order has this id","row":7}"#)
+        #expect(
+            RejectedRow(row: 7, id: "BS-1", reason: "no stored order has this id").json.jsonText
+                == #"{"id":"BS-1","reason":"no stored order has this id","row":7}"#)
         #expect(RejectedRow(row: 2, reason: "x", byteOffset: 9).json.jsonText == #"{"byte_offset":9,"reason":"x","row":2}"#)
         #expect(RejectedRow(row: nil, reason: "error: the file holds no zones").json.jsonText == #"{"reason":"error: the file holds no zones"}"#)
     }
@@ -70,17 +75,20 @@ import WanggeCore
         try await fixture.test { client in
             let csv = fixture.headers(.admin, contentType: "text/csv")
             // A units file whose quote never closes: was a 500 before the kinds.
-            let units = try await client.execute(uri: "/v1/layers/units", method: .put, headers: csv,
-                                                 body: ByteBuffer(string: "id,name,kind,area,sla_hours\nU-1,\"Open quote,street,310113102,72\n"))
+            let units = try await client.execute(
+                uri: "/v1/layers/units", method: .put, headers: csv,
+                body: ByteBuffer(string: "id,name,kind,area,sla_hours\nU-1,\"Open quote,street,310113102,72\n"))
             #expect(units.status == .badRequest, "\(units.text)")
             #expect(units.json["type"] == .string("tag:wangge,2026:problem:bad-csv"))
             #expect(units.json["rows"]?.array.first?["row"] == .number(2))
-            let events = try await client.execute(uri: "/v1/orders/BS2025000001/events", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                  body: ByteBuffer(string: "status,at\ndispatched,\"2025-01-01\n"))
+            let events = try await client.execute(
+                uri: "/v1/orders/BS2025000001/events", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: "status,at\ndispatched,\"2025-01-01\n"))
             #expect(events.status == .badRequest, "\(events.text)")
             #expect(events.json["rows"]?.array.first?["row"] == .number(2))
-            let orders = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                  body: ByteBuffer(string: "id,lon,lat,category,received_at\nT-1,121.4,31.3,\"乱设摊,2025-01-01\n"))
+            let orders = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: "id,lon,lat,category,received_at\nT-1,121.4,31.3,\"乱设摊,2025-01-01\n"))
             #expect(orders.status == .badRequest, "\(orders.text)")
             #expect(orders.json["rows"]?.array.first?["row"] == .number(2))
         }
@@ -99,10 +107,15 @@ import WanggeCore
             let unknownOrder = try await client.execute(uri: "/v1/orders/NOPE", method: .get, headers: h)
             #expect(unknownOrder.status == .notFound)
             // Rows failing validation: 422 with the rows, each in the one rejected-row shape.
-            let rows = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                body: ByteBuffer(string: "id,lon,lat,category,received_at\n,121.4,31.3,乱设摊,2025-01-01\n"))
+            let rows = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: "id,lon,lat,category,received_at\n,121.4,31.3,乱设摊,2025-01-01\n"))
             #expect(rows.status == .unprocessableContent)
-            #expect(rows.json["rows"]?.array.first == .object(["row": .number(2), "id": .string(""), "field": .string("id"), "reason": rows.json["rows"]?.array.first?["reason"] ?? .null]))
+            #expect(
+                rows.json["rows"]?.array.first
+                    == .object([
+                        "row": .number(2), "id": .string(""), "field": .string("id"), "reason": rows.json["rows"]?.array.first?["reason"] ?? .null,
+                    ]))
             #expect(rows.json["rows_total"] == .number(1))
         }
     }
@@ -111,9 +124,10 @@ import WanggeCore
     @Test func noCellsIsUnanswerableEverywhere() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in
-            let emptied = try await client.execute(uri: "/v1/layers/cells?allow-empty=true", method: .put,
-                                                   headers: fixture.headers(.admin, contentType: "application/geo+json"),
-                                                   body: ByteBuffer(string: #"{"type":"FeatureCollection","features":[]}"#))
+            let emptied = try await client.execute(
+                uri: "/v1/layers/cells?allow-empty=true", method: .put,
+                headers: fixture.headers(.admin, contentType: "application/geo+json"),
+                body: ByteBuffer(string: #"{"type":"FeatureCollection","features":[]}"#))
             #expect(emptied.status == .ok, "\(emptied.text)")
             for uri in ["/v1/hotspots?method=gi", "/v1/hotspots?method=kde"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: fixture.headers(.reader))

@@ -69,11 +69,15 @@ import WanggeStore
             #expect(pages == (cellCount + 499) / 500)
             #expect(ids.count == cellCount && Set(ids).count == cellCount && ids == ids.sorted())
             // Default page size, and a limit over the maximum answered with the maximum.
-            #expect(try await client.execute(uri: "/ogcapi/collections/orders/items", method: .get, headers: h).json["numberReturned"]?.number == Double(FeatureAPI.defaultLimit))
+            #expect(
+                try await client.execute(uri: "/ogcapi/collections/orders/items", method: .get, headers: h).json["numberReturned"]?.number
+                    == Double(FeatureAPI.defaultLimit))
             let big = try await client.execute(uri: "/ogcapi/collections/orders/items?limit=1000000", method: .get, headers: h).json
             #expect(big["numberReturned"]?.number == Double(min(FeatureAPI.maximumLimit, Int(big["numberMatched"]?.number ?? 0))))
             // A box and a filter narrow numberMatched as on /v1/layers.
-            let boxed = try await client.execute(uri: "/ogcapi/collections/cells/items?bbox=121.40,31.30,121.41,31.31&limit=10000", method: .get, headers: h).json
+            let boxed = try await client.execute(
+                uri: "/ogcapi/collections/cells/items?bbox=121.40,31.30,121.41,31.31&limit=10000", method: .get, headers: h
+            ).json
             let layer = try await client.execute(uri: "/v1/layers/cells?bbox=121.40,31.30,121.41,31.31", method: .get, headers: h).json
             #expect(boxed["numberMatched"]?.number == Double(layer["features"]?.array.count ?? -1) && (boxed["numberMatched"]?.number ?? 0) > 0)
         }
@@ -83,16 +87,26 @@ import WanggeStore
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let h = fixture.headers(.reader)
-            let january = try await client.execute(uri: "/v1/layers/orders?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z", method: .get, headers: h).json["features"]?.array ?? []
-            let interval = try await client.execute(uri: "/ogcapi/collections/orders/items?datetime=2025-01-01T00:00:00Z/2025-01-31T23:59:59Z&limit=10000", method: .get, headers: h).json
+            let january =
+                try await client.execute(uri: "/v1/layers/orders?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z", method: .get, headers: h).json[
+                    "features"]?.array ?? []
+            let interval = try await client.execute(
+                uri: "/ogcapi/collections/orders/items?datetime=2025-01-01T00:00:00Z/2025-01-31T23:59:59Z&limit=10000", method: .get, headers: h
+            ).json
             #expect(!january.isEmpty && interval["numberMatched"]?.number == Double(january.count))
-            let open = try await client.execute(uri: "/ogcapi/collections/orders/items?datetime=../2025-01-31T23:59:59Z&limit=1", method: .get, headers: h).json
-            let before = try await client.execute(uri: "/v1/layers/orders?to=2025-01-01T00:00:00Z", method: .get, headers: h).json["features"]?.array.count ?? 0
+            let open = try await client.execute(
+                uri: "/ogcapi/collections/orders/items?datetime=../2025-01-31T23:59:59Z&limit=1", method: .get, headers: h
+            ).json
+            let before =
+                try await client.execute(uri: "/v1/layers/orders?to=2025-01-01T00:00:00Z", method: .get, headers: h).json["features"]?.array.count
+                ?? 0
             #expect(open["numberMatched"]?.number == Double(january.count + before) && open["numberReturned"]?.number == 1)
             // An instant: the orders received then, the first January order among them.
             let order = try #require(january.first)
             let at = try #require(order["properties"]?["received_at"]?.text)
-            let instant = try await client.execute(uri: "/ogcapi/collections/orders/items?datetime=\(at.replacingOccurrences(of: "+", with: "%2B"))", method: .get, headers: h).json
+            let instant = try await client.execute(
+                uri: "/ogcapi/collections/orders/items?datetime=\(at.replacingOccurrences(of: "+", with: "%2B"))", method: .get, headers: h
+            ).json
             #expect((instant["features"]?.array ?? []).contains { $0["id"] == order["id"] })
             // One item, and its GCJ-02 form shifted by the formulas.
             let id = try #require(order["id"]?.text)
@@ -114,12 +128,14 @@ import WanggeStore
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let h = fixture.headers(.reader)
-            for (query, parameter) in [("collections/cells/items?bbox=121.4,31.3,121.5", "bbox"), ("collections/cells/items?bbox=121.5,31.3,121.4,31.4", "bbox"),
-                                       ("collections/cells/items?limit=0", "limit"), ("collections/cells/items?limit=ten", "limit"),
-                                       ("collections/cells/items?offset=-1", "offset"), ("collections/orders/items?datetime=yesterday", "datetime"),
-                                       ("collections/orders/items?datetime=2025-02-01T00:00:00Z/2025-01-01T00:00:00Z", "datetime"),
-                                       ("collections/cells/items?datetime=2025-01-01T00:00:00Z", "datetime"), ("collections/cells/items?colour=red", "colour"),
-                                       ("collections/cells/items?crs=epsg:3857", "crs"), ("collections/cells/items?f=html", "f")] {
+            for (query, parameter) in [
+                ("collections/cells/items?bbox=121.4,31.3,121.5", "bbox"), ("collections/cells/items?bbox=121.5,31.3,121.4,31.4", "bbox"),
+                ("collections/cells/items?limit=0", "limit"), ("collections/cells/items?limit=ten", "limit"),
+                ("collections/cells/items?offset=-1", "offset"), ("collections/orders/items?datetime=yesterday", "datetime"),
+                ("collections/orders/items?datetime=2025-02-01T00:00:00Z/2025-01-01T00:00:00Z", "datetime"),
+                ("collections/cells/items?datetime=2025-01-01T00:00:00Z", "datetime"), ("collections/cells/items?colour=red", "colour"),
+                ("collections/cells/items?crs=epsg:3857", "crs"), ("collections/cells/items?f=html", "f"),
+            ] {
                 let answer = try await client.execute(uri: "/ogcapi/" + query, method: .get, headers: h)
                 #expect(answer.status == .badRequest, "\(query)")
                 #expect(answer.headers[.contentType] == "application/problem+json", "\(query)")
@@ -142,13 +158,15 @@ import WanggeStore
             #expect(bd["crs_note"]?.text?.contains("BD-09") == true)
             let first = plain.json["features"]?.array.first { $0["geometry"]?["type"] == .string("Point") }
             let shifted = bd["features"]?.array.first { $0["id"] == first?["id"] }
-            let p = first?["geometry"]?["coordinates"]?.array.compactMap(\.number) ?? [], q = shifted?["geometry"]?["coordinates"]?.array.compactMap(\.number) ?? []
+            let p = first?["geometry"]?["coordinates"]?.array.compactMap(\.number) ?? [],
+                q = shifted?["geometry"]?["coordinates"]?.array.compactMap(\.number) ?? []
             let expected = ChinaOffset.bd09(fromWGS84: Coordinate(p[0], p[1]))
             #expect(q.count == 2 && abs(q[0] - expected.x) < 1e-7 && abs(q[1] - expected.y) < 1e-7)
             // geometry= keeps one kind of point; the three kinds make up the layer.
             var total = 0
             for (kind, type) in [("point", "Point"), ("line", "LineString"), ("polygon", "Polygon")] {
-                let features = try await client.execute(uri: "/v1/layers/points?geometry=\(kind)", method: .get, headers: h).json["features"]?.array ?? []
+                let features =
+                    try await client.execute(uri: "/v1/layers/points?geometry=\(kind)", method: .get, headers: h).json["features"]?.array ?? []
                 #expect(!features.isEmpty && features.allSatisfy { $0["geometry"]?["type"] == .string(type) }, "\(kind)")
                 let ogc = try await client.execute(uri: "/ogcapi/collections/points/items?geometry=\(kind)", method: .get, headers: h).json
                 #expect(ogc["numberMatched"]?.number == Double(features.count))
@@ -160,7 +178,9 @@ import WanggeStore
             // Every layer's features carry their id at the top level.
             for layer in ["cells", "zones", "points", "orders"] {
                 let features = try await client.execute(uri: "/v1/layers/\(layer)", method: .get, headers: h).json["features"]?.array ?? []
-                #expect(!features.isEmpty && features.allSatisfy { $0["id"] != nil && $0["id"] == $0["properties"]?[layer == "cells" ? "code" : "id"] }, "\(layer)")
+                #expect(
+                    !features.isEmpty && features.allSatisfy { $0["id"] != nil && $0["id"] == $0["properties"]?[layer == "cells" ? "code" : "id"] },
+                    "\(layer)")
             }
         }
     }

@@ -35,16 +35,23 @@ import WanggeStore
             // At most 7 decimals anywhere.
             #expect(cells.text.range(of: #"\.\d{8,}"#, options: .regularExpression) == nil)
             // A box keeps what meets it.
-            let some = try await client.execute(uri: "/v1/layers/cells?bbox=121.40,31.30,121.41,31.31", method: .get, headers: h).json["features"]?.array ?? []
+            let some =
+                try await client.execute(uri: "/v1/layers/cells?bbox=121.40,31.30,121.41,31.31", method: .get, headers: h).json["features"]?.array
+                ?? []
             #expect(!some.isEmpty && some.count < cellCount)
             let street = try #require(features.first?["properties"]?["street"]?.text)
             let ofStreet = try await client.execute(uri: "/v1/layers/cells?street=\(street)", method: .get, headers: h).json["features"]?.array ?? []
             #expect(ofStreet.count == features.filter { $0["properties"]?["street"] == .string(street) }.count)
             // Orders by category and time.
-            let orders = try await client.execute(uri: "/v1/layers/orders?category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&from=2025-01-01T00:00:00%2B08:00&to=2025-02-01T00:00:00%2B08:00",
-                                                  method: .get, headers: h).json["features"]?.array ?? []
+            let orders =
+                try await client.execute(
+                    uri:
+                        "/v1/layers/orders?category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA&from=2025-01-01T00:00:00%2B08:00&to=2025-02-01T00:00:00%2B08:00",
+                    method: .get, headers: h
+                ).json["features"]?.array ?? []
             #expect(!orders.isEmpty)
-            #expect(orders.allSatisfy { $0["properties"]?["category"] == .string("违法搭建") && ($0["properties"]?["received_at"]?.text ?? "") < "2025-02" })
+            #expect(
+                orders.allSatisfy { $0["properties"]?["category"] == .string("违法搭建") && ($0["properties"]?["received_at"]?.text ?? "") < "2025-02" })
             let unknown = try await client.execute(uri: "/v1/layers/roads", method: .get, headers: h)
             #expect(unknown.status == .notFound)
         }
@@ -55,16 +62,19 @@ import WanggeStore
         let points = try Data(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/points.geojson"))
         try await fixture.test { client in
             let admin = fixture.headers(.admin, contentType: "application/geo+json")
-            let broken = try await client.execute(uri: "/v1/layers/points", method: .put, headers: admin, body: ByteBuffer(string: #"{"type":"FeatureCollection","features":[{"#))
+            let broken = try await client.execute(
+                uri: "/v1/layers/points", method: .put, headers: admin, body: ByteBuffer(string: #"{"type":"FeatureCollection","features":[{"#))
             #expect(broken.status == .badRequest)
-            let invalid = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"310113102001001"},"geometry":{"type":"Polygon","coordinates":[[[121.40,31.30],[121.41,31.31],[121.41,31.30],[121.40,31.31],[121.40,31.30]]]}}]}"#
+            let invalid =
+                #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"310113102001001"},"geometry":{"type":"Polygon","coordinates":[[[121.40,31.30],[121.41,31.31],[121.41,31.30],[121.40,31.31],[121.40,31.30]]]}}]}"#
             let rejected = try await client.execute(uri: "/v1/layers/cells", method: .put, headers: admin, body: ByteBuffer(string: invalid))
             #expect(rejected.status == .unprocessableContent)
             #expect(!(rejected.json["rows"]?.array.isEmpty ?? true))
             let health = try await client.execute(uri: "/health", method: .get).json
             #expect(health["index_generation"] == .number(1))
             #expect(health["cells"] == .number(Double(fixture.service.snapshot.index.cells.count)))
-            let wrongType = try await client.execute(uri: "/v1/layers/points", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"), body: ByteBuffer(data: points))
+            let wrongType = try await client.execute(
+                uri: "/v1/layers/points", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"), body: ByteBuffer(data: points))
             #expect(wrongType.status == .unsupportedMediaType)
             let replaced = try await client.execute(uri: "/v1/layers/points", method: .put, headers: admin, body: ByteBuffer(data: points)).json
             #expect(replaced["index_generation"] == .number(2))

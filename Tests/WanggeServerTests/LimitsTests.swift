@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import HTTPTypes
 import Hummingbird
@@ -49,7 +49,9 @@ import WanggeCore
     }
 
     @Test func workPastTheDeadlineIsStoppedAnd503() async throws {
-        let fixture = try ServerFixture { $0.workers = 1; $0.queueLimit = 4; $0.requestTimeout = 0.3 }
+        let fixture = try ServerFixture {
+            $0.workers = 1; $0.queueLimit = 4; $0.requestTimeout = 0.3
+        }
         let release = DispatchSemaphore(value: 0)
         Self.occupy(fixture.service.pool.heavy, release: release)
         defer { release.signal() }
@@ -67,7 +69,9 @@ import WanggeCore
     }
 
     @Test func heavyRoutesBeyondWorkersAndQueueAre503WithRetryAfter() async throws {
-        let fixture = try ServerFixture { $0.workers = 1; $0.queueLimit = 0; $0.requestTimeout = 30 }
+        let fixture = try ServerFixture {
+            $0.workers = 1; $0.queueLimit = 0; $0.requestTimeout = 30
+        }
         let release = DispatchSemaphore(value: 0)
         Self.occupy(fixture.service.pool.heavy, release: release)
         defer { release.signal() }
@@ -86,8 +90,9 @@ import WanggeCore
             let metrics = try await client.execute(uri: "/metrics", method: .get, headers: fixture.headers(.reader))
             #expect(metrics.text.contains(#"wangge_heavy_requests{state="running"} 1"#))
             let order = #"{"id":"SAT-1","lon":121.4142,"lat":31.3036,"category":"暴露垃圾","received_at":"2025-07-01T09:00:00+08:00"}"#
-            let post = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                body: ByteBuffer(string: order))
+            let post = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: order))
             #expect(post.status == .ok)
         }
     }
@@ -96,14 +101,16 @@ import WanggeCore
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let body = "[" + Array(repeating: "1", count: 5_000).joined(separator: ",") + "]"
-            let response = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                    body: ByteBuffer(string: body))
+            let response = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: body))
             #expect(response.status == .unprocessableContent)
             #expect(response.json["rows"]?.array.count == 100)
             #expect(response.json["rows_total"] == .number(5_000))
             #expect(response.text.count < 20_000)
-            let events = try await client.execute(uri: "/v1/orders/none/events", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                  body: ByteBuffer(string: body))
+            let events = try await client.execute(
+                uri: "/v1/orders/none/events", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: body))
             // No such order: 404 before any row is listed; the rows are capped either way.
             #expect(events.text.count < 20_000)
         }
@@ -120,7 +127,8 @@ import WanggeCore
         }
         let small = try ServerFixture { $0.maxHeadBytes = 8 * 1024 }
         try await small.test(.live) { client in
-            let response = try await client.execute(uri: "/health", method: .get, headers: [HTTPField.Name("X-Padding")!: String(repeating: "a", count: 4 * 1024)])
+            let response = try await client.execute(
+                uri: "/health", method: .get, headers: [HTTPField.Name("X-Padding")!: String(repeating: "a", count: 4 * 1024)])
             #expect(response.status == .ok)
         }
     }
@@ -142,8 +150,9 @@ import WanggeCore
         let fixture = try ServerFixture()
         let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         try await fixture.test { client in
-            let big = try await client.execute(uri: "/login", method: .post, headers: form,
-                                               body: ByteBuffer(string: "token=" + String(repeating: "x", count: 20_000)))
+            let big = try await client.execute(
+                uri: "/login", method: .post, headers: form,
+                body: ByteBuffer(string: "token=" + String(repeating: "x", count: 20_000)))
             #expect(big.status == .contentTooLarge)
             #expect(big.json["detail"]?.text?.contains("16384") == true, "\(big.text)")
             let token = fixture.tokens[.reader]!
@@ -152,7 +161,8 @@ import WanggeCore
                 #expect(r.status == .seeOther)
                 #expect(r.headers[.location] == "/", "next=\(evil)")
             }
-            let good = try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "token=\(token)&next=%2Fv1%2Fsheet%3Fdate%3D2025-07-01"))
+            let good = try await client.execute(
+                uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "token=\(token)&next=%2Fv1%2Fsheet%3Fdate%3D2025-07-01"))
             #expect(good.headers[.location] == "/v1/sheet?date=2025-07-01")
             let page = try await client.execute(uri: "/login?next=%2F%3Fmeasure%3Dgi", method: .get)
             #expect(page.status == .ok)
@@ -174,20 +184,25 @@ import WanggeCore
         let service = fixture.service
         let middleware = ServiceMiddleware(service: service, routes: service.routes)
         var logger = service.logger
-        logger[metadataKey: "hb.request.id"] = "test-1"   // as the application sets it
+        logger[metadataKey: "hb.request.id"] = "test-1"  // as the application sets it
         let context = WanggeContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
-        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/health"), body: RequestBody(buffer: ByteBuffer()))
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/health"), body: RequestBody(buffer: ByteBuffer()))
         // A body that takes 300 ms to write after its head.
         let response = try await middleware.handle(request, context: context) { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                try await Task.sleep(for: .milliseconds(300))
-                try await writer.write(ByteBuffer(string: "done"))
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await writer.write(ByteBuffer(string: "done"))
+                    try await writer.finish(nil)
+                })
         }
-        #expect(!service.metrics.text().contains(#"route="/health""#))   // not yet: the body is not written
+        #expect(!service.metrics.text().contains(#"route="/health""#))  // not yet: the body is not written
         try await response.body.write(Collector())
-        let line = service.metrics.text().split(separator: "\n").first { $0.hasPrefix(#"wangge_http_request_duration_seconds_sum{route="/health",method="GET"}"#) }
+        let line = service.metrics.text().split(separator: "\n").first {
+            $0.hasPrefix(#"wangge_http_request_duration_seconds_sum{route="/health",method="GET"}"#)
+        }
         let recorded = line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
         #expect(recorded >= 0.3, "recorded \(recorded) s")
     }
@@ -196,8 +211,10 @@ import WanggeCore
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let text = try await client.execute(uri: "/metrics", method: .get, headers: fixture.headers(.reader)).text
-            for name in ["process_resident_memory_bytes ", "process_cpu_seconds_total ", "process_open_fds ", "process_start_time_seconds ",
-                         "wangge_build_info{version=", "wangge_heavy_requests{state=\"queued\"} ", "wangge_wal_bytes "] {
+            for name in [
+                "process_resident_memory_bytes ", "process_cpu_seconds_total ", "process_open_fds ", "process_start_time_seconds ",
+                "wangge_build_info{version=", "wangge_heavy_requests{state=\"queued\"} ", "wangge_wal_bytes ",
+            ] {
                 #expect(text.contains(name), "\(name)")
             }
         }
@@ -217,7 +234,9 @@ import WanggeCore
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard connected == 0 else { return nil }
         _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
         var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -238,7 +257,9 @@ import WanggeCore
     static let upload = "POST /v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 1000000\r\n\r\nid,lon"
 
     @Test func aStalledUploadIsClosedAtTheIdleTimeout() async throws {
-        let fixture = try ServerFixture { $0.idleTimeout = 0.5; $0.readTimeout = 60 }
+        let fixture = try ServerFixture {
+            $0.idleTimeout = 0.5; $0.readTimeout = 60
+        }
         try await fixture.test(.live) { client in
             let port = try #require(client.port)
             let closed = Self.secondsUntilClosed(port: port, head: Self.upload, trickle: false, limit: 10)
@@ -250,7 +271,9 @@ import WanggeCore
     }
 
     @Test func aTricklingUploadIsCutAtTheReadTimeout() async throws {
-        let fixture = try ServerFixture { $0.idleTimeout = 60; $0.readTimeout = 0.5 }
+        let fixture = try ServerFixture {
+            $0.idleTimeout = 60; $0.readTimeout = 0.5
+        }
         try await fixture.test(.live) { client in
             let port = try #require(client.port)
             let closed = Self.secondsUntilClosed(port: port, head: Self.upload, trickle: true, limit: 10)

@@ -13,9 +13,10 @@ import WanggeCore
     /// A form body from name/value pairs (UTF-8, percent-encoded, spaces as `+`).
     static func form(_ fields: [(String, String)]) -> ByteBuffer {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~ ")
-        return ByteBuffer(string: fields.map { name, value in
-            name + "=" + value.addingPercentEncoding(withAllowedCharacters: allowed)!.replacingOccurrences(of: " ", with: "+")
-        }.joined(separator: "&"))
+        return ByteBuffer(
+            string: fields.map { name, value in
+                name + "=" + value.addingPercentEncoding(withAllowedCharacters: allowed)!.replacingOccurrences(of: " ", with: "+")
+            }.joined(separator: "&"))
     }
 
     @Test func servicesAndRequestsInJSONAndXML() async throws {
@@ -25,8 +26,10 @@ import WanggeCore
             #expect(services.status == .ok)
             let list = services.json.array
             #expect(list.contains { $0["service_code"] == .string("乱设摊") && $0["type"] == .string("realtime") && $0["metadata"] == .bool(false) })
-            #expect(list.count == (try String(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/rules.csv"), encoding: .utf8)
-                .split(separator: "\n").count - 1))
+            #expect(
+                list.count
+                    == (try String(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/rules.csv"), encoding: .utf8)
+                        .split(separator: "\n").count - 1))
             let xml = try await client.execute(uri: "/open311/v2/services.xml", method: .get)
             #expect(xml.headers[.contentType] == "text/xml; charset=utf-8")
             #expect(xml.text.hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service><service_code>"))
@@ -39,7 +42,10 @@ import WanggeCore
             #expect(times == times.sorted(by: >))
             #expect(times.first! - times.last! <= 90 * 86_400)
             let first = try #require(requests.first)
-            for field in ["service_request_id", "status", "service_code", "requested_datetime", "updated_datetime", "expected_datetime", "lat", "long", "agency_responsible", "address"] {
+            for field in [
+                "service_request_id", "status", "service_code", "requested_datetime", "updated_datetime", "expected_datetime", "lat", "long",
+                "agency_responsible", "address",
+            ] {
                 #expect(first[field] != nil, "\(field)")
             }
             // One request, by id, in both forms; its deadline 72 h (or the unit's SLA) after reception.
@@ -53,15 +59,23 @@ import WanggeCore
             #expect(oneXML.contains("<service_requests><request><service_request_id>\(id)</service_request_id>"))
             // Filters: ids (others ignored), service_code, status, a window.
             let two = requests.prefix(2).compactMap { $0["service_request_id"]?.text }
-            let byIDs = try await client.execute(uri: "/open311/v2/requests.json?service_request_id=\(two.joined(separator: ","))&status=closed", method: .get).json.array
+            let byIDs = try await client.execute(
+                uri: "/open311/v2/requests.json?service_request_id=\(two.joined(separator: ","))&status=closed", method: .get
+            ).json.array
             #expect(Set(byIDs.compactMap { $0["service_request_id"]?.text }) == Set(two))
             let code = try #require(first["service_code"]?.text)
-            let byCode = try await client.execute(uri: "/open311/v2/requests.json?service_code=\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&start_date=2025-01-01T00:00:00%2B08:00",
-                                                  method: .get).json.array
+            let byCode = try await client.execute(
+                uri:
+                    "/open311/v2/requests.json?service_code=\(code.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&start_date=2025-01-01T00:00:00%2B08:00",
+                method: .get
+            ).json.array
             #expect(!byCode.isEmpty && byCode.allSatisfy { $0["service_code"] == .string(code) })
-            #expect(byCode.allSatisfy { ($0["requested_datetime"]?.text.flatMap(Timestamp.parse) ?? 0) < Timestamp.parse("2025-04-01T00:00:00+08:00")! })
+            #expect(
+                byCode.allSatisfy { ($0["requested_datetime"]?.text.flatMap(Timestamp.parse) ?? 0) < Timestamp.parse("2025-04-01T00:00:00+08:00")! })
             for status in ["open", "closed"] {
-                let rows = try await client.execute(uri: "/open311/v2/requests.json?status=\(status)&start_date=2025-01-01&end_date=2025-03-31", method: .get).json.array
+                let rows = try await client.execute(
+                    uri: "/open311/v2/requests.json?status=\(status)&start_date=2025-01-01&end_date=2025-03-31", method: .get
+                ).json.array
                 #expect(rows.allSatisfy { $0["status"] == .string(status) }, "\(status)")
             }
             // Errors: the spec's list, with the status.
@@ -105,28 +119,35 @@ import WanggeCore
     @Test func postedRequestsBecomeRoutedOrders() async throws {
         let fixture = try ServerFixture(publicRead: true)
         try await fixture.test { client in
-            let point = [("service_code", "违法搭建"), ("lat", "31.305585"), ("long", "121.404567"), ("description", "a shed on the pavement & more"),
-                         ("media_url", "http://example.org/1.jpg"), ("email", "someone@example.org"), ("first_name", "张")]
+            let point = [
+                ("service_code", "违法搭建"), ("lat", "31.305585"), ("long", "121.404567"), ("description", "a shed on the pavement & more"),
+                ("media_url", "http://example.org/1.jpg"), ("email", "someone@example.org"), ("first_name", "张"),
+            ]
             // No key, a reader's key, an unknown service, no location: refused with the spec's errors.
             let noKey = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.form, body: Self.form(point))
             #expect(noKey.status == .unauthorized)
-            let reader = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
-                                                  body: Self.form(point + [("api_key", fixture.tokens[.reader]!)]))
+            let reader = try await client.execute(
+                uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
+                body: Self.form(point + [("api_key", fixture.tokens[.reader]!)]))
             #expect(reader.status == .forbidden)
             let key = ("api_key", fixture.tokens[.operator]!)
-            let unknown = try await client.execute(uri: "/open311/v2/requests.xml", method: .post, headers: Self.form,
-                                                   body: Self.form([key, ("service_code", "no such"), ("lat", "31.3"), ("long", "121.4")]))
+            let unknown = try await client.execute(
+                uri: "/open311/v2/requests.xml", method: .post, headers: Self.form,
+                body: Self.form([key, ("service_code", "no such"), ("lat", "31.3"), ("long", "121.4")]))
             #expect(unknown.status == .badRequest)
             #expect(unknown.text.contains("<errors><error><code>400</code><description>service_code"))
-            let nowhere = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
-                                                   body: Self.form([key, ("service_code", "违法搭建")]))
+            let nowhere = try await client.execute(
+                uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
+                body: Self.form([key, ("service_code", "违法搭建")]))
             #expect(nowhere.status == .badRequest)
-            let json = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: fixture.headers(nil, contentType: "application/json"),
-                                                body: ByteBuffer(string: "{}"))
+            let json = try await client.execute(
+                uri: "/open311/v2/requests.json", method: .post, headers: fixture.headers(nil, contentType: "application/json"),
+                body: ByteBuffer(string: "{}"))
             #expect(json.status == .unsupportedMediaType)
 
             // Created: a new id, never one of the stored orders'.
-            let created = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.form, body: Self.form(point + [key]))
+            let created = try await client.execute(
+                uri: "/open311/v2/requests.json", method: .post, headers: Self.form, body: Self.form(point + [key]))
             #expect(created.status == .ok)
             let answer = try #require(created.json.array.first)
             let id = try #require(answer["service_request_id"]?.text)
@@ -139,8 +160,10 @@ import WanggeCore
 
             // Routed as POST /v1/orders routes the same point and category.
             let order = try await client.execute(uri: "/v1/orders/\(id)", method: .get, headers: fixture.headers(.reader)).json
-            let assigned = try await client.execute(uri: "/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA",
-                                                    method: .get, headers: fixture.headers(.reader)).json
+            let assigned = try await client.execute(
+                uri: "/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA",
+                method: .get, headers: fixture.headers(.reader)
+            ).json
             for field in ["cell", "unit", "zone", "street"] { #expect(order[field] == assigned[field], "\(field)") }
             #expect(order["attributes"]?["description"] == .string("a shed on the pavement & more"))
             #expect(order["attributes"]?["media_url"] == .string("http://example.org/1.jpg"))
@@ -150,17 +173,19 @@ import WanggeCore
             #expect(request["status"] == .string("open"))
             #expect(request["service_code"] == .string("违法搭建"))
             #expect(request["agency_responsible"]?.text?.isEmpty == false)
-            #expect(request["agency_responsible"] != assigned["unit"])   // a name, not the id
+            #expect(request["agency_responsible"] != assigned["unit"])  // a name, not the id
             #expect(request["lat"] == .number(31.305585))
             #expect(request["description"] == .string("a shed on the pavement & more"))
 
             // An address-only request is located through the standard address layer.
             let csv = try Data(contentsOf: ServerFixture.root.appendingPathComponent("GeoData/baoshan/addresses.csv"))
-            let put = try await client.execute(uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
-                                               body: ByteBuffer(bytes: csv))
+            let put = try await client.execute(
+                uri: "/v1/layers/addresses", method: .put, headers: fixture.headers(.admin, contentType: "text/csv"),
+                body: ByteBuffer(bytes: csv))
             #expect(put.status == .ok)
-            let byAddress = try await client.execute(uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
-                                                     body: Self.form([key, ("service_code", "违法搭建"), ("address_string", "长江西路327号")]))
+            let byAddress = try await client.execute(
+                uri: "/open311/v2/requests.json", method: .post, headers: Self.form,
+                body: Self.form([key, ("service_code", "违法搭建"), ("address_string", "长江西路327号")]))
             #expect(byAddress.status == .ok)
             let located = try #require(byAddress.json.array.first)
             #expect(located["service_notice"]?.text?.contains("located by address BS-D-000001") == true)

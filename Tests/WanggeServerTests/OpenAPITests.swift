@@ -32,7 +32,10 @@ import WanggeCore
             guard case .object(let schemas)? = document["components"]?["schemas"], case .object(let paths)? = document["paths"] else {
                 Issue.record("no components.schemas or paths"); return
             }
-            for name in ["Assignment", "Order", "OrderEvent", "Problem", "RejectedRow", "CellFeatureCollection", "GiStarRow", "KPIRow", "QueryRows", "GeocodeAnswer"] {
+            for name in [
+                "Assignment", "Order", "OrderEvent", "Problem", "RejectedRow", "CellFeatureCollection", "GiStarRow", "KPIRow", "QueryRows",
+                "GeocodeAnswer",
+            ] {
                 #expect(schemas[name] != nil, "components.schemas.\(name)")
             }
             for reference in Self.references(in: document) {
@@ -58,35 +61,50 @@ import WanggeCore
                     }
                 }
             }
-            #expect(bodies == 6, "POST /v1/orders, POST …/events, PUT /v1/layers/{layer}, POST /login, POST /open311/v2/requests.json|xml, and no other")
+            #expect(
+                bodies == 6, "POST /v1/orders, POST …/events, PUT /v1/layers/{layer}, POST /login, POST /open311/v2/requests.json|xml, and no other")
             // The users' tools: OGC API – Features, Open311 and tiles, with their own schemas.
-            for (path, method, id) in [("/ogcapi", "get", "getLandingPage"), ("/ogcapi/conformance", "get", "getConformance"),
-                                       ("/ogcapi/collections", "get", "listCollections"), ("/ogcapi/collections/{collectionId}", "get", "getCollection"),
-                                       ("/ogcapi/collections/{collectionId}/items", "get", "getFeatures"),
-                                       ("/ogcapi/collections/{collectionId}/items/{featureId}", "get", "getFeature"),
-                                       ("/open311/v2/discovery.json", "get", "getOpen311Discovery"), ("/open311/v2/services.json", "get", "listOpen311Services"),
-                                       ("/open311/v2/requests.json", "get", "listServiceRequests"), ("/open311/v2/requests/{id}.json", "get", "getServiceRequest"),
-                                       ("/open311/v2/requests.json", "post", "createServiceRequest"), ("/open311/v2/requests.xml", "post", "createServiceRequestXml"),
-                                       ("/v1/tiles/{layer}/{z}/{x}/{y}.mvt", "get", "getTile")] {
+            for (path, method, id) in [
+                ("/ogcapi", "get", "getLandingPage"), ("/ogcapi/conformance", "get", "getConformance"),
+                ("/ogcapi/collections", "get", "listCollections"), ("/ogcapi/collections/{collectionId}", "get", "getCollection"),
+                ("/ogcapi/collections/{collectionId}/items", "get", "getFeatures"),
+                ("/ogcapi/collections/{collectionId}/items/{featureId}", "get", "getFeature"),
+                ("/open311/v2/discovery.json", "get", "getOpen311Discovery"), ("/open311/v2/services.json", "get", "listOpen311Services"),
+                ("/open311/v2/requests.json", "get", "listServiceRequests"), ("/open311/v2/requests/{id}.json", "get", "getServiceRequest"),
+                ("/open311/v2/requests.json", "post", "createServiceRequest"), ("/open311/v2/requests.xml", "post", "createServiceRequestXml"),
+                ("/v1/tiles/{layer}/{z}/{x}/{y}.mvt", "get", "getTile"),
+            ] {
                 #expect(paths[path]?[method]?["operationId"] == .string(id), "\(method) \(path)")
             }
             let items = paths["/ogcapi/collections/{collectionId}/items"]?["get"]
-            #expect(items?["responses"]?["200"]?["content"]?["application/geo+json"]?["schema"]?["$ref"] == .string("#/components/schemas/OGCFeatureCollection"))
+            #expect(
+                items?["responses"]?["200"]?["content"]?["application/geo+json"]?["schema"]?["$ref"]
+                    == .string("#/components/schemas/OGCFeatureCollection"))
             let limit = items?["parameters"]?.array.first { $0["name"] == .string("limit") }
-            #expect(limit?["schema"]?["maximum"] == .number(10_000) && limit?["schema"]?["default"] == .number(100) && limit?["schema"]?["minimum"] == .number(1))
-            for name in ["OGCFeatureCollection", "OGCCollection", "OGCCollections", "OGCLandingPage", "OGCConformance",
-                         "Open311Service", "Open311ServiceRequest", "Open311RequestAnswer", "Open311Error", "Open311RequestForm"] {
+            #expect(
+                limit?["schema"]?["maximum"] == .number(10_000) && limit?["schema"]?["default"] == .number(100)
+                    && limit?["schema"]?["minimum"] == .number(1))
+            for name in [
+                "OGCFeatureCollection", "OGCCollection", "OGCCollections", "OGCLandingPage", "OGCConformance",
+                "Open311Service", "Open311ServiceRequest", "Open311RequestAnswer", "Open311Error", "Open311RequestForm",
+            ] {
                 #expect(schemas[name] != nil, "components.schemas.\(name)")
             }
             let post = paths["/open311/v2/requests.json"]?["post"]
-            #expect(post?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]?["schema"]?["$ref"] == .string("#/components/schemas/Open311RequestForm"))
-            #expect(post?["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["items"]?["$ref"] == .string("#/components/schemas/Open311RequestAnswer"))
+            #expect(
+                post?["requestBody"]?["content"]?["application/x-www-form-urlencoded"]?["schema"]?["$ref"]
+                    == .string("#/components/schemas/Open311RequestForm"))
+            #expect(
+                post?["responses"]?["200"]?["content"]?["application/json"]?["schema"]?["items"]?["$ref"]
+                    == .string("#/components/schemas/Open311RequestAnswer"))
             let services = paths["/open311/v2/services.json"]?["get"]?["parameters"]?.array ?? []
             #expect(services.contains { $0["name"] == .string("api_key") && $0["in"] == .string("query") })
             let xml = paths["/open311/v2/requests.xml"]?["get"]?["responses"]?["200"]?["content"]?["text/xml"]?["schema"]?["type"]
             #expect(xml == .string("string"))
             let tile = paths["/v1/tiles/{layer}/{z}/{x}/{y}.mvt"]?["get"]
-            #expect(tile?["responses"]?["200"]?["content"]?["application/vnd.mapbox-vector-tile"]?["schema"]?["$ref"] == .string("#/components/schemas/VectorTile"))
+            #expect(
+                tile?["responses"]?["200"]?["content"]?["application/vnd.mapbox-vector-tile"]?["schema"]?["$ref"]
+                    == .string("#/components/schemas/VectorTile"))
             #expect(schemas["VectorTile"]?["format"] == .string("binary"))
             #expect((tile?["parameters"]?.array ?? []).contains { $0["name"] == .string("crs") })
         }
@@ -107,8 +125,9 @@ import WanggeCore
                 (.get, "/v1/hotspots?method=gi&level=street", "/v1/hotspots", nil, nil, .badRequest),
             ]
             for (method, uri, path, type, body, expected) in cases {
-                let response = try await client.execute(uri: uri, method: method, headers: fixture.headers(.admin, contentType: type),
-                                                        body: body.map { ByteBuffer(string: $0) })
+                let response = try await client.execute(
+                    uri: uri, method: method, headers: fixture.headers(.admin, contentType: type),
+                    body: body.map { ByteBuffer(string: $0) })
                 #expect(response.status == expected, "\(method) \(uri): \(response.status) \(response.text)")
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let documented = document["paths"]?[path]?[method.rawValue.lowercased()]?["responses"]?[String(expected.code)]

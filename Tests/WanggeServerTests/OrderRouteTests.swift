@@ -8,7 +8,8 @@ import WanggeStore
 @testable import WanggeServer
 
 @Suite struct OrderRouteTests {
-    static let order = #"{"id":"T-1","lon":121.404567,"lat":31.305585,"category":"违法搭建","received_at":"2025-06-01T08:00:00+08:00","address":"纪蕴路484号"}"#
+    static let order =
+        #"{"id":"T-1","lon":121.404567,"lat":31.305585,"category":"违法搭建","received_at":"2025-06-01T08:00:00+08:00","address":"纪蕴路484号"}"#
 
     @Test func postedOrdersAreStoredRoutedAndIdempotent() async throws {
         let fixture = try ServerFixture()
@@ -19,8 +20,10 @@ import WanggeStore
             #expect(first["inserted"] == .number(1))
             let assignment = try #require(first["assignments"]?.array.first)
             // The same point and category routed by the core directly.
-            let assigned = try await client.execute(uri: "/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA",
-                                                    method: .get, headers: fixture.headers(.reader)).json
+            let assigned = try await client.execute(
+                uri: "/v1/assign?lon=121.404567&lat=31.305585&category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA",
+                method: .get, headers: fixture.headers(.reader)
+            ).json
             for field in ["status", "cell", "cells", "street", "community", "unit", "route", "zone", "points", "distance_m"] {
                 #expect(assignment[field] == assigned[field], "\(field)")
             }
@@ -69,13 +72,15 @@ import WanggeStore
 
     @Test func jsonRowsWithWrongTypesAreNamed() async throws {
         let fixture = try ServerFixture()
-        let body = #"[{"id":"J-1","lon":true,"lat":31.3,"category":"x","received_at":"2025-06-01T08:00:00+08:00"},"# +
-            #"{"id":"J-2","lon":121.4,"lat":31.3,"category":7,"received_at":"2025-06-01T08:00:00+08:00"},"# +
-            #"{"lon":121.4,"lat":31.3,"category":"x","received_at":"2025-06-01T08:00:00+08:00"},"# +
-            #"{"id":"J-4","lon":121.4,"lat":31.3,"category":"x","received_at":"yesterday"}]"#
+        let body =
+            #"[{"id":"J-1","lon":true,"lat":31.3,"category":"x","received_at":"2025-06-01T08:00:00+08:00"},"#
+            + #"{"id":"J-2","lon":121.4,"lat":31.3,"category":7,"received_at":"2025-06-01T08:00:00+08:00"},"#
+            + #"{"lon":121.4,"lat":31.3,"category":"x","received_at":"2025-06-01T08:00:00+08:00"},"#
+            + #"{"id":"J-4","lon":121.4,"lat":31.3,"category":"x","received_at":"yesterday"}]"#
         try await fixture.test { client in
-            let response = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                    body: ByteBuffer(string: body))
+            let response = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: body))
             #expect(response.status == .unprocessableContent)
             let rows = response.json["rows"]?.array ?? []
             #expect(rows.map { $0["field"] } == [.string("lon"), .string("category"), .string("id"), .string("received_at")])
@@ -90,11 +95,13 @@ import WanggeStore
             let broken = try await client.execute(uri: "/v1/orders", method: .post, headers: h, body: ByteBuffer(string: #"{"id": "#))
             #expect(broken.status == .badRequest)
             #expect(broken.json["detail"]?.text?.contains("cannot be parsed") == true)
-            let wrongType = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/plain"),
-                                                     body: ByteBuffer(string: "x"))
+            let wrongType = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/plain"),
+                body: ByteBuffer(string: "x"))
             #expect(wrongType.status == .unsupportedMediaType)
-            let huge = try await client.execute(uri: "/v1/orders", method: .post, headers: h,
-                                                body: ByteBuffer(string: "[" + String(repeating: Self.order + ",", count: 30) + Self.order + "]"))
+            let huge = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: h,
+                body: ByteBuffer(string: "[" + String(repeating: Self.order + ",", count: 30) + Self.order + "]"))
             #expect(huge.status == .contentTooLarge)
             #expect(huge.json["title"] == .string("Body too large"))
             let unknown = try await client.execute(uri: "/v1/orders?bogus=1", method: .post, headers: h, body: ByteBuffer(string: Self.order))
@@ -109,31 +116,42 @@ import WanggeStore
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let h = fixture.headers(.operator, contentType: "application/json")
-            let applied = try await client.execute(uri: "/v1/orders/BS2025000001/events", method: .post, headers: h, body: ByteBuffer(string: """
-                [{"status":"dispatched","at":"2025-01-01T08:00:00+08:00"},{"status":"resolved","at":"2025-01-02T08:00:00+08:00","note":"已拆除"}]
-                """)).json
+            let applied = try await client.execute(
+                uri: "/v1/orders/BS2025000001/events", method: .post, headers: h,
+                body: ByteBuffer(
+                    string: """
+                        [{"status":"dispatched","at":"2025-01-01T08:00:00+08:00"},{"status":"resolved","at":"2025-01-02T08:00:00+08:00","note":"已拆除"}]
+                        """)
+            ).json
             #expect(applied["status"] == .string("resolved"))
             #expect(applied["history"]?.array.map { $0["status"] } == [.string("dispatched"), .string("resolved")])
             #expect(applied["history"]?.array.last?["note"] == .string("已拆除"))
             // resolved → dispatched is not a step of the lifecycle: refused, nothing applied.
-            let refused = try await client.execute(uri: "/v1/orders/BS2025000001/events", method: .post, headers: h, body: ByteBuffer(string: """
-                [{"status":"closed","at":"2025-01-03T08:00:00+08:00"},{"status":"dispatched","at":"2025-01-04T08:00:00+08:00"}]
-                """))
+            let refused = try await client.execute(
+                uri: "/v1/orders/BS2025000001/events", method: .post, headers: h,
+                body: ByteBuffer(
+                    string: """
+                        [{"status":"closed","at":"2025-01-03T08:00:00+08:00"},{"status":"dispatched","at":"2025-01-04T08:00:00+08:00"}]
+                        """))
             #expect(refused.status == .unprocessableContent)
             #expect(refused.json["rows"]?.array.first?["reason"]?.text?.contains("cannot go from closed to dispatched") == true)
             let after = try await client.execute(uri: "/v1/orders/BS2025000001", method: .get, headers: fixture.headers(.reader)).json
             #expect(after["status"] == .string("resolved"))
             #expect(after["history"]?.array.count == 2)
-            let unknownStatus = try await client.execute(uri: "/v1/orders/BS2025000001/events", method: .post, headers: h,
-                                                          body: ByteBuffer(string: #"{"status":"done","at":"2025-01-03T08:00:00+08:00"}"#))
+            let unknownStatus = try await client.execute(
+                uri: "/v1/orders/BS2025000001/events", method: .post, headers: h,
+                body: ByteBuffer(string: #"{"status":"done","at":"2025-01-03T08:00:00+08:00"}"#))
             #expect(unknownStatus.status == .unprocessableContent)
             #expect(unknownStatus.json["rows"]?.array.first?["field"] == .string("status"))
-            let missing = try await client.execute(uri: "/v1/orders/NOPE/events", method: .post, headers: h,
-                                                   body: ByteBuffer(string: #"{"status":"dispatched","at":"2025-01-03T08:00:00+08:00"}"#))
+            let missing = try await client.execute(
+                uri: "/v1/orders/NOPE/events", method: .post, headers: h,
+                body: ByteBuffer(string: #"{"status":"dispatched","at":"2025-01-03T08:00:00+08:00"}"#))
             #expect(missing.status == .notFound)
             // CSV works the same way.
-            let csv = try await client.execute(uri: "/v1/orders/BS2025000001/events", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                               body: ByteBuffer(string: "status,at,note\nclosed,2025-01-03T08:00:00+08:00,核实结案\n")).json
+            let csv = try await client.execute(
+                uri: "/v1/orders/BS2025000001/events", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: "status,at,note\nclosed,2025-01-03T08:00:00+08:00,核实结案\n")
+            ).json
             #expect(csv["status"] == .string("closed"))
         }
     }
@@ -147,13 +165,16 @@ import WanggeStore
         try await fixture.test { client in
             let h = fixture.headers(.operator, contentType: "text/csv")
             func batch(_ n: Int) -> String {
-                "id,lon,lat,category,received_at\n" + (0 ..< 200).map { i in
-                    "G-\(n)-\(i),\(121.40 + Double(i) * 0.0002),\(31.30 + Double(n) * 0.001),暴露垃圾,2025-06-0\(1 + n % 9)T08:00:00+08:00"
-                }.joined(separator: "\n") + "\nSHARED,121.41,31.30\(n),违法搭建,2025-06-01T08:00:00+08:00\n"
+                "id,lon,lat,category,received_at\n"
+                    + (0 ..< 200).map { i in
+                        "G-\(n)-\(i),\(121.40 + Double(i) * 0.0002),\(31.30 + Double(n) * 0.001),暴露垃圾,2025-06-0\(1 + n % 9)T08:00:00+08:00"
+                    }.joined(separator: "\n") + "\nSHARED,121.41,31.30\(n),违法搭建,2025-06-01T08:00:00+08:00\n"
             }
             let answers = try await withThrowingTaskGroup(of: (Int, JSONValue).self) { group in
                 for n in 0 ..< 8 {
-                    group.addTask { (n, try await client.execute(uri: "/v1/orders", method: .post, headers: h, body: ByteBuffer(string: batch(n))).json) }
+                    group.addTask {
+                        (n, try await client.execute(uri: "/v1/orders", method: .post, headers: h, body: ByteBuffer(string: batch(n))).json)
+                    }
                 }
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
             }

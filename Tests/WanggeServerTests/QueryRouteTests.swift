@@ -22,14 +22,27 @@ import WanggeStore
             ("/v1/hotspots?level=street&format=csv", try cli(HotspotsParameters.self, ["--level", "street", "--format", "csv"])),
             ("/v1/hotspots?method=gi&format=json", try cli(HotspotsParameters.self, ["--method", "gi", "--format", "json"])),
             ("/v1/recurrence?level=street", try cli(RecurrenceParameters.self, ["--level", "street", "--format", "json"])),
-            ("/v1/lights?as-of=2025-03-01T00:00:00%2B08:00&level=street", try cli(LightsParameters.self, ["--as-of", "2025-03-01T00:00:00+08:00", "--level", "street", "--format", "json"])),
-            ("/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00&by=street&format=csv",
-             try cli(KPIParameters.self, ["--from", "2025-01-01T00:00:00+08:00", "--to", "2025-04-01T00:00:00+08:00", "--by", "street", "--format", "csv"])),
-            ("/v1/trend?from=2025-01-06T00:00:00%2B08:00&to=2025-03-03T00:00:00%2B08:00&by=unit&format=csv",
-             try cli(TrendParameters.self, ["--from", "2025-01-06T00:00:00+08:00", "--to", "2025-03-03T00:00:00+08:00", "--by", "unit", "--format", "csv"])),
+            (
+                "/v1/lights?as-of=2025-03-01T00:00:00%2B08:00&level=street",
+                try cli(LightsParameters.self, ["--as-of", "2025-03-01T00:00:00+08:00", "--level", "street", "--format", "json"])
+            ),
+            (
+                "/v1/kpi?from=2025-01-01T00:00:00%2B08:00&to=2025-04-01T00:00:00%2B08:00&by=street&format=csv",
+                try cli(
+                    KPIParameters.self,
+                    ["--from", "2025-01-01T00:00:00+08:00", "--to", "2025-04-01T00:00:00+08:00", "--by", "street", "--format", "csv"])
+            ),
+            (
+                "/v1/trend?from=2025-01-06T00:00:00%2B08:00&to=2025-03-03T00:00:00%2B08:00&by=unit&format=csv",
+                try cli(
+                    TrendParameters.self,
+                    ["--from", "2025-01-06T00:00:00+08:00", "--to", "2025-03-03T00:00:00+08:00", "--by", "unit", "--format", "csv"])
+            ),
             ("/v1/trend?by=category", try cli(TrendParameters.self, ["--by", "category", "--format", "json"])),
-            ("/v1/orders?cell=310113102001005&from=2025-01-01T00:00:00%2B08:00&format=csv",
-             try cli(OrdersParameters.self, ["--cell", "310113102001005", "--from", "2025-01-01T00:00:00+08:00", "--format", "csv"])),
+            (
+                "/v1/orders?cell=310113102001005&from=2025-01-01T00:00:00%2B08:00&format=csv",
+                try cli(OrdersParameters.self, ["--cell", "310113102001005", "--from", "2025-01-01T00:00:00+08:00", "--format", "csv"])
+            ),
             ("/v1/orders?unit=U-BS-MK01&format=html", try cli(OrdersParameters.self, ["--unit", "U-BS-MK01", "--format", "html"])),
         ]
         try await fixture.test { client in
@@ -101,10 +114,13 @@ import WanggeStore
     @Test func metricsCountRequestsAndOrders() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in
-            for _ in 0 ..< 3 { _ = try await client.execute(uri: "/v1/assign?lon=121.4045&lat=31.3055", method: .get, headers: fixture.headers(.reader)) }
+            for _ in 0 ..< 3 {
+                _ = try await client.execute(uri: "/v1/assign?lon=121.4045&lat=31.3055", method: .get, headers: fixture.headers(.reader))
+            }
             _ = try await client.execute(uri: "/v1/assign?lon=x&lat=31.3055", method: .get, headers: fixture.headers(.reader))
-            _ = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                         body: ByteBuffer(string: OrderRouteTests.order))
+            _ = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: OrderRouteTests.order))
             let text = try await client.execute(uri: "/metrics", method: .get, headers: fixture.headers(.reader)).text
             #expect(text.contains(#"wangge_http_requests_total{route="/v1/assign",method="GET",status="200"} 3"#))
             #expect(text.contains(#"wangge_http_requests_total{route="/v1/assign",method="GET",status="400"} 1"#))

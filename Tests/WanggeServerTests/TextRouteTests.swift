@@ -41,28 +41,34 @@ import WanggeStore
         let stray = Array(utf8[..<strayAt]) + [0xFF] + Array(utf8[strayAt...])
         try await fixture.test { client in
             for body in bodies {
-                let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: body.contentType),
-                                                      body: ByteBuffer(bytes: body.bytes))
+                let posted = try await client.execute(
+                    uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: body.contentType),
+                    body: ByteBuffer(bytes: body.bytes))
                 #expect(posted.status == .ok, "\(body.contentType): \(posted.text.prefix(500))")
                 #expect(posted.json["updated"] == .number(5000), "\(body.contentType)")
                 #expect(posted.json["warnings"]?.array.contains(.string("the body was read as GB18030 (GBK)")) == body.gb, "\(body.contentType)")
                 #expect(try Self.storedText(fixture) == before, "\(body.contentType)")
             }
             // A stray 0xFF: neither UTF-8 nor GB18030.
-            let refused = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                   body: ByteBuffer(bytes: stray))
+            let refused = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(bytes: stray))
             #expect(refused.status == .badRequest && refused.headers[.contentType] == "application/problem+json")
             #expect(refused.json["type"] == .string("tag:wangge,2026:problem:bad-encoding"))
             #expect(refused.json["rows"]?.array.first?["byte_offset"] == .number(Double(strayAt)))
             #expect(refused.json["rows"]?.array.first?["row"] == .number(101))
-            #expect(refused.json["detail"]?.text?.contains("line 101, byte offset \(strayAt): not valid UTF-8 (0xFF); the text is not GB18030 (GBK) either") == true,
-                    "\(refused.text)")
+            #expect(
+                refused.json["detail"]?.text?.contains(
+                    "line 101, byte offset \(strayAt): not valid UTF-8 (0xFF); the text is not GB18030 (GBK) either") == true,
+                "\(refused.text)")
             // GBK sent as UTF-8: refused, not garbled.
-            let mislabelled = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv; charset=utf-8"),
-                                                       body: ByteBuffer(bytes: Self.gbk(text)))
+            let mislabelled = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv; charset=utf-8"),
+                body: ByteBuffer(bytes: Self.gbk(text)))
             #expect(mislabelled.status == .badRequest && mislabelled.json["rows"]?.array.first?["row"] == .number(2))
-            let unknown = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv; charset=latin1"),
-                                                   body: ByteBuffer(bytes: utf8))
+            let unknown = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv; charset=latin1"),
+                body: ByteBuffer(bytes: utf8))
             #expect(unknown.status == .unsupportedMediaType && unknown.json["type"] == .string("tag:wangge,2026:problem:unsupported-charset"))
             #expect(try Self.storedText(fixture) == before)
         }
@@ -76,19 +82,23 @@ import WanggeStore
         let path = fixture.service.configuration.databasePath
         @Sendable func stored() throws -> [[String]] {
             let store = try WanggeStore(path: path, readOnly: true)
-            return try store.database.prepare("SELECT category, route FROM rules ORDER BY category").rows().map { [$0[0].string ?? "", $0[1].string ?? ""] }
+            return try store.database.prepare("SELECT category, route FROM rules ORDER BY category").rows().map {
+                [$0[0].string ?? "", $0[1].string ?? ""]
+            }
         }
         let before = try stored()
         #expect(before.count > 5 && before.contains { $0[0] == "违法搭建" })
         try await fixture.test { client in
             for contentType in ["text/csv; charset=gb2312", "text/csv"] {
-                let put = try await client.execute(uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: contentType),
-                                                   body: ByteBuffer(bytes: Self.gbk(rules)))
+                let put = try await client.execute(
+                    uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: contentType),
+                    body: ByteBuffer(bytes: Self.gbk(rules)))
                 #expect(put.status == .ok && put.json["stored"] == .number(Double(before.count)), "\(contentType): \(put.text)")
                 #expect(try stored() == before)
             }
-            let mislabelled = try await client.execute(uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: "text/csv; charset=utf-8"),
-                                                       body: ByteBuffer(bytes: Self.gbk(rules)))
+            let mislabelled = try await client.execute(
+                uri: "/v1/layers/rules", method: .put, headers: fixture.headers(.admin, contentType: "text/csv; charset=utf-8"),
+                body: ByteBuffer(bytes: Self.gbk(rules)))
             #expect(mislabelled.status == .badRequest && mislabelled.json["type"] == .string("tag:wangge,2026:problem:bad-encoding"))
             #expect(try stored() == before)
         }
@@ -102,21 +112,27 @@ import WanggeStore
         let rest = Array(#"","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025/7/1 9:00"}]"#.utf8)
         try await fixture.test { client in
             for bad: UInt8 in [0xFF, 0xFE] {
-                let response = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                        body: ByteBuffer(bytes: prefix + [bad] + rest))
+                let response = try await client.execute(
+                    uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                    body: ByteBuffer(bytes: prefix + [bad] + rest))
                 #expect(response.status == .badRequest && response.json["rows"]?.array.first?["byte_offset"] == .number(9))
-                #expect(response.json["detail"]?.text?.hasPrefix("the application/json body is not UTF-8: line 1, byte offset 9: not valid UTF-8") == true, "\(response.text)")
+                #expect(
+                    response.json["detail"]?.text?.hasPrefix("the application/json body is not UTF-8: line 1, byte offset 9: not valid UTF-8")
+                        == true, "\(response.text)")
             }
             // Valid: stored with its spreadsheet time as China Standard Time.
-            let ok = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                              body: ByteBuffer(bytes: prefix + Array("工单-1".utf8) + rest))
+            let ok = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(bytes: prefix + Array("工单-1".utf8) + rest))
             #expect(ok.status == .ok && ok.json["inserted"] == .number(1), "\(ok.text)")
             // Control characters in an id or a category: the row is refused by name.
-            let control = #"[{"id":"A\u0000B","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-07-01 09:00"},"# +
-                #"{"id":"C","lon":121.4045,"lat":31.3055,"category":"暴露\t垃圾","received_at":"2025-07-01 09:00"},"# +
-                #"{"id":"D","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"7/1/2025"}]"#
-            let refused = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                   body: ByteBuffer(string: control))
+            let control =
+                #"[{"id":"A\u0000B","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"2025-07-01 09:00"},"#
+                + #"{"id":"C","lon":121.4045,"lat":31.3055,"category":"暴露\t垃圾","received_at":"2025-07-01 09:00"},"#
+                + #"{"id":"D","lon":121.4045,"lat":31.3055,"category":"暴露垃圾","received_at":"7/1/2025"}]"#
+            let refused = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: control))
             #expect(refused.status == .unprocessableContent)
             let rows = refused.json["rows"]?.array ?? []
             #expect(rows.map { $0["field"] } == [.string("id"), .string("category"), .string("received_at")])
@@ -124,8 +140,9 @@ import WanggeStore
             #expect(rows.last?["reason"] == .string("received_at \"7/1/2025\" is not a time; expected \(Timestamp.forms)"))
             // The same through CSV.
             let csv = "id,lon,lat,category,received_at\n\"A\u{1}B\",121.4045,31.3055,暴露垃圾,2025/7/1 9:00\n"
-            let csvRefused = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
-                                                      body: ByteBuffer(string: csv))
+            let csvRefused = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "text/csv"),
+                body: ByteBuffer(string: csv))
             #expect(csvRefused.status == .unprocessableContent && csvRefused.json["rows"]?.array.first?["field"] == .string("id"))
         }
     }
@@ -136,25 +153,29 @@ import WanggeStore
         let fixture = try ServerFixture()
         let order = #"{"id":"工单-1","lon":121.4045,"lat":31.3055,"category":"乱设摊","received_at":"2025年7月1日 9:00"}"#
         try await fixture.test { client in
-            let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                  body: ByteBuffer(string: order))
+            let posted = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: order))
             #expect(posted.status == .ok)
             let found = try await client.execute(uri: "/v1/orders/%E5%B7%A5%E5%8D%95-1", method: .get, headers: fixture.headers(.reader))
             #expect(found.status == .ok && found.json["id"] == .string("工单-1"), "\(found.text)")
             #expect(found.json["received_at"] == .string("2025年7月1日 9:00"))
-            let events = try await client.execute(uri: "/v1/orders/%E5%B7%A5%E5%8D%95-1/events", method: .post,
-                                                  headers: fixture.headers(.operator, contentType: "text/csv"), body: ByteBuffer(string: "status,at\ndispatched,2025/7/1 10:00\n"))
+            let events = try await client.execute(
+                uri: "/v1/orders/%E5%B7%A5%E5%8D%95-1/events", method: .post,
+                headers: fixture.headers(.operator, contentType: "text/csv"), body: ByteBuffer(string: "status,at\ndispatched,2025/7/1 10:00\n"))
             #expect(events.status == .ok && events.json["applied"] == .number(1), "\(events.text)")
 
             // A query name and value percent-encoded: the same answer as plain ASCII and UTF-8.
-            let plain = try await client.execute(uri: "/v1/hotspots?level=street&category=%E4%B9%B1%E8%AE%BE%E6%91%8A&from=2025-07-01T09:00&to=2025-07-01T09:01",
-                                                 method: .get, headers: fixture.headers(.reader))
+            let plain = try await client.execute(
+                uri: "/v1/hotspots?level=street&category=%E4%B9%B1%E8%AE%BE%E6%91%8A&from=2025-07-01T09:00&to=2025-07-01T09:01",
+                method: .get, headers: fixture.headers(.reader))
             #expect(plain.status == .ok, "\(plain.text)")
             #expect(plain.json.array.reduce(0.0) { $0 + ($1["count"]?.number ?? 0) } >= 1, "\(plain.text)")
             // Names encoded too, and the times in spreadsheet forms.
-            let encoded = try await client.execute(uri: "/v1/hotspots?%6Cevel=street&%63ategory=%E4%B9%B1%E8%AE%BE%E6%91%8A" +
-                                                   "&from=2025%E5%B9%B47%E6%9C%881%E6%97%A5%209%3A00&to=2025%2F7%2F1%209%3A01",
-                                                   method: .get, headers: fixture.headers(.reader))
+            let encoded = try await client.execute(
+                uri: "/v1/hotspots?%6Cevel=street&%63ategory=%E4%B9%B1%E8%AE%BE%E6%91%8A"
+                    + "&from=2025%E5%B9%B47%E6%9C%881%E6%97%A5%209%3A00&to=2025%2F7%2F1%209%3A01",
+                method: .get, headers: fixture.headers(.reader))
             #expect(encoded.status == .ok && encoded.text == plain.text, "\(encoded.text)")
 
             // Raw UTF-8 in the query: 400, problem+json, saying to percent-encode.

@@ -45,9 +45,11 @@ import WanggeCore
     @Test func everyLayerHasFeaturesWithTheirProperties() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in
-            let expected = ["cells": ["code", "name", "community", "street"], "zones": ["id", "kind", "unit", "name"],
-                            "points": ["id", "name", "type", "radius_m"], "orders": ["id", "category", "received_at", "status", "assign_status", "cell", "unit"],
-                            "hotspots": ["cell", "count", "z", "p", "bin"]]
+            let expected = [
+                "cells": ["code", "name", "community", "street"], "zones": ["id", "kind", "unit", "name"],
+                "points": ["id", "name", "type", "radius_m"], "orders": ["id", "category", "received_at", "status", "assign_status", "cell", "unit"],
+                "hotspots": ["cell", "count", "z", "p", "bin"],
+            ]
             for (layer, keys) in expected {
                 let r = try await client.execute(uri: "/v1/tiles/\(layer)/\(Self.tile).mvt", method: .get, headers: fixture.headers(.reader))
                 #expect(r.status == .ok, "\(layer)")
@@ -83,7 +85,8 @@ import WanggeCore
             for feature in members(layer.content) where feature.field == 2 {
                 let fields = members(feature.content)
                 guard let id = fields.first(where: { $0.field == 1 })?.value,
-                      let geometry = fields.first(where: { $0.field == 4 })?.content else { continue }
+                    let geometry = fields.first(where: { $0.field == 4 })?.content
+                else { continue }
                 var i = 0
                 let command = varint(geometry, &i)
                 guard command & 7 == 1 else { continue }
@@ -104,15 +107,16 @@ import WanggeCore
             let lat = c.y * .pi / 180, n = Double(1 << z)
             return (Int((c.x + 180) / 360 * n), Int((1 - log(tan(lat) + 1 / cos(lat)) / .pi) / 2 * n))
         }
-        let cell = try #require(fixture.service.snapshot.district.cells.first { cell in
-            let vertices = cell.geometry.allCoordinates
-            let t = tile(of: vertices[0])
-            guard let address = try? TileAddress(z: z, x: t.x, y: t.y) else { return false }
-            return (vertices + vertices.map(OutputCRS.gcj02.apply)).allSatisfy { c in
-                let p = address.project(c, extent: extent)
-                return (200 ... Double(extent - 200)).contains(p.x) && (200 ... Double(extent - 200)).contains(p.y)
-            }
-        })
+        let cell = try #require(
+            fixture.service.snapshot.district.cells.first { cell in
+                let vertices = cell.geometry.allCoordinates
+                let t = tile(of: vertices[0])
+                guard let address = try? TileAddress(z: z, x: t.x, y: t.y) else { return false }
+                return (vertices + vertices.map(OutputCRS.gcj02.apply)).allSatisfy { c in
+                    let p = address.project(c, extent: extent)
+                    return (200 ... Double(extent - 200)).contains(p.x) && (200 ... Double(extent - 200)).contains(p.y)
+                }
+            })
         let vertex = cell.geometry.allCoordinates[0]
         let t = tile(of: vertex)
         let address = try TileAddress(z: z, x: t.x, y: t.y)
@@ -171,14 +175,16 @@ import WanggeCore
             // A new order changes the data version: the orders tile is made again, with one more feature.
             let before = Self.layers(Array(buffer: first.body))[0].features
             let order = #"{"id":"TILE-1","lon":121.404567,"lat":31.305585,"category":"违法搭建","received_at":"2025-06-01T08:00:00+08:00"}"#
-            let posted = try await client.execute(uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
-                                                  body: ByteBuffer(string: order))
+            let posted = try await client.execute(
+                uri: "/v1/orders", method: .post, headers: fixture.headers(.operator, contentType: "application/json"),
+                body: ByteBuffer(string: order))
             #expect(posted.status == .ok)
             let third = try await client.execute(uri: "/v1/tiles/orders/\(Self.tile).mvt", method: .get, headers: reader)
             #expect(third.headers[HTTPField.Name("Wangge-Tile-Cache")!] == "miss")
             #expect(Self.layers(Array(buffer: third.body))[0].features == before + 1)
             // A category filter narrows the orders.
-            let filtered = try await client.execute(uri: "/v1/tiles/orders/\(Self.tile).mvt?category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA", method: .get, headers: reader)
+            let filtered = try await client.execute(
+                uri: "/v1/tiles/orders/\(Self.tile).mvt?category=%E8%BF%9D%E6%B3%95%E6%90%AD%E5%BB%BA", method: .get, headers: reader)
             #expect(filtered.status == .ok)
             #expect(Self.layers(Array(buffer: filtered.body))[0].features < before + 1)
         }
@@ -188,12 +194,12 @@ import WanggeCore
         let cache = TileCache(maxEntries: 2, maxBytes: 1000)
         cache.store("a", validity: "1", bytes: [1])
         cache.store("b", validity: "1", bytes: [2])
-        #expect(cache.bytes("a", validity: "1") == [1])   // a is now the most recent
+        #expect(cache.bytes("a", validity: "1") == [1])  // a is now the most recent
         cache.store("c", validity: "1", bytes: [3])
         #expect(cache.bytes("b", validity: "1") == nil)
         #expect(cache.bytes("a", validity: "1") == [1])
-        #expect(cache.bytes("a", validity: "2") == nil)   // another data version: a miss
-        cache.store("d", validity: "1", bytes: [UInt8](repeating: 0, count: 1000))   // over the byte bound: older ones go
+        #expect(cache.bytes("a", validity: "2") == nil)  // another data version: a miss
+        cache.store("d", validity: "1", bytes: [UInt8](repeating: 0, count: 1000))  // over the byte bound: older ones go
         #expect(cache.count == 1)
         #expect(cache.bytes("d", validity: "1")?.count == 1000)
     }

@@ -23,10 +23,11 @@ import Testing
         let importer = Importer(store: store)
         let report = try importer.importLayer(.addresses, bytes: Array(Self.csv.utf8))
         #expect(report.stored == 5)
-        #expect(report.warnings.map(\.message) == [
-            "address D-2: street 310113999 differs from its cell's street 310113102",
-            "1 address(es) lie in no cell: D-9",
-        ])
+        #expect(
+            report.warnings.map(\.message) == [
+                "address D-2: street 310113999 differs from its cell's street 310113102",
+                "1 address(es) lie in no cell: D-9",
+            ])
         let stored = try store.loadAddresses()
         #expect(stored.map(\.id) == ["D-1", "D-2", "P-1", "S-1", "D-9"])
         #expect(stored.map(\.street) == ["310113102", "310113999", "310113102", "310113102", ""])

@@ -29,9 +29,12 @@ enum Fixture {
     static func cellCode(_ n: Int) -> String { "310113102001" + String(format: "%03d", n) }
 
     static var cells: [UInt8] {
-        get throws { try collection([(0, 1), (1, 1), (0, 0), (1, 0)].enumerated().map { n, ij in
-            feature(["code": cellCode(n + 1), "street_name": "大场镇", "community_name": "第一居委"], polygon: [square(ij.0, ij.1)])
-        }) }
+        get throws {
+            try collection(
+                [(0, 1), (1, 1), (0, 0), (1, 0)].enumerated().map { n, ij in
+                    feature(["code": cellCode(n + 1), "street_name": "大场镇", "community_name": "第一居委"], polygon: [square(ij.0, ij.1)])
+                })
+        }
     }
 
     static let units = """
@@ -51,20 +54,27 @@ enum Fixture {
     /// A squad zone over the western column, a market zone over the middle.
     static var zones: [UInt8] {
         get throws {
-        let w = [[x0, y0], [x0 + dx, y0], [x0 + dx, y0 + 2 * dy], [x0, y0 + 2 * dy], [x0, y0]]
-        let m = [[x0 + 0.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 1.5 * dy], [x0 + 0.5 * dx, y0 + 1.5 * dy], [x0 + 0.5 * dx, y0 + 0.5 * dy]]
-        return try collection([
-            feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [w]),
-            feature(["id": "MK-1", "kind": "market", "unit": "U-MARKET"], polygon: [m]),
-        ])
+            let w = [[x0, y0], [x0 + dx, y0], [x0 + dx, y0 + 2 * dy], [x0, y0 + 2 * dy], [x0, y0]]
+            let m = [
+                [x0 + 0.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 0.5 * dy], [x0 + 1.5 * dx, y0 + 1.5 * dy], [x0 + 0.5 * dx, y0 + 1.5 * dy],
+                [x0 + 0.5 * dx, y0 + 0.5 * dy],
+            ]
+            return try collection([
+                feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [w]),
+                feature(["id": "MK-1", "kind": "market", "unit": "U-MARKET"], polygon: [m]),
+            ])
         }
     }
 
     static var points: [UInt8] {
-        get throws { try collection([
-            ["type": "Feature", "properties": ["id": "P-1", "name": "路口", "type": "intersection", "radius_m": 30],
-             "geometry": ["type": "Point", "coordinates": [x0 + dx, y0 + dy]]],
-        ]) }
+        get throws {
+            try collection([
+                [
+                    "type": "Feature", "properties": ["id": "P-1", "name": "路口", "type": "intersection", "radius_m": 30],
+                    "geometry": ["type": "Point", "coordinates": [x0 + dx, y0 + dy]],
+                ]
+            ])
+        }
     }
 
     /// A fresh database with every layer loaded.

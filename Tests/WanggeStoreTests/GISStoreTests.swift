@@ -26,8 +26,10 @@ import Testing
                 }
             }
             for (id, at) in [("A", "2025-07-01T09:00:00+08:00"), ("B", "2025年7月1日 9:00"), ("C", "2025/7/1 9:00")] {
-                try db.prepare("INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at, wgs_lon, wgs_lat, geom) VALUES (?, ?, 1751331600, 'inside', 'now', 121.4, 31.3, MakePoint(121.4, 31.3, 4326))")
-                    .run([.text(id), .text(at)])
+                try db.prepare(
+                    "INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at, wgs_lon, wgs_lat, geom) VALUES (?, ?, 1751331600, 'inside', 'now', 121.4, 31.3, MakePoint(121.4, 31.3, 4326))"
+                )
+                .run([.text(id), .text(at)])
             }
             #expect(try receivedAtType(db) == "TEXT")
         }
@@ -35,7 +37,10 @@ import Testing
         #expect(store.schemaVersion == 5)
         #expect(try receivedAtType(store.database) == "TIMESTAMP")
         let rows = try store.database.prepare("SELECT id, received_at, typeof(received_at) FROM orders ORDER BY id").rows()
-        #expect(rows.map { $0.map { $0.string ?? "" } } == [["A", "2025-07-01T09:00:00+08:00", "text"], ["B", "2025年7月1日 9:00", "text"], ["C", "2025/7/1 9:00", "text"]])
+        #expect(
+            rows.map { $0.map { $0.string ?? "" } } == [
+                ["A", "2025-07-01T09:00:00+08:00", "text"], ["B", "2025年7月1日 9:00", "text"], ["C", "2025/7/1 9:00", "text"],
+            ])
         #expect(try store.database.scalar("PRAGMA integrity_check").string == "ok")
         // A new connection reads the new declaration, and the orders' spatial index still works.
         let reader = try WanggeStore(path: path, readOnly: true)
@@ -48,13 +53,16 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         func statistics(_ table: String) throws -> [SQLValue]? {
-            try store.database.prepare("SELECT row_count, extent_min_x, extent_min_y, extent_max_x, extent_max_y FROM geometry_columns_statistics WHERE f_table_name = ?")
-                .rows([.text(table)]).first
+            try store.database.prepare(
+                "SELECT row_count, extent_min_x, extent_min_y, extent_max_x, extent_max_y FROM geometry_columns_statistics WHERE f_table_name = ?"
+            )
+            .rows([.text(table)]).first
         }
         let cells = try #require(try statistics("cells"))
         #expect(cells[0].int == 4)
         #expect(abs((cells[1].double ?? 0) - Fixture.x0) < 1e-9 && abs((cells[2].double ?? 0) - Fixture.y0) < 1e-9)
-        #expect(abs((cells[3].double ?? 0) - (Fixture.x0 + 2 * Fixture.dx)) < 1e-9 && abs((cells[4].double ?? 0) - (Fixture.y0 + 2 * Fixture.dy)) < 1e-9)
+        #expect(
+            abs((cells[3].double ?? 0) - (Fixture.x0 + 2 * Fixture.dx)) < 1e-9 && abs((cells[4].double ?? 0) - (Fixture.y0 + 2 * Fixture.dy)) < 1e-9)
         #expect(try statistics("zones")?[0].int == 2)
         #expect(try statistics("points")?[0].int == 1)
         let orders = "id,lon,lat,category,received_at\nO1,\(Fixture.x0 + 0.0001),\(Fixture.y0 + 0.0001),乱设摊,2025-07-01 09:00\n"

@@ -23,7 +23,8 @@ import Testing
                 }
                 try db.execute("PRAGMA user_version = 1")
             }
-            try db.execute("INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at) VALUES ('X', '2025-01-01', 0, 'invalid', 'now')")
+            try db.execute(
+                "INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at) VALUES ('X', '2025-01-01', 0, 'invalid', 'now')")
         }
         #expect(throws: WanggeStore.SchemaError.self) { try WanggeStore(path: path, readOnly: true) }
         let store = try WanggeStore(path: path)
@@ -54,7 +55,9 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let x = 121.40, y = 31.30
-        let bowTie = try Fixture.collection([Fixture.feature(["code": "310113102001009"], polygon: [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]])])
+        let bowTie = try Fixture.collection([
+            Fixture.feature(["code": "310113102001009"], polygon: [[[x, y], [x + 0.001, y + 0.001], [x + 0.001, y], [x, y + 0.001], [x, y]]])
+        ])
         let message = rejection { _ = try Importer(store: store).importLayer(.cells, bytes: bowTie) }
         #expect(message.contains("cell 310113102001009: invalid polygon: Self-intersection"))
         #expect(message.contains("121.4005"))
@@ -84,7 +87,8 @@ import Testing
         // with a hole between four cells of a 3×3 block are built below.
         var rings = [(0, 1), (1, 1), (0, 0), (1, 0)].map { Fixture.square($0.0, $0.1) }
         rings[1][0][0] -= 0.0002; rings[1][3][0] -= 0.0002; rings[1][4][0] -= 0.0002
-        let overlapping = try Fixture.collection(rings.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
+        let overlapping = try Fixture.collection(
+            rings.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
         let report = try Importer(store: store).importLayer(.cells, bytes: overlapping)
         #expect(report.warnings.count == 1)
         #expect(report.warnings[0].message.contains("cells 310113102001001 and 310113102001002 overlap by"))
@@ -94,19 +98,23 @@ import Testing
         // A 3×3 block without its centre: a hole inside street 310113102.
         var ring3: [[[Double]]] = []
         for j in 0 ..< 3 { for i in 0 ..< 3 where !(i == 1 && j == 1) { ring3.append(Fixture.square(i, j)) } }
-        let holed = try Fixture.collection(ring3.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
+        let holed = try Fixture.collection(
+            ring3.enumerated().map { Fixture.feature(["code": Fixture.cellCode($0.offset + 1)], polygon: [$0.element]) })
         let gapReport = try Importer(store: store).importLayer(.cells, bytes: holed)
-        #expect(gapReport.warnings.map(\.message).contains { $0.hasPrefix("street 310113102: a hole of 1") && $0.contains("m² between its cells") }, "\(gapReport.warnings)")
+        #expect(
+            gapReport.warnings.map(\.message).contains { $0.hasPrefix("street 310113102: a hole of 1") && $0.contains("m² between its cells") },
+            "\(gapReport.warnings)")
     }
 
     @Test func zonesNeedKnownUnitsAndSameKindZonesShouldNotOverlap() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let zones = try Fixture.collection([
-            Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-NOBODY"], polygon: [Fixture.square(0, 0)]),
+            Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-NOBODY"], polygon: [Fixture.square(0, 0)])
         ])
-        #expect(rejection { _ = try Importer(store: store).importLayer(.zones, bytes: zones) }
-            .contains("zone SQ-1: unknown unit \"U-NOBODY\""))
+        #expect(
+            rejection { _ = try Importer(store: store).importLayer(.zones, bytes: zones) }
+                .contains("zone SQ-1: unknown unit \"U-NOBODY\""))
         let overlapping = try Fixture.collection([
             Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)]),
             Fixture.feature(["id": "SQ-2", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)]),
@@ -117,30 +125,37 @@ import Testing
         #expect(report.warnings.first?.message.hasPrefix("squad zones SQ-1 and SQ-2 overlap by") == true)
         // Dropping a unit a zone still names is refused.
         let fewerUnits = "id,name,kind,area,sla_hours\nU-STREET,x,street,310113102,72\nU-SQUAD,y,squad,,\n"
-        #expect(rejection { _ = try Importer(store: store).importLayer(.units, bytes: Array(fewerUnits.utf8)) }
-            .contains("zone MK-1 refers to unit U-MARKET, which this file no longer has"))
+        #expect(
+            rejection { _ = try Importer(store: store).importLayer(.units, bytes: Array(fewerUnits.utf8)) }
+                .contains("zone MK-1 refers to unit U-MARKET, which this file no longer has"))
     }
 
     @Test func brokenFilesFailWithLineNumbers() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         let importer = Importer(store: store)
-        #expect(rejection { _ = try importer.importLayer(.orders, bytes: Array("id,lon,lat\n1,2,3\n".utf8)) }
-            .contains("line 1: the header lacks category, received_at"))
+        #expect(
+            rejection { _ = try importer.importLayer(.orders, bytes: Array("id,lon,lat\n1,2,3\n".utf8)) }
+                .contains("line 1: the header lacks category, received_at"))
         let wrongCount = "id,lon,lat,category,received_at\nA,121.4,31.3,违法搭建,2025-01-01T08:00:00+08:00\nB,121.4,31.3\n"
-        #expect(rejection { _ = try importer.importLayer(.orders, bytes: Array(wrongCount.utf8)) }
-            .contains("line 3: has 3 fields, the header has 5"))
+        #expect(
+            rejection { _ = try importer.importLayer(.orders, bytes: Array(wrongCount.utf8)) }
+                .contains("line 3: has 3 fields, the header has 5"))
         let noID = "id,lon,lat,category,received_at\nA,121.4,31.3,违法搭建,2025-01-01T08:00:00+08:00\n,121.4,31.3,违法搭建,2025-01-01T08:00:00+08:00\n"
         #expect(rejection { _ = try importer.importLayer(.orders, bytes: Array(noID.utf8)) }.contains("line 3: the order id is empty"))
         let badTime = "id,lon,lat,category,received_at\nA,121.4,31.3,违法搭建,last tuesday\n"
-        #expect(rejection { _ = try importer.importLayer(.orders, bytes: Array(badTime.utf8)) }
-            .contains("line 2: order A: received_at \"last tuesday\" is not a time; expected ISO 8601"))
-        #expect(rejection { _ = try importer.importLayer(.cells, bytes: Array("{\"type\": \"FeatureCollection\", \"features\": [".utf8)) }
-            .contains("not valid JSON"))
-        #expect(rejection { _ = try importer.importLayer(.units, bytes: Array("id,name\nA,B\n".utf8)) }
-            .contains("the units header lacks kind"))
-        #expect(rejection { _ = try importer.importLayer(.rules, bytes: Array("category,route\n违法搭建,squad>street\n".utf8)) }
-            .contains("the street fallback is implicit"))
+        #expect(
+            rejection { _ = try importer.importLayer(.orders, bytes: Array(badTime.utf8)) }
+                .contains("line 2: order A: received_at \"last tuesday\" is not a time; expected ISO 8601"))
+        #expect(
+            rejection { _ = try importer.importLayer(.cells, bytes: Array("{\"type\": \"FeatureCollection\", \"features\": [".utf8)) }
+                .contains("not valid JSON"))
+        #expect(
+            rejection { _ = try importer.importLayer(.units, bytes: Array("id,name\nA,B\n".utf8)) }
+                .contains("the units header lacks kind"))
+        #expect(
+            rejection { _ = try importer.importLayer(.rules, bytes: Array("category,route\n违法搭建,squad>street\n".utf8)) }
+                .contains("the street fallback is implicit"))
         #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 0)
         #expect(try store.database.scalar("SELECT count(*) FROM rules").int == 3)
     }
@@ -178,7 +193,9 @@ import Testing
         let second = try importer.importLayer(.orders, bytes: Array(fix.utf8))
         #expect(second.inserted == 0 && second.updated == 1)
         #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 6)
-        #expect(try store.database.scalar("SELECT assign_status || ' ' || unit || ' ' || route FROM orders WHERE id = 'B'").string == "inside U-SQUAD squad")
+        #expect(
+            try store.database.scalar("SELECT assign_status || ' ' || unit || ' ' || route FROM orders WHERE id = 'B'").string
+                == "inside U-SQUAD squad")
 
         // A layer change re-routes stored orders: without the market zone, A goes to the squad.
         let squadOnly = try Fixture.collection([Fixture.feature(["id": "SQ-1", "kind": "squad", "unit": "U-SQUAD"], polygon: [Fixture.square(0, 0)])])
@@ -213,8 +230,9 @@ import Testing
         var bad = "id,lon,lat,category,received_at,note\n"
         for i in 0 ..< 200 { bad += "N\(i),\(x),\(y),乱设摊,2025-01-01T08:00:00+08:00,\"line\nbreak\"\n" }
         bad += "N200,121.4\n"
-        #expect(rejection { _ = try importer.importOrders(WorkOrderStream(bytes: Array(bad.utf8), mode: .strict, blockSize: 256)) }
-            .contains("line 402: has 2 fields, the header has 6"))
+        #expect(
+            rejection { _ = try importer.importOrders(WorkOrderStream(bytes: Array(bad.utf8), mode: .strict, blockSize: 256)) }
+                .contains("line 402: has 2 fields, the header has 6"))
         #expect(try store.database.scalar("SELECT count(*) FROM orders").int == 300)
         #expect(try store.database.scalar("SELECT count(*) FROM orders WHERE id LIKE 'N%'").int == 0)
     }

@@ -66,11 +66,17 @@ import Testing
         func light(at time: String) throws -> Lights.Row { try Self.light(at: time, on: store) }
         // Before any order: green. O2 open, O1 and O3 closed: yellow 1.
         #expect(try light(at: "2024-12-31T00:00:00+08:00").colour == .green)
-        #expect(try light(at: "2025-01-02T11:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 1))
+        #expect(
+            try light(at: "2025-01-02T11:00:00+08:00")
+                == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 1))
         // O3 reopened; both within the street unit's 72 h (deadline 01-04 09:00).
-        #expect(try light(at: "2025-01-03T12:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 2))
+        #expect(
+            try light(at: "2025-01-03T12:00:00+08:00")
+                == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .yellow, overdue: 0, withinDeadline: 2))
         // Past 72 h: red with 2 overdue; O1 (closed) never counts again.
-        #expect(try light(at: "2025-01-04T10:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .red, overdue: 2, withinDeadline: 0))
+        #expect(
+            try light(at: "2025-01-04T10:00:00+08:00") == Lights.Row(area: Fixture.cellCode(3), name: "", colour: .red, overdue: 2, withinDeadline: 0)
+        )
     }
 
     /// Open orders at a moment carry their status and whether they are past their deadline.
@@ -80,7 +86,10 @@ import Testing
         // O1's squad deadline is 48 h: had it stayed open at 01-03 10:00 it would be overdue;
         // at 01-02 08:00 it was only dispatched, within deadline.
         let early = try Fixture.queries.run("open_orders_at", parameters: ["as_of": "2025-01-02T08:00:00+08:00"], on: store).rows
-        #expect(early.map { [$0[0].string!, $0[4].string!, String($0[6].int!)] } == [["O1", "dispatched", "0"], ["O2", "received", "0"], ["O3", "received", "0"]])
+        #expect(
+            early.map { [$0[0].string!, $0[4].string!, String($0[6].int!)] } == [
+                ["O1", "dispatched", "0"], ["O2", "received", "0"], ["O3", "received", "0"],
+            ])
     }
 
     /// The units' KPIs over the hand-built history.
@@ -91,31 +100,45 @@ import Testing
         // U-SQUAD: O1 closed 25 h after reception, before its 48 h deadline → all rates 1, rework 0.
         // U-STREET: O2 never closed (late); O3 first closed on time (25 h) but reopened and open at
         // the end → due 2, closed 0, on time 1, late 1, rework undefined (no closed order).
-        let due = try Fixture.queries.run("order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-10T00:00:00+08:00"], on: store).rows
-        let kpi = UnitKPI.table(due.map {
-            UnitKPI.DueOrder(group: $0[1].string!, name: $0[2].string!, received: $0[4].double!, deadline: $0[5].double!,
-                             firstClosed: $0[6].double, closedAtEnd: $0[7].int == 1, reopened: $0[8].int!)
-        })
+        let due = try Fixture.queries.run(
+            "order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-10T00:00:00+08:00"], on: store
+        ).rows
+        let kpi = UnitKPI.table(
+            due.map {
+                UnitKPI.DueOrder(
+                    group: $0[1].string!, name: $0[2].string!, received: $0[4].double!, deadline: $0[5].double!,
+                    firstClosed: $0[6].double, closedAtEnd: $0[7].int == 1, reopened: $0[8].int!)
+            })
         #expect(kpi.map(\.group) == ["U-SQUAD", "U-STREET"])
-        #expect(kpi[0] == UnitKPI.Row(group: "U-SQUAD", name: "大场城管中队", due: 1, closed: 1, closedOnTime: 1, reopened: 0, late: 0,
-                                      closureRate: 1, onTimeRate: 1, reworkRate: 0, lateRate: 0, medianHoursToClose: 25, p90HoursToClose: 25))
-        #expect(kpi[1] == UnitKPI.Row(group: "U-STREET", name: "大场镇网格中心", due: 2, closed: 0, closedOnTime: 1, reopened: 0, late: 1,
-                                      closureRate: 0, onTimeRate: 0.5, reworkRate: nil, lateRate: 0.5, medianHoursToClose: 25, p90HoursToClose: 25))
+        #expect(
+            kpi[0]
+                == UnitKPI.Row(
+                    group: "U-SQUAD", name: "大场城管中队", due: 1, closed: 1, closedOnTime: 1, reopened: 0, late: 0,
+                    closureRate: 1, onTimeRate: 1, reworkRate: 0, lateRate: 0, medianHoursToClose: 25, p90HoursToClose: 25))
+        #expect(
+            kpi[1]
+                == UnitKPI.Row(
+                    group: "U-STREET", name: "大场镇网格中心", due: 2, closed: 0, closedOnTime: 1, reopened: 0, late: 1,
+                    closureRate: 0, onTimeRate: 0.5, reworkRate: nil, lateRate: 0.5, medianHoursToClose: 25, p90HoursToClose: 25))
     }
 
     /// The hand-built history: a period before every deadline has nothing due.
     @Test func nothingDueBeforeEveryDeadline() throws {
         let (store, dir, _) = try Self.handBuiltHistory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(try Fixture.queries.run("order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-02T00:00:00+08:00"], on: store).rows.isEmpty)
+        #expect(
+            try Fixture.queries.run(
+                "order_handling", parameters: ["from": "2025-01-01T00:00:00+08:00", "to": "2025-01-02T00:00:00+08:00"], on: store
+            ).rows.isEmpty)
     }
 
     /// Nearest-rank percentiles and reopened-after-closure counting on a larger hand-made set.
     @Test func kpiPercentilesAndRework() {
         let h = 3600.0
         let orders = (1 ... 10).map { k in
-            UnitKPI.DueOrder(group: "U", name: "u", received: 0, deadline: 72 * h, firstClosed: Double(k * 10) * h,
-                             closedAtEnd: k != 10, reopened: k <= 2 ? 1 : 0)
+            UnitKPI.DueOrder(
+                group: "U", name: "u", received: 0, deadline: 72 * h, firstClosed: Double(k * 10) * h,
+                closedAtEnd: k != 10, reopened: k <= 2 ? 1 : 0)
         }
         let row = UnitKPI.table(orders)[0]
         // Hours 10, 20, …, 100: median = 5th = 50, p90 = 9th = 90. On time: 10…70 h → 7.
@@ -142,12 +165,13 @@ import Testing
             H6,\(x),\(y),道路破损,\(t),,,
             """
         let first = try importer.importLayer(.orders, bytes: Array(file.utf8))
-        #expect(first.appliedEvents == 4)   // H1 resolved + closed, H2 dispatched, H3 resolved
+        #expect(first.appliedEvents == 4)  // H1 resolved + closed, H2 dispatched, H3 resolved
         #expect(first.rejectedEvents.map(\.row) == [5, 6])
         #expect(first.rejectedEvents[0].reason == "cannot go from received to closed (allowed: dispatched, resolved)")
         #expect(first.rejectedEvents[1].reason.hasPrefix("unknown status \"flying\""))
         let status = try store.database.prepare("SELECT id, status FROM orders ORDER BY id").rows().map { $0.map { $0.string ?? "" } }
-        #expect(status == [["H1", "closed"], ["H2", "dispatched"], ["H3", "resolved"], ["H4", "received"], ["H5", "received"], ["H6", "received"]])
+        #expect(
+            status == [["H1", "closed"], ["H2", "dispatched"], ["H3", "resolved"], ["H4", "received"], ["H5", "received"], ["H6", "received"]])
         #expect(try store.database.scalar("SELECT at FROM order_events WHERE order_id = 'H2'").string == t)
         // Again: nothing new, no duplicate history.
         let second = try importer.importLayer(.orders, bytes: Array(file.utf8))
@@ -163,10 +187,12 @@ import Testing
     }
 
     @Test func boardPutsTheReddestFirst() {
-        let board = Lights.board(areas: [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")], open: [
-            .init(areas: ["B"], overdue: false), .init(areas: ["C"], overdue: true), .init(areas: ["D"], overdue: true),
-            .init(areas: ["D"], overdue: false), .init(areas: ["D", "D"], overdue: true),
-        ])
+        let board = Lights.board(
+            areas: [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")],
+            open: [
+                .init(areas: ["B"], overdue: false), .init(areas: ["C"], overdue: true), .init(areas: ["D"], overdue: true),
+                .init(areas: ["D"], overdue: false), .init(areas: ["D", "D"], overdue: true),
+            ])
         #expect(board.map(\.area) == ["D", "C", "B", "A"])
         #expect(board.map(\.colour) == [.red, .red, .yellow, .green])
         #expect(board[0].overdue == 2 && board[0].withinDeadline == 1)

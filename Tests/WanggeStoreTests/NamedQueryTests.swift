@@ -33,7 +33,13 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         try Fixture.queries.check(on: store)
-        #expect(try Fixture.queries.queries.map(\.name) == ["daily_sheet_orders", "daily_sheet_summary", "dashboard_events", "dashboard_orders", "latest_activity", "layer_addresses", "layer_cells", "layer_extents", "layer_orders", "layer_points", "layer_zones", "manual_dispatch", "open311_last_number", "open311_requests", "open_orders_at", "order_by_id", "order_categories", "order_events", "order_handling", "order_histories", "order_history", "order_locations", "order_places", "orders_by_cell", "orders_by_unit", "orders_in_area", "orders_without_location"])
+        #expect(
+            try Fixture.queries.queries.map(\.name) == [
+                "daily_sheet_orders", "daily_sheet_summary", "dashboard_events", "dashboard_orders", "latest_activity", "layer_addresses",
+                "layer_cells", "layer_extents", "layer_orders", "layer_points", "layer_zones", "manual_dispatch", "open311_last_number",
+                "open311_requests", "open_orders_at", "order_by_id", "order_categories", "order_events", "order_handling", "order_histories",
+                "order_history", "order_locations", "order_places", "orders_by_cell", "orders_by_unit", "orders_in_area", "orders_without_location",
+            ])
     }
 
     @Test func parametersAreBoundNeverSpliced() throws {
@@ -47,7 +53,7 @@ import Testing
         #expect(try c.run("q", parameters: ["street": "310113102", "limit": "2"], on: store).rows.count == 2)
         // An injection attempt is just a street code that matches nothing.
         #expect(try c.run("q", parameters: ["street": "x' OR '1'='1"], on: store).rows.isEmpty)
-        #expect(throws: QueryError.self) { try c.run("q", parameters: [:], on: store) }                      // required
+        #expect(throws: QueryError.self) { try c.run("q", parameters: [:], on: store) }  // required
         #expect(throws: QueryError.self) { try c.run("q", parameters: ["street": "1", "limit": "many"], on: store) }
         #expect(throws: QueryError.self) { try c.run("q", parameters: ["street": "1", "colour": "red"], on: store) }
     }
@@ -55,19 +61,27 @@ import Testing
     @Test func brokenFilesAreNamed() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "-- name: q", with: "-- name: other")], on: store)
-            .contains("q.sql: the query is named \"other\" but the file is not other.sql"))
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "-- columns: code", with: "-- columns: code, street")], on: store)
-            .contains("q.sql: the header declares columns code,street but the query returns code"))
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "LIMIT :limit", with: "")], on: store)
-            .contains("q.sql: the header declares parameters [limit, street] but the SQL uses [street]"))
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "FROM cells", with: "FROM cellz")], on: store)
-            .contains("q.sql: ") && failure(["q.sql": good.replacingOccurrences(of: "FROM cells", with: "FROM cellz")], on: store).contains("no such table: cellz"))
-        #expect(failure(["q.sql": "-- name: q\n-- description: d\n-- columns: x\nDELETE FROM orders"], on: store)
-            .contains("q.sql: the query writes"))
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "street text", with: "street colour")], on: store)
-            .contains("q.sql:3: a parameter is declared as"))
-        #expect(failure(["q.sql": good.replacingOccurrences(of: "-- description: Cells of a street.\n", with: "")], on: store)
-            .contains("q.sql: the header has no `-- description:` line"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "-- name: q", with: "-- name: other")], on: store)
+                .contains("q.sql: the query is named \"other\" but the file is not other.sql"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "-- columns: code", with: "-- columns: code, street")], on: store)
+                .contains("q.sql: the header declares columns code,street but the query returns code"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "LIMIT :limit", with: "")], on: store)
+                .contains("q.sql: the header declares parameters [limit, street] but the SQL uses [street]"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "FROM cells", with: "FROM cellz")], on: store)
+                .contains("q.sql: ")
+                && failure(["q.sql": good.replacingOccurrences(of: "FROM cells", with: "FROM cellz")], on: store).contains("no such table: cellz"))
+        #expect(
+            failure(["q.sql": "-- name: q\n-- description: d\n-- columns: x\nDELETE FROM orders"], on: store)
+                .contains("q.sql: the query writes"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "street text", with: "street colour")], on: store)
+                .contains("q.sql:3: a parameter is declared as"))
+        #expect(
+            failure(["q.sql": good.replacingOccurrences(of: "-- description: Cells of a street.\n", with: "")], on: store)
+                .contains("q.sql: the header has no `-- description:` line"))
     }
 }

@@ -13,7 +13,7 @@ import Testing
     static func orders(_ ids: Range<Int>, seed: UInt64 = 7, hour: Int = 8) -> [UInt8] {
         var state = seed
         func random() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(state >> 11) / Double(1 << 53)
         }
         var csv = "id,lon,lat,category,received_at\n"
@@ -29,15 +29,19 @@ import Testing
     /// Orders the spatial index offers in `frame`, exactly filtered, against a full scan.
     static func indexedAndScanned(_ store: WanggeStore, _ frame: (Double, Double, Double, Double)) throws -> (indexed: [String], scanned: [String]) {
         let values: [SQLValue] = [.real(frame.0), .real(frame.1), .real(frame.2), .real(frame.3)]
-        let indexed = try store.database.prepare("""
+        let indexed = try store.database.prepare(
+            """
             SELECT id FROM orders WHERE ROWID IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'orders'
                 AND f_geometry_column = 'geom' AND search_frame = BuildMbr(?1, ?2, ?3, ?4, 4326))
               AND MbrIntersects(geom, BuildMbr(?1, ?2, ?3, ?4, 4326)) = 1
             ORDER BY id
-            """).rows(values).map { $0[0].string ?? "" }
-        let scanned = try store.database.prepare("""
+            """
+        ).rows(values).map { $0[0].string ?? "" }
+        let scanned = try store.database.prepare(
+            """
             SELECT id FROM orders WHERE MbrIntersects(geom, BuildMbr(?1, ?2, ?3, ?4, 4326)) = 1 ORDER BY id
-            """).rows(values).map { $0[0].string ?? "" }
+            """
+        ).rows(values).map { $0[0].string ?? "" }
         return (indexed, scanned)
     }
 
@@ -48,8 +52,9 @@ import Testing
         #expect(try db.scalar("SELECT CheckSpatialIndex('orders', 'geom')").int == 1, sourceLocation: sourceLocation)
         #expect(try db.scalar("SELECT rtreecheck('idx_orders_geom')").string == "ok", sourceLocation: sourceLocation)
         #expect(try db.scalar("PRAGMA integrity_check").string == "ok", sourceLocation: sourceLocation)
-        #expect(try db.scalar("SELECT count(*) FROM idx_orders_geom").int == db.scalar("SELECT count(*) FROM orders WHERE geom IS NOT NULL").int,
-                sourceLocation: sourceLocation)
+        #expect(
+            try db.scalar("SELECT count(*) FROM idx_orders_geom").int == db.scalar("SELECT count(*) FROM orders WHERE geom IS NOT NULL").int,
+            sourceLocation: sourceLocation)
         let step = 0.0006
         for i in -1 ..< 6 {
             for j in -1 ..< 5 {
@@ -76,7 +81,8 @@ import Testing
         #expect(try Self.triggers(store) == triggers)
         try Self.expectSpatialIndexMatchesTable(store)
         // Unusable coordinates: stored, invalid, without a point.
-        #expect(try store.database.scalar("SELECT count(*) FROM orders WHERE assign_status = 'invalid' AND geom IS NULL AND wgs_lon IS NULL").int == 50)
+        #expect(
+            try store.database.scalar("SELECT count(*) FROM orders WHERE assign_status = 'invalid' AND geom IS NULL AND wgs_lon IS NULL").int == 50)
         #expect(try store.database.scalar("SELECT count(*) FROM orders WHERE geom IS NULL").int == 50)
         // geometry_columns_time is stamped as the insert trigger would have.
         #expect(try store.database.scalar("SELECT last_insert > '2000' FROM geometry_columns_time WHERE f_table_name = 'orders'").int == 1)
@@ -137,14 +143,17 @@ import Testing
         let importer = Importer(store: store)
         _ = try importer.importLayer(.orders, bytes: Self.orders(0 ..< 300))
         func snapshot() throws -> [[[SQLValue]]] {
-            try ["SELECT * FROM orders ORDER BY rowid", "SELECT * FROM idx_orders_geom ORDER BY pkid",
-                 "SELECT name, sql FROM sqlite_master ORDER BY name", "SELECT * FROM geometry_columns_time"]
-                .map { try store.database.prepare($0).rows() }
+            try [
+                "SELECT * FROM orders ORDER BY rowid", "SELECT * FROM idx_orders_geom ORDER BY pkid",
+                "SELECT name, sql FROM sqlite_master ORDER BY name", "SELECT * FROM geometry_columns_time",
+            ]
+            .map { try store.database.prepare($0).rows() }
         }
         let before = try snapshot()
         // A temporary trigger (not one of SpatiaLite's, so it stays) fails the write of the
         // 250th order of the file, after 249 updates and inserts.
-        try store.database.execute("""
+        try store.database.execute(
+            """
             CREATE TEMP TRIGGER fail_midway BEFORE UPDATE ON main.orders WHEN OLD.id = 'O249'
             BEGIN SELECT RAISE(ABORT, 'disk on fire'); END
             """)
@@ -165,7 +174,8 @@ import Testing
     @Test func everyAssignmentStatusPassesTheSchemasCheck() throws {
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let insert = try store.database.prepare("INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at) VALUES (?1, '', 0, ?1, '')")
+        let insert = try store.database.prepare(
+            "INSERT INTO orders (id, received_at, received_epoch, assign_status, imported_at) VALUES (?1, '', 0, ?1, '')")
         for status in AssignmentStatus.allCases { try insert.run([.text(status.rawValue)]) }
         #expect(throws: DatabaseError.self) { try insert.run([.text("lost")]) }
     }
@@ -196,7 +206,7 @@ import Testing
     static func entries(_ count: Int) -> [RTreeBulkLoad.Entry] {
         var state: UInt64 = 42
         func random() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(state >> 11) / Double(1 << 53)
         }
         return (0 ..< count).map { i in

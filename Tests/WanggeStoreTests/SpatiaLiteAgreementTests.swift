@@ -20,7 +20,7 @@ import WanggeTestSupport
         let index = try DistrictIndex(district: district)
         let router = try OrderRouter(index: index)
 
-        var seed: UInt64 = 20251123
+        var seed: UInt64 = 20_251_123
         func random() -> Double {
             seed &+= 0x9E37_79B9_7F4A_7C15
             var z = seed
@@ -41,7 +41,8 @@ import WanggeTestSupport
             points.append(Coordinate(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t))
         }
 
-        let query = try store.database.prepare("""
+        let query = try store.database.prepare(
+            """
             SELECT code FROM cells
             WHERE ROWID IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'cells' AND f_geometry_column = 'geom'
                             AND search_frame = BuildMbr(?1 - 1e-6, ?2 - 1e-6, ?1 + 1e-6, ?2 + 1e-6, 4326))

@@ -79,19 +79,25 @@ extension AddressIndex {
                     if r < 14 {
                         let inner = Int(rng.next() % 6) + 3
                         for j in 1 ... inner {
-                            layer.append(StandardAddress(id: nextID("D"), kind: .door, road: name, numberText: "\(number)弄\(j)号",
-                                                         number: AddressNumber(lane: number, house: j), street: street, point: p))
+                            layer.append(
+                                StandardAddress(
+                                    id: nextID("D"), kind: .door, road: name, numberText: "\(number)弄\(j)号",
+                                    number: AddressNumber(lane: number, house: j), street: street, point: p))
                         }
                         lanes.append((number, inner))
                         continue
                     }
-                    layer.append(StandardAddress(id: nextID("D"), kind: .door, road: name, numberText: "\(number)号",
-                                                 number: AddressNumber(house: number), street: street, point: p))
+                    layer.append(
+                        StandardAddress(
+                            id: nextID("D"), kind: .door, road: name, numberText: "\(number)号",
+                            number: AddressNumber(house: number), street: street, point: p))
                     numbers.append("\(number)")
                     if r == 99 {
                         let shop = nextID("HS")
-                        layer.append(StandardAddress(id: shop, kind: .shop, name: "\(brands[Int(rng.next() % 6)])(\(name)\(number)号店)",
-                                                     road: name, numberText: "\(number)号", street: street, point: p))
+                        layer.append(
+                            StandardAddress(
+                                id: shop, kind: .shop, name: "\(brands[Int(rng.next() % 6)])(\(name)\(number)号店)",
+                                road: name, numberText: "\(number)号", street: street, point: p))
                         shops.append(shop)
                     } else if r == 98 {
                         let place = "\(name)\(["小区", "花园", "新村", "菜市场", "公园"][Int(rng.next() % 5)])\(number)"
@@ -122,7 +128,7 @@ extension AddressIndex {
             case 65 ..< 75: texts.append((name + number + "号" + locatives[Int(rng.next() % 7)], ""))
             case 75 ..< 85:
                 if let lane = lanesOfRoad[road].first { texts.append((name + "\(lane.0)弄\(Int(rng.next() % UInt64(lane.1)) + 1)号楼", "")) }
-            case 85 ..< 90: texts.append((name + "\(91 + Int(rng.next() % 10))号", ""))   // past the last door: interpolated
+            case 85 ..< 90: texts.append((name + "\(91 + Int(rng.next() % 10))号", ""))  // past the last door: interpolated
             case 90 ..< 94: if !places.isEmpty { texts.append((places[Int(rng.next() % UInt64(places.count))] + "门口", "")) }
             case 94 ..< 97: if !shops.isEmpty { texts.append(("", shops[Int(rng.next() % UInt64(shops.count))])) }
             default: texts.append(("测试" + name + number + "号", ""))
@@ -140,7 +146,12 @@ extension AddressIndex {
                 let result = resolver.resolve(address: address, code: code)
                 switch result.outcome {
                 case .located(let by):
-                    switch by { case .shop: tally[0] += 1; case .place: tally[1] += 1; case .address: tally[2] += 1; case .interpolated: tally[3] += 1 }
+                    switch by {
+                    case .shop: tally[0] += 1;
+                    case .place: tally[1] += 1;
+                    case .address: tally[2] += 1;
+                    case .interpolated: tally[3] += 1
+                    }
                 case .street: tally[4] += 1
                 case .ambiguous: tally[5] += 1
                 case .unmatched: tally[6] += 1
@@ -151,8 +162,9 @@ extension AddressIndex {
         for (i, key) in ["shop", "place", "address", "interpolated", "street", "ambiguous", "unmatched"].enumerated() where tally[i] > 0 {
             outcomes[key] = tally[i]
         }
-        return AddressBenchmark(addresses: layer.count, queries: texts.count, buildSeconds: Self.seconds(build),
-                                resolveSeconds: Self.seconds(resolve), resolveCPUSeconds: cpu, outcomes: outcomes)
+        return AddressBenchmark(
+            addresses: layer.count, queries: texts.count, buildSeconds: Self.seconds(build),
+            resolveSeconds: Self.seconds(resolve), resolveCPUSeconds: cpu, outcomes: outcomes)
     }
 
     /// The calling thread's CPU time in seconds.

@@ -25,9 +25,10 @@ public enum AddressLayerDecoder {
             guard let lon = Double(lonText), let lat = Double(latText) else {
                 checker.report.append(.error("\(label): coordinates \"\(lonText)\", \"\(latText)\" are not numbers")); continue
             }
-            checker.add(label: label, id: v["id"] ?? "", kind: v["kind"] ?? "", name: v["name"] ?? "", road: v["road"] ?? "",
-                        number: v["number"] ?? "", street: v["street"] ?? "", coordinate: Coordinate(lon, lat),
-                        crs: crs, converter: converter)
+            checker.add(
+                label: label, id: v["id"] ?? "", kind: v["kind"] ?? "", name: v["name"] ?? "", road: v["road"] ?? "",
+                number: v["number"] ?? "", street: v["street"] ?? "", coordinate: Coordinate(lon, lat),
+                crs: crs, converter: converter)
         }
         return (checker.addresses, checker.report)
     }
@@ -43,9 +44,10 @@ public enum AddressLayerDecoder {
                 checker.report.append(.error("\(label): a standard address must be a Point, not \(f.geometry.typeName)")); continue
             }
             func text(_ key: String) -> String { (f.properties[key]?.text ?? "").trimmingCharacters(in: .whitespaces) }
-            checker.add(label: label, id: f.properties["id"]?.text.map { $0.trimmingCharacters(in: .whitespaces) } ?? f.id ?? "",
-                        kind: text("kind"), name: text("name"), road: text("road"), number: text("number"),
-                        street: text("street"), coordinate: c, crs: crs, converter: converter)
+            checker.add(
+                label: label, id: f.properties["id"]?.text.map { $0.trimmingCharacters(in: .whitespaces) } ?? f.id ?? "",
+                kind: text("kind"), name: text("name"), road: text("road"), number: text("number"),
+                street: text("street"), coordinate: c, crs: crs, converter: converter)
         }
         return (checker.addresses, checker.report)
     }
@@ -57,9 +59,11 @@ public enum AddressLayerDecoder {
         var seen: [String: String] = [:]
         var doors: [String: String] = [:]
 
-        mutating func add(label: String, id: String, kind kindText: String, name: String, road roadText: String,
-                          number numberText: String, street: String, coordinate: Coordinate,
-                          crs: CoordinateReferenceSystem, converter: CoordinateConverter) {
+        mutating func add(
+            label: String, id: String, kind kindText: String, name: String, road roadText: String,
+            number numberText: String, street: String, coordinate: Coordinate,
+            crs: CoordinateReferenceSystem, converter: CoordinateConverter
+        ) {
             guard !id.isEmpty else { report.append(.error("\(label): the id is empty")); return }
             if let first = seen[id] { report.append(.error("\(label): duplicate address id \(id) (also \(first))")); return }
             seen[id] = label
@@ -96,8 +100,10 @@ public enum AddressLayerDecoder {
                 let key = road + n.description
                 if let other = doors[key] { report.append(.warning("\(label) (id \(id)): \(key) is also door \(other)")) } else { doors[key] = id }
             }
-            addresses.append(StandardAddress(id: id, kind: kind, name: AddressText.folded(name), road: road, numberText: numberText,
-                                             number: number, street: street, point: point))
+            addresses.append(
+                StandardAddress(
+                    id: id, kind: kind, name: AddressText.folded(name), road: road, numberText: numberText,
+                    number: number, street: street, point: point))
         }
     }
 }

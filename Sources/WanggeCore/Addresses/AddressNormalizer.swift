@@ -31,8 +31,10 @@ public struct AddressNormalizer: Sendable {
     /// The district's own names, any of which an address may start with: the city, the
     /// district, its streets/towns and its communities (full official names; add other forms
     /// such as `华庭社区` as extra names).
-    public init(cityNames: [String] = ["上海市"], districtNames: [String] = [], streetNames: [String] = [],
-                communityNames: [String] = []) {
+    public init(
+        cityNames: [String] = ["上海市"], districtNames: [String] = [], streetNames: [String] = [],
+        communityNames: [String] = []
+    ) {
         var byFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = [:]
         for name in Set(cityNames + districtNames + streetNames + communityNames) {
             let s = AddressText.foldedScalars(name)
@@ -76,8 +78,9 @@ public struct AddressNormalizer: Sendable {
             numberStart += 1
         }
         let text = AddressText.string(body)
-        return NormalizedAddress(text: text, road: number == nil ? text : AddressText.string(body[..<numberStart]),
-                                 number: number, prefixes: prefixes, locatives: locatives, remark: remark)
+        return NormalizedAddress(
+            text: text, road: number == nil ? text : AddressText.string(body[..<numberStart]),
+            number: number, prefixes: prefixes, locatives: locatives, remark: remark)
     }
 
     /// The texts a place or shop name is looked up under, most specific first: the whole
@@ -134,7 +137,7 @@ public struct AddressNormalizer: Sendable {
 
     @inlinable static func isSeparator(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x2C, 0x3B, 0x28, 0x5B, 0x3001, 0x3002, 0x3010: return true   // , ; ( [ 、 。 【
+        case 0x2C, 0x3B, 0x28, 0x5B, 0x3001, 0x3002, 0x3010: return true  // , ; ( [ 、 。 【
         default: return false
         }
     }

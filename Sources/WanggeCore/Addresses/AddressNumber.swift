@@ -19,8 +19,10 @@ public struct AddressNumber: Hashable, Sendable, CustomStringConvertible {
     public var floor: Int?
     public var room: Int?
 
-    public init(lane: Int? = nil, subLane: Int? = nil, house: Int? = nil, building: Int? = nil,
-                entrance: Int? = nil, floor: Int? = nil, room: Int? = nil) {
+    public init(
+        lane: Int? = nil, subLane: Int? = nil, house: Int? = nil, building: Int? = nil,
+        entrance: Int? = nil, floor: Int? = nil, room: Int? = nil
+    ) {
         self.lane = lane; self.subLane = subLane; self.house = house; self.building = building
         self.entrance = entrance; self.floor = floor; self.room = room
     }
@@ -57,7 +59,7 @@ public struct AddressNumber: Hashable, Sendable, CustomStringConvertible {
     /// Parses `scalars` (already width-folded) as a whole; nil when they do not follow the grammar.
     public static func parse(_ scalars: ArraySlice<Unicode.Scalar>) -> AddressNumber? {
         var result = AddressNumber()
-        var stage = 0   // 1 lane, 2 sub-lane, 3 house, 4 building, 5 entrance, 6 floor, 7 room: strictly increasing
+        var stage = 0  // 1 lane, 2 sub-lane, 3 house, 4 building, 5 entrance, 6 floor, 7 room: strictly increasing
         var i = scalars.startIndex
         let end = scalars.endIndex
         guard i < end else { return nil }
@@ -70,18 +72,18 @@ public struct AddressNumber: Hashable, Sendable, CustomStringConvertible {
                 component = (result.house == nil && result.building == nil) ? 3 : 7
             } else {
                 switch scalars[i].value {
-                case 0x5F04: component = 1; i += 1                                  // 弄
-                case 0x652F:                                                         // 支弄
+                case 0x5F04: component = 1; i += 1  // 弄
+                case 0x652F:  // 支弄
                     guard i + 1 < end, scalars[i + 1].value == 0x5F04 else { return nil }
                     component = 2; i += 2
-                case 0x53F7:                                                         // 号, 号楼
+                case 0x53F7:  // 号, 号楼
                     if i + 1 < end, scalars[i + 1].value == 0x697C { component = 4; i += 2 } else { component = 3; i += 1 }
-                case 0x680B, 0x5E62: component = 4; i += 1                           // 栋 幢
-                case 0x5355:                                                         // 单元
+                case 0x680B, 0x5E62: component = 4; i += 1  // 栋 幢
+                case 0x5355:  // 单元
                     guard i + 1 < end, scalars[i + 1].value == 0x5143 else { return nil }
                     component = 5; i += 2
-                case 0x697C, 0x5C42: component = 6; i += 1                           // 楼 层
-                case 0x5BA4: component = 7; i += 1                                   // 室
+                case 0x697C, 0x5C42: component = 6; i += 1  // 楼 层
+                case 0x5BA4: component = 7; i += 1  // 室
                 default: return nil
                 }
             }

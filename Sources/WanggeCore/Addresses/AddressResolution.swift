@@ -62,8 +62,10 @@ public struct AddressResolution: Hashable, Sendable {
     /// The normalised address (empty when the order gave only a code).
     public var normalized: NormalizedAddress
 
-    public init(outcome: Outcome, match: StandardAddress? = nil, gap: Int? = nil, reason: Reason? = nil,
-                candidates: [Candidate] = [], normalized: NormalizedAddress) {
+    public init(
+        outcome: Outcome, match: StandardAddress? = nil, gap: Int? = nil, reason: Reason? = nil,
+        candidates: [Candidate] = [], normalized: NormalizedAddress
+    ) {
         self.outcome = outcome; self.match = match; self.gap = gap; self.reason = reason
         self.candidates = candidates; self.normalized = normalized
     }

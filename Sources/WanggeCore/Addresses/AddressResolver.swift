@@ -61,7 +61,8 @@ public struct AddressResolver: Sendable {
                 return AddressResolution(outcome: .located(.address), match: index.addresses[Int(r)], normalized: n)
             }
             if let sub = number.subLane,
-               let r = index.doors[AddressIndex.DoorKey(road: road, number: Int32(roadNumber), subLane: Int32(sub), inner: -1)] {
+                let r = index.doors[AddressIndex.DoorKey(road: road, number: Int32(roadNumber), subLane: Int32(sub), inner: -1)]
+            {
                 return AddressResolution(outcome: .located(.address), match: index.addresses[Int(r)], normalized: n)
             }
             if let r = index.roadEntry(road: road, number: roadNumber) {
@@ -69,8 +70,9 @@ public struct AddressResolver: Sendable {
             }
             let near = index.nearest(road: road, number: roadNumber, limit: 3)
             if let first = near.first, first.gap <= maxInterpolationGap {
-                return AddressResolution(outcome: .located(.interpolated), match: index.addresses[Int(first.record)],
-                                         gap: first.gap, normalized: n)
+                return AddressResolution(
+                    outcome: .located(.interpolated), match: index.addresses[Int(first.record)],
+                    gap: first.gap, normalized: n)
             }
             let candidates = near.map { AddressResolution.Candidate(address: index.addresses[Int($0.record)], score: 1 / (1 + Double($0.gap))) }
             return AddressResolution(outcome: .unmatched, reason: .numberNotFound, candidates: candidates, normalized: n)

@@ -9,16 +9,16 @@ public enum ChineseNumeral {
     @inlinable public static func digit(_ s: Unicode.Scalar) -> Int? {
         switch s.value {
         case 0x30 ... 0x39: return Int(s.value - 0x30)
-        case 0x96F6, 0x3007: return 0   // 零 〇
-        case 0x4E00: return 1           // 一
-        case 0x4E8C, 0x4E24: return 2   // 二 两
-        case 0x4E09: return 3           // 三
-        case 0x56DB: return 4           // 四
-        case 0x4E94: return 5           // 五
-        case 0x516D: return 6           // 六
-        case 0x4E03: return 7           // 七
-        case 0x516B: return 8           // 八
-        case 0x4E5D: return 9           // 九
+        case 0x96F6, 0x3007: return 0  // 零 〇
+        case 0x4E00: return 1  // 一
+        case 0x4E8C, 0x4E24: return 2  // 二 两
+        case 0x4E09: return 3  // 三
+        case 0x56DB: return 4  // 四
+        case 0x4E94: return 5  // 五
+        case 0x516D: return 6  // 六
+        case 0x4E03: return 7  // 七
+        case 0x516B: return 8  // 八
+        case 0x4E5D: return 9  // 九
         default: return nil
         }
     }
@@ -26,9 +26,9 @@ public enum ChineseNumeral {
     /// The value of a unit character (十 10, 百 100, 千 1000), or nil.
     @inlinable public static func unit(_ s: Unicode.Scalar) -> Int? {
         switch s.value {
-        case 0x5341: return 10     // 十
-        case 0x767E: return 100    // 百
-        case 0x5343: return 1000   // 千
+        case 0x5341: return 10  // 十
+        case 0x767E: return 100  // 百
+        case 0x5343: return 1000  // 千
         default: return nil
         }
     }
@@ -57,8 +57,8 @@ public enum ChineseNumeral {
             return total
         }
         var total = 0
-        var pending: Int? = nil        // a digit not yet multiplied by a unit
-        var lastUnit = Int.max         // units must strictly decrease
+        var pending: Int? = nil  // a digit not yet multiplied by a unit
+        var lastUnit = Int.max  // units must strictly decrease
         var zeroSinceUnit = false
         var previousWasUnit = false
         for s in scalars {

@@ -16,8 +16,10 @@ public struct NormalizedAddress: Hashable, Sendable {
     /// included), e.g. a landmark the operator added.
     public var remark: String
 
-    public init(text: String, road: String, number: AddressNumber?, prefixes: [String] = [],
-                locatives: [String] = [], remark: String = "") {
+    public init(
+        text: String, road: String, number: AddressNumber?, prefixes: [String] = [],
+        locatives: [String] = [], remark: String = ""
+    ) {
         self.text = text; self.road = road; self.number = number
         self.prefixes = prefixes; self.locatives = locatives; self.remark = remark
     }

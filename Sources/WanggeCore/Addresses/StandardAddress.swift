@@ -24,8 +24,10 @@ public struct StandardAddress: Hashable, Sendable {
     /// The point, WGS84 lon/lat.
     public var point: Coordinate
 
-    public init(id: String, kind: Kind, name: String = "", road: String = "", numberText: String = "",
-                number: AddressNumber? = nil, street: String = "", point: Coordinate) {
+    public init(
+        id: String, kind: Kind, name: String = "", road: String = "", numberText: String = "",
+        number: AddressNumber? = nil, street: String = "", point: Coordinate
+    ) {
         self.id = id; self.kind = kind; self.name = name; self.road = road; self.numberText = numberText
         self.number = number ?? (numberText.isEmpty ? nil : AddressNumber.parse(AddressText.folded(numberText)))
         self.street = street; self.point = point

@@ -33,7 +33,7 @@ public enum ChinaOffset {
         // step: stopping once a step is below 1e-9° leaves < 1e-11° (a micrometre), after
         // four evaluations in practice.
         var w = c
-        for _ in 0..<10 {
+        for _ in 0 ..< 10 {
             let g = rawGCJ02(w)
             let dx = g.x - c.x, dy = g.y - c.y
             w.x -= dx
@@ -61,7 +61,7 @@ public enum ChinaOffset {
         let theta = atan2(y, x) - 0.000003 * cos(x * xPi)
         var g = Coordinate(z * cos(theta), z * sin(theta))
         // Same contraction argument as for GCJ-02 (BD-09's shift varies even more slowly).
-        for _ in 0..<10 {
+        for _ in 0 ..< 10 {
             let b = rawBD09(g)
             let dx = b.x - c.x, dy = b.y - c.y
             g.x -= dx

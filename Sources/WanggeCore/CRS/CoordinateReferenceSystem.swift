@@ -49,8 +49,8 @@ public enum CoordinateReferenceSystem: Hashable, Sendable, CustomStringConvertib
         guard key.hasPrefix("epsg:") else { throw .unknownCRS(text) }
         let digits = trimmingSpaces(key.dropFirst(5))
         guard !digits.isEmpty, digits.count <= 9,
-              digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-              let code = Int(digits), code > 0
+            digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let code = Int(digits), code > 0
         else { throw .unknownCRS(text) }
         switch code {
         case 4326: self = .wgs84

@@ -102,11 +102,12 @@ public final class ProjTransform {
             let base = UnsafeMutableRawPointer(buffer.baseAddress!)
             let x = (base + xOffset).assumingMemoryBound(to: Double.self)
             let y = (base + yOffset).assumingMemoryBound(to: Double.self)
-            _ = proj_trans_generic(pj, direction,
-                                   x, stride, buffer.count,
-                                   y, stride, buffer.count,
-                                   nil, 0, 0,
-                                   nil, 0, 0)
+            _ = proj_trans_generic(
+                pj, direction,
+                x, stride, buffer.count,
+                y, stride, buffer.count,
+                nil, 0, 0,
+                nil, 0, 0)
             for i in buffer.indices where !(buffer[i].x.isFinite && buffer[i].y.isFinite) {
                 buffer[i] = Coordinate(.nan, .nan)
             }

@@ -145,8 +145,10 @@ public struct RowsRejected: WanggeError, Sendable {
     public let code: String
     public let title: String
 
-    public init(_ description: String, rows: [RejectedRow], total: Int? = nil, code: String = ErrorKind.invalidRows.code,
-                title: String = ErrorKind.invalidRows.title) {
+    public init(
+        _ description: String, rows: [RejectedRow], total: Int? = nil, code: String = ErrorKind.invalidRows.code,
+        title: String = ErrorKind.invalidRows.title
+    ) {
         self.description = description; self.rows = rows; self.rowsTotal = total ?? rows.count; self.code = code; self.title = title
     }
 

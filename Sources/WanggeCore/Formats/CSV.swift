@@ -112,8 +112,9 @@ public struct CSVReader {
     @inline(never)
     static func invalidUTF8(_ b: UnsafeBufferPointer<UInt8>, record: Int, line: Int, bad: Range<Int>) -> TextDecodingError {
         let at = record + bad.lowerBound
-        return TextDecodingError(encoding: .utf8, byteOffset: at, line: line + b[record ..< at].count(where: { $0 == 0x0A }),
-                                 bytes: Array(b[at ..< min(record + bad.upperBound, at + 4)]))
+        return TextDecodingError(
+            encoding: .utf8, byteOffset: at, line: line + b[record ..< at].count(where: { $0 == 0x0A }),
+            bytes: Array(b[at ..< min(record + bad.upperBound, at + 4)]))
     }
 
     /// The text of a field, unquoted. (``next(into:)`` has validated its record as UTF-8, so the

@@ -66,7 +66,7 @@ public enum JSONParser {
 
         func error(_ message: String) -> JSONParseError {
             var line = 1, column = 1
-            for i in 0..<min(position, bytes.count) {
+            for i in 0 ..< min(position, bytes.count) {
                 if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
             }
             return JSONParseError(line: line, column: column, message: message, byteOffset: position)
@@ -91,19 +91,19 @@ public enum JSONParser {
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"): return .number(try number())
             default: throw error("unexpected character \(describe(bytes[position])), expected a value")
             }
         }
 
         func describe(_ byte: UInt8) -> String {
-            (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+            (0x21 ... 0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
         }
 
         mutating func literal(_ word: StaticString) throws {
             let count = word.utf8CodeUnitCount
             guard position + count <= bytes.count else { throw error("unexpected end of input") }
-            for i in 0..<count where bytes[position + i] != word.utf8Start[i] {
+            for i in 0 ..< count where bytes[position + i] != word.utf8Start[i] {
                 throw error("invalid literal, expected \(word)")
             }
             position += count
@@ -167,13 +167,15 @@ public enum JSONParser {
             let start = position
             func digits() -> Int {
                 let s = position
-                while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+                while position < bytes.count, (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
                 return position - s
             }
             if bytes[position] == UInt8(ascii: "-") { position += 1 }
             let integerStart = position
             guard digits() > 0 else { throw error("a number needs digits") }
-            if bytes[integerStart] == UInt8(ascii: "0"), position - integerStart > 1 { position = integerStart; throw error("a number may not have leading zeros") }
+            if bytes[integerStart] == UInt8(ascii: "0"), position - integerStart > 1 {
+                position = integerStart; throw error("a number may not have leading zeros")
+            }
             if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
                 position += 1
                 guard digits() > 0 else { throw error("a number needs digits after the decimal point") }
@@ -183,7 +185,7 @@ public enum JSONParser {
                 if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
                 guard digits() > 0 else { throw error("a number needs digits in its exponent") }
             }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< position]), as: UTF8.self)
             guard let value = Double(text) else { throw error("number \(text) cannot be read") }
             return value
         }
@@ -195,7 +197,7 @@ public enum JSONParser {
             while position < bytes.count {
                 let b = bytes[position]
                 if b == UInt8(ascii: "\"") {
-                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start ..< position])
                     guard let s = String(validating: raw, as: UTF8.self) else { throw invalidUTF8(start) }
                     position += 1
                     return s
@@ -204,12 +206,12 @@ public enum JSONParser {
                 if b < 0x20 { throw error("control character in a string (escape it)") }
                 position += 1
             }
-            var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+            var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start ..< position]))
             while position < bytes.count {
                 let b = bytes[position]
                 if b == UInt8(ascii: "\"") {
                     // Escapes are ASCII and produce valid UTF-8: checking the raw text suffices.
-                    if TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) != nil { throw invalidUTF8(start) }
+                    if TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start ..< position])) != nil { throw invalidUTF8(start) }
                     position += 1
                     return String(decoding: scalars, as: UTF8.self)
                 }
@@ -228,15 +230,15 @@ public enum JSONParser {
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code) {
+                    if (0xD800 ..< 0xDC00).contains(code) {
                         guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
                             throw error("unpaired UTF-16 surrogate in a \\u escape")
                         }
                         position += 2
                         let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
+                        guard (0xDC00 ..< 0xE000).contains(low) else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00..<0xE000).contains(code) {
+                    } else if (0xDC00 ..< 0xE000).contains(code) {
                         throw error("unpaired UTF-16 surrogate in a \\u escape")
                     }
                     scalars.append(contentsOf: Array(String(Character(Unicode.Scalar(code)!)).utf8))
@@ -250,21 +252,21 @@ public enum JSONParser {
 
         /// The error for the first invalid UTF-8 sequence of the string text starting at `start`.
         mutating func invalidUTF8(_ start: Int) -> JSONParseError {
-            let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<position])) ?? 0..<0
+            let bad = TextEncoding.invalidUTF8(UnsafeBufferPointer(rebasing: bytes[start ..< position])) ?? 0 ..< 0
             position = start + bad.lowerBound
-            let shown = bytes[position..<min(start + bad.upperBound, position + 4)].map { "0x" + String($0, radix: 16, uppercase: true) }
+            let shown = bytes[position ..< min(start + bad.upperBound, position + 4)].map { "0x" + String($0, radix: 16, uppercase: true) }
             return error("invalid UTF-8 (\(shown.joined(separator: " "))) in a string at byte offset \(position); send UTF-8")
         }
 
         mutating func hex4() throws -> UInt32 {
             guard position + 4 <= bytes.count else { throw error("a \\u escape needs 4 hex digits") }
             var v: UInt32 = 0
-            for _ in 0..<4 {
+            for _ in 0 ..< 4 {
                 let b = bytes[position] | 0x20
                 let d: UInt8
                 switch b {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "0") ... UInt8(ascii: "9"): d = b - UInt8(ascii: "0")
+                case UInt8(ascii: "a") ... UInt8(ascii: "f"): d = b - UInt8(ascii: "a") + 10
                 default: throw error("a \\u escape needs 4 hex digits")
                 }
                 v = v << 4 | UInt32(d)

@@ -41,9 +41,7 @@ public enum JSONValue: Hashable, Sendable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let d):
-            if !d.isFinite { out += "null" }
-            else if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) }
-            else { out += "\(d)" }
+            if !d.isFinite { out += "null" } else if d.rounded() == d && abs(d) < 1e15 { out += String(Int64(d)) } else { out += "\(d)" }
         case .string(let s): JSONValue.writeString(s, to: &out)
         case .array(let a):
             out += "["

@@ -71,9 +71,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             invalidUTF8(UnsafeBufferPointer(rebasing: all[range])).map { ($0.lowerBound + range.lowerBound) ..< ($0.upperBound + range.lowerBound) }
         }
         guard let bad else { return }
-        throw TextDecodingError(encoding: .utf8, byteOffset: bad.lowerBound,
-                                line: firstLine + bytes[range.lowerBound ..< bad.lowerBound].count(where: { $0 == 0x0A }),
-                                bytes: Array(bytes[bad.lowerBound ..< min(bad.upperBound, bad.lowerBound + 4)]))
+        throw TextDecodingError(
+            encoding: .utf8, byteOffset: bad.lowerBound,
+            line: firstLine + bytes[range.lowerBound ..< bad.lowerBound].count(where: { $0 == 0x0A }),
+            bytes: Array(bytes[bad.lowerBound ..< min(bad.upperBound, bad.lowerBound + 4)]))
     }
 
     /// The first invalid UTF-8 sequence of `buffer` (offsets within it), or nil when it is all
@@ -90,7 +91,9 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// GB18030 (GBK, GB2312) to UTF-8 with glibc's `iconv`. A GB18030 byte-order mark comes out
     /// as a UTF-8 one. A large text is cut at line feeds (a line feed is never part of a GB18030
     /// character) into pieces transcoded on all cores.
-    public static func transcodeGB18030(_ bytes: [UInt8], workers: Int = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) throws(TextDecodingError) -> [UInt8] {
+    public static func transcodeGB18030(_ bytes: [UInt8], workers: Int = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) throws(TextDecodingError)
+        -> [UInt8]
+    {
         let pieces = bytes.count < 1 << 22 || workers <= 1 ? [0 ..< bytes.count] : cuts(bytes, pieces: workers * 2)
         let transcoded = Parallel.map(pieces.count) { k in transcodePiece(bytes, pieces[k]) }
         var output: [UInt8] = []
@@ -103,9 +106,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
                     throw TextDecodingError(encoding: .gb18030, byteOffset: 0, line: 1, bytes: [], message: "this system's iconv cannot read GB18030")
                 }
                 let end = failure.errno == EINVAL ? bytes.count : min(bytes.count, at + 2)
-                throw TextDecodingError(encoding: .gb18030, byteOffset: at, line: 1 + bytes[..<at].count(where: { $0 == 0x0A }),
-                                        bytes: Array(bytes[at ..< end].prefix(4)),
-                                        message: failure.errno == EINVAL ? "the text ends inside a character" : nil)
+                throw TextDecodingError(
+                    encoding: .gb18030, byteOffset: at, line: 1 + bytes[..<at].count(where: { $0 == 0x0A }),
+                    bytes: Array(bytes[at ..< end].prefix(4)),
+                    message: failure.errno == EINVAL ? "the text ends inside a character" : nil)
             }
         }
         return output
@@ -142,9 +146,12 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         while read < range.upperBound {
             let (inUsed, outUsed, error): (Int, Int, Int32?) = bytes.withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer { out in
-                    var inPointer = UnsafeMutableRawPointer(mutating: input.baseAddress! + read).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
+                    var inPointer =
+                        UnsafeMutableRawPointer(mutating: input.baseAddress! + read).assumingMemoryBound(to: CChar.self)
+                        as UnsafeMutablePointer<CChar>?
                     var inLeft = range.upperBound - read
-                    var outPointer = UnsafeMutableRawPointer(out.baseAddress! + written).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
+                    var outPointer =
+                        UnsafeMutableRawPointer(out.baseAddress! + written).assumingMemoryBound(to: CChar.self) as UnsafeMutablePointer<CChar>?
                     var outLeft = out.count - written
                     let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
                     return (range.upperBound - read - inLeft, out.count - written - outLeft, result == -1 ? errno : nil)

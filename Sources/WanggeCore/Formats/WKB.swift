@@ -65,8 +65,8 @@ public enum WKB {
             littleEndian = try byte() == 1
             var type = try u32()
             var dims = 2
-            if type & 0x8000_0000 != 0 { dims += 1 }          // EWKB Z
-            if type & 0x4000_0000 != 0 { dims += 1 }          // EWKB M
+            if type & 0x8000_0000 != 0 { dims += 1 }  // EWKB Z
+            if type & 0x4000_0000 != 0 { dims += 1 }  // EWKB M
             type &= 0x0FFF_FFFF
             if type >= 3000 { dims = 4; type -= 3000 } else if type >= 2000 { dims = 3; type -= 2000 } else if type >= 1000 { dims = 3; type -= 1000 }
             func position() throws -> Coordinate {
@@ -105,9 +105,21 @@ public enum WKB {
             case 1: return .point(try position())
             case 2: return .lineString(try positions())
             case 3: return .polygon(try polygonBody())
-            case 4: return .multiPoint(try parts(1) { r in if case .point(let c) = try r.geometry() { return c }; throw Error(description: "bad MultiPoint part") })
-            case 5: return .multiLineString(try parts(2) { r in if case .lineString(let l) = try r.geometry() { return l }; throw Error(description: "bad MultiLineString part") })
-            case 6: return .multiPolygon(try parts(3) { r in if case .polygon(let p) = try r.geometry() { return p }; throw Error(description: "bad MultiPolygon part") })
+            case 4:
+                return .multiPoint(
+                    try parts(1) { r in
+                        if case .point(let c) = try r.geometry() { return c }; throw Error(description: "bad MultiPoint part")
+                    })
+            case 5:
+                return .multiLineString(
+                    try parts(2) { r in
+                        if case .lineString(let l) = try r.geometry() { return l }; throw Error(description: "bad MultiLineString part")
+                    })
+            case 6:
+                return .multiPolygon(
+                    try parts(3) { r in
+                        if case .polygon(let p) = try r.geometry() { return p }; throw Error(description: "bad MultiPolygon part")
+                    })
             default: throw Error(description: "unsupported WKB geometry type \(type)")
             }
         }

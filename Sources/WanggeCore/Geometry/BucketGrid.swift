@@ -51,11 +51,13 @@ public struct BucketGrid: Sendable {
         var items = [Int32](repeating: 0, count: Int(counts.last!))
         for (f, s) in spans.enumerated() {
             guard let (cs, rs) = s else { continue }
-            for r in rs { for c in cs {
-                let b = r * columns + c
-                items[Int(fill[b])] = Int32(f)
-                fill[b] += 1
-            } }
+            for r in rs {
+                for c in cs {
+                    let b = r * columns + c
+                    items[Int(fill[b])] = Int32(f)
+                    fill[b] += 1
+                }
+            }
         }
         self.start = counts
         self.items = items
@@ -83,21 +85,25 @@ public struct BucketGrid: Sendable {
     /// Calls `body` for every bucket entry in the window (features can repeat across buckets).
     public func forEachCandidate(in window: BoundingBox, _ body: (Int) -> Void) {
         guard window.maxX >= origin.x, window.maxY >= origin.y,
-              window.minX <= origin.x + bucketWidth * Double(columns),
-              window.minY <= origin.y + bucketHeight * Double(rows) else { return }
+            window.minX <= origin.x + bucketWidth * Double(columns),
+            window.minY <= origin.y + bucketHeight * Double(rows)
+        else { return }
         let c0 = Self.clamp(Int(((window.minX - origin.x) / bucketWidth).rounded(.down)), columns)
         let c1 = Self.clamp(Int(((window.maxX - origin.x) / bucketWidth).rounded(.down)), columns)
         let r0 = Self.clamp(Int(((window.minY - origin.y) / bucketHeight).rounded(.down)), rows)
         let r1 = Self.clamp(Int(((window.maxY - origin.y) / bucketHeight).rounded(.down)), rows)
-        for r in r0 ... r1 { for c in c0 ... c1 {
-            let b = r * columns + c
-            for i in Int(start[b]) ..< Int(start[b + 1]) { body(Int(items[i])) }
-        } }
+        for r in r0 ... r1 {
+            for c in c0 ... c1 {
+                let b = r * columns + c
+                for i in Int(start[b]) ..< Int(start[b + 1]) { body(Int(items[i])) }
+            }
+        }
     }
 
     /// The grid's extent.
     public var extent: BoundingBox {
-        BoundingBox(minX: origin.x, minY: origin.y,
-                    maxX: origin.x + bucketWidth * Double(columns), maxY: origin.y + bucketHeight * Double(rows))
+        BoundingBox(
+            minX: origin.x, minY: origin.y,
+            maxX: origin.x + bucketWidth * Double(columns), maxY: origin.y + bucketHeight * Double(rows))
     }
 }

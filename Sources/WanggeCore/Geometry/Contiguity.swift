@@ -44,10 +44,13 @@ extension FlatPolygons {
 }
 
 /// Whether closed segments ab and cd share a point, exactly.
-func segmentsMeet(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
-                  _ cx: Double, _ cy: Double, _ dx: Double, _ dy: Double) -> Bool {
+func segmentsMeet(
+    _ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
+    _ cx: Double, _ cy: Double, _ dx: Double, _ dy: Double
+) -> Bool {
     guard max(ax, bx) >= min(cx, dx), max(cx, dx) >= min(ax, bx),
-          max(ay, by) >= min(cy, dy), max(cy, dy) >= min(ay, by) else { return false }
+        max(ay, by) >= min(cy, dy), max(cy, dy) >= min(ay, by)
+    else { return false }
     let o1 = orientation(ax, ay, bx, by, cx, cy), o2 = orientation(ax, ay, bx, by, dx, dy)
     let o3 = orientation(cx, cy, dx, dy, ax, ay), o4 = orientation(cx, cy, dx, dy, bx, by)
     if o1 == 0 && o2 == 0 {

@@ -27,7 +27,7 @@ public struct LinearRing: Hashable, Sendable {
     /// Twice the signed area (shoelace); positive for counter-clockwise rings.
     public var signedDoubleArea: Double {
         var sum = 0.0
-        for i in 0..<max(points.count - 1, 0) {
+        for i in 0 ..< max(points.count - 1, 0) {
             let a = points[i], b = points[i + 1]
             sum += a.x * b.y - b.x * a.y
         }

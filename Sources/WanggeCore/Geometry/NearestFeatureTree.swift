@@ -142,8 +142,9 @@ public struct NearestFeatureTree: Sendable {
             }
             segmentStart.append(Int32(segments.count / 4))
         }
-        storage = Storage(boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
-                          segmentStart: segmentStart, segments: segments)
+        storage = Storage(
+            boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
+            segmentStart: segmentStart, segments: segments)
     }
 
     /// The number of features in the tree.

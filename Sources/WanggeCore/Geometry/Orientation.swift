@@ -15,8 +15,10 @@ import Foundation
 /// Reference: J. R. Shewchuk, "Adaptive Precision Floating-Point Arithmetic and Fast Robust
 /// Geometric Predicates", Discrete & Computational Geometry 18 (1997).
 @inlinable
-public func orientation(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
-                        _ px: Double, _ py: Double) -> Int {
+public func orientation(
+    _ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
+    _ px: Double, _ py: Double
+) -> Int {
     let detLeft = (ax - px) * (by - py)
     let detRight = (ay - py) * (bx - px)
     let det = detLeft - detRight
@@ -28,8 +30,10 @@ public func orientation(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
 
 /// The exact fallback of ``orientation(_:_:_:_:_:_:)``.
 @usableFromInline
-func exactOrientation(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
-                      _ px: Double, _ py: Double) -> Int {
+func exactOrientation(
+    _ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
+    _ px: Double, _ py: Double
+) -> Int {
     // Each difference is exactly hi + lo.
     let (acxHi, acxLo) = twoDiff(ax, px)
     let (bcyHi, bcyLo) = twoDiff(by, py)
@@ -38,8 +42,10 @@ func exactOrientation(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double,
     // det = (acx)(bcy) − (acy)(bcx), every partial product split exactly into two doubles.
     var terms: [Double] = []
     terms.reserveCapacity(16)
-    for (u, v, sign) in [(acxHi, bcyHi, 1.0), (acxHi, bcyLo, 1.0), (acxLo, bcyHi, 1.0), (acxLo, bcyLo, 1.0),
-                         (acyHi, bcxHi, -1.0), (acyHi, bcxLo, -1.0), (acyLo, bcxHi, -1.0), (acyLo, bcxLo, -1.0)] {
+    for (u, v, sign) in [
+        (acxHi, bcyHi, 1.0), (acxHi, bcyLo, 1.0), (acxLo, bcyHi, 1.0), (acxLo, bcyLo, 1.0),
+        (acyHi, bcxHi, -1.0), (acyHi, bcxLo, -1.0), (acyLo, bcxHi, -1.0), (acyLo, bcxLo, -1.0),
+    ] {
         let (p, e) = twoProduct(u * sign, v)
         terms.append(e)
         terms.append(p)

@@ -157,8 +157,10 @@ public struct FlatPolygons: Sendable {
 
 /// Squared distance from p to the segment ab.
 @inline(__always)
-func segmentDistanceSquared(_ px: Double, _ py: Double, _ ax: Double, _ ay: Double,
-                            _ bx: Double, _ by: Double) -> Double {
+func segmentDistanceSquared(
+    _ px: Double, _ py: Double, _ ax: Double, _ ay: Double,
+    _ bx: Double, _ by: Double
+) -> Double {
     let dx = bx - ax, dy = by - ay
     let lengthSquared = dx * dx + dy * dy
     var t = lengthSquared > 0 ? ((px - ax) * dx + (py - ay) * dy) / lengthSquared : 0

@@ -7,9 +7,12 @@ public enum LayerDecoder {
     /// Converts every coordinate of `geometry` from `crs` to WGS84, or reports the first bad one.
     static func toWGS84(_ geometry: Geometry, crs: CoordinateReferenceSystem, converter: CoordinateConverter) -> Result<Geometry, CoordinateError> {
         do {
-            return .success(try geometry.mapCoordinates { c in
-                do { return try converter.toWGS84(c, from: crs) } catch let e as CoordinateError { throw e } catch { throw CoordinateError.transformFailed("\(error)") }
-            })
+            return .success(
+                try geometry.mapCoordinates { c in
+                    do { return try converter.toWGS84(c, from: crs) } catch let e as CoordinateError { throw e } catch {
+                        throw CoordinateError.transformFailed("\(error)")
+                    }
+                })
         } catch let e as CoordinateError {
             return .failure(e)
         } catch {
@@ -30,7 +33,10 @@ public enum LayerDecoder {
                 report.append(.error("\(label): no \"code\" property")); continue
             }
             guard Cell.isValidCode(code) else {
-                report.append(.error("\(label): malformed cell code \"\(code)\": expected 15 characters of [0-9A-Z] (6-digit county, 3-digit street, 3-digit community, 3-digit sequence)"))
+                report.append(
+                    .error(
+                        "\(label): malformed cell code \"\(code)\": expected 15 characters of [0-9A-Z] (6-digit county, 3-digit street, 3-digit community, 3-digit sequence)"
+                    ))
                 continue
             }
             if let first = seen[code] {
@@ -43,9 +49,11 @@ public enum LayerDecoder {
             switch toWGS84(f.geometry, crs: crs, converter: converter) {
             case .failure(let e): report.append(.error("\(label): \(e)"))
             case .success(let g):
-                cells.append(Cell(code: code, name: f.properties["name"]?.text ?? "",
-                                  communityName: f.properties["community_name"]?.text ?? "",
-                                  streetName: f.properties["street_name"]?.text ?? "", geometry: g))
+                cells.append(
+                    Cell(
+                        code: code, name: f.properties["name"]?.text ?? "",
+                        communityName: f.properties["community_name"]?.text ?? "",
+                        streetName: f.properties["street_name"]?.text ?? "", geometry: g))
             }
         }
         return (cells, report)
@@ -106,7 +114,9 @@ public enum LayerDecoder {
             }
             let radius = f.properties["radius_m"].map { $0.number } ?? 0
             guard let radius, radius.isFinite, radius >= 0, radius <= 10_000 else {
-                report.append(.error("\(label): radius_m must be a number of metres between 0 and 10000, got \(f.properties["radius_m"]?.jsonText ?? "null")")); continue
+                report.append(
+                    .error("\(label): radius_m must be a number of metres between 0 and 10000, got \(f.properties["radius_m"]?.jsonText ?? "null")"));
+                continue
             }
             switch toWGS84(f.geometry, crs: crs, converter: converter) {
             case .failure(let e): report.append(.error("\(label): \(e)"))
@@ -127,7 +137,8 @@ public enum LayerDecoder {
         let header = fields.map { reader.string($0).trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = required.filter { !header.contains($0) }
         guard missing.isEmpty else {
-            throw CSVRowError(line: 1, message: "the \(layer) header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
+            throw CSVRowError(
+                line: 1, message: "the \(layer) header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
         }
         var rows: [(Int, [String: String])] = []
         while try reader.next(into: &fields) {
@@ -159,7 +170,8 @@ public enum LayerDecoder {
                     report.append(.error("line \(line): unit \(id): area \"\(area)\" is not a 9-digit street/town code")); continue
                 }
                 if let other = areas[area] {
-                    report.append(.error("line \(line): units \(other) and \(id) both answer for street \(area); the street fallback needs exactly one"))
+                    report.append(
+                        .error("line \(line): units \(other) and \(id) both answer for street \(area); the street fallback needs exactly one"))
                 }
                 areas[area] = id
             }
@@ -183,7 +195,9 @@ public enum LayerDecoder {
         for (line, v) in try table(bytes, required: ["category", "route"], layer: "rules") {
             let category = v["category"] ?? ""
             guard !category.isEmpty else { report.append(.error("line \(line): the category is empty")); continue }
-            if let problem = ControlCharacters.problem(in: category, field: "category") { report.append(.error("line \(line): \(problem)")); continue }
+            if let problem = ControlCharacters.problem(in: category, field: "category") {
+                report.append(.error("line \(line): \(problem)")); continue
+            }
             if let first = seen[category] { report.append(.error("line \(line): duplicate category \(category) (also line \(first))")); continue }
             seen[category] = line
             let rule = RoutingRule(category: category, routeText: v["route"] ?? "")

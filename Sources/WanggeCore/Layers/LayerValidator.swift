@@ -41,7 +41,8 @@ public struct LayerValidator {
         }
         let projected = valid.map { metric($0.geometry) }
         for o in checker.overlaps(among: projected, minimumArea: minimumArea) {
-            report.append(.warning("cells \(valid[o.first].code) and \(valid[o.second].code) overlap by \(squareMetres(o.area)) near \(lonLat(o.location))"))
+            report.append(
+                .warning("cells \(valid[o.first].code) and \(valid[o.second].code) overlap by \(squareMetres(o.area)) near \(lonLat(o.location))"))
         }
         var byStreet: [String: [Int]] = [:]
         for (i, c) in valid.enumerated() { byStreet[c.streetCode, default: []].append(i) }
@@ -72,7 +73,9 @@ public struct LayerValidator {
         for kind in byKind.keys.sorted() {
             let group = byKind[kind]!
             for o in checker.overlaps(among: group.map { metric($0.geometry) }, minimumArea: minimumArea) {
-                report.append(.warning("\(kind) zones \(group[o.first].id) and \(group[o.second].id) overlap by \(squareMetres(o.area)) near \(lonLat(o.location))"))
+                report.append(
+                    .warning(
+                        "\(kind) zones \(group[o.first].id) and \(group[o.second].id) overlap by \(squareMetres(o.area)) near \(lonLat(o.location))"))
             }
         }
         return report

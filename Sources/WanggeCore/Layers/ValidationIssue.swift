@@ -40,7 +40,9 @@ public struct LayerRejected: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         let shown = (strict ? report.issues : report.errors)
-        let head = "the \(layer) layer was not imported: \(report.errors.count) error(s), \(report.warnings.count) warning(s)" + (strict && report.errors.isEmpty ? " (--strict)" : "")
+        let head =
+            "the \(layer) layer was not imported: \(report.errors.count) error(s), \(report.warnings.count) warning(s)"
+            + (strict && report.errors.isEmpty ? " (--strict)" : "")
         let lines = shown.prefix(50).map { "  \($0)" }
         let more = shown.count > 50 ? ["  … and \(shown.count - 50) more"] : []
         return ([head] + lines + more).joined(separator: "\n")

@@ -37,8 +37,10 @@ public struct OrderEvent: Sendable, Equatable {
     public static func parse(line: Int, orderID: String, status: String, at: String, note: String) -> Result<OrderEvent, RejectedRow> {
         let statusText = status.lowercased()
         guard let s = OrderStatus(rawValue: statusText) else {
-            return .failure(RejectedRow(row: line, id: orderID, field: "status",
-                                       reason: "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return .failure(
+                RejectedRow(
+                    row: line, id: orderID, field: "status",
+                    reason: "unknown status \"\(statusText)\"; expected one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         guard let time = Timestamp.parse(at) else {
             return .failure(RejectedRow(row: line, id: orderID, field: "at", reason: "at \"\(at)\" is not a time; expected \(Timestamp.forms)"))
@@ -73,8 +75,10 @@ public struct OrderEvent: Sendable, Equatable {
                 try row(.failure(RejectedRow(row: line, id: "", field: "id", reason: "the order id is empty")))
                 continue
             }
-            try row(parse(line: line, orderID: rowOrderID, status: reader.trimmedString(fields[status]), at: reader.trimmedString(fields[at]),
-                          note: note.map { reader.string(fields[$0]) } ?? ""))
+            try row(
+                parse(
+                    line: line, orderID: rowOrderID, status: reader.trimmedString(fields[status]), at: reader.trimmedString(fields[at]),
+                    note: note.map { reader.string(fields[$0]) } ?? ""))
         }
     }
 

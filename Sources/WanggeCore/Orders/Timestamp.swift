@@ -9,7 +9,8 @@ import Foundation
 /// Time (UTC+08:00), as the hotline's own systems record it. A date alone is midnight.
 public enum Timestamp {
     /// The accepted forms, for messages.
-    public static let forms = "ISO 8601 (2025-07-01T09:00:00+08:00), 2025-07-01 09:00[:00], 2025/7/1 9:00[:00] or 2025年7月1日 9:00, China Standard Time unless a zone is given"
+    public static let forms =
+        "ISO 8601 (2025-07-01T09:00:00+08:00), 2025-07-01 09:00[:00], 2025/7/1 9:00[:00] or 2025年7月1日 9:00, China Standard Time unless a zone is given"
 
     /// Seconds since 1970-01-01T00:00:00Z, or nil when `text` is not such a time.
     public static func parse(_ text: String) -> Double? {
@@ -107,7 +108,8 @@ public enum Timestamp {
     }
 
     /// 年, 月, 日 in UTF-8.
-    static let nian: (UInt8, UInt8, UInt8) = (0xE5, 0xB9, 0xB4), yue: (UInt8, UInt8, UInt8) = (0xE6, 0x9C, 0x88), ri: (UInt8, UInt8, UInt8) = (0xE6, 0x97, 0xA5)
+    static let nian: (UInt8, UInt8, UInt8) = (0xE5, 0xB9, 0xB4), yue: (UInt8, UInt8, UInt8) = (0xE6, 0x9C, 0x88),
+        ri: (UInt8, UInt8, UInt8) = (0xE6, 0x97, 0xA5)
 
     /// The start of the China Standard Time day holding `epoch`.
     public static func dayStart(_ epoch: Double) -> Double {

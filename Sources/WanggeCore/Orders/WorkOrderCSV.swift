@@ -33,8 +33,10 @@ public struct WorkOrderRecord: Sendable {
     /// Why `receivedAtText` is unusable, or nil when it is a time (see ``WorkOrderCSV/receivedAtProblem(_:)``).
     public var receivedAtProblem: String? { receivedAt == nil ? WorkOrderCSV.receivedAtProblem(receivedAtText) : nil }
 
-    public init(line: Int, id: String, lonText: String = "", latText: String = "", crsText: String = "",
-                category: String = "", receivedAtText: String = "", attributesJSON: String = "{}") {
+    public init(
+        line: Int, id: String, lonText: String = "", latText: String = "", crsText: String = "",
+        category: String = "", receivedAtText: String = "", attributesJSON: String = "{}"
+    ) {
         self.line = line; self.id = id; self.lonText = lonText; self.latText = latText
         self.crsText = crsText; self.category = category; self.receivedAtText = receivedAtText
         self.receivedAt = Timestamp.parse(receivedAtText); self.attributesJSON = attributesJSON
@@ -86,7 +88,8 @@ public enum WorkOrderCSV {
     /// Why a `received_at` text that ``Timestamp`` cannot read is unusable: the same words in
     /// `import orders`, `POST /v1/orders` and `assign`.
     public static func receivedAtProblem(_ text: String) -> String {
-        text.isEmpty ? "received_at is empty; expected \(Timestamp.forms)"
+        text.isEmpty
+            ? "received_at is empty; expected \(Timestamp.forms)"
             : "received_at \"\(ControlCharacters.visible(text))\" is not a time; expected \(Timestamp.forms)"
     }
 
@@ -111,7 +114,11 @@ public enum WorkOrderCSV {
             }
             let missing = WorkOrderCSV.requiredColumns.filter { column[$0] == nil }
             guard missing.isEmpty else {
-                throw CSVRowError(line: line, message: "the header lacks \(missing.joined(separator: ", ")); it must name at least \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+                throw CSVRowError(
+                    line: line,
+                    message:
+                        "the header lacks \(missing.joined(separator: ", ")); it must name at least \(WorkOrderCSV.requiredColumns.joined(separator: ","))"
+                )
             }
             id = column["id"]!; lon = column["lon"]!; lat = column["lat"]!
             category = column["category"]!; receivedAt = column["received_at"]!
@@ -134,36 +141,47 @@ public enum WorkOrderCSV {
     /// `keepAttributes: false` skips building `attributesJSON` (routing alone does not need it).
     /// Large files are read on all cores, in pieces cut at record boundaries (``CSVSplitter``);
     /// the records and the first error (in file order) are those of a single sequential read.
-    public static func read(_ bytes: [UInt8], defaultCRS: String = "", mode: Mode, keepAttributes: Bool = true,
-                            workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                            progress: (@Sendable (Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
+    public static func read(
+        _ bytes: [UInt8], defaultCRS: String = "", mode: Mode, keepAttributes: Bool = true,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> [WorkOrderRecord] {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
             throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(requiredColumns.joined(separator: ","))")
         }
         let columns = try Columns(header: fields.map { reader.string($0) }, line: reader.line)
-        return try readBody(bytes, from: reader.position, firstLine: reader.nextLine, columns: columns, defaultCRS: defaultCRS,
-                            mode: mode, keepAttributes: keepAttributes, workers: workers, progress: progress)
+        return try readBody(
+            bytes, from: reader.position, firstLine: reader.nextLine, columns: columns, defaultCRS: defaultCRS,
+            mode: mode, keepAttributes: keepAttributes, workers: workers, progress: progress)
     }
 
     /// Parses the records of `bytes` after `start` (a record boundary on line `firstLine`),
     /// whose header was `columns`: on all cores, in pieces cut at record boundaries.
-    static func readBody(_ bytes: [UInt8], from start: Int = 0, firstLine: Int, columns: Columns, defaultCRS: String,
-                         mode: Mode, keepAttributes: Bool, workers: Int,
-                         progress: (@Sendable (Int) -> Void)? = nil) throws -> [WorkOrderRecord] {
+    static func readBody(
+        _ bytes: [UInt8], from start: Int = 0, firstLine: Int, columns: Columns, defaultCRS: String,
+        mode: Mode, keepAttributes: Bool, workers: Int,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> [WorkOrderRecord] {
         let pieces = CSVSplitter.split(bytes, from: start, firstLine: firstLine, pieces: max(1, workers) * 4)
         let done = Locked(0)
-        return try joined(Parallel.map(pieces.count) { k in
-            let result = Result {
-                try TextEncoding.checkUTF8(bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
-                var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine, validated: true)
-                return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
-            }
-            let count = (try? result.get())?.count ?? 0
-            if let progress { progress(done.withLock { $0 += count; return $0 }) }
-            return result
-        })
+        return try joined(
+            Parallel.map(pieces.count) { k in
+                let result = Result {
+                    try TextEncoding.checkUTF8(bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                    var pieceReader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine, validated: true)
+                    return try readRecords(&pieceReader, columns: columns, defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes)
+                }
+                let count = (try? result.get())?.count ?? 0
+                if let progress {
+                    progress(
+                        done.withLock {
+                            $0 += count; return $0
+                        })
+                }
+                return result
+            })
     }
 
     /// The order ids of the records of `bytes` (a block of whole records starting on line
@@ -171,19 +189,20 @@ public enum WorkOrderCSV {
     /// left out.
     static func readIDs(_ bytes: [UInt8], firstLine: Int, columns: Columns, workers: Int) throws -> [(line: Int, id: String)] {
         let pieces = CSVSplitter.split(bytes, from: 0, firstLine: firstLine, pieces: max(1, workers) * 4)
-        return try joined(Parallel.map(pieces.count) { k in
-            Result {
-                var reader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
-                var fields: [Range<Int>] = []
-                var ids: [(line: Int, id: String)] = []
-                while try reader.next(into: &fields) {
-                    guard fields.count == columns.names.count else { continue }
-                    let id = reader.trimmedString(fields[columns.id])
-                    if !id.isEmpty { ids.append((reader.line, id)) }
+        return try joined(
+            Parallel.map(pieces.count) { k in
+                Result {
+                    var reader = CSVReader(bytes: bytes, range: pieces[k].range, firstLine: pieces[k].firstLine)
+                    var fields: [Range<Int>] = []
+                    var ids: [(line: Int, id: String)] = []
+                    while try reader.next(into: &fields) {
+                        guard fields.count == columns.names.count else { continue }
+                        let id = reader.trimmedString(fields[columns.id])
+                        if !id.isEmpty { ids.append((reader.line, id)) }
+                    }
+                    return ids
                 }
-                return ids
-            }
-        })
+            })
     }
 
     /// The pieces' elements in order, or the first piece's error (in file order).
@@ -194,8 +213,10 @@ public enum WorkOrderCSV {
         return all
     }
 
-    private static func readRecords(_ reader: inout CSVReader, columns: Columns, defaultCRS: String, mode: Mode,
-                                    keepAttributes: Bool) throws -> [WorkOrderRecord] {
+    private static func readRecords(
+        _ reader: inout CSVReader, columns: Columns, defaultCRS: String, mode: Mode,
+        keepAttributes: Bool
+    ) throws -> [WorkOrderRecord] {
         let header = columns.names
         let idColumn = columns.id, lonColumn = columns.lon, latColumn = columns.lat
         let categoryColumn = columns.category, receivedColumn = columns.receivedAt

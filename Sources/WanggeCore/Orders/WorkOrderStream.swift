@@ -26,8 +26,10 @@ public final class WorkOrderStream {
 
     /// Opens the file with `open` (called again by ``restart()``) and reads its header.
     /// `blockSize`: bytes read at a time; records come back in pieces of about that size.
-    public init(defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true, blockSize: Int = 2 << 20,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount, open: @escaping () throws -> Source) throws {
+    public init(
+        defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true, blockSize: Int = 2 << 20,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, open: @escaping () throws -> Source
+    ) throws {
         self.open = open
         self.defaultCRS = defaultCRS
         self.mode = mode
@@ -40,8 +42,10 @@ public final class WorkOrderStream {
     }
 
     /// A stream over bytes already in memory.
-    public convenience init(bytes: [UInt8], defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true,
-                            blockSize: Int = 2 << 20) throws {
+    public convenience init(
+        bytes: [UInt8], defaultCRS: String = "", mode: WorkOrderCSV.Mode, keepAttributes: Bool = true,
+        blockSize: Int = 2 << 20
+    ) throws {
         try self.init(defaultCRS: defaultCRS, mode: mode, keepAttributes: keepAttributes, blockSize: blockSize) {
             var offset = 0
             return { count in
@@ -82,8 +86,9 @@ public final class WorkOrderStream {
     /// The records of the next block, in file order; nil after the last.
     public func next() throws -> [WorkOrderRecord]? {
         try nextBlock { bytes, firstLine in
-            try WorkOrderCSV.readBody(bytes, firstLine: firstLine, columns: columns, defaultCRS: defaultCRS,
-                                      mode: mode, keepAttributes: keepAttributes, workers: workers)
+            try WorkOrderCSV.readBody(
+                bytes, firstLine: firstLine, columns: columns, defaultCRS: defaultCRS,
+                mode: mode, keepAttributes: keepAttributes, workers: workers)
         }
     }
 
@@ -126,7 +131,9 @@ extension CSVSplitter {
     /// (which starts at a record boundary); 0 when there is none.
     public static func endOfLastRecord(_ bytes: [UInt8]) -> Int {
         var last = 0
-        scanRecordEnds(bytes) { last = $0; return true }
+        scanRecordEnds(bytes) {
+            last = $0; return true
+        }
         return last
     }
 

@@ -35,8 +35,9 @@ public struct AddressRouting: Sendable {
     }
 
     public init(index: AddressIndex, district: DistrictIndex, farMetres: Double = 300, maxInterpolationGap: Int = 20) {
-        resolver = AddressResolver(index: index, normalizer: AdministrativeNames.normalizer(for: district),
-                                   maxInterpolationGap: maxInterpolationGap)
+        resolver = AddressResolver(
+            index: index, normalizer: AdministrativeNames.normalizer(for: district),
+            maxInterpolationGap: maxInterpolationGap)
         self.farMetres = farMetres
         var units: [String: Int] = [:]
         for c in district.cells where units[c.street] == nil { if let u = c.streetUnit { units[c.street] = u } }
@@ -61,8 +62,10 @@ public struct AddressRouting: Sendable {
 
     /// Routes an order whose coordinates gave `byCoordinates`. Orders with usable coordinates
     /// keep that assignment; others are resolved by `address` / `code` (either may be empty).
-    public func route(_ byCoordinates: Assignment, address: String, code: String, route: CategoryRoute,
-                      router: OrderRouter) -> (Assignment, Located) {
+    public func route(
+        _ byCoordinates: Assignment, address: String, code: String, route: CategoryRoute,
+        router: OrderRouter
+    ) -> (Assignment, Located) {
         let hasAddress = !Self.isBlank(address) || !Self.isBlank(code)
         if byCoordinates.status != .invalid {
             guard hasAddress, farMetres > 0, !isEmpty, let location = byCoordinates.location else {
@@ -151,8 +154,9 @@ public enum AdministrativeNames {
             if !c.streetName.isEmpty { streets.insert(c.streetName) }
             if !c.communityName.isEmpty { communities.insert(c.communityName) }
         }
-        return AddressNormalizer(cityNames: shanghai ? ["上海市"] : [], districtNames: counties.sorted(),
-                                 streetNames: streets.sorted(), communityNames: communities.sorted())
+        return AddressNormalizer(
+            cityNames: shanghai ? ["上海市"] : [], districtNames: counties.sorted(),
+            streetNames: streets.sorted(), communityNames: communities.sorted())
     }
 }
 

@@ -34,11 +34,13 @@ public enum AssignmentFile {
     /// Routes every row of `bytes` (an orders CSV) and passes the output CSV to `write`,
     /// header first, in input order. With `addresses`, rows without usable coordinates are
     /// located by their `address` or code column and addresses are checked against coordinates.
-    public static func route(_ bytes: [UInt8], index: DistrictIndex, addresses: AddressRouting? = nil,
-                             defaultCRS: String = "", snapMetres: Double = 50,
-                             workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                             progress: (@Sendable (Int) -> Void)? = nil,
-                             write: ([UInt8]) throws -> Void) throws -> Summary {
+    public static func route(
+        _ bytes: [UInt8], index: DistrictIndex, addresses: AddressRouting? = nil,
+        defaultCRS: String = "", snapMetres: Double = 50,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int) -> Void)? = nil,
+        write: ([UInt8]) throws -> Void
+    ) throws -> Summary {
         var reader = CSVReader(bytes: bytes)
         var fields: [Range<Int>] = []
         guard try reader.next(into: &fields) else {
@@ -57,10 +59,16 @@ public enum AssignmentFile {
             let piece = pieces[k]
             let router = try routers.take()
             defer { routers.giveBack(router) }
-            var worker = PieceWorker(bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
-                                     addresses: addresses)
+            var worker = PieceWorker(
+                bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
+                addresses: addresses)
             let output = try worker.run(piece.range, firstLine: piece.firstLine)
-            if let progress { progress(routed.withLock { $0 += output.summary.rows; return $0 }) }
+            if let progress {
+                progress(
+                    routed.withLock {
+                        $0 += output.summary.rows; return $0
+                    })
+            }
             return output
         }
         var header = CSVWriter(capacity: 128)
@@ -154,8 +162,10 @@ public enum AssignmentFile {
         static let streetRoute = Array("street".utf8)
         static let noRoute = Array("none".utf8)
 
-        init(bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
-             addresses: AddressRouting? = nil) {
+        init(
+            bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
+            addresses: AddressRouting? = nil
+        ) {
             self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
             self.addresses = addresses
             addressColumn = addresses == nil ? nil : columns.names.firstIndex(of: AddressRouting.addressColumn)
@@ -183,7 +193,8 @@ public enum AssignmentFile {
                 // the category, then the reception time, then the location.
                 if bytes[idRange].contains(where: ControlCharacters.isControl) {
                     let id = reader.trimmedString(fields[columns.id])
-                    invalid(line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
+                    invalid(
+                        line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
                     continue
                 }
                 let category = categoryEntry(reader, fields[columns.category])
@@ -286,7 +297,11 @@ public enum AssignmentFile {
                 for other in a.otherCoveringCells { out.append(byte: 0x3B); texts.append(.cellCode, other, to: &out) }
             }
             out.endField()
-            if let c = a.cell { texts.append(.street, c, to: &out) } else if a.route == .street, let u = a.unit { out.append(field: router.index.units[u].area) }
+            if let c = a.cell {
+                texts.append(.street, c, to: &out)
+            } else if a.route == .street, let u = a.unit {
+                out.append(field: router.index.units[u].area)
+            }
             out.endField()
             if let c = a.cell { texts.append(.community, c, to: &out) }
             out.endField()

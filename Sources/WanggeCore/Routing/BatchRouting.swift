@@ -56,17 +56,21 @@ extension DistrictIndex {
     /// Routes every record on all cores (one ``OrderRouter`` per worker, the index shared).
     /// Records with a row problem, an unreadable position or an unknown CRS come back
     /// `invalid` with the reason; nothing is dropped and the order is kept.
-    public func assign(_ records: [WorkOrderRecord], snapMetres: Double = 50,
-                       workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                       progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
+    public func assign(
+        _ records: [WorkOrderRecord], snapMetres: Double = 50,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> [Assignment] {
         try assign(records, routers: OrderRouterPool(index: self, snapMetres: snapMetres), workers: workers, progress: progress)
     }
 
     /// Routes every record on all cores with routers of `routers` (which must be this index's),
     /// so that block after block of one import reuses the same routers.
-    public func assign(_ records: [WorkOrderRecord], routers pool: OrderRouterPool,
-                       workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                       progress: (@Sendable (Int) -> Void)? = nil) throws -> [Assignment] {
+    public func assign(
+        _ records: [WorkOrderRecord], routers pool: OrderRouterPool,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> [Assignment] {
         precondition(pool.index === self, "the routers of another index")
         let count = records.count
         guard count > 0 else { return [] }
@@ -80,7 +84,12 @@ extension DistrictIndex {
             assignments.reserveCapacity(range.count)
             for i in range {
                 assignments.append(router.assign(records[i], systems: &systems))
-                if (i + 1) % 65_536 == 0, let progress { progress(done.withLock { $0 += 65_536; return $0 }) }
+                if (i + 1) % 65_536 == 0, let progress {
+                    progress(
+                        done.withLock {
+                            $0 += 65_536; return $0
+                        })
+                }
             }
             return assignments
         }

@@ -93,8 +93,10 @@ public struct District: Sendable {
     public var rules: [RoutingRule]
     public var points: [InspectionPoint]
 
-    public init(cells: [Cell] = [], zones: [Zone] = [], units: [ResponsibleUnit] = [],
-                rules: [RoutingRule] = [], points: [InspectionPoint] = []) {
+    public init(
+        cells: [Cell] = [], zones: [Zone] = [], units: [ResponsibleUnit] = [],
+        rules: [RoutingRule] = [], points: [InspectionPoint] = []
+    ) {
         self.cells = cells; self.zones = zones; self.units = units; self.rules = rules; self.points = points
     }
 }

@@ -100,9 +100,11 @@ public final class DistrictIndex: Sendable {
         cells.reserveCapacity(sortedCells.count)
         for c in sortedCells {
             cellShapes.append(c.geometry.polygons ?? [])
-            cells.append(CellInfo(code: c.code, name: c.name, communityName: c.communityName,
-                                  streetName: c.streetName, street: c.streetCode, community: c.communityCode,
-                                  streetUnit: streetUnits[c.streetCode]))
+            cells.append(
+                CellInfo(
+                    code: c.code, name: c.name, communityName: c.communityName,
+                    streetName: c.streetName, street: c.streetCode, community: c.communityCode,
+                    streetUnit: streetUnits[c.streetCode]))
         }
         self.cells = cells
         self.cellShapes = cellShapes
@@ -130,9 +132,11 @@ public final class DistrictIndex: Sendable {
             }
             // Zones are few and large: the raster's resolution follows the cells' instead.
             let pixels = Double(max(sortedCells.count, 1)) * 8 / Double(max(shapes.count, 1))
-            layers.append(ZoneLayer(kind: kind, zoneIndexes: Array(kindStart ..< end), shapes: shapes,
-                                    grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 16),
-                                    raster: CoverageRaster(shapes: shapes, pixelsPerFeature: pixels, maximumPixels: 1 << 22)))
+            layers.append(
+                ZoneLayer(
+                    kind: kind, zoneIndexes: Array(kindStart ..< end), shapes: shapes,
+                    grid: BucketGrid(boxes: shapes.boxes, bucketsPerFeature: 16),
+                    raster: CoverageRaster(shapes: shapes, pixelsPerFeature: pixels, maximumPixels: 1 << 22)))
             kindStart = end
         }
         self.zoneLayers = layers
@@ -166,8 +170,10 @@ public final class DistrictIndex: Sendable {
             let box = p.geometry.boundingBox ?? BoundingBox(minX: .nan, minY: .nan, maxX: .nan, maxY: .nan)
             let window = DegreeWindow(metres: p.radiusMetres, latitude: max(abs(box.minY), abs(box.maxY)))
             pointBoxes.append(box.expanded(dx: window.dLon, dy: window.dLat))
-            points.append(PointInfo(id: p.id, name: p.name, type: p.type, radiusMetres: p.radiusMetres,
-                                    isAreal: p.geometry.polygons != nil))
+            points.append(
+                PointInfo(
+                    id: p.id, name: p.name, type: p.type, radiusMetres: p.radiusMetres,
+                    isAreal: p.geometry.polygons != nil))
         }
         self.points = points
         self.pointShapes = pointShapes.mapCoordinates(project)

@@ -68,7 +68,8 @@ public struct TileAddress: Hashable, Sendable, CustomStringConvertible {
             let clamped = min(max(row / scale, 0), 1)
             return atan(sinh(.pi * (1 - 2 * clamped))) * 180 / .pi
         }
-        return BoundingBox(minX: max(-180, lon(Double(x) - margin)), minY: lat(Double(y + 1) + margin),
-                           maxX: min(180, lon(Double(x + 1) + margin)), maxY: lat(Double(y) - margin))
+        return BoundingBox(
+            minX: max(-180, lon(Double(x) - margin)), minY: lat(Double(y + 1) + margin),
+            maxX: min(180, lon(Double(x + 1) + margin)), maxY: lat(Double(y) - margin))
     }
 }

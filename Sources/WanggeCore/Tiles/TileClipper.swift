@@ -88,13 +88,19 @@ public struct TileClipper {
     /// The polygon in tile coordinates, cut to the buffered tile: itself when inside it,
     /// else the parts GEOS's rectangle clip leaves (none when the input is unusable).
     private func clip(_ polygon: Polygon) -> [Polygon] {
-        func projected(_ r: LinearRing) -> LinearRing { LinearRing(r.points.map { let p = project($0); return Coordinate(p.x, p.y) }) }
+        func projected(_ r: LinearRing) -> LinearRing {
+            LinearRing(
+                r.points.map {
+                    let p = project($0); return Coordinate(p.x, p.y)
+                })
+        }
         let inTile = Polygon(exterior: projected(polygon.exterior), holes: polygon.holes.map(projected))
         guard let box = BoundingBox(inTile.exterior.points) else { return [] }
         if box.minX >= low && box.maxX <= high && box.minY >= low && box.maxY <= high { return [inTile] }
         guard let g = try? geos.makeGEOS(.polygon(inTile)),
-              let cut = geos.own(GEOSClipByRect_r(geos.handle, g.pointer, low, low, high, high)),
-              let parts = geos.wanggeGeometry(cut.pointer)?.polygons else { return [] }
+            let cut = geos.own(GEOSClipByRect_r(geos.handle, g.pointer, low, low, high, high)),
+            let parts = geos.wanggeGeometry(cut.pointer)?.polygons
+        else { return [] }
         return parts
     }
 
@@ -133,7 +139,7 @@ public struct TileClipper {
             }
             if current.isEmpty { current.append(s) }
             current.append(e)
-            if e != b { parts.append(current); current = [] }   // left the window
+            if e != b { parts.append(current); current = [] }  // left the window
         }
         if !current.isEmpty { parts.append(current) }
         return parts

@@ -138,7 +138,7 @@ public struct VectorTileLayer: Sendable {
             switch value {
             case .string(let s): v.string(1, s)
             case .double(let d): v.fixed64(3, d.bitPattern)
-            case .int(let i): v.varint(6, UInt64((i << 1) ^ (i >> 63)))   // sint_value, zigzag
+            case .int(let i): v.varint(6, UInt64((i << 1) ^ (i >> 63)))  // sint_value, zigzag
             case .bool(let b): v.varint(7, b ? 1 : 0)
             }
             out.message(4, v.bytes)

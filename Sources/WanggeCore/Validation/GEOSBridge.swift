@@ -22,11 +22,13 @@ final class GEOSContext {
     init() {
         guard let handle = GEOS_init_r() else { fatalError("GEOS_init_r failed (out of memory)") }
         self.handle = handle
-        _ = GEOSContext_setErrorMessageHandler_r(handle, { message, userData in
-            guard let userData else { return }
-            let log = Unmanaged<GEOSErrorLog>.fromOpaque(userData).takeUnretainedValue()
-            log.last = message.map { String(cString: $0) }
-        }, Unmanaged.passUnretained(errors).toOpaque())
+        _ = GEOSContext_setErrorMessageHandler_r(
+            handle,
+            { message, userData in
+                guard let userData else { return }
+                let log = Unmanaged<GEOSErrorLog>.fromOpaque(userData).takeUnretainedValue()
+                log.last = message.map { String(cString: $0) }
+            }, Unmanaged.passUnretained(errors).toOpaque())
         // Notices (e.g. "Self-intersection at or near point …" from older code paths) are noise.
         _ = GEOSContext_setNoticeMessageHandler_r(handle, nil, nil)
     }
@@ -100,7 +102,8 @@ final class GEOSGeometryHandle {
     var pointCoordinate: Coordinate? {
         var x = 0.0, y = 0.0
         guard GEOSGeomGetX_r(context.handle, pointer, &x) == 1,
-              GEOSGeomGetY_r(context.handle, pointer, &y) == 1 else { return nil }
+            GEOSGeomGetY_r(context.handle, pointer, &y) == 1
+        else { return nil }
         return Coordinate(x, y)
     }
 
@@ -127,9 +130,12 @@ extension GEOSContext {
         case .polygon(let p):
             return try own(makePolygon(p))
         case .multiPoint(let cs):
-            return try own(makeCollection(GEOS_MULTIPOINT, cs.map { c throws(GEOSConversionError) in
-                try check(GEOSGeom_createPointFromXY_r(handle, c.x, c.y), "point")
-            }))
+            return try own(
+                makeCollection(
+                    GEOS_MULTIPOINT,
+                    cs.map { c throws(GEOSConversionError) in
+                        try check(GEOSGeom_createPointFromXY_r(handle, c.x, c.y), "point")
+                    }))
         case .multiLineString(let ls):
             return try own(makeCollection(GEOS_MULTILINESTRING, ls.map { l throws(GEOSConversionError) in try makeLineString(l) }))
         case .multiPolygon(let ps):
@@ -158,12 +164,12 @@ extension GEOSContext {
 
     private func makeLineString(_ points: [Coordinate]) throws(GEOSConversionError) -> OpaquePointer {
         let seq = try makeSequence(points)
-        return try check(GEOSGeom_createLineString_r(handle, seq), "line string") // takes `seq`
+        return try check(GEOSGeom_createLineString_r(handle, seq), "line string")  // takes `seq`
     }
 
     private func makeRing(_ points: [Coordinate]) throws(GEOSConversionError) -> OpaquePointer {
         let seq = try makeSequence(points)
-        return try check(GEOSGeom_createLinearRing_r(handle, seq), "linear ring") // takes `seq`
+        return try check(GEOSGeom_createLinearRing_r(handle, seq), "linear ring")  // takes `seq`
     }
 
     private func makePolygon(_ polygon: Polygon) throws(GEOSConversionError) -> OpaquePointer {
@@ -178,7 +184,7 @@ extension GEOSContext {
             throw error
         }
         let made = holes.withUnsafeMutableBufferPointer { buffer in
-            GEOSGeom_createPolygon_r(handle, shell, buffer.baseAddress, UInt32(buffer.count)) // takes shell + holes
+            GEOSGeom_createPolygon_r(handle, shell, buffer.baseAddress, UInt32(buffer.count))  // takes shell + holes
         }
         return try check(made, "polygon")
     }
@@ -195,9 +201,10 @@ extension GEOSContext {
     /// A GEOMETRYCOLLECTION owning `members` (each is released into it).
     func makeCollection(of members: [GEOSGeometryHandle]) -> GEOSGeometryHandle? {
         var geoms: [OpaquePointer?] = members.map { $0.release() }
-        return own(geoms.withUnsafeMutableBufferPointer { buffer in
-            GEOSGeom_createCollection_r(handle, Int32(GEOS_GEOMETRYCOLLECTION.rawValue), buffer.baseAddress, UInt32(buffer.count))
-        })
+        return own(
+            geoms.withUnsafeMutableBufferPointer { buffer in
+                GEOSGeom_createCollection_r(handle, Int32(GEOS_GEOMETRYCOLLECTION.rawValue), buffer.baseAddress, UInt32(buffer.count))
+            })
     }
 
     /// `GEOSUnaryUnion_r` of `members` (which it consumes).
@@ -227,7 +234,7 @@ extension GEOSContext {
         let type = GEOSGeomTypeId_r(handle, g)
         guard type >= Int32(GEOS_MULTIPOINT.rawValue) && type <= Int32(GEOS_GEOMETRYCOLLECTION.rawValue) else { return [g] }
         let n = GEOSGetNumGeometries_r(handle, g)
-        return (0..<max(n, 0)).compactMap { GEOSGetGeometryN_r(handle, g, $0) }
+        return (0 ..< max(n, 0)).compactMap { GEOSGetGeometryN_r(handle, g, $0) }
     }
 
     /// Every polygon in `g`, descending into multi geometries and collections (borrowed).
@@ -247,7 +254,7 @@ extension GEOSContext {
         guard GEOSCoordSeq_getSize_r(handle, seq, &size) == 1 else { return nil }
         var out: [Coordinate] = []
         out.reserveCapacity(Int(size))
-        for i in 0..<size {
+        for i in 0 ..< size {
             var x = 0.0, y = 0.0
             guard GEOSCoordSeq_getXY_r(handle, seq, i, &x, &y) == 1 else { return nil }
             out.append(Coordinate(x, y))
@@ -257,11 +264,12 @@ extension GEOSContext {
 
     func wanggePolygon(_ g: OpaquePointer) -> Polygon? {
         guard GEOSisEmpty_r(handle, g) == 0,
-              let shell = GEOSGetExteriorRing_r(handle, g),
-              let exterior = coordinates(of: shell) else { return nil }
+            let shell = GEOSGetExteriorRing_r(handle, g),
+            let exterior = coordinates(of: shell)
+        else { return nil }
         let n = GEOSGetNumInteriorRings_r(handle, g)
         var holes: [LinearRing] = []
-        for i in 0..<max(n, 0) {
+        for i in 0 ..< max(n, 0) {
             guard let ring = GEOSGetInteriorRingN_r(handle, g, i), let pts = coordinates(of: ring) else { return nil }
             holes.append(LinearRing(pts))
         }

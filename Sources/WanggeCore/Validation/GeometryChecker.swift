@@ -90,7 +90,7 @@ public final class GeometryChecker {
             let text = reason.map { String(cString: $0) } ?? "invalid geometry"
             let at = location.flatMap { GEOSisEmpty_r(context.handle, $0) == 0 ? context.coordinates(of: $0)?.first : nil }
             return GeometryProblem(reason: text, location: at)
-        default: // 2: GEOS threw
+        default:  // 2: GEOS threw
             return GeometryProblem(reason: "GEOS could not check validity: \(context.takeLastError() ?? "unknown error")")
         }
     }
@@ -106,7 +106,8 @@ public final class GeometryChecker {
                 return GeometryProblem(reason: "\(name) is empty")
             }
             if pts.count < 4 {
-                return GeometryProblem(reason: "\(name) has \(pts.count) position\(pts.count == 1 ? "" : "s"); a closed ring needs at least 4", location: first)
+                return GeometryProblem(
+                    reason: "\(name) has \(pts.count) position\(pts.count == 1 ? "" : "s"); a closed ring needs at least 4", location: first)
             }
             if first != last {
                 return GeometryProblem(reason: "\(name) is not closed: it starts at \(first) but ends at \(last)", location: first)
@@ -121,7 +122,9 @@ public final class GeometryChecker {
             return nil
         }
         func line(_ cs: [Coordinate], _ name: String) -> GeometryProblem? {
-            cs.count >= 2 ? nil : GeometryProblem(reason: "\(name) has \(cs.count) position\(cs.count == 1 ? "" : "s"); a line needs at least 2", location: cs.first)
+            cs.count >= 2
+                ? nil
+                : GeometryProblem(reason: "\(name) has \(cs.count) position\(cs.count == 1 ? "" : "s"); a line needs at least 2", location: cs.first)
         }
         switch geometry {
         case .point:
@@ -155,7 +158,8 @@ public final class GeometryChecker {
     public func area(of geometry: Geometry) -> Double {
         guard geometry.polygons != nil else { return 0 }
         guard Self.structuralProblem(of: geometry) == nil,
-              let g = try? context.makeGEOS(geometry) else { return .nan }
+            let g = try? context.makeGEOS(geometry)
+        else { return .nan }
         return g.area ?? .nan
     }
 
@@ -166,7 +170,8 @@ public final class GeometryChecker {
     /// (overlay operations may throw on, or mis-measure, invalid input).
     private func overlayOperand(_ geometry: Geometry) -> GEOSGeometryHandle? {
         guard geometry.polygons != nil, Self.structuralProblem(of: geometry) == nil,
-              let g = try? context.makeGEOS(geometry) else { return nil }
+            let g = try? context.makeGEOS(geometry)
+        else { return nil }
         if GEOSisValid_r(context.handle, g.pointer) == 1 { return g }
         return context.own(GEOSMakeValid_r(context.handle, g.pointer))
     }
@@ -202,10 +207,12 @@ public final class GeometryChecker {
         var result: [Overlap] = []
         for (k, a) in operands.enumerated() {
             hits.items.removeAll(keepingCapacity: true)
-            GEOSSTRtree_query_r(h, tree, a.geometry.pointer, { item, userData in
-                guard let userData, let item else { return }
-                Unmanaged<STRtreeHits>.fromOpaque(userData).takeUnretainedValue().items.append(Int(bitPattern: item) - 1)
-            }, hitsPointer)
+            GEOSSTRtree_query_r(
+                h, tree, a.geometry.pointer,
+                { item, userData in
+                    guard let userData, let item else { return }
+                    Unmanaged<STRtreeHits>.fromOpaque(userData).takeUnretainedValue().items.append(Int(bitPattern: item) - 1)
+                }, hitsPointer)
             var prepared: OpaquePointer?
             defer { if let prepared { GEOSPreparedGeom_destroy_r(h, prepared) } }
             for m in hits.items.sorted() where m > k {
@@ -217,8 +224,9 @@ public final class GeometryChecker {
                 if prepared == nil { prepared = GEOSPrepare_r(h, a.geometry.pointer) }
                 if let prepared, GEOSPreparedIntersects_r(h, prepared, b.geometry.pointer) != 1 { continue }
                 guard let common = context.own(GEOSIntersection_r(h, a.geometry.pointer, b.geometry.pointer)),
-                      let area = common.area, area > minimum,
-                      let location = common.pointOnSurface else { continue }
+                    let area = common.area, area > minimum,
+                    let location = common.pointOnSurface
+                else { continue }
                 result.append(Overlap(first: a.index, second: b.index, area: area, location: location))
             }
         }
@@ -241,26 +249,30 @@ public final class GeometryChecker {
         let h = context.handle
         let operands = geometries.compactMap(overlayOperand)
         guard !operands.isEmpty, let union = context.unaryUnion(of: operands, gridSize: gridSize) else { return [] }
-        defer { withExtendedLifetime(union) {} } // `components` are borrowed from it
+        defer { withExtendedLifetime(union) {} }  // `components` are borrowed from it
         let components = context.polygons(in: union.pointer)
         // Shell-only copies of the components, to subtract islands from the holes around them.
         let shells: [(polygon: GEOSGeometryHandle, box: BoundingBox)] = components.compactMap { c in
             guard let ring = GEOSGetExteriorRing_r(h, c), let shell = context.makePolygon(copying: ring),
-                  let box = shell.boundingBox else { return nil }
+                let box = shell.boundingBox
+            else { return nil }
             return (shell, box)
         }
 
         var result: [Gap] = []
         for (k, component) in components.enumerated() {
-            for r in 0..<max(GEOSGetNumInteriorRings_r(h, component), 0) {
+            for r in 0 ..< max(GEOSGetNumInteriorRings_r(h, component), 0) {
                 guard let ring = GEOSGetInteriorRingN_r(h, component, r),
-                      var region = context.makePolygon(copying: ring),
-                      let holeBox = region.boundingBox else { continue }
+                    var region = context.makePolygon(copying: ring),
+                    let holeBox = region.boundingBox
+                else { continue }
                 // Islands: other components whose box lies in the hole's box. Subtracting a
                 // shell that is not actually inside this hole leaves the region unchanged.
-                for (m, island) in shells.enumerated() where m != k
+                for (m, island) in shells.enumerated()
+                where m != k
                     && island.box.minX >= holeBox.minX && island.box.maxX <= holeBox.maxX
-                    && island.box.minY >= holeBox.minY && island.box.maxY <= holeBox.maxY {
+                    && island.box.minY >= holeBox.minY && island.box.maxY <= holeBox.maxY
+                {
                     guard let rest = context.own(GEOSDifference_r(h, region.pointer, island.polygon.pointer)) else { continue }
                     region = rest
                 }

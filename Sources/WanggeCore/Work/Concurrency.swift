@@ -81,8 +81,10 @@ public enum Parallel {
     /// `range` cut into `pieces` consecutive ranges (all but the last of ⌈count / pieces⌉
     /// elements; trailing ones may be empty), `body` run on each on all cores; the results in
     /// the order of the ranges, errors as in ``map(_:_:)``.
-    public static func chunks<T: Sendable, E: Error>(_ range: Range<Int>, pieces: Int,
-                                                      _ body: @Sendable (Range<Int>) throws(E) -> T) throws(E) -> [T] {
+    public static func chunks<T: Sendable, E: Error>(
+        _ range: Range<Int>, pieces: Int,
+        _ body: @Sendable (Range<Int>) throws(E) -> T
+    ) throws(E) -> [T] {
         let pieces = max(1, pieces)
         let size = (range.count + pieces - 1) / pieces
         let start = range.lowerBound, end = range.upperBound
