@@ -29,6 +29,9 @@
 ///   above holds with U in place of D, and the pruning of nodes and features that the
 ///   measured D alone would have kept only ever drops entries that are farther than
 ///   D_final + tieMetres.
+/// - A point inside the tree's ``NearestEntryGrid`` starts from its pixel's leaf nodes with
+///   the pixel's reach as the first bound, not from the root; the grid's own note says why
+///   that queue and that bound keep the argument above.
 /// - Rounding: the box distances, MINMAXDIST and the ring distance are computed in double
 ///   precision from the same stored coordinates (the tree keeps a copy of the rings in tree
 ///   order; the arithmetic is that of ``FlatPolygons/distanceToRings(_:_:of:)``, to the bit).
@@ -59,6 +62,9 @@ public struct NearestFeatureTree: Sendable {
         let segmentStart: UnsafeMutablePointer<Int32>
         let segments: UnsafeMutablePointer<Double>
         let leafCount: Int
+        /// Where a search starts (``NearestEntryGrid``); set once by the tree's `init`, before
+        /// the tree is shared.
+        var entryGrid: NearestEntryGrid?
 
         init(boxes: [Double], levelStart: [Int], feature: [Int32], segmentStart: [Int32], segments: [Double]) {
             func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
@@ -73,6 +79,7 @@ public struct NearestFeatureTree: Sendable {
 
         deinit {
             boxes.deallocate(); feature.deallocate(); segmentStart.deallocate(); segments.deallocate()
+            entryGrid?.deallocate()
         }
     }
 
@@ -144,6 +151,7 @@ public struct NearestFeatureTree: Sendable {
         }
         storage = Storage(boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
                           segmentStart: segmentStart, segments: segments)
+        storage.entryGrid = NearestEntryGrid.build(for: self)
     }
 
     /// The number of features in the tree.
@@ -278,6 +286,15 @@ public struct NearestFeatureTree: Sendable {
             let root = levelStart[top + 1] - 1
             if top == 0 {
                 measure(root)
+            } else if let grid = storage.entryGrid, let pixel = grid.pixel(px, py) {
+                // Next to the leaves: the pixel's leaf nodes, pruned by its reach (see NearestEntryGrid).
+                let reach = grid.reach[pixel]
+                bound = (reach + margin) * (reach + margin)
+                for i in Int(grid.start[pixel]) ..< Int(grid.start[pixel + 1]) {
+                    let node = Int(grid.nodes[i])
+                    let d = boxDistanceSquared(node)
+                    if d <= bound { push(d, node, 1) }
+                }
             } else {
                 push(boxDistanceSquared(root), root, top)
             }
