@@ -28,10 +28,10 @@ struct NearestEntryGrid {
     let reach: UnsafeMutablePointer<Double>
 
     /// The most pixels per side.
-    static let maxSide = 384
+    static let maxSide = 512
 
     /// The grid over `storage`'s root box grown on each side by half its larger side, with
-    /// pixels of about two features' side; nil for a tree without a leaf-node level.
+    /// pixels of about one feature's side (at most ``maxSide`` a side); nil for a tree without a leaf-node level.
     static func build(for tree: NearestFeatureTree) -> NearestEntryGrid? {
         let storage = tree.storage
         let levels = storage.levelStart
@@ -44,7 +44,7 @@ struct NearestEntryGrid {
         let spanX = width + 2 * grow, spanY = height + 2 * grow
         guard spanX > 0, spanY > 0, spanX.isFinite, spanY.isFinite else { return nil }
         let featureSide = (width * height / Double(storage.leafCount)).squareRoot()
-        var size = Swift.max(2 * featureSide, Swift.max(spanX, spanY) / Double(maxSide))
+        var size = Swift.max(featureSide, Swift.max(spanX, spanY) / Double(maxSide))
         if !(size > 0) { size = Swift.max(spanX, spanY) / Double(maxSide) }
         let nx = Swift.max(1, Int((spanX / size).rounded(.up))), ny = Swift.max(1, Int((spanY / size).rounded(.up)))
         let x0 = rb[0] - grow, y0 = rb[1] - grow
