@@ -124,6 +124,9 @@ final class IngestQueue: Sendable {
         for item in report.manualDispatch {
             let (j, r) = origin[item.line - 1]
             outcomes[j].report.manualDispatch.append((jobs[j].records[r].line, item.id, item.status, item.reason))
+            outcomes[j].report.manualDispatchCount += 1
+            outcomes[j].report.manualDispatchByReason[item.reason, default: 0] += 1
+            outcomes[j].report.manualDispatchByStatus[item.status, default: 0] += 1
         }
         for item in report.rejectedEvents {
             var item = item

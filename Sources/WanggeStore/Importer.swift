@@ -1,48 +1,9 @@
-import Dispatch
 import Foundation
 import WanggeCore
 
 /// The layers `wangge import` (and later `PUT /v1/layers/{layer}`) accepts.
 public enum Layer: String, CaseIterable, Sendable {
     case cells, zones, points, units, rules, orders, events, addresses
-}
-
-/// What an import did.
-public struct ImportReport: Sendable {
-    public var layer: Layer
-    /// Rows or features stored.
-    public var stored = 0
-    /// Orders only: how many were new and how many updated an order already stored.
-    public var inserted = 0
-    public var updated = 0
-    /// Warnings that did not stop the import.
-    public var warnings: [ValidationIssue] = []
-    /// Stored orders re-routed because a layer changed.
-    public var reassigned = 0
-    /// Orders with unusable coordinates: stored, flagged `invalid`, listed for manual dispatch.
-    public var invalidOrders: [RejectedRow] = []
-    /// Every imported order left without a responsible unit (invalid, outside the grid, or no
-    /// zone and no street unit), with its status and ``Assignment/manualDispatchReason(in:)``:
-    /// stored, and on the manual-dispatch list (`wangge orders`).
-    public var manualDispatch: [(line: Int, id: String, status: AssignmentStatus, reason: String)] = []
-    /// Categories without a routing rule (street fallback), with their order counts.
-    public var categoriesWithoutRule: [String: Int] = [:]
-    /// Assignment status counts of the imported orders.
-    public var statusCounts: [AssignmentStatus: Int] = [:]
-    /// Events only: rows not applied (unknown order, impossible or out-of-order transition,
-    /// unreadable row), with their line and why.
-    public var rejectedEvents: [RejectedRow] = []
-    /// Status changes applied (events, or the handling columns of an orders file).
-    public var appliedEvents = 0
-    /// Orders only: the imported orders located by their address, or flagged `address_far`
-    /// (``AddressRouting/Located``), in file order; ``Importer/importOrders(_:assignments:index:)``
-    /// gives every order's, one per record.
-    public var located: [AddressRouting.Located] = []
-    /// Orders stored by ``Importer/importOrders(_:assignments:index:)``: their assignments
-    /// after address resolution, in record order.
-    public var routed: [Assignment] = []
-
-    public init(layer: Layer) { self.layer = layer }
 }
 
 /// Imports a layer into the store: decode, validate, write and re-route, in one transaction.
@@ -161,85 +122,6 @@ public struct Importer {
         return report
     }
 
-    /// Imports an orders CSV read block by block from `stream` (see ``WorkOrderStream``; give
-    /// it `mode: .strict`), in one transaction: it lands whole or not at all. Memory stays
-    /// bounded whatever the file's size: the ids and their last lines (a first, light pass), and
-    /// two blocks of orders at a time — one routed on a background thread while the previous
-    /// one is stored.
-    public func importOrders(_ stream: WorkOrderStream) throws -> ImportReport {
-        var report = ImportReport(layer: .orders)
-        try store.database.transaction {
-            try importOrders(stream, into: &report)
-            try store.updateLayerStatistics("orders")
-        }
-        return report
-    }
-
-    private func importOrders(_ stream: WorkOrderStream, into report: inout ImportReport) throws {
-        let progress = self.progress
-        // Pass 1: the last line of each id. Several rows for one id: the last one wins, as a
-        // later import would, and only it is stored.
-        progress?("reading order ids")
-        var lastLine: [String: Int32] = [:]
-        var rows = 0
-        while let ids = try stream.nextIDs() {
-            for (line, id) in ids { lastLine[id] = Int32(truncatingIfNeeded: line) }
-            rows += ids.count
-        }
-        if lastLine.count < rows {
-            report.warnings.append(
-                .warning("\(rows - lastLine.count) row(s) repeat an order id already in this file; the last row of each id was kept"))
-        }
-        try stream.restart()
-        progress?("building the index")
-        let index = try DistrictIndex(district: try store.loadDistrict())
-        let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
-        let total = lastLine.count
-        // Pass 2: read, check and route a block on a background thread while the one before is stored.
-        let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
-        // The standard address layer, built once: orders without usable coordinates are located by it.
-        let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
-        let routed = Prefetch { () throws -> (records: [WorkOrderRecord], assignments: [Assignment], located: [AddressRouting.Located])? in
-            guard var records = try stream.next() else { return nil }
-            if let r = records.first(where: { $0.receivedAt == nil }) {
-                throw CSVRowError(line: r.line, message: "order \(r.id): \(r.receivedAtProblem ?? "")")
-            }
-            records.removeAll { lastLine[$0.id] != Int32(truncatingIfNeeded: $0.line) }
-            var assignments = try index.assign(records, routers: routers)
-            let router = try routers.take()
-            defer { routers.giveBack(router) }
-            let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
-            return (records, assignments, located)
-        }
-        defer { routed.stop() }
-        var stored = 0
-        // Whether a stored order may carry an address answer (`located_by`, `address_match`).
-        // While none does and a block has none, recording the block's answers changes nothing,
-        // so it is skipped — recordLocated would scan the whole table to find that out, once
-        // per block, which made a 1M-order import quadratic.
-        var addressAnswersStored =
-            try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
-        try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
-            while let (records, assignments, located) = try routed.next() {
-                report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
-                let addressAnswers = located.contains { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || !$0.match.isEmpty }
-                if addressAnswersStored || addressAnswers {
-                    try store.recordLocated(ids: records.map(\.id), located)
-                    addressAnswersStored = true
-                }
-                // Only the answers worth reporting are kept (by address, or address_far): memory stays bounded.
-                report.located += located.filter { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || $0.isAddressFar }
-                try applyEvents(try handlingEvents(records, into: &report), into: &report)
-                tally(records, assignments, index: index, into: &report)
-                stored += records.count
-                progress?("routed and stored \(stored) of \(total) orders")
-            }
-        }
-        report.stored = stored
-        report.updated = stored - report.inserted
-        report.rejectedEvents.sort { ($0.row ?? 0) < ($1.row ?? 0) }
-    }
-
     /// Stores orders already read, checked (an id, a reception time each; ids unique) and
     /// routed against `index` — the server's index of the stored layers — in one transaction,
     /// with the status changes of their handling columns. Returns the report and, per record,
@@ -280,14 +162,23 @@ public struct Importer {
         return report
     }
 
-    /// Status counts, orders for manual dispatch and categories without a rule.
-    private func tally(_ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, into report: inout ImportReport) {
+    /// Status counts, orders for manual dispatch (listed up to `listLimit` in all) and
+    /// categories without a rule.
+    func tally(
+        _ records: [WorkOrderRecord], _ assignments: [Assignment], index: DistrictIndex, listLimit: Int = .max,
+        into report: inout ImportReport
+    ) {
         for (r, a) in zip(records, assignments) {
             report.statusCounts[a.status, default: 0] += 1
             if a.status == .invalid {
                 report.invalidOrders.append(RejectedRow(row: r.line, id: r.id, reason: a.invalidReason ?? "unusable coordinates"))
             }
-            if let reason = a.manualDispatchReason(in: index) { report.manualDispatch.append((r.line, r.id, a.status, reason)) }
+            if let reason = a.manualDispatchReason(in: index) {
+                report.manualDispatchCount += 1
+                report.manualDispatchByReason[reason, default: 0] += 1
+                report.manualDispatchByStatus[a.status, default: 0] += 1
+                if report.manualDispatch.count < listLimit { report.manualDispatch.append((r.line, r.id, a.status, reason)) }
+            }
             if a.categoryHasNoRule && a.status != .invalid { report.categoriesWithoutRule[r.category, default: 0] += 1 }
         }
     }
@@ -304,7 +195,7 @@ public struct Importer {
     /// Applies `events` in order (see ``importEvents(_:into:)``). An event identical to one the
     /// order already has (same status, same time) is already applied and is skipped, so
     /// importing the same file twice changes nothing.
-    private func applyEvents(_ events: [OrderEvent], into report: inout ImportReport) throws {
+    func applyEvents(_ events: [OrderEvent], into report: inout ImportReport) throws {
         let db = store.database
         let existing = try db.prepare("SELECT 1 FROM order_events WHERE order_id = ?1 AND status = ?2 AND at_epoch = ?3")
         let current = try db.prepare(
@@ -353,7 +244,7 @@ public struct Importer {
     /// if those do not already end in it, dated by the latest time the row gives (its own time
     /// is unknown). They are applied like `wangge import events`: checked, reported, never
     /// silently; already applied ones are skipped.
-    private func handlingEvents(_ records: [WorkOrderRecord], into report: inout ImportReport) throws -> [OrderEvent] {
+    func handlingEvents(_ records: [WorkOrderRecord], into report: inout ImportReport) throws -> [OrderEvent] {
         var events: [OrderEvent] = []
         for r in records where !(r.statusText.isEmpty && r.resolvedAtText.isEmpty && r.closedAtText.isEmpty) {
             var latest = r.receivedAt ?? 0
@@ -410,55 +301,8 @@ public struct Importer {
                 for i in records.indices { records[i].attributesJSON = try attributes.rows([.integer(orders.rowids[i])]).first?[0].string ?? "{}" }
                 let located = Self.locate(records, &assignments, routing: routing, router: router, index: index)
                 try store.recordLocated(ids: records.map(\.id), located)
-            }
-        ) { n in progress?("re-routed \(n) of \(count) orders") }
-    }
-}
-
-/// Runs `produce` on a background thread one step ahead of the caller: while the caller works
-/// on one value, the next is being made. `next()` hands them over in order (nil: no more);
-/// an error thrown by `produce` is thrown by the `next()` that would have returned its value.
-final class Prefetch<Value>: @unchecked Sendable {  // unchecked: `slot` is handed over by the semaphores (one side at a time), `stopped` is under `lock`.
-    private let produce: () throws -> Value?
-    private var slot: Result<Value?, Error>?
-    private let filled = DispatchSemaphore(value: 0)
-    private let emptied = DispatchSemaphore(value: 1)
-    private let finished = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var stopped = false
-
-    init(_ produce: @escaping () throws -> Value?) {
-        self.produce = produce
-        DispatchQueue.global().async { self.run() }
-    }
-
-    private func run() {
-        defer { finished.signal() }
-        while true {
-            emptied.wait()
-            if lock.withLock({ stopped }) { return }
-            let result = Result { try produce() }
-            slot = result
-            filled.signal()
-            if case .success(.some) = result { continue }
-            return
-        }
-    }
-
-    /// The next value, waiting for it; nil when `produce` said there are no more.
-    func next() throws -> Value? {
-        filled.wait()
-        let result = slot!
-        // The last answer (nil or an error) stays for any later call.
-        if case .success(.some) = result { slot = nil; emptied.signal() } else { filled.signal() }
-        return try result.get()
-    }
-
-    /// Stops producing and waits until the background thread has let go of everything it uses.
-    func stop() {
-        lock.withLock { stopped = true }
-        emptied.signal()
-        finished.wait()
-        finished.signal()
+            },
+            progress: { n in progress?("re-routed \(n) of \(count) orders") }
+        )
     }
 }

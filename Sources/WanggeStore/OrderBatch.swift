@@ -22,10 +22,16 @@ import WanggeCore
 ///   the entries change (an R*Tree insertion costs about eight entries of a rebuild), rebuilt
 ///   whole by ``RTreeBulkLoad`` from the MBRs of the non-NULL `geom`s, as `CreateSpatialIndex`
 ///   fills it.
-/// The triggers come back with their exact text from `sqlite_master`. The drop, the writes and
+/// Into an empty `orders` (a first import) the secondary indexes (`orders_received`,
+/// `orders_cell`, …: every index with SQL text, so not the primary key's) are dropped too and
+/// created again after the writes: one sort per index instead of a B-tree insertion per row
+/// and index. `CREATE INDEX` reads the same rows the inserts would have indexed, so the indexes
+/// end up with the same entries. (The writers look orders up by `id` only, whose primary-key
+/// index stays.) The triggers come back with their exact text from `sqlite_master`, the indexes
+/// likewise. The drop, the writes and
 /// the restore share one savepoint: SQLite's DDL is transactional, so a failure rolls all of
-/// it back, triggers included, and other connections (WAL readers see committed states only)
-/// never see `orders` without its triggers. The delete triggers stay: the writers never delete.
+/// it back, triggers and indexes included, and other connections (WAL readers see committed
+/// states only) never see `orders` without its triggers or indexes. The delete triggers stay: the writers never delete.
 ///
 /// Two connection settings hold for the batch and are restored after it:
 /// - `PRAGMA ignore_check_constraints = ON`. The only CHECK on `orders` is `assign_status IN
@@ -65,9 +71,20 @@ final class OrderBatch {
                 """
             ).rows().map { (name: $0[0].string ?? "", sql: $0[1].string ?? "") }
             for trigger in triggers { try database.execute("DROP TRIGGER \"\(trigger.name)\"") }
+            // Into an empty table, the secondary indexes are built once at the end (see the type).
+            let isEmpty = try database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
+            let indexes =
+                isEmpty
+                ? try database.prepare(
+                    """
+                    SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL
+                    """
+                ).rows().map { (name: $0[0].string ?? "", sql: $0[1].string ?? "") } : []
+            for index in indexes { try database.execute("DROP INDEX \"\(index.name)\"") }
             let batch = OrderBatch(database: database)
             let result = try body(batch)
             try batch.updateSpatialIndex()
+            for index in indexes { try database.execute(index.sql) }
             for trigger in triggers { try database.execute(trigger.sql) }
             return result
         }

@@ -110,16 +110,16 @@ struct ImportCommand: ParsableCommand {
         } else {
             print(summary)
         }
-        if !report.manualDispatch.isEmpty {
+        if report.manualDispatchCount > 0 {
             let byStatus = AssignmentStatus.allCases.compactMap { s -> String? in
-                let n = report.manualDispatch.filter { $0.status == s }.count
+                let n = report.manualDispatchByStatus[s] ?? 0
                 return n > 0 ? "\(n) \(s.rawValue)" : nil
             }.joined(separator: ", ")
             note(
-                "\(report.manualDispatch.count) order(s) without a responsible unit (\(byStatus)) were stored for manual dispatch (list them with `wangge orders --db \(db)`):"
+                "\(report.manualDispatchCount) order(s) without a responsible unit (\(byStatus)) were stored for manual dispatch (list them with `wangge orders --db \(db)`):"
             )
             for o in report.manualDispatch.prefix(20) { note("  line \(o.line): order \(o.id): \(o.reason)") }
-            if report.manualDispatch.count > 20 { note("  … and \(report.manualDispatch.count - 20) more") }
+            if report.manualDispatchCount > 20 { note("  … and \(report.manualDispatchCount - 20) more") }
         }
         if !report.rejectedEvents.isEmpty {
             note("warning: \(report.rejectedEvents.count) event(s) were not applied:")
@@ -178,7 +178,8 @@ extension ImportCommand {
             "layer": .string(report.layer.rawValue), "stored": .number(Double(report.stored)),
             "inserted": .number(Double(report.inserted)), "updated": .number(Double(report.updated)),
             "rejected": .number(Double(report.rejectedEvents.count)), "reassigned": .number(Double(report.reassigned)),
-            "manual_dispatch": .number(Double(report.manualDispatch.count)), "status_counts": .object(counts),
+            "manual_dispatch": .number(Double(report.manualDispatchCount)),
+            "manual_dispatch_reasons": .object(report.manualDispatchByReason.mapValues { .number(Double($0)) }), "status_counts": .object(counts),
             "events_applied": .number(Double(report.appliedEvents)),
             "warnings": .array(report.warnings.map { .string($0.message) }),
             "seconds": .number((seconds * 1000).rounded() / 1000),

@@ -28,6 +28,10 @@ import Testing
         #expect(summary["inserted"] as? Int == 5000)
         #expect((summary["status_counts"] as? [String: Int])?["inside"] ?? 0 > 4000)
         #expect(summary["seconds"] is Double || summary["seconds"] is Int)
+        // Every manual-dispatch order is counted under its reason.
+        let manual = try #require(summary["manual_dispatch"] as? Int)
+        #expect(manual > 0)
+        #expect((summary["manual_dispatch_reasons"] as? [String: Int])?.values.reduce(0, +) == manual)
         let quiet = try CLITests.wangge(["--quiet", "import", "orders", orders, "--db", db, "--format", "json"])
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
         #expect(Self.object(quiet.stdout)["updated"] as? Int == 5000)

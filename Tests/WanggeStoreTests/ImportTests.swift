@@ -204,6 +204,35 @@ import Testing
         #expect(try store.database.scalar("SELECT unit || ' ' || route || ' ' || zone FROM orders WHERE id = 'A'").string == "U-SQUAD squad SQ-1")
     }
 
+    /// A streamed import lists only the first ``ImportReport/manualDispatchListLimit``
+    /// manual-dispatch orders (bounded memory), counts them all per reason and status, and
+    /// stores every one on the manual-dispatch list; a batch of records lists them all.
+    @Test func streamedImportBoundsTheManualDispatchList() throws {
+        let (store, dir) = try Fixture.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let limit = ImportReport.manualDispatchListLimit
+        var csv = "id,lon,lat,category,received_at\n"
+        for i in 0 ..< limit + 7 { csv += "M\(i),200,31.3,违法搭建,2025-01-01T09:00:00+08:00\n" }
+        csv += "N0,\(Fixture.x0 + 0.0009),\(Fixture.y0 + 0.0008),违法搭建,2025-01-01T09:00:00+08:00\n"
+        let indexes = { try store.database.prepare("SELECT name, sql FROM sqlite_master WHERE tbl_name = 'orders' ORDER BY name").rows() }
+        let schema = try indexes()
+        let report = try Importer(store: store).importOrders(WorkOrderStream(bytes: Array(csv.utf8), mode: .strict, blockSize: 4_096))
+        // Into the empty table the indexes were dropped and made again: the same, and in use.
+        #expect(try indexes() == schema)
+        #expect(
+            try store.database.scalar("SELECT count(*) FROM orders INDEXED BY orders_assign_status WHERE assign_status = 'invalid'").int == limit + 7)
+        #expect(report.stored == limit + 8)
+        #expect(report.manualDispatchCount == limit + 7)
+        #expect(report.manualDispatch.count == limit)
+        #expect(report.manualDispatch.first?.id == "M0" && report.manualDispatch.first?.line == 2)
+        #expect(report.manualDispatch.last?.id == "M\(limit - 1)")
+        #expect(report.manualDispatchByStatus == [.invalid: limit + 7])
+        #expect(report.manualDispatchByReason.values.reduce(0, +) == limit + 7)
+        #expect(report.manualDispatchByReason.keys.allSatisfy { $0.contains("200") })
+        let manual = try Fixture.queries.run("manual_dispatch", parameters: [:], on: store).rows
+        #expect(manual.count == limit + 7)
+    }
+
     /// An orders file read in many small blocks lands as one read would: the last row of a
     /// repeated id kept (blocks apart), each id counted once as new or updated, errors with the
     /// line of one sequential pass, and a bad row in a late block leaving nothing of the file.

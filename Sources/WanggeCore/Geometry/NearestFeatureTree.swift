@@ -29,6 +29,9 @@
 ///   above holds with U in place of D, and the pruning of nodes and features that the
 ///   measured D alone would have kept only ever drops entries that are farther than
 ///   D_final + tieMetres.
+/// - A point inside the tree's ``NearestEntryGrid`` starts from its pixel's leaf nodes with
+///   the pixel's reach as the first bound, not from the root; the grid's own note says why
+///   that queue and that bound keep the argument above.
 /// - Rounding: the box distances, MINMAXDIST and the ring distance are computed in double
 ///   precision from the same stored coordinates (the tree keeps a copy of the rings in tree
 ///   order; the arithmetic is that of ``FlatPolygons/distanceToRings(_:_:of:)``, to the bit).
@@ -45,6 +48,7 @@ public struct NearestFeatureTree: Sendable {
 
     /// The tree's arrays, allocated once and read through raw pointers by the search (no
     /// closures, reference counting or bounds checks in its loop). Immutable after `init`.
+    // @unchecked: raw pointers written only in init, read-only afterwards.
     final class Storage: @unchecked Sendable {
         /// Node k's box is `boxes[4k ..< 4k + 4]` = (minX, minY, maxX, maxY); leaves (features,
         /// in tree order) first, the root last.
@@ -59,6 +63,9 @@ public struct NearestFeatureTree: Sendable {
         let segmentStart: UnsafeMutablePointer<Int32>
         let segments: UnsafeMutablePointer<Double>
         let leafCount: Int
+        /// Where a search starts (``NearestEntryGrid``); set once by the tree's `init`, before
+        /// the tree is shared.
+        var entryGrid: NearestEntryGrid?
 
         init(boxes: [Double], levelStart: [Int], feature: [Int32], segmentStart: [Int32], segments: [Double]) {
             func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
@@ -73,6 +80,7 @@ public struct NearestFeatureTree: Sendable {
 
         deinit {
             boxes.deallocate(); feature.deallocate(); segmentStart.deallocate(); segments.deallocate()
+            entryGrid?.deallocate()
         }
     }
 
@@ -145,6 +153,7 @@ public struct NearestFeatureTree: Sendable {
         storage = Storage(
             boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
             segmentStart: segmentStart, segments: segments)
+        storage.entryGrid = NearestEntryGrid.build(for: self)
     }
 
     /// The number of features in the tree.
@@ -279,6 +288,15 @@ public struct NearestFeatureTree: Sendable {
             let root = levelStart[top + 1] - 1
             if top == 0 {
                 measure(root)
+            } else if let grid = storage.entryGrid, let pixel = grid.pixel(px, py) {
+                // Next to the leaves: the pixel's leaf nodes, pruned by its reach (see NearestEntryGrid).
+                let reach = grid.reach[pixel]
+                bound = (reach + margin) * (reach + margin)
+                for i in Int(grid.start[pixel]) ..< Int(grid.start[pixel + 1]) {
+                    let node = Int(grid.nodes[i])
+                    let d = boxDistanceSquared(node)
+                    if d <= bound { push(d, node, 1) }
+                }
             } else {
                 push(boxDistanceSquared(root), root, top)
             }

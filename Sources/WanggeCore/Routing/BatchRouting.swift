@@ -101,7 +101,8 @@ extension DistrictIndex {
 /// make (its PROJ transformations read PROJ's database), so batches take one per worker from
 /// here instead of making one per piece of work. Thread-safe; a router taken is used by one
 /// thread until it is given back.
-public final class OrderRouterPool: @unchecked Sendable {  // unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
+// @unchecked: routers are not Sendable; `idle` is under `lock` and a router taken is used by one thread.
+public final class OrderRouterPool: @unchecked Sendable {
     public let index: DistrictIndex
     public let snapMetres: Double
     private var idle: [OrderRouter] = []
