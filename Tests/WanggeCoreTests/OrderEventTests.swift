@@ -39,17 +39,17 @@ import Testing
 
     /// A file without the columns fails whole, naming what the header needs.
     @Test func headerProblemsFailTheFile() {
-        #expect(throws: WorkOrderCSVError.self) { try OrderEvent.read([]) }
+        #expect(throws: CSVRowError.self) { try OrderEvent.read([]) }
         do {
             try OrderEvent.forEachRow(Array("status,note\nclosed,x\n".utf8), orderID: "P") { _ in }
             Issue.record("a header without `at` was accepted")
-        } catch let e as WorkOrderCSVError {
+        } catch let e as CSVRowError {
             #expect(e.message == "the header must name status,at (and optionally note)")
         } catch { Issue.record("\(error)") }
         do {
             _ = try OrderEvent.read(Array("status,at\nclosed,2025-07-01 09:00\n".utf8))
             Issue.record("a header without `id` was accepted")
-        } catch let e as WorkOrderCSVError {
+        } catch let e as CSVRowError {
             #expect(e.message == "the header must name id,status,at (and optionally note)")
         } catch { Issue.record("\(error)") }
     }

@@ -77,9 +77,6 @@ public struct CSVRowError: WanggeError, Sendable {
     }
 }
 
-@available(*, deprecated, renamed: "CSVRowError", message: "thrown for every CSV file kind, not only orders")
-public typealias WorkOrderCSVError = CSVRowError
-
 /// Reads 12345 order exports: a header with at least `id,lon,lat,category,received_at`,
 /// optionally `crs`; every other column is kept as an attribute.
 public enum WorkOrderCSV {
