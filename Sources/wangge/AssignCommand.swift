@@ -137,12 +137,7 @@ struct AssignCommand: ParsableCommand {
             for o in summary.addressFar.prefix(20) { note("  line \(o.line): order \(o.id): address \(o.match)") }
             if summary.addressFar.count > 20 { note("  … and \(summary.addressFar.count - 20) more") }
         }
-        if !summary.categoriesWithoutRule.isEmpty {
-            let list = summary.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            note(
-                "warning: \(summary.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)"
-            )
-        }
+        noteCategoriesWithoutRule(summary.categoriesWithoutRule)
         reportPeakMemoryIfAsked()
     }
 

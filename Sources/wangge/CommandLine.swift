@@ -117,3 +117,11 @@ public func deliver(_ operation: some Capability, from data: DataSource, to outp
     for line in report.warnings { note("warning: \(line)") }
     for line in report.notes { note(line) }
 }
+
+/// Warns of orders whose category no routing rule names (they went to the street unit, 属地兜底):
+/// how many, and which categories with their counts.
+func noteCategoriesWithoutRule(_ counts: [String: Int]) {
+    guard !counts.isEmpty else { return }
+    let list = counts.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+    note("warning: \(counts.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)")
+}

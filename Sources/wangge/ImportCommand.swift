@@ -128,12 +128,7 @@ struct ImportCommand: ParsableCommand {
             }
             if report.rejectedEvents.count > 50 { note("  … and \(report.rejectedEvents.count - 50) more") }
         }
-        if !report.categoriesWithoutRule.isEmpty {
-            let list = report.categoriesWithoutRule.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
-            note(
-                "warning: \(report.categoriesWithoutRule.values.reduce(0, +)) order(s) in categories without a routing rule went to the street unit: \(list)"
-            )
-        }
+        noteCategoriesWithoutRule(report.categoriesWithoutRule)
         reportPeakMemoryIfAsked()
     }
 
