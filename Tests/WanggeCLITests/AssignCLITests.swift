@@ -84,5 +84,30 @@ extension CLITests {
             let withBOM = try Self.wangge(["assign", "--db", db, "--input", "-", "--output", "-", "--bom"], stdin: Self.mixedRows)
             #expect(withBOM.stdout == "\u{FEFF}" + run.stdout)
         }
+
+        /// Orders in a category no routing rule names go to the street unit (属地兜底), and
+        /// both `assign` and `import orders` say how many and which categories, in the same words.
+        @Test func categoriesWithoutARuleAreCounted() throws {
+            let dir = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let db = dir.appendingPathComponent("d.sqlite").path
+            try Self.load("baoshan", into: db)
+            let file = dir.appendingPathComponent("orders.csv")
+            try Data(
+                """
+                id,lon,lat,category,received_at
+                N1,121.404567,31.305585,无此类别,2025-07-01T09:00:00+08:00
+                N2,121.404567,31.305585,无此类别,2025-07-01T09:05:00+08:00
+                N3,121.404567,31.305585,另一类,2025-07-01T09:10:00+08:00
+
+                """.utf8
+            ).write(to: file)
+            let warning = "warning: 3 order(s) in categories without a routing rule went to the street unit: 另一类 (1), 无此类别 (2)"
+            let assign = try Self.wangge(["assign", "--db", db, "--input", file.path, "--output", "-"])
+            #expect(assign.status == 0 && assign.stderr.contains(warning), "\(assign.stderr)")
+            #expect(Self.readCSV(assign.stdout).dropFirst().allSatisfy { $0[7] == "street" }, "\(assign.stdout)")
+            let imported = try Self.wangge(["import", "orders", file.path, "--db", db])
+            #expect(imported.status == 0 && imported.stderr.contains(warning), "\(imported.stderr)")
+        }
     }
 }
