@@ -176,7 +176,7 @@ public final class WanggeStore {
 
     /// Row counts of every layer.
     public func counts() throws -> [(layer: String, rows: Int)] {
-        try ["cells", "zones", "units", "rules", "points", "orders"].map { table in
+        try ["cells", "zones", "units", "rules", "points", "addresses", "orders"].map { table in
             (table, try database.scalar("SELECT count(*) FROM \(table)").int ?? 0)
         }
     }

@@ -12,6 +12,11 @@ import Testing
         let run = try CLI.wangge(["import", "addresses", CLI.root.appendingPathComponent("GeoData/\(district)/addresses.csv").path, "--db", db])
         #expect(run.status == 0, "import addresses: \(run.stderr)")
         #expect(run.stdout.hasPrefix("imported "))
+        // `wangge info` counts the layer with the others.
+        let rows =
+            try String(contentsOf: CLI.root.appendingPathComponent("GeoData/\(district)/addresses.csv"), encoding: .utf8)
+            .split(separator: "\n").count - 1
+        #expect(try CLI.wangge(["info", "--db", db]).stdout.contains("addresses\t\(rows)\n"))
     }
 
     /// The truth set as an orders file without coordinates: id,lon,lat,category,received_at,address,code.
