@@ -45,7 +45,7 @@ import Testing
         #expect(indexed.map { $0[0].string ?? "" } == ["addresses", "cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")
         let counts = Dictionary(uniqueKeysWithValues: try store.counts().map { ($0.layer, $0.rows) })
-        #expect(counts == ["cells": 4, "zones": 2, "units": 3, "rules": 3, "points": 1, "orders": 0])
+        #expect(counts == ["cells": 4, "zones": 2, "units": 3, "rules": 3, "points": 1, "addresses": 0, "orders": 0])
         // Areas are measured in EPSG:4549 square metres: 0.0015° × 0.0012° near 31.3° N ≈ 142.7 m × 133.1 m.
         let area = try #require(try store.database.scalar("SELECT area_m2 FROM cells WHERE code = ?", [.text(Fixture.cellCode(1))]).double)
         #expect(abs(area - 19_000) < 150)
