@@ -225,6 +225,27 @@ extension WanggeService {
         for (name, _) in request.query where !known.contains(name) {
             throw Open311Error(.badRequest, "unknown parameter \(name); this resource takes \(known.joined(separator: ", "))")
         }
+        // Every filter given is checked, even where the spec has it ignored (service_request_id
+        // given): a malformed value is refused, never passed over in silence.
+        func time(_ name: String) throws -> Double? {
+            guard let text = request.query(name) else { return nil }
+            guard !text.isEmpty else {
+                throw Open311Error(.badRequest, "\(name) is empty; expected ISO 8601 (2025-07-01T09:00:00+08:00), or leave it out")
+            }
+            guard let t = Timestamp.parse(text) else {
+                throw Open311Error(.badRequest, "\(name)=\(text) is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00)")
+            }
+            return t
+        }
+        let startDate = try time("start_date"), endDate = try time("end_date")
+        var statusFilter: String?
+        if let status = request.query("status"), !status.isEmpty {
+            let asked = Set(status.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            guard asked.isSubset(of: ["open", "closed"]) else {
+                throw Open311Error(.badRequest, "status=\(status): expected open, closed, or both comma-separated")
+            }
+            if asked.count == 1 { statusFilter = asked.first! }
+        }
         var parameters = ["limit": String(Self.open311Limit)]
         if let id {
             parameters["ids"] = id
@@ -232,25 +253,9 @@ extension WanggeService {
             parameters["ids"] = ids  // the spec: other parameters are then ignored
         } else {
             if let codes = request.query("service_code") { parameters["categories"] = codes }
-            if let status = request.query("status"), !status.isEmpty {
-                let asked = Set(status.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-                guard asked.isSubset(of: ["open", "closed"]) else {
-                    throw Open311Error(.badRequest, "status=\(status): expected open, closed, or both comma-separated")
-                }
-                if asked.count == 1 { parameters["status"] = asked.first! }
-            }
-            func time(_ name: String) throws -> Double? {
-                guard let text = request.query(name) else { return nil }
-                guard !text.isEmpty else {
-                    throw Open311Error(.badRequest, "\(name) is empty; expected ISO 8601 (2025-07-01T09:00:00+08:00), or leave it out")
-                }
-                guard let t = Timestamp.parse(text) else {
-                    throw Open311Error(.badRequest, "\(name)=\(text) is not a time; expected ISO 8601 (2025-07-01T09:00:00+08:00)")
-                }
-                return t
-            }
+            if let statusFilter { parameters["status"] = statusFilter }
             let window = Self.open311WindowDays * 86_400
-            var start = try time("start_date"), end = try time("end_date")
+            var start = startDate, end = endDate
             if let s = start, let e = end {
                 guard e > s else { throw Open311Error(.badRequest, "end_date must be after start_date") }
                 guard e - s <= window else {

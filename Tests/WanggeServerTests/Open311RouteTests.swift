@@ -87,6 +87,13 @@ import WanggeCore
             let empty = try await client.execute(uri: "/open311/v2/requests.json?start_date=", method: .get)
             #expect(empty.status == .badRequest)
             #expect(empty.json.array.first?["description"]?.text?.contains("start_date is empty") == true)
+            // With service_request_id the other filters are ignored, but a malformed one is still refused.
+            for query in ["start_date=soon", "end_date=0054-10-2x", "status=lost"] {
+                let ignored = try await client.execute(uri: "/open311/v2/requests.xml?service_request_id=BS2025000001&\(query)", method: .get)
+                #expect(ignored.status == .badRequest, "\(query): \(ignored.text)")
+            }
+            let byID = try await client.execute(uri: "/open311/v2/requests.json?service_request_id=BS2025000001&status=closed", method: .get)
+            #expect(byID.status == .ok && byID.json.array.count == 1, "\(byID.text)")
             // One request takes api_key and jurisdiction_id only: other parameters are an error of the spec's list.
             let unknown = try await client.execute(uri: "/open311/v2/requests/NOPE.json?x=1", method: .get)
             #expect(unknown.status == .badRequest && unknown.headers[.contentType] == "application/json; charset=utf-8")
