@@ -56,7 +56,8 @@ final class OrderBatch {
     }
 
     /// Runs `body`, which writes orders through statements it prepares, as a batch (see the type).
-    static func run<T>(in database: Database, _ body: (OrderBatch) throws -> T) throws -> T {
+    /// `progress` hears of the work done after `body` (the spatial index, the secondary indexes).
+    static func run<T>(in database: Database, progress: ((String) -> Void)? = nil, _ body: (OrderBatch) throws -> T) throws -> T {
         // cache_size < 0 is in KiB (SQLite's default is -2000), > 0 in pages (left as set).
         let cacheSize = try database.scalar("PRAGMA cache_size").int ?? -2000
         let ignoresChecks = try database.scalar("PRAGMA ignore_check_constraints").int ?? 0
@@ -83,7 +84,8 @@ final class OrderBatch {
             for index in indexes { try database.execute("DROP INDEX \"\(index.name)\"") }
             let batch = OrderBatch(database: database)
             let result = try body(batch)
-            try batch.updateSpatialIndex()
+            try batch.updateSpatialIndex(progress: progress)
+            if !indexes.isEmpty { progress?("building the indexes \(indexes.map(\.name).joined(separator: ", "))") }
             for index in indexes { try database.execute(index.sql) }
             for trigger in triggers { try database.execute(trigger.sql) }
             return result
@@ -122,9 +124,10 @@ final class OrderBatch {
     }
 
     /// Brings `idx_orders_geom` in line with the relocations (see the type).
-    private func updateSpatialIndex() throws {
+    private func updateSpatialIndex(progress: ((String) -> Void)?) throws {
         guard !relocations.isEmpty else { return }
         let entryCount = try database.scalar("SELECT count(*) FROM idx_orders_geom_rowid").int ?? 0
+        progress?("updating the spatial index for \(relocations.count) order location(s)")
         if relocations.count * 8 >= entryCount {
             let geometries = try database.prepare(
                 """

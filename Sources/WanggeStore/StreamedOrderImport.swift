@@ -12,7 +12,9 @@ extension Importer {
         var report = ImportReport(layer: .orders)
         try store.database.transaction {
             try importOrders(stream, into: &report)
+            progress?("updating the layer statistics")
             try store.updateLayerStatistics("orders")
+            progress?("committing")
         }
         return report
     }
@@ -61,7 +63,7 @@ extension Importer {
         // per block, which made a 1M-order import quadratic.
         var addressAnswersStored =
             try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders WHERE located_by != '' OR address_match != '')").int == 1
-        try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970)) { writer in
+        try store.writeOrders(importedAt: Timestamp.format(Date().timeIntervalSince1970), progress: progress) { writer in
             while let (records, assignments, located) = try routed.next() {
                 report.inserted += try writer.upsert(records, assignments, index: index) { _ in !wasEmpty }.filter { $0 }.count
                 let addressAnswers = located.contains { ($0.locatedBy != "coordinates" && !$0.locatedBy.isEmpty) || !$0.match.isEmpty }

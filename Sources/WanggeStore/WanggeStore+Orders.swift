@@ -35,8 +35,8 @@ extension WanggeStore {
 
     /// Runs `body` with an ``OrderWriter``: every order it writes is one ``OrderBatch`` (the
     /// per-row triggers' work done once, at the end, for all of them).
-    func writeOrders<T>(importedAt: String, _ body: (OrderWriter) throws -> T) throws -> T {
-        try OrderBatch.run(in: database) { batch in
+    func writeOrders<T>(importedAt: String, progress: ((String) -> Void)? = nil, _ body: (OrderWriter) throws -> T) throws -> T {
+        try OrderBatch.run(in: database, progress: progress) { batch in
             let writer = try OrderWriter(store: self, batch: batch, importedAt: importedAt)
             let result = try body(writer)
             try batch.stamp(inserted: writer.inserted > 0, updated: writer.updated > 0)

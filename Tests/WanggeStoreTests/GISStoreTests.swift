@@ -67,6 +67,16 @@ import Testing
         #expect(try statistics("points")?[0].int == 1)
         let orders = "id,lon,lat,category,received_at\nO1,\(Fixture.x0 + 0.0001),\(Fixture.y0 + 0.0001),乱设摊,2025-07-01 09:00\n"
         _ = try Importer(store: store).importLayer(.orders, bytes: Array(orders.utf8))
-        #expect(try statistics("orders")?[0].int == 1)
+        let ordersRow = try #require(try statistics("orders"))
+        #expect(ordersRow[0].int == 1)
+        #expect(ordersRow[1].double == Fixture.x0 + 0.0001 && ordersRow[4].double == Fixture.y0 + 0.0001)
+        // GDAL trusts the row only when it is newer than the layer's last change (compared as text).
+        let times = try store.database.prepare(
+            """
+            SELECT s.last_verified, max(t.last_insert, t.last_update, t.last_delete) FROM geometry_columns_statistics s
+            JOIN geometry_columns_time t USING (f_table_name, f_geometry_column) WHERE f_table_name = 'orders'
+            """
+        ).rows().first?.map { $0.string ?? "" }
+        #expect(times?.count == 2 && times![0] > times![1] && times![1].hasPrefix("20"))
     }
 }
