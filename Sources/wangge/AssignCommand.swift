@@ -86,7 +86,7 @@ struct AssignCommand: ParsableCommand {
         if index.cells.isEmpty { note("warning: the database has no cells; every order will be outside") }
 
         let sink = try OutputSink(output)
-        if bom { sink.write(CSVWriter.byteOrderMark) }
+        if bom { try sink.write(CSVWriter.byteOrderMark) }
         let summary: AssignmentFile.Summary
         do {
             let route = { (bytes: [UInt8]) in
@@ -158,7 +158,7 @@ struct AssignCommand: ParsableCommand {
             throw ExitCode(.badInput)
         }
         let sink = try OutputSink(output)
-        sink.write(Array((PointAssignment.describe(assignment, in: index).jsonText + "\n").utf8))
+        try sink.write(Array((PointAssignment.describe(assignment, in: index).jsonText + "\n").utf8))
         try sink.close()
     }
 }

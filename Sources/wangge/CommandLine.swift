@@ -112,8 +112,14 @@ public func deliver(_ operation: some Capability, from data: DataSource, to outp
         throw ExitCode(of: error)
     }
     let sink = try OutputSink(output)
-    sink.write(report.bytes)
-    try sink.close()
+    do {
+        try sink.write(report.bytes)
+        try sink.close()
+    } catch {
+        sink.discard()
+        note("error: \(error)")
+        throw ExitCode(of: error)
+    }
     for line in report.warnings { note("warning: \(line)") }
     for line in report.notes { note(line) }
 }

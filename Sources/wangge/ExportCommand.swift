@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
         let sink = try OutputSink(destination.output)
         let count: Int
         do {
-            count = try parameters.export(from: parameters.source.data()) { sink.write($0) }
+            count = try parameters.export(from: parameters.source.data()) { try sink.write($0) }
         } catch {
             sink.discard()
             note("error: \(error)")

@@ -27,7 +27,7 @@ struct GeocodeCommand: ParsableCommand {
             for w in warnings { note("warning: \(w)") }
             let (csv, summary) = try GeocodeParameters.geocode(csv: bytes, resolver: routing.resolver)
             let sink = try OutputSink(destination.output)
-            sink.write(csv)
+            try sink.write(csv)
             try sink.close()
             note(summary)
         } catch {

@@ -23,7 +23,22 @@ public struct OutputSink {
         }
     }
 
-    public func write(_ bytes: [UInt8]) { handle.write(Data(bytes)) }
+    /// Writes `bytes` whole (straight from the array: no copy into a `Data`), or throws naming
+    /// the destination and the system's reason (a full disk, a closed pipe).
+    public func write(_ bytes: [UInt8]) throws {
+        let fd = handle.fileDescriptor
+        try bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw OutputFileError(path: path == "-" ? "standard output" : path, reason: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+    }
 
     /// Abandons a file output after an error (nothing appears at `path`).
     public func discard() {

@@ -130,10 +130,12 @@ public struct InputFileError: WanggeError, Sendable {
 /// kind ``ErrorKind/unavailable``, `cannot write PATH`.
 public struct OutputFileError: WanggeError, Sendable {
     public let path: String
-    public init(path: String) { self.path = path }
+    /// The system's words, when it gave any.
+    public let reason: String?
+    public init(path: String, reason: String? = nil) { self.path = path; self.reason = reason }
     public var kind: ErrorKind { .unavailable }
     public var code: String { "output-not-writable" }
-    public var description: String { "cannot write \(path)" }
+    public var description: String { "cannot write \(path)" + (reason.map { ": \($0)" } ?? "") }
 }
 
 /// Rows of a file or body that failed validation, so none was taken (kind

@@ -153,6 +153,8 @@ public enum AssignmentFile {
         let addressColumn: Int?
         let codeColumns: [Int]
         var systems = CRSCache()
+        /// The CRS of rows with a blank `crs` field (looked up once, not per row).
+        let defaultSystem: Result<CoordinateReferenceSystem, CoordinateError>
         /// Categories seen in this piece, by a hash of their bytes.
         var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute, problem: String?)]] = [:]
         var out = CSVWriter(capacity: 1 << 20)
@@ -161,6 +163,8 @@ public enum AssignmentFile {
         static let invalidTail = Array(",,,,,,none,,,,,".utf8)
         static let streetRoute = Array("street".utf8)
         static let noRoute = Array("none".utf8)
+        /// `located_by` and an empty `match`, for the usual row.
+        static let byCoordinates = Array("coordinates,".utf8)
 
         init(
             bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
@@ -168,6 +172,7 @@ public enum AssignmentFile {
         ) {
             self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
             self.addresses = addresses
+            defaultSystem = systems.system(defaultCRS)
             addressColumn = addresses == nil ? nil : columns.names.firstIndex(of: AddressRouting.addressColumn)
             codeColumns = addresses == nil ? [] : AddressRouting.codeColumns.compactMap { columns.names.firstIndex(of: $0) }
         }
@@ -206,12 +211,18 @@ public enum AssignmentFile {
                     invalid(line: reader.line, id: reader.string(idRange), reason: problem)
                     continue
                 }
-                let (position, problem) = WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
+                let (position, problem) =
+                    plainPosition(fields[columns.lon], fields[columns.lat]).map { ($0, nil) }
+                    ?? WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
                 var assignment = Assignment(status: .invalid)
                 if let position {
-                    var crsText = defaultCRS
-                    if let c = columns.crs, !reader.isBlank(fields[c]) { crsText = reader.trimmedString(fields[c]) }
-                    switch systems.system(crsText) {
+                    let system: Result<CoordinateReferenceSystem, CoordinateError>
+                    if let c = columns.crs, !reader.isBlank(fields[c]) {
+                        system = systems.system(reader.trimmedString(fields[c]))
+                    } else {
+                        system = defaultSystem
+                    }
+                    switch system {
                     case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
                     case .failure(let error): assignment.invalidReason = error.description
                     }
@@ -237,6 +248,18 @@ public enum AssignmentFile {
                 write(assignment, located)
             }
             return PieceOutput(bytes: out.take(), summary: summary)
+        }
+
+        /// Both coordinates read straight from the bytes when they are plain decimals
+        /// (``PlainDecimal``: the same values as the general path), else nil.
+        func plainPosition(_ lon: Range<Int>, _ lat: Range<Int>) -> Coordinate? {
+            let x = trimmed(lon), y = trimmed(lat)
+            return bytes.withUnsafeBufferPointer { b in
+                guard let lonValue = PlainDecimal.value(UnsafeBufferPointer(rebasing: b[x])),
+                    let latValue = PlainDecimal.value(UnsafeBufferPointer(rebasing: b[y]))
+                else { return nil }
+                return Coordinate(lonValue, latValue)
+            }
         }
 
         func trimmed(_ range: Range<Int>) -> Range<Int> {
@@ -324,9 +347,13 @@ public enum AssignmentFile {
                 texts.append(.pointID, p, to: &out)
             }
             out.endField()
-            out.append(field: located.locatedBy)
-            out.endField()
-            out.append(field: located.match)
+            if located.match.isEmpty && located.locatedBy == "coordinates" {
+                out.append(escaped: Self.byCoordinates)
+            } else {
+                out.append(field: located.locatedBy)
+                out.endField()
+                out.append(field: located.match)
+            }
             out.endRecord()
         }
     }

@@ -23,6 +23,9 @@ public final class DistrictIndex: Sendable {
     public let rules: [String: RoutingRule]
     let ruleLayers: [String: [Int]]
 
+    /// Each cell's street unit (-1: none), apart from ``cells`` so that routing reads 4 bytes
+    /// per order instead of a whole `CellInfo` (a cache miss on a city's cells).
+    let cellStreetUnits: [Int32]
     let cellShapes: FlatPolygons
     let cellMetricShapes: FlatPolygons
     let cellGrid: BucketGrid
@@ -107,6 +110,7 @@ public final class DistrictIndex: Sendable {
                     streetUnit: streetUnits[c.streetCode]))
         }
         self.cells = cells
+        self.cellStreetUnits = cells.map { Int32($0.streetUnit ?? -1) }
         self.cellShapes = cellShapes
         // The cell raster is the largest piece: build it on another core meanwhile.
         let finishedShapes = cellShapes

@@ -115,8 +115,8 @@ public final class OrderRouter {
                 break
             }
         }
-        if result.zone == nil, let cell = result.cell, let unit = index.cells[cell].streetUnit {
-            result.unit = unit
+        if result.zone == nil, let cell = result.cell, case let unit = index.cellStreetUnits[cell], unit >= 0 {
+            result.unit = Int(unit)
             result.route = .street
         }
 
