@@ -40,4 +40,21 @@ import Testing
         #expect(pieces.first!.range.lowerBound == header.position)
         #expect(pieces.last!.range.upperBound == bytes.count)
     }
+
+    /// Without quotes, the memchr cut with line feeds counted per piece gives the very cuts
+    /// and line numbers of the quote-following scan (CRLF, blank lines, no final line feed);
+    /// one quote anywhere sends the file to the scan.
+    @Test func unquotedCutsEqualTheScannersCuts() {
+        var text = "id,lon,lat\n"
+        for i in 0 ..< 30_000 { text += i % 7 == 0 ? "\(i),121.5,31.2\r\n" : i % 11 == 0 ? "\n\(i),,\n" : "\(i),121.4,31.3\n" }
+        text += "last,1,2"
+        let bytes = Array(text.utf8)
+        for pieces in [1, 3, 16, 64] {
+            let fast = CSVSplitter.splitUnquoted(bytes, from: 11, firstLine: 2, pieces: pieces)
+            let scan = CSVSplitter.splitFollowingQuotes(bytes, from: 11, firstLine: 2, pieces: pieces)
+            #expect(fast?.map(\.range) == scan.map(\.range))
+            #expect(fast?.map(\.firstLine) == scan.map(\.firstLine))
+        }
+        #expect(CSVSplitter.splitUnquoted(bytes + Array("\nq,\"x\",1\n".utf8), from: 11, firstLine: 2, pieces: 4) == nil)
+    }
 }

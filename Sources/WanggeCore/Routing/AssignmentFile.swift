@@ -95,7 +95,12 @@ public enum AssignmentFile {
     /// The CSV bytes of every code and id the output can hold, escaped once and kept in one
     /// buffer (no reference counting per field written).
     struct OutputTexts: Sendable {
-        enum Table: Int, CaseIterable { case cellCode, street, community, unitID, zoneID, zoneUnitID, layerKind, pointID, status }
+        enum Table: Int, CaseIterable {
+            case cellCode, street, community, unitID, zoneID, zoneUnitID, layerKind, pointID, status
+            /// A cell's `cell,cells,street,community` fields for an order it alone covers, and
+            /// for an order snapped to it (`cells` empty): one copy instead of seven.
+            case coveredRun, snappedRun
+        }
         private(set) var buffer: [UInt8] = []
         /// Entry e of table t spans `buffer[bounds[first[t] + e] ..< bounds[first[t] + e + 1]]`.
         private(set) var bounds: [Int] = []
@@ -113,12 +118,23 @@ public enum AssignmentFile {
                 case .layerKind: return index.zoneLayers.map(\.kind)
                 case .pointID: return index.points.map(\.id)
                 case .status: return AssignmentStatus.allCases.map(\.rawValue)
+                case .coveredRun, .snappedRun: return []
                 }
             }
-            for entries in tables {
+            for (table, entries) in zip(Table.allCases, tables) {
                 first.append(bounds.count)
                 bounds.append(buffer.count)
-                for e in entries { buffer += CSVWriter.escaped(e); bounds.append(buffer.count) }
+                switch table {
+                case .coveredRun, .snappedRun:
+                    for c in index.cells {
+                        let code = CSVWriter.escaped(c.code)
+                        buffer += code + [0x2C] + (table == .coveredRun ? code : []) + [0x2C]
+                        buffer += CSVWriter.escaped(c.street) + [0x2C] + CSVWriter.escaped(c.community)
+                        bounds.append(buffer.count)
+                    }
+                default:
+                    for e in entries { buffer += CSVWriter.escaped(e); bounds.append(buffer.count) }
+                }
             }
         }
 
@@ -155,8 +171,13 @@ public enum AssignmentFile {
         var systems = CRSCache()
         /// The CRS of rows with a blank `crs` field (looked up once, not per row).
         let defaultSystem: Result<CoordinateReferenceSystem, CoordinateError>
-        /// Categories seen in this piece, by a hash of their bytes.
-        var categories: [UInt64: [(bytes: [UInt8], name: String, route: CategoryRoute, problem: String?)]] = [:]
+        /// Categories seen in this piece, with the count of their rows that had a cell but no rule.
+        var categories: [(hash: UInt64, bytes: [UInt8], name: String, route: CategoryRoute, problem: String?, withoutRule: Int)] = []
+        /// Open addressing over `categories` by hash (index + 1; 0 is empty), grown at half full:
+        /// a row's category costs a hash and one probe, no `String` made or hashed.
+        var categorySlots = [Int32](repeating: 0, count: 64)
+        /// Rows by status, in the order of `AssignmentStatus.allCases`.
+        var statusTally = [Int](repeating: 0, count: AssignmentStatus.allCases.count)
         var out = CSVWriter(capacity: 1 << 20)
         var summary = Summary()
 
@@ -202,7 +223,8 @@ public enum AssignmentFile {
                         line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
                     continue
                 }
-                let category = categoryEntry(reader, fields[columns.category])
+                let categoryIndex = categoryEntry(reader, fields[columns.category])
+                let category = categories[categoryIndex]
                 if let problem = category.problem {
                     invalid(line: reader.line, id: reader.string(idRange), reason: problem)
                     continue
@@ -242,11 +264,15 @@ public enum AssignmentFile {
                     invalid(line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
                     continue
                 }
-                if !category.route.hasRule { summary.categoriesWithoutRule[category.name, default: 0] += 1 }
-                summary.statusCounts[assignment.status, default: 0] += 1
+                if !category.route.hasRule { categories[categoryIndex].withoutRule += 1 }
+                statusTally[Self.ordinal(assignment.status)] += 1
                 out.append(field: reader.string(idRange))
                 write(assignment, located)
             }
+            for (k, status) in AssignmentStatus.allCases.enumerated() where statusTally[k] > 0 {
+                summary.statusCounts[status, default: 0] += statusTally[k]
+            }
+            for c in categories where c.withoutRule > 0 { summary.categoriesWithoutRule[c.name, default: 0] += c.withoutRule }
             return PieceOutput(bytes: out.take(), summary: summary)
         }
 
@@ -281,24 +307,48 @@ public enum AssignmentFile {
             return Timestamp.parse(text) == nil ? WorkOrderCSV.receivedAtProblem(text) : nil
         }
 
-        /// The category of a row, resolved (and checked for control characters) once per
-        /// distinct text in this piece.
-        mutating func categoryEntry(_ reader: CSVReader, _ field: Range<Int>) -> (name: String, route: CategoryRoute, problem: String?) {
+        /// The index in `categories` of a row's category, resolved (and checked for control
+        /// characters) once per distinct text in this piece.
+        mutating func categoryEntry(_ reader: CSVReader, _ field: Range<Int>) -> Int {
             let range = trimmed(field)
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for b in bytes[range] { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-            if let candidates = categories[hash] {
-                for c in candidates where c.bytes.elementsEqual(bytes[range]) { return (c.name, c.route, c.problem) }
+            let mask = categorySlots.count - 1
+            var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while categorySlots[slot] != 0 {
+                let k = Int(categorySlots[slot]) - 1
+                if categories[k].hash == hash && categories[k].bytes.elementsEqual(bytes[range]) { return k }
+                slot = (slot + 1) & mask
             }
             let name = reader.trimmedString(field)
             let route = router.index.categoryRoute(for: name)
             let problem = ControlCharacters.problem(in: name, field: "category")
-            categories[hash, default: []].append((Array(bytes[range]), name, route, problem))
-            return (name, route, problem)
+            categories.append((hash, Array(bytes[range]), name, route, problem, 0))
+            categorySlots[slot] = Int32(categories.count)
+            if categories.count * 2 > categorySlots.count {
+                categorySlots = [Int32](repeating: 0, count: categorySlots.count * 2)
+                let mask = categorySlots.count - 1
+                for (k, c) in categories.enumerated() {
+                    var slot = Int(truncatingIfNeeded: c.hash ^ (c.hash >> 29)) & mask
+                    while categorySlots[slot] != 0 { slot = (slot + 1) & mask }
+                    categorySlots[slot] = Int32(k + 1)
+                }
+            }
+            return categories.count - 1
+        }
+
+        static func ordinal(_ status: AssignmentStatus) -> Int {
+            switch status {
+            case .inside: 0
+            case .boundary: 1
+            case .snapped: 2
+            case .outside: 3
+            case .invalid: 4
+            }
         }
 
         mutating func invalid(line: Int, id: String, reason: String) {
-            summary.statusCounts[.invalid, default: 0] += 1
+            statusTally[Self.ordinal(.invalid)] += 1
             summary.invalidRows.append(RejectedRow(row: line, id: id, reason: reason))
             out.append(field: id)
             out.endField()
@@ -308,11 +358,9 @@ public enum AssignmentFile {
             out.endRecord()
         }
 
-        /// Writes the fields after `id`, in header order.
-        mutating func write(_ a: Assignment, _ located: AddressRouting.Located) {
-            out.endField()
-            texts.append(a.status, to: &out)
-            out.endField()
+        /// `cell,cells,street,community` field by field (an order with several covering cells,
+        /// or none).
+        mutating func writeCellFields(_ a: Assignment) {
             if let c = a.cell { texts.append(.cellCode, c, to: &out) }
             out.endField()
             if a.status == .inside || a.status == .boundary, let c = a.cell {
@@ -327,6 +375,18 @@ public enum AssignmentFile {
             }
             out.endField()
             if let c = a.cell { texts.append(.community, c, to: &out) }
+        }
+
+        /// Writes the fields after `id`, in header order.
+        mutating func write(_ a: Assignment, _ located: AddressRouting.Located) {
+            out.endField()
+            texts.append(a.status, to: &out)
+            out.endField()
+            if let c = a.cell, a.otherCoveringCells.isEmpty {
+                texts.append(a.status == .snapped ? .snappedRun : .coveredRun, c, to: &out)
+            } else {
+                writeCellFields(a)
+            }
             out.endField()
             if let u = a.unit { texts.append(.unitID, u, to: &out) } else if let z = a.zone { texts.append(.zoneUnitID, z, to: &out) }
             out.endField()
