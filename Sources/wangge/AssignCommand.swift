@@ -71,11 +71,13 @@ struct AssignCommand: ParsableCommand {
         let addresses: AddressRouting?
         var input: [UInt8]
         let name = self.input ?? "-"
+        // The input is read on another core while the index is built.
+        let reading = BackgroundValue { Result { try readInput(name) } }
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
             addresses = try store.addressRouting(for: index, farMetres: addressFar.metres)
-            input = try readInput(name)
+            input = try reading.value.get()
             // GB18030 is transcoded once, up front; UTF-8 is validated by the routing pieces
             // as they read (no extra pass over the file).
             if encoding.encoding == .gb18030 { input = try TextEncoding.transcodeGB18030(input) }

@@ -41,20 +41,43 @@ import Testing
         #expect(pieces.last!.range.upperBound == bytes.count)
     }
 
-    /// Without quotes, the memchr cut with line feeds counted per piece gives the very cuts
-    /// and line numbers of the quote-following scan (CRLF, blank lines, no final line feed);
-    /// one quote anywhere sends the file to the scan.
-    @Test func unquotedCutsEqualTheScannersCuts() {
+    /// The cut made on all cores gives the very cuts and line numbers of the quote-following
+    /// scan on readable text — CRLF, blank lines, no final line feed, quoted fields with commas
+    /// and line breaks, doubled quotes — and refuses text a reader would fail on or a cut
+    /// falling inside quotes.
+    @Test func parallelCutsEqualTheScannersCuts() {
         var text = "id,lon,lat\n"
-        for i in 0 ..< 30_000 { text += i % 7 == 0 ? "\(i),121.5,31.2\r\n" : i % 11 == 0 ? "\n\(i),,\n" : "\(i),121.4,31.3\n" }
+        for i in 0 ..< 30_000 {
+            switch i % 13 {
+            case 0: text += "\(i),121.5,31.2\r\n"
+            case 5: text += "\n\(i),,\n"
+            case 7: text += "\(i),\"121,5\",\"a \"\"b\"\" c\"\n"
+            default: text += "\(i),121.4,31.3\n"
+            }
+        }
         text += "last,1,2"
         let bytes = Array(text.utf8)
         for pieces in [1, 3, 16, 64] {
-            let fast = CSVSplitter.splitUnquoted(bytes, from: 11, firstLine: 2, pieces: pieces)
+            let fast = CSVSplitter.splitReadable(bytes, from: 11, firstLine: 2, pieces: pieces)
             let scan = CSVSplitter.splitFollowingQuotes(bytes, from: 11, firstLine: 2, pieces: pieces)
             #expect(fast?.map(\.range) == scan.map(\.range))
             #expect(fast?.map(\.firstLine) == scan.map(\.firstLine))
         }
-        #expect(CSVSplitter.splitUnquoted(bytes + Array("\nq,\"x\",1\n".utf8), from: 11, firstLine: 2, pieces: 4) == nil)
+        func refused(_ tail: String) -> Bool { CSVSplitter.splitReadable(bytes + Array(tail.utf8), from: 11, firstLine: 2, pieces: 4) == nil }
+        #expect(refused("\nq,\"never closed,1\n"))
+        #expect(refused("\nq,\"x\"y,1\n"))
+        #expect(CSVSplitter.splitReadable(bytes + [0x0A, 0xFF, 0x0A], from: 11, firstLine: 2, pieces: 4) == nil)
+        // Line breaks inside quotes: a cut may fall inside them (then nil); any cut given is the scan's.
+        let multiline = Array(text.replacingOccurrences(of: " c\"", with: "\nc\"").utf8)
+        for pieces in [3, 16, 64] {
+            let scan = CSVSplitter.splitFollowingQuotes(multiline, from: 11, firstLine: 2, pieces: pieces)
+            if let fast = CSVSplitter.splitReadable(multiline, from: 11, firstLine: 2, pieces: pieces) {
+                #expect(fast.map(\.range) == scan.map(\.range) && fast.map(\.firstLine) == scan.map(\.firstLine))
+            }
+        }
+        // One quoted field far longer than a piece: the cut falls inside its quotes.
+        let long = Array(("id,note\n1,\"" + String(repeating: "line\n", count: 40_000) + "\"\n2,x\n").utf8)
+        #expect(CSVSplitter.splitReadable(long, from: 8, firstLine: 2, pieces: 8) == nil)
+        #expect(CSVSplitter.split(long, from: 8, firstLine: 2, pieces: 8).map(\.firstLine) == [2, 40_003])
     }
 }

@@ -31,6 +31,45 @@ import Testing
         #expect(ran.current == Set(0 ..< 10))
     }
 
+    /// Results are consumed in index order, on the calling thread, however the bodies finish.
+    @Test func forEachInOrderConsumesInIndexOrder() throws {
+        var consumed: [Int] = []
+        try Parallel.forEachInOrder(
+            24,
+            { k in
+                usleep(UInt32(24 - k) * 300)
+                return k * k
+            },
+            consume: { consumed.append($0) })
+        #expect(consumed == (0 ..< 24).map { $0 * $0 })
+    }
+
+    /// After an error nothing more is consumed, and the first error in index order is thrown,
+    /// whether a body or the consumer threw it.
+    @Test func forEachInOrderStopsAtTheFirstErrorInOrder() {
+        var consumed: [Int] = []
+        #expect(throws: Failure(k: 5)) {
+            try Parallel.forEachInOrder(
+                12,
+                { k in
+                    if k == 9 { throw Failure(k: 9) }
+                    if k == 5 { usleep(3000); throw Failure(k: 5) }
+                    return k
+                },
+                consume: { consumed.append($0) })
+        }
+        #expect(consumed == [0, 1, 2, 3, 4])
+        consumed = []
+        #expect(throws: Failure(k: -2)) {
+            try Parallel.forEachInOrder(
+                8, { k in k },
+                consume: { k in
+                    if k == 2 { throw Failure(k: -2) }; consumed.append(k)
+                })
+        }
+        #expect(consumed == [0, 1])
+    }
+
     /// The chunks cover the range once, consecutively, in order; sizes are ⌈n / pieces⌉.
     @Test func chunksCoverTheRangeInOrder() {
         let chunks = Parallel.chunks(5 ..< 15, pieces: 3) { $0 }

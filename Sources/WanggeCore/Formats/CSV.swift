@@ -159,17 +159,26 @@ public struct CSVReader {
 /// range starts on.
 public enum CSVSplitter {
     public static func split(_ bytes: [UInt8], from start: Int, firstLine: Int, pieces: Int) -> [(range: Range<Int>, firstLine: Int)] {
-        splitUnquoted(bytes, from: start, firstLine: firstLine, pieces: pieces)
+        splitReadable(bytes, from: start, firstLine: firstLine, pieces: pieces)
             ?? splitFollowingQuotes(bytes, from: start, firstLine: firstLine, pieces: pieces)
     }
 
-    /// The cut of ``split(_:from:firstLine:pieces:)`` when no quote follows `start` (the usual
-    /// export): then every line feed ends a record, so each cut is the first line feed at or
-    /// after its target (found with `memchr`), and the line numbers come from counting line
-    /// feeds piece by piece on all cores — instead of one pass of the quote-following scanner
-    /// over the whole file. The same cuts and lines as ``splitFollowingQuotes(_:from:firstLine:pieces:)``;
-    /// nil when a quote is found.
-    static func splitUnquoted(_ bytes: [UInt8], from start: Int, firstLine: Int, pieces: Int) -> [(range: Range<Int>, firstLine: Int)]? {
+    /// The cut of ``split(_:from:firstLine:pieces:)`` made on all cores, for text proven
+    /// readable: nil unless every piece is valid UTF-8 and every record holding a quote reads
+    /// without error — then ``CSVReader`` (with `validated: true`) cannot fail on any piece,
+    /// and a caller may write out one piece's results before the next is read.
+    ///
+    /// Each cut is the first line feed at or after its target (`memchr`), taken for a record
+    /// end; each piece is then checked on its own core from its start: between quotes every
+    /// line feed ends a record, so it counts them, and from the start of each record holding a
+    /// quote (after the last line feed before the quote) it reads that record with
+    /// ``CSVReader``. A piece starting at a record boundary that reads to its end outside
+    /// quotes makes the next cut a record boundary too, by induction from `start`; so the
+    /// pieces, and the line numbers summed from the counts, are those of
+    /// ``splitFollowingQuotes(_:from:firstLine:pieces:)``. A cut inside a quoted field ends
+    /// its piece inside the quotes, which fails the check (nil), as does any reading error:
+    /// the caller then takes the one-pass scan and lets the reader name the problem.
+    static func splitReadable(_ bytes: [UInt8], from start: Int, firstLine: Int, pieces: Int) -> [(range: Range<Int>, firstLine: Int)]? {
         let n = bytes.count
         guard start < n else { return [] }
         let size = max(1 << 16, (n - start) / max(1, pieces))
@@ -187,26 +196,62 @@ public enum CSVSplitter {
         }
         cuts.append(n)
         let cutPoints = cuts
-        let counts = Parallel.map(cuts.count - 1) { k -> (lineFeeds: Int, quotes: UInt8) in
-            bytes.withUnsafeBufferPointer { b in
-                var feeds = 0
-                var quotes: UInt8 = 0
-                for i in cutPoints[k] ..< cutPoints[k + 1] {
-                    let c = b[i]
-                    feeds &+= c == 0x0A ? 1 : 0
-                    quotes |= c == 0x22 ? 1 : 0
-                }
-                return (feeds, quotes)
-            }
+        let lineFeeds = Parallel.map(cuts.count - 1) { k -> Int? in
+            readableLineFeeds(bytes, cutPoints[k] ..< cutPoints[k + 1])
         }
-        guard counts.allSatisfy({ $0.quotes == 0 }) else { return nil }
         var result: [(range: Range<Int>, firstLine: Int)] = []
         var line = firstLine
         for k in 0 ..< cuts.count - 1 {
+            guard let feeds = lineFeeds[k] else { return nil }
             result.append((cuts[k] ..< cuts[k + 1], line))
-            line += counts[k].lineFeeds
+            line += feeds
         }
         return result
+    }
+
+    /// The line feeds in `range` (starting at a record boundary), or nil when it is not valid
+    /// UTF-8 or a record holding a quote does not read to an end within it.
+    static func readableLineFeeds(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        guard (try? TextEncoding.checkUTF8(bytes, range: range)) != nil else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> Int? in
+            let base = b.baseAddress!
+            // Eight bytes at a time: with x = word XOR 0x0A…0A, a byte of x is zero exactly where
+            // the text has a line feed, and ~(((x & 0x7F…) + 0x7F…) | x | 0x7F…) sets the top
+            // bit of exactly those bytes (no carry crosses a byte: (b & 0x7F) + 0x7F ≤ 0xFE).
+            func feeds(_ r: Range<Int>) -> Int {
+                var count = 0
+                var i = r.lowerBound
+                let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A, low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+                while r.upperBound - i >= 8 {
+                    let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ lineFeeds
+                    count &+= (~(((x & low7) &+ low7) | x | low7)).nonzeroBitCount
+                    i += 8
+                }
+                while i < r.upperBound { count &+= b[i] == 0x0A ? 1 : 0; i += 1 }
+                return count
+            }
+            var total = 0
+            var position = range.lowerBound
+            var fields: [Range<Int>] = []
+            while position < range.upperBound {
+                guard let q = memchr(base + position, 0x22, range.upperBound - position) else {
+                    return total + feeds(position ..< range.upperBound)
+                }
+                let quote = base.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                // No quote in position ..< quote: its last line feed ends a record.
+                var recordStart = quote
+                while recordStart > position && b[recordStart - 1] != 0x0A { recordStart -= 1 }
+                total += feeds(position ..< recordStart)
+                var reader = CSVReader(bytes: bytes, range: recordStart ..< range.upperBound, firstLine: 0, validated: true)
+                guard (try? reader.next(into: &fields)) == true else { return nil }
+                // The record must end at its line feed (or the range's end), not in quotes cut off.
+                let end = reader.position
+                guard end == range.upperBound || b[end - 1] == 0x0A else { return nil }
+                total += reader.nextLine
+                position = end
+            }
+            return total
+        }
     }
 
     /// The cut following the quoting rules, one pass over the bytes.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A coarse grid over the features' extent, grown on every side, through which a nearest
 /// search starts next to the leaves instead of at the root of the ``NearestFeatureTree``.
 ///
@@ -46,42 +48,61 @@ struct NearestEntryGrid {
         let featureSide = (width * height / Double(storage.leafCount)).squareRoot()
         var size = Swift.max(featureSide, Swift.max(spanX, spanY) / Double(maxSide))
         if !(size > 0) { size = Swift.max(spanX, spanY) / Double(maxSide) }
+        let pixelSize = size
         let nx = Swift.max(1, Int((spanX / size).rounded(.up))), ny = Swift.max(1, Int((spanY / size).rounded(.up)))
         let x0 = rb[0] - grow, y0 = rb[1] - grow
         let slack = NearestFeatureTree.slackMetres
         let margin = NearestFeatureTree.tieMetres + 2 * slack
         let halfDiagonal = (size * size * 2).squareRoot() / 2
-        let scratch = NearestFeatureTree.Scratch()
+        let top = levels.count - 2
+        // Rows of pixels on all cores (each pixel's entry is a function of the tree alone), joined in order.
+        let rows = Parallel.chunks(0 ..< ny, pieces: Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) * 4) {
+            rowRange -> (counts: [Int32], nodes: [Int32], reach: [Double])? in
+            let scratch = NearestFeatureTree.Scratch()
+            let boxes = tree.storage.boxes, size = pixelSize
+            var counts: [Int32] = []
+            var nodes: [Int32] = []
+            var reach: [Double] = []
+            counts.reserveCapacity(nx * rowRange.count)
+            reach.reserveCapacity(nx * rowRange.count)
+            var stack: [(node: Int, level: Int)] = []
+            for iy in rowRange {
+                for ix in 0 ..< nx {
+                    let minX = x0 + Double(ix) * size, minY = y0 + Double(iy) * size
+                    let maxX = minX + size, maxY = minY + size
+                    guard let near = tree.nearest((minX + maxX) / 2, (minY + maxY) / 2, scratch: scratch) else { return nil }
+                    let u = near.distance + halfDiagonal + 2 * slack
+                    reach.append(u)
+                    let limit = (u + margin) * (u + margin)
+                    let before = nodes.count
+                    stack.removeAll(keepingCapacity: true)
+                    stack.append((root, top))
+                    while let entry = stack.popLast() {
+                        let node = entry.node, level = entry.level
+                        let b = boxes + 4 * node
+                        let dx = Swift.max(b[0] - maxX, 0, minX - b[2])
+                        let dy = Swift.max(b[1] - maxY, 0, minY - b[3])
+                        guard dx * dx + dy * dy <= limit else { continue }
+                        if level == 1 { nodes.append(Int32(node)); continue }
+                        let k = node - levels[level]
+                        let first = levels[level - 1] + k * NearestFeatureTree.fanout
+                        for c in first ..< Swift.min(levels[level], first + NearestFeatureTree.fanout) { stack.append((c, level - 1)) }
+                    }
+                    counts.append(Int32(nodes.count - before))
+                }
+            }
+            return (counts, nodes, reach)
+        }
         var start: [Int32] = [0]
         var nodes: [Int32] = []
         var reach: [Double] = []
         start.reserveCapacity(nx * ny + 1)
         reach.reserveCapacity(nx * ny)
-        var stack: [(node: Int, level: Int)] = []
-        let top = levels.count - 2
-        for iy in 0 ..< ny {
-            for ix in 0 ..< nx {
-                let minX = x0 + Double(ix) * size, minY = y0 + Double(iy) * size
-                let maxX = minX + size, maxY = minY + size
-                guard let near = tree.nearest((minX + maxX) / 2, (minY + maxY) / 2, scratch: scratch) else { return nil }
-                let u = near.distance + halfDiagonal + 2 * slack
-                reach.append(u)
-                let limit = (u + margin) * (u + margin)
-                stack.removeAll(keepingCapacity: true)
-                stack.append((root, top))
-                while let entry = stack.popLast() {
-                    let node = entry.node, level = entry.level
-                    let b = boxes + 4 * node
-                    let dx = Swift.max(b[0] - maxX, 0, minX - b[2])
-                    let dy = Swift.max(b[1] - maxY, 0, minY - b[3])
-                    guard dx * dx + dy * dy <= limit else { continue }
-                    if level == 1 { nodes.append(Int32(node)); continue }
-                    let k = node - levels[level]
-                    let first = levels[level - 1] + k * NearestFeatureTree.fanout
-                    for c in first ..< Swift.min(levels[level], first + NearestFeatureTree.fanout) { stack.append((c, level - 1)) }
-                }
-                start.append(Int32(nodes.count))
-            }
+        for row in rows {
+            guard let row else { return nil }
+            for c in row.counts { start.append(start[start.count - 1] + c) }
+            nodes += row.nodes
+            reach += row.reach
         }
         func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, a.count))

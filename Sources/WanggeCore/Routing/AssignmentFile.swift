@@ -48,21 +48,18 @@ public enum AssignmentFile {
         }
         let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
 
-        let pieces = CSVSplitter.split(bytes, from: reader.position, firstLine: reader.nextLine, pieces: max(1, workers) * 8)
+        let pieceCount = max(1, workers) * 8
         let texts = OutputTexts(index: index)
         let routed = Locked(0)
         // One router per worker thread at a time, not one per piece (making one reads PROJ's database).
         let routers = OrderRouterPool(index: index, snapMetres: snapMetres)
-        // Nothing is written before every piece has been read: a file that is not UTF-8 fails
-        // before any output (and can be read again as GB18030).
-        let outputs = try Parallel.map(pieces.count) { k in
-            let piece = pieces[k]
+        let routePiece = { @Sendable (piece: (range: Range<Int>, firstLine: Int), validated: Bool) throws -> PieceOutput in
             let router = try routers.take()
             defer { routers.giveBack(router) }
             var worker = PieceWorker(
                 bytes: bytes, columns: columns, router: router, texts: texts, defaultCRS: defaultCRS,
                 addresses: addresses)
-            let output = try worker.run(piece.range, firstLine: piece.firstLine)
+            let output = try worker.run(piece.range, firstLine: piece.firstLine, validated: validated)
             if let progress {
                 progress(
                     routed.withLock {
@@ -71,11 +68,13 @@ public enum AssignmentFile {
             }
             return output
         }
-        var header = CSVWriter(capacity: 128)
-        header.write(AssignmentRow.header + AssignmentRow.locationHeader)
-        try write(header.bytes)
         var summary = Summary()
-        for output in outputs {
+        func writeHeader() throws {
+            var header = CSVWriter(capacity: 128)
+            header.write(AssignmentRow.header + AssignmentRow.locationHeader)
+            try write(header.bytes)
+        }
+        func take(_ output: PieceOutput) throws {
             try write(output.bytes)
             summary.rows += output.summary.rows
             summary.statusCounts.merge(output.summary.statusCounts, uniquingKeysWith: +)
@@ -83,6 +82,23 @@ public enum AssignmentFile {
             summary.invalidRows += output.summary.invalidRows
             summary.locatedBy.merge(output.summary.locatedBy, uniquingKeysWith: +)
             summary.addressFar += output.summary.addressFar
+        }
+        // Nothing is written before the whole file is known to be readable: text that is not
+        // UTF-8 fails before any output (and can be read again as GB18030), and so does a
+        // quote never closed.
+        if let pieces = CSVSplitter.splitReadable(bytes, from: reader.position, firstLine: reader.nextLine, pieces: pieceCount) {
+            // Proven readable (valid UTF-8, every quoted record well formed), no piece can fail,
+            // nor can taking a router once there is one per thread: each piece is written as
+            // soon as it and those before it are routed, while the rest are being routed.
+            let warm = try (0 ..< max(1, ProcessInfo.processInfo.activeProcessorCount)).map { _ in try routers.take() }
+            for router in warm { routers.giveBack(router) }
+            try writeHeader()
+            try Parallel.forEachInOrder(pieces.count, { k in try routePiece(pieces[k], true) }, consume: take)
+        } else {
+            let pieces = CSVSplitter.splitFollowingQuotes(bytes, from: reader.position, firstLine: reader.nextLine, pieces: pieceCount)
+            let outputs = try Parallel.map(pieces.count) { k in try routePiece(pieces[k], false) }
+            try writeHeader()
+            for output in outputs { try take(output) }
         }
         return summary
     }
@@ -198,8 +214,9 @@ public enum AssignmentFile {
             codeColumns = addresses == nil ? [] : AddressRouting.codeColumns.compactMap { columns.names.firstIndex(of: $0) }
         }
 
-        mutating func run(_ range: Range<Int>, firstLine: Int) throws -> PieceOutput {
-            try TextEncoding.checkUTF8(bytes, range: range, firstLine: firstLine)
+        /// Routes the records of `range`; `validated`: its text is already known to be UTF-8.
+        mutating func run(_ range: Range<Int>, firstLine: Int, validated: Bool = false) throws -> PieceOutput {
+            if !validated { try TextEncoding.checkUTF8(bytes, range: range, firstLine: firstLine) }
             var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine, validated: true)
             var fields: [Range<Int>] = []
             out = CSVWriter(capacity: range.count * 3 / 4 + 1024)

@@ -78,6 +78,46 @@ public enum Parallel {
         return values
     }
 
+    /// `body(k)` for every `k` in `0 ..< count` on all cores, and `consume` on the calling thread
+    /// with each result in the order of `k` as soon as it and all before it are done — so that
+    /// consuming (writing out) overlaps the work instead of following it. After an error (from
+    /// `body` or `consume`) nothing more is consumed; the bodies already under way finish, and
+    /// the first error in the order of `k` is thrown.
+    public static func forEachInOrder<T: Sendable>(
+        _ count: Int, _ body: @escaping @Sendable (Int) throws -> T, consume: (T) throws -> Void
+    ) throws {
+        guard count > 0 else { return }
+        let slots = Locked<[Result<T, any Error>?]>(Array(repeating: nil, count: count))
+        let finished = DispatchSemaphore(value: 0)
+        let allDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                let result = Result { try body(k) }
+                slots.withLock { $0[k] = result }
+                finished.signal()
+            }
+            allDone.signal()
+        }
+        var next = 0
+        var failure: (any Error)?
+        while next < count {
+            finished.wait()
+            while next < count,
+                let result = slots.withLock({ slots -> Result<T, any Error>? in
+                    defer { if slots[next] != nil { slots[next] = nil } }
+                    return slots[next]
+                })
+            {
+                if failure == nil {
+                    do { try consume(result.get()) } catch { failure = error }
+                }
+                next += 1
+            }
+        }
+        allDone.wait()
+        if let failure { throw failure }
+    }
+
     /// `range` cut into `pieces` consecutive ranges (all but the last of ⌈count / pieces⌉
     /// elements; trailing ones may be empty), `body` run on each on all cores; the results in
     /// the order of the ranges, errors as in ``map(_:_:)``.
