@@ -27,6 +27,25 @@ import Testing
         return shapes
     }
 
+    /// Filled region by region, every decided pixel holds what an exact test at its own centre
+    /// says for every feature (one feature: its index; none: uncovered).
+    @Test func everyDecidedPixelMatchesItsCentre() {
+        let shapes = lattice()
+        let raster = CoverageRaster(shapes: shapes, pixelsPerFeature: 256)
+        var decided = 0
+        for r in 0 ..< raster.rows {
+            for c in 0 ..< raster.columns {
+                let value = raster.values[r * raster.columns + c]
+                guard value != CoverageRaster.undecided else { continue }
+                decided += 1
+                let x = raster.originX + (Double(c) + 0.5) * raster.pixelWidth, y = raster.originY + (Double(r) + 0.5) * raster.pixelHeight
+                let inside = (0 ..< shapes.count).filter { shapes.locate(x, y, in: $0) == .interior }
+                #expect(inside.isEmpty ? value == CoverageRaster.uncovered : inside == [Int(value)], "pixel (\(c), \(r))")
+            }
+        }
+        #expect(decided > raster.rows * raster.columns / 2)
+    }
+
     /// Every sure answer must equal what the exact test says for every feature.
     @Test func sureAnswersAgreeWithTheExactTest() {
         let shapes = lattice()

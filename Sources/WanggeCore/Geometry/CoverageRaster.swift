@@ -74,22 +74,67 @@ public struct CoverageRaster: Sendable {
                 x0 = x1; y0 = y1
             }
         }
-        // 2. The other pixels inside a feature's box: one exact test at the centre.
+        // 2. The other pixels inside a feature's box, region by region. Pixels left decided that
+        //    touch side by side form regions that no edge meets (step 1 marked every pixel an
+        //    edge meets, closed box included, thanks to the slack), so the segment between two
+        //    neighbouring centres crosses no edge and all centres of a region lie on the same
+        //    side of the feature's boundary: one exact test at one centre decides the region.
+        //    (The same answers as a test at every centre, for a test per region.) A centre
+        //    that rounds into another row leaves its pixel as it is; into another column, it
+        //    makes it undecided.
         let overlapped: Int32 = -3
+        let rowCentred = (0 ..< rows).map { r in row(originY + (Double(r) + 0.5) * ph) == r }
+        let columnCentred = (0 ..< columns).map { c in column(originX + (Double(c) + 0.5) * pw) == c }
+        var seen: [Bool] = []
+        var stack: [Int] = []
+        var region: [Int] = []
         for f in 0 ..< shapes.count {
             let b = shapes.boxes[f]
             guard b.minX.isFinite, b.maxX.isFinite, b.minY.isFinite, b.maxY.isFinite else { continue }
-            for r in row(b.minY) ... row(b.maxY) {
-                let y = originY + (Double(r) + 0.5) * ph
-                guard row(y) == r else { continue }
-                for c in column(b.minX) ... column(b.maxX) {
-                    let k = r * columns + c
-                    let v = values[k]
-                    guard v != Self.undecided, v != overlapped else { continue }
-                    let x = originX + (Double(c) + 0.5) * pw
-                    guard column(x) == c else { values[k] = Self.undecided; continue }
+            let r0 = row(b.minY), r1 = row(b.maxY), c0 = column(b.minX), c1 = column(b.maxX)
+            let w = c1 - c0 + 1, h = r1 - r0 + 1
+            seen.removeAll(keepingCapacity: true)
+            seen.append(contentsOf: repeatElement(false, count: w * h))
+            // Whether a pixel of the box joins a region (marking those whose centre is off).
+            func joins(_ r: Int, _ c: Int) -> Bool {
+                guard rowCentred[r] else { return false }
+                let k = r * columns + c
+                let v = values[k]
+                guard v != Self.undecided else { return false }
+                guard columnCentred[c] else {
+                    if v != overlapped { values[k] = Self.undecided }
+                    return false
+                }
+                return true
+            }
+            for r in r0 ... r1 {
+                for c in c0 ... c1 {
+                    let local = (r - r0) * w + (c - c0)
+                    guard !seen[local] else { continue }
+                    seen[local] = true
+                    guard joins(r, c) else { continue }
+                    region.removeAll(keepingCapacity: true)
+                    stack.append(local)
+                    while let l = stack.popLast() {
+                        region.append(l)
+                        let lr = l / w, lc = l % w
+                        func visit(_ nr: Int, _ nc: Int) {
+                            let n = nr * w + nc
+                            guard !seen[n] else { return }
+                            seen[n] = true
+                            if joins(r0 + nr, c0 + nc) { stack.append(n) }
+                        }
+                        if lr > 0 { visit(lr - 1, lc) }
+                        if lr < h - 1 { visit(lr + 1, lc) }
+                        if lc > 0 { visit(lr, lc - 1) }
+                        if lc < w - 1 { visit(lr, lc + 1) }
+                    }
+                    let x = originX + (Double(c) + 0.5) * pw, y = originY + (Double(r) + 0.5) * ph
                     guard shapes.locate(x, y, in: f) == .interior else { continue }
-                    values[k] = v == Self.uncovered ? Int32(f) : overlapped
+                    for l in region {
+                        let k = (r0 + l / w) * columns + c0 + l % w
+                        values[k] = values[k] == Self.uncovered ? Int32(f) : overlapped
+                    }
                 }
             }
         }
