@@ -85,55 +85,68 @@ public struct CoverageRaster: Sendable {
         let overlapped: Int32 = -3
         let rowCentred = (0 ..< rows).map { r in row(originY + (Double(r) + 0.5) * ph) == r }
         let columnCentred = (0 ..< columns).map { c in column(originX + (Double(c) + 0.5) * pw) == c }
-        var seen: [Bool] = []
-        var stack: [Int] = []
-        var region: [Int] = []
-        for f in 0 ..< shapes.count {
-            let b = shapes.boxes[f]
-            guard b.minX.isFinite, b.maxX.isFinite, b.minY.isFinite, b.maxY.isFinite else { continue }
-            let r0 = row(b.minY), r1 = row(b.maxY), c0 = column(b.minX), c1 = column(b.maxX)
-            let w = c1 - c0 + 1, h = r1 - r0 + 1
-            seen.removeAll(keepingCapacity: true)
-            seen.append(contentsOf: repeatElement(false, count: w * h))
-            // Whether a pixel of the box joins a region (marking those whose centre is off).
-            func joins(_ r: Int, _ c: Int) -> Bool {
-                guard rowCentred[r] else { return false }
-                let k = r * columns + c
-                let v = values[k]
-                guard v != Self.undecided else { return false }
-                guard columnCentred[c] else {
-                    if v != overlapped { values[k] = Self.undecided }
-                    return false
-                }
-                return true
-            }
-            for r in r0 ... r1 {
-                for c in c0 ... c1 {
-                    let local = (r - r0) * w + (c - c0)
-                    guard !seen[local] else { continue }
-                    seen[local] = true
-                    guard joins(r, c) else { continue }
-                    region.removeAll(keepingCapacity: true)
-                    stack.append(local)
-                    while let l = stack.popLast() {
-                        region.append(l)
-                        let lr = l / w, lc = l % w
-                        func visit(_ nr: Int, _ nc: Int) {
-                            let n = nr * w + nc
-                            guard !seen[n] else { return }
-                            seen[n] = true
-                            if joins(r0 + nr, c0 + nc) { stack.append(n) }
-                        }
-                        if lr > 0 { visit(lr - 1, lc) }
-                        if lr < h - 1 { visit(lr + 1, lc) }
-                        if lc > 0 { visit(lr, lc - 1) }
-                        if lc < w - 1 { visit(lr, lc + 1) }
+        // Scratch as raw buffers, sized for the largest box (no uniqueness or bounds checks per
+        // pixel): which pixels of the box were looked at, the flood's stack, the region.
+        var largestBox = 1
+        for b in shapes.boxes where b.minX.isFinite && b.maxX.isFinite && b.minY.isFinite && b.maxY.isFinite {
+            largestBox = max(largestBox, (row(b.maxY) - row(b.minY) + 1) * (column(b.maxX) - column(b.minX) + 1))
+        }
+        let seenBy = UnsafeMutableBufferPointer<Int32>.allocate(capacity: largestBox)
+        let stack = UnsafeMutableBufferPointer<Int32>.allocate(capacity: largestBox)
+        let region = UnsafeMutableBufferPointer<Int32>.allocate(capacity: largestBox)
+        defer { seenBy.deallocate(); stack.deallocate(); region.deallocate() }
+        values.withUnsafeMutableBufferPointer { values in
+            for f in 0 ..< shapes.count {
+                let b = shapes.boxes[f]
+                guard b.minX.isFinite, b.maxX.isFinite, b.minY.isFinite, b.maxY.isFinite else { continue }
+                let r0 = row(b.minY), r1 = row(b.maxY), c0 = column(b.minX), c1 = column(b.maxX)
+                let w = c1 - c0 + 1, h = r1 - r0 + 1
+                let box = UnsafeMutableBufferPointer(rebasing: seenBy[0 ..< w * h])
+                box.update(repeating: 0)
+                // Whether a pixel of the box joins a region (marking those whose centre is off).
+                func joins(_ r: Int, _ c: Int) -> Bool {
+                    guard rowCentred[r] else { return false }
+                    let k = r * columns + c
+                    let v = values[k]
+                    guard v != Self.undecided else { return false }
+                    guard columnCentred[c] else {
+                        if v != overlapped { values[k] = Self.undecided }
+                        return false
                     }
-                    let x = originX + (Double(c) + 0.5) * pw, y = originY + (Double(r) + 0.5) * ph
-                    guard shapes.locate(x, y, in: f) == .interior else { continue }
-                    for l in region {
-                        let k = (r0 + l / w) * columns + c0 + l % w
-                        values[k] = values[k] == Self.uncovered ? Int32(f) : overlapped
+                    return true
+                }
+                for r in r0 ... r1 {
+                    for c in c0 ... c1 {
+                        let local = (r - r0) * w + (c - c0)
+                        guard box[local] == 0 else { continue }
+                        box[local] = 1
+                        guard joins(r, c) else { continue }
+                        var regionCount = 0, stackCount = 1
+                        stack[0] = Int32(local)
+                        while stackCount > 0 {
+                            stackCount -= 1
+                            let l = Int(stack[stackCount])
+                            region[regionCount] = Int32(l)
+                            regionCount += 1
+                            let lr = l / w, lc = l % w
+                            func visit(_ nr: Int, _ nc: Int) {
+                                let n = nr * w + nc
+                                guard box[n] == 0 else { return }
+                                box[n] = 1
+                                if joins(r0 + nr, c0 + nc) { stack[stackCount] = Int32(n); stackCount += 1 }
+                            }
+                            if lr > 0 { visit(lr - 1, lc) }
+                            if lr < h - 1 { visit(lr + 1, lc) }
+                            if lc > 0 { visit(lr, lc - 1) }
+                            if lc < w - 1 { visit(lr, lc + 1) }
+                        }
+                        let x = originX + (Double(c) + 0.5) * pw, y = originY + (Double(r) + 0.5) * ph
+                        guard shapes.locate(x, y, in: f) == .interior else { continue }
+                        for l in region[0 ..< regionCount] {
+                            let l = Int(l)
+                            let k = (r0 + l / w) * columns + c0 + l % w
+                            values[k] = values[k] == Self.uncovered ? Int32(f) : overlapped
+                        }
                     }
                 }
             }
