@@ -220,16 +220,19 @@ public enum AssignmentFile {
             var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine, validated: true)
             var fields: [Range<Int>] = []
             out = CSVWriter(capacity: range.count * 3 / 4 + 1024)
+            // A local copy: `texts` read through `self` while `self.out` is being written would
+            // be copied (its arrays retained) at every field.
+            let texts = self.texts
             while try reader.next(into: &fields) {
                 summary.rows += 1
                 guard fields.count == columns.names.count else {
                     let id = columns.id < fields.count ? reader.trimmedString(fields[columns.id]) : ""
-                    invalid(line: reader.line, id: id, reason: "has \(fields.count) fields, the header has \(columns.names.count)")
+                    invalid(texts, line: reader.line, id: id, reason: "has \(fields.count) fields, the header has \(columns.names.count)")
                     continue
                 }
                 let idRange = trimmed(fields[columns.id])
                 guard !idRange.isEmpty else {
-                    invalid(line: reader.line, id: "", reason: "the order id is empty")
+                    invalid(texts, line: reader.line, id: "", reason: "the order id is empty")
                     continue
                 }
                 // The checks of `import orders`, in its order: control characters in the id and
@@ -237,17 +240,17 @@ public enum AssignmentFile {
                 if bytes[idRange].contains(where: ControlCharacters.isControl) {
                     let id = reader.trimmedString(fields[columns.id])
                     invalid(
-                        line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
+                        texts, line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
                     continue
                 }
                 let categoryIndex = categoryEntry(reader, fields[columns.category])
                 let category = categories[categoryIndex]
                 if let problem = category.problem {
-                    invalid(line: reader.line, id: reader.string(idRange), reason: problem)
+                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: problem)
                     continue
                 }
                 if let problem = receivedAtProblem(reader, fields[columns.receivedAt]) {
-                    invalid(line: reader.line, id: reader.string(idRange), reason: problem)
+                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: problem)
                     continue
                 }
                 let (position, problem) =
@@ -278,13 +281,13 @@ public enum AssignmentFile {
                     if !located.locatedBy.isEmpty && located.locatedBy != "coordinates" { summary.locatedBy[located.locatedBy, default: 0] += 1 }
                 }
                 if assignment.status == .invalid {
-                    invalid(line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
+                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
                     continue
                 }
                 if !category.route.hasRule { categories[categoryIndex].withoutRule += 1 }
                 statusTally[Self.ordinal(assignment.status)] += 1
                 out.append(field: reader.string(idRange))
-                write(assignment, located)
+                write(assignment, located, texts)
             }
             for (k, status) in AssignmentStatus.allCases.enumerated() where statusTally[k] > 0 {
                 summary.statusCounts[status, default: 0] += statusTally[k]
@@ -364,7 +367,7 @@ public enum AssignmentFile {
             }
         }
 
-        mutating func invalid(line: Int, id: String, reason: String) {
+        mutating func invalid(_ texts: OutputTexts, line: Int, id: String, reason: String) {
             statusTally[Self.ordinal(.invalid)] += 1
             summary.invalidRows.append(RejectedRow(row: line, id: id, reason: reason))
             out.append(field: id)
@@ -377,7 +380,7 @@ public enum AssignmentFile {
 
         /// `cell,cells,street,community` field by field (an order with several covering cells,
         /// or none).
-        mutating func writeCellFields(_ a: Assignment) {
+        mutating func writeCellFields(_ a: Assignment, _ texts: OutputTexts) {
             if let c = a.cell { texts.append(.cellCode, c, to: &out) }
             out.endField()
             if a.status == .inside || a.status == .boundary, let c = a.cell {
@@ -395,14 +398,14 @@ public enum AssignmentFile {
         }
 
         /// Writes the fields after `id`, in header order.
-        mutating func write(_ a: Assignment, _ located: AddressRouting.Located) {
+        mutating func write(_ a: Assignment, _ located: AddressRouting.Located, _ texts: OutputTexts) {
             out.endField()
             texts.append(a.status, to: &out)
             out.endField()
             if let c = a.cell, a.otherCoveringCells.isEmpty {
                 texts.append(a.status == .snapped ? .snappedRun : .coveredRun, c, to: &out)
             } else {
-                writeCellFields(a)
+                writeCellFields(a, texts)
             }
             out.endField()
             if let u = a.unit { texts.append(.unitID, u, to: &out) } else if let z = a.zone { texts.append(.zoneUnitID, z, to: &out) }
@@ -419,9 +422,11 @@ public enum AssignmentFile {
                 if d == 0 { out.append(byte: 0x30) } else { out.append(millimetres: d) }
             }
             out.endField()
-            for (k, p) in a.points.enumerated() {
-                if k > 0 { out.append(byte: 0x3B) }
-                texts.append(.pointID, p, to: &out)
+            if !a.points.isEmpty {
+                for (k, p) in a.points.enumerated() {
+                    if k > 0 { out.append(byte: 0x3B) }
+                    texts.append(.pointID, p, to: &out)
+                }
             }
             out.endField()
             if located.match.isEmpty && located.locatedBy == "coordinates" {
