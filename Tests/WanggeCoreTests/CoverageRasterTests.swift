@@ -35,7 +35,7 @@ import Testing
         var decided = 0
         for r in 0 ..< raster.rows {
             for c in 0 ..< raster.columns {
-                let value = raster.values[r * raster.columns + c]
+                let value = raster.value(at: r * raster.columns + c)
                 guard value != CoverageRaster.undecided else { continue }
                 decided += 1
                 let x = raster.originX + (Double(c) + 0.5) * raster.pixelWidth, y = raster.originY + (Double(r) + 0.5) * raster.pixelHeight

@@ -26,7 +26,14 @@ public struct CoverageRaster: Sendable {
     @usableFromInline let pixelHeight: Double
     @usableFromInline let columns: Int
     @usableFromInline let rows: Int
-    @usableFromInline let values: [Int32]
+    /// The pixels, two bytes each while features are fewer than 65,534 (a city's raster then
+    /// fits in the last-level cache twice as easily: routing reads one pixel per order at
+    /// random): `narrowUndecided`, `narrowUncovered` or the feature index. Otherwise empty,
+    /// and `wide` holds them as `Int32`.
+    @usableFromInline let narrow: [UInt16]
+    @usableFromInline let wide: [Int32]
+    @usableFromInline static let narrowUndecided: UInt16 = 0xFFFF
+    @usableFromInline static let narrowUncovered: UInt16 = 0xFFFE
 
     /// Builds the raster over the features' extent with about `pixelsPerFeature` pixels per
     /// feature, at most `maximumPixels` in all.
@@ -36,7 +43,7 @@ public struct CoverageRaster: Sendable {
             if extent == nil { extent = b } else { extent!.include(b) }
         }
         guard let extent, extent.maxX > extent.minX, extent.maxY > extent.minY, shapes.count > 0 else {
-            originX = 0; originY = 0; pixelWidth = 1; pixelHeight = 1; columns = 0; rows = 0; values = []
+            originX = 0; originY = 0; pixelWidth = 1; pixelHeight = 1; columns = 0; rows = 0; narrow = []; wide = []
             return
         }
         let width = extent.maxX - extent.minX, height = extent.maxY - extent.minY
@@ -152,7 +159,30 @@ public struct CoverageRaster: Sendable {
             }
         }
         for k in values.indices where values[k] == overlapped { values[k] = Self.undecided }
-        self.values = values
+        if shapes.count < Int(Self.narrowUncovered) {
+            let pixels = values
+            narrow = HugePages.array(count: pixels.count) { k in
+                switch pixels[k] {
+                case Self.undecided: Self.narrowUndecided
+                case Self.uncovered: Self.narrowUncovered
+                case let f: UInt16(truncatingIfNeeded: f)
+                }
+            }
+            wide = []
+        } else {
+            narrow = []
+            wide = values
+        }
+    }
+
+    /// The value of pixel `k` (row-major): a feature index, ``uncovered`` or ``undecided``.
+    @inlinable @inline(__always)
+    func value(at k: Int) -> Int32 {
+        if wide.isEmpty {
+            let v = narrow.withUnsafeBufferPointer { $0[k] }
+            return v >= Self.narrowUncovered ? (v == Self.narrowUndecided ? Self.undecided : Self.uncovered) : Int32(v)
+        }
+        return wide.withUnsafeBufferPointer { $0[k] }
     }
 
     /// The sure answer for a point: a feature index, ``uncovered``, or ``undecided`` (also
@@ -161,12 +191,13 @@ public struct CoverageRaster: Sendable {
     public func answer(_ x: Double, _ y: Double) -> Int32 {
         let fx = (x - originX) / pixelWidth, fy = (y - originY) / pixelHeight
         guard fx >= 0, fy >= 0, fx < Double(columns), fy < Double(rows) else { return Self.undecided }
-        return values.withUnsafeBufferPointer { $0[Int(fy) * columns + Int(fx)] }
+        return value(at: Int(fy) * columns + Int(fx))
     }
 
     /// The share of pixels with a sure answer (for `wangge bench`).
     public var decidedShare: Double {
-        values.isEmpty ? 0 : Double(values.lazy.filter { $0 != Self.undecided }.count) / Double(values.count)
+        let count = columns * rows
+        return count == 0 ? 0 : Double((0 ..< count).lazy.filter { value(at: $0) != Self.undecided }.count) / Double(count)
     }
 }
 
