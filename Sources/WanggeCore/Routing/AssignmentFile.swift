@@ -239,8 +239,8 @@ public enum AssignmentFile {
                 // the category, then the reception time, then the location.
                 if bytes[idRange].contains(where: ControlCharacters.isControl) {
                     let id = reader.trimmedString(fields[columns.id])
-                    invalid(
-                        texts, line: reader.line, id: id, reason: ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
+                    let reason = ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character"
+                    invalid(texts, line: reader.line, id: id, reason: reason)
                     continue
                 }
                 let categoryIndex = categoryEntry(reader, fields[columns.category])
