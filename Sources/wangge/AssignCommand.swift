@@ -70,17 +70,24 @@ struct AssignCommand: ParsableCommand {
         let index: DistrictIndex
         let addresses: AddressRouting?
         var input: [UInt8]
+        let prepared: Result<AssignmentFile.Input, any Error>
         let name = self.input ?? "-"
-        // The input is read on another core while the index is built.
-        let reading = BackgroundValue { Result { try readInput(name) } }
+        // The input is read, and its header and pieces checked, on another core while the index
+        // is built. GB18030 is transcoded once, up front; UTF-8 is validated as the pieces are
+        // cut (one pass on all cores).
+        let forced = encoding.encoding
+        let reading = BackgroundValue {
+            Result { () throws -> ([UInt8], Result<AssignmentFile.Input, any Error>) in
+                var bytes = try readInput(name)
+                if forced == .gb18030 { bytes = try TextEncoding.transcodeGB18030(bytes) }
+                return (bytes, Result { try AssignmentFile.read(bytes) })
+            }
+        }
         do {
             let store = try WanggeStore(path: db, readOnly: true)
             index = try DistrictIndex(district: try store.loadDistrict())
             addresses = try store.addressRouting(for: index, farMetres: addressFar.metres)
-            input = try reading.value.get()
-            // GB18030 is transcoded once, up front; UTF-8 is validated by the routing pieces
-            // as they read (no extra pass over the file).
-            if encoding.encoding == .gb18030 { input = try TextEncoding.transcodeGB18030(input) }
+            (input, prepared) = try reading.value.get()
         } catch {
             note("error: \(error)")
             throw ExitCode(of: error)
@@ -91,20 +98,20 @@ struct AssignCommand: ParsableCommand {
         if bom { try sink.write(CSVWriter.byteOrderMark) }
         let summary: AssignmentFile.Summary
         do {
-            let route = { (bytes: [UInt8]) in
+            let route = { (input: AssignmentFile.Input) in
                 try AssignmentFile.route(
-                    bytes, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snap.metres,
+                    input, index: index, addresses: addresses, defaultCRS: crs, snapMetres: snap.metres,
                     progress: { n in if n >= 100_000 { note("… routed \(n) orders") } },
                     write: sink.write)
             }
             do {
-                summary = try route(input)
+                summary = try route(try prepared.get())
             } catch let notUTF8 as TextDecodingError where encoding.encoding == nil {
                 // Not UTF-8 (nothing written yet): detection's second step.
                 let decoded = try TextEncoding.gb18030(input, notUTF8: notUTF8)
                 noteGB18030(name: name, notUTF8: notUTF8)
                 input = []
-                summary = try route(decoded.bytes)
+                summary = try route(try AssignmentFile.read(decoded.bytes))
             }
         } catch {
             sink.discard()

@@ -31,6 +31,32 @@ public enum AssignmentFile {
         public var addressFar: [(line: Int, id: String, match: String)] = []
     }
 
+    /// An orders CSV read as far as routing needs before the district is at hand: its header
+    /// and, when the text is proven readable (``CSVSplitter``), its pieces. Made by
+    /// ``read(_:workers:)`` — on another core while the index is built, if the caller likes.
+    public struct Input: Sendable {
+        let bytes: [UInt8]
+        let columns: WorkOrderCSV.Columns
+        let start: Int, firstLine: Int
+        let pieceCount: Int
+        /// nil: not proven readable; the pieces are cut by the one-pass scan when routing.
+        let readablePieces: [(range: Range<Int>, firstLine: Int)]?
+    }
+
+    /// Reads the header of `bytes` and cuts the rest into pieces for `workers` cores.
+    public static func read(_ bytes: [UInt8], workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Input {
+        var reader = CSVReader(bytes: bytes)
+        var fields: [Range<Int>] = []
+        guard try reader.next(into: &fields) else {
+            throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
+        }
+        let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
+        let pieceCount = max(1, workers) * 8
+        return Input(
+            bytes: bytes, columns: columns, start: reader.position, firstLine: reader.nextLine, pieceCount: pieceCount,
+            readablePieces: CSVSplitter.splitReadable(bytes, from: reader.position, firstLine: reader.nextLine, pieces: pieceCount))
+    }
+
     /// Routes every row of `bytes` (an orders CSV) and passes the output CSV to `write`,
     /// header first, in input order. With `addresses`, rows without usable coordinates are
     /// located by their `address` or code column and addresses are checked against coordinates.
@@ -41,14 +67,19 @@ public enum AssignmentFile {
         progress: (@Sendable (Int) -> Void)? = nil,
         write: ([UInt8]) throws -> Void
     ) throws -> Summary {
-        var reader = CSVReader(bytes: bytes)
-        var fields: [Range<Int>] = []
-        guard try reader.next(into: &fields) else {
-            throw CSVRowError(line: 1, message: "the file is empty; expected a header with \(WorkOrderCSV.requiredColumns.joined(separator: ","))")
-        }
-        let columns = try WorkOrderCSV.Columns(header: fields.map { reader.string($0) }, line: reader.line)
+        try route(
+            try read(bytes, workers: workers), index: index, addresses: addresses, defaultCRS: defaultCRS, snapMetres: snapMetres,
+            progress: progress, write: write)
+    }
 
-        let pieceCount = max(1, workers) * 8
+    /// Routes an input made by ``read(_:workers:)`` (see ``route(_:index:addresses:defaultCRS:snapMetres:workers:progress:write:)``).
+    public static func route(
+        _ input: Input, index: DistrictIndex, addresses: AddressRouting? = nil,
+        defaultCRS: String = "", snapMetres: Double = 50,
+        progress: (@Sendable (Int) -> Void)? = nil,
+        write: ([UInt8]) throws -> Void
+    ) throws -> Summary {
+        let bytes = input.bytes, columns = input.columns
         let texts = OutputTexts(index: index)
         let routed = Locked(0)
         // One router per worker thread at a time, not one per piece (making one reads PROJ's database).
@@ -86,7 +117,7 @@ public enum AssignmentFile {
         // Nothing is written before the whole file is known to be readable: text that is not
         // UTF-8 fails before any output (and can be read again as GB18030), and so does a
         // quote never closed.
-        if let pieces = CSVSplitter.splitReadable(bytes, from: reader.position, firstLine: reader.nextLine, pieces: pieceCount) {
+        if let pieces = input.readablePieces {
             // Proven readable (valid UTF-8, every quoted record well formed), no piece can fail,
             // nor can taking a router once there is one per thread: each piece is written as
             // soon as it and those before it are routed, while the rest are being routed.
@@ -95,7 +126,7 @@ public enum AssignmentFile {
             try writeHeader()
             try Parallel.forEachInOrder(pieces.count, { k in try routePiece(pieces[k], true) }, consume: take)
         } else {
-            let pieces = CSVSplitter.splitFollowingQuotes(bytes, from: reader.position, firstLine: reader.nextLine, pieces: pieceCount)
+            let pieces = CSVSplitter.splitFollowingQuotes(bytes, from: input.start, firstLine: input.firstLine, pieces: input.pieceCount)
             let outputs = try Parallel.map(pieces.count) { k in try routePiece(pieces[k], false) }
             try writeHeader()
             for output in outputs { try take(output) }
