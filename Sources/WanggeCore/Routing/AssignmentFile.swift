@@ -303,7 +303,8 @@ public enum AssignmentFile {
                     assignment.invalidReason = problem ?? "unusable coordinates"
                 }
                 var located = AddressRouting.Located(locatedBy: assignment.status == .invalid ? "" : "coordinates")
-                if let addresses, addressColumn != nil || !codeColumns.isEmpty {
+                // The columns first: binding `addresses` copies the whole struct.
+                if addressColumn != nil || !codeColumns.isEmpty, let addresses {
                     let address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
                     var code = ""
                     for c in codeColumns where code.isEmpty { code = reader.trimmedString(fields[c]) }
@@ -317,7 +318,7 @@ public enum AssignmentFile {
                 }
                 if !category.route.hasRule { categories[categoryIndex].withoutRule += 1 }
                 statusTally[Self.ordinal(assignment.status)] += 1
-                out.append(field: reader.string(idRange))
+                writeID(idRange, reader)
                 write(assignment, located, texts)
             }
             for (k, status) in AssignmentStatus.allCases.enumerated() where statusTally[k] > 0 {
@@ -325,6 +326,17 @@ public enum AssignmentFile {
             }
             for c in categories where c.withoutRule > 0 { summary.categoriesWithoutRule[c.name, default: 0] += c.withoutRule }
             return PieceOutput(bytes: out.take(), summary: summary)
+        }
+
+        /// Writes the order id as its field: an unquoted id needing no quotes (no `"`, no
+        /// carriage return; commas and line feeds cannot occur in it) straight from the input
+        /// bytes, any other through the escaping writer.
+        mutating func writeID(_ range: Range<Int>, _ reader: CSVReader) {
+            if bytes[range.lowerBound] != 0x22 && !bytes[range].contains(where: { $0 == 0x22 || $0 == 0x0D }) {
+                bytes.withUnsafeBufferPointer { out.append(escaped: UnsafeBufferPointer(rebasing: $0[range])) }
+            } else {
+                out.append(field: reader.string(range))
+            }
         }
 
         /// Both coordinates read straight from the bytes when they are plain decimals
