@@ -117,4 +117,9 @@ import Testing
         // Read as WGS84, the same numbers land ~500 m away: outside.
         #expect(row(shifted.x, shifted.y, "道路破损").status == "outside")
     }
+
+    /// The ordinal indexing per-status tables is each status's place in `allCases`.
+    @Test func statusOrdinalIsItsPlaceInAllCases() {
+        #expect(AssignmentStatus.allCases.map(\.ordinal) == Array(AssignmentStatus.allCases.indices))
+    }
 }

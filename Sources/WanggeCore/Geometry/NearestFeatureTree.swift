@@ -182,21 +182,18 @@ public struct NearestFeatureTree: Sendable {
         }
 
         /// Doubles the queue's room (`count` entries in use).
-        fileprivate func growHeap(_ count: Int) {
-            let grown = UnsafeMutablePointer<Entry>.allocate(capacity: heapCapacity * 2)
-            grown.moveInitialize(from: heap, count: count)
-            heap.deallocate()
-            heap = grown
-            heapCapacity *= 2
-        }
+        fileprivate func growHeap(_ count: Int) { Self.double(&heap, &heapCapacity, keeping: count) }
 
         /// Doubles the candidates' room (`count` in use).
-        fileprivate func growCandidates(_ count: Int) {
-            let grown = UnsafeMutablePointer<Candidate>.allocate(capacity: candidateCapacity * 2)
-            grown.moveInitialize(from: candidates, count: count)
-            candidates.deallocate()
-            candidates = grown
-            candidateCapacity *= 2
+        fileprivate func growCandidates(_ count: Int) { Self.double(&candidates, &candidateCapacity, keeping: count) }
+
+        /// Moves the first `count` elements of `buffer` into one of twice `capacity`.
+        private static func double<T>(_ buffer: inout UnsafeMutablePointer<T>, _ capacity: inout Int, keeping count: Int) {
+            let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: buffer, count: count)
+            buffer.deallocate()
+            buffer = grown
+            capacity *= 2
         }
     }
 

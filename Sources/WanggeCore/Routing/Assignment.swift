@@ -10,6 +10,18 @@ public enum AssignmentStatus: String, Sendable, CaseIterable {
     case outside
     /// Unusable coordinates: unparseable, NaN, infinite, out of range or in an unknown CRS.
     case invalid
+
+    /// The position in ``allCases`` (the declaration order), without a search: per-status
+    /// tallies and tables are arrays indexed by it.
+    var ordinal: Int {
+        switch self {
+        case .inside: 0
+        case .boundary: 1
+        case .snapped: 2
+        case .outside: 3
+        case .invalid: 4
+        }
+    }
 }
 
 /// Where the responsible unit came from.

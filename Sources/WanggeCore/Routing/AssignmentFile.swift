@@ -192,15 +192,7 @@ public enum AssignmentFile {
         }
 
         func append(_ status: AssignmentStatus, to out: inout CSVWriter) {
-            let entry: Int
-            switch status {
-            case .inside: entry = 0
-            case .boundary: entry = 1
-            case .snapped: entry = 2
-            case .outside: entry = 3
-            case .invalid: entry = 4
-            }
-            append(.status, entry, to: &out)
+            append(.status, status.ordinal, to: &out)
         }
     }
 
@@ -210,7 +202,6 @@ public enum AssignmentFile {
         let columns: WorkOrderCSV.Columns
         let router: OrderRouter
         let texts: OutputTexts
-        let defaultCRS: String
         let addresses: AddressRouting?
         /// The `address` column and the code columns (``AddressRouting/codeColumns``), when present.
         let addressColumn: Int?
@@ -238,7 +229,7 @@ public enum AssignmentFile {
             bytes: [UInt8], columns: WorkOrderCSV.Columns, router: OrderRouter, texts: OutputTexts, defaultCRS: String,
             addresses: AddressRouting? = nil
         ) {
-            self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts; self.defaultCRS = defaultCRS
+            self.bytes = bytes; self.columns = columns; self.router = router; self.texts = texts
             self.addresses = addresses
             defaultSystem = systems.system(defaultCRS)
             addressColumn = addresses == nil ? nil : columns.names.firstIndex(of: AddressRouting.addressColumn)
@@ -275,8 +266,9 @@ public enum AssignmentFile {
                     continue
                 }
                 let categoryIndex = categoryEntry(reader, fields[columns.category])
-                let category = categories[categoryIndex]
-                if let problem = category.problem {
+                // Only the fields needed: copying the whole entry retains its array and strings.
+                let route = categories[categoryIndex].route
+                if let problem = categories[categoryIndex].problem {
                     invalid(texts, line: reader.line, id: reader.string(idRange), reason: problem)
                     continue
                 }
@@ -296,7 +288,7 @@ public enum AssignmentFile {
                         system = defaultSystem
                     }
                     switch system {
-                    case .success(let system): assignment = router.assign(position, crs: system, route: category.route)
+                    case .success(let system): assignment = router.assign(position, crs: system, route: route)
                     case .failure(let error): assignment.invalidReason = error.description
                     }
                 } else {
@@ -308,7 +300,7 @@ public enum AssignmentFile {
                     let address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
                     var code = ""
                     for c in codeColumns where code.isEmpty { code = reader.trimmedString(fields[c]) }
-                    (assignment, located) = addresses.route(assignment, address: address, code: code, route: category.route, router: router)
+                    (assignment, located) = addresses.route(assignment, address: address, code: code, route: route, router: router)
                     if located.isAddressFar { summary.addressFar.append((reader.line, reader.string(idRange), String(located.match.dropFirst(12)))) }
                     if !located.locatedBy.isEmpty && located.locatedBy != "coordinates" { summary.locatedBy[located.locatedBy, default: 0] += 1 }
                 }
@@ -316,8 +308,8 @@ public enum AssignmentFile {
                     invalid(texts, line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
                     continue
                 }
-                if !category.route.hasRule { categories[categoryIndex].withoutRule += 1 }
-                statusTally[Self.ordinal(assignment.status)] += 1
+                if !route.hasRule { categories[categoryIndex].withoutRule += 1 }
+                statusTally[assignment.status.ordinal] += 1
                 writeID(idRange, reader)
                 write(assignment, located, texts)
             }
@@ -400,18 +392,8 @@ public enum AssignmentFile {
             return categories.count - 1
         }
 
-        static func ordinal(_ status: AssignmentStatus) -> Int {
-            switch status {
-            case .inside: 0
-            case .boundary: 1
-            case .snapped: 2
-            case .outside: 3
-            case .invalid: 4
-            }
-        }
-
         mutating func invalid(_ texts: OutputTexts, line: Int, id: String, reason: String) {
-            statusTally[Self.ordinal(.invalid)] += 1
+            statusTally[AssignmentStatus.invalid.ordinal] += 1
             summary.invalidRows.append(RejectedRow(row: line, id: id, reason: reason))
             out.append(field: id)
             out.endField()
