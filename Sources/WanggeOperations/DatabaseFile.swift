@@ -32,7 +32,7 @@ public final class DatabaseFile: DataSource {
 
     public func index() throws -> DistrictIndex {
         if let built { return built }
-        let i = try DistrictIndex(district: try district())
+        let i = try open().0.districtIndex(for: try district())
         built = i
         return i
     }

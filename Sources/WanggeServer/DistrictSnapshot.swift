@@ -15,11 +15,12 @@ final class DistrictSnapshot: Sendable {
     let snapMetres: Double
     private let routers: OrderRouterPool
 
-    init(generation: Int, layersVersion: String, district: District, snapMetres: Double) throws {
+    /// `index` is ``WanggeStore/districtIndex(for:)`` of `district`.
+    init(generation: Int, layersVersion: String, district: District, index: DistrictIndex, snapMetres: Double) {
         self.generation = generation
         self.layersVersion = layersVersion
         self.district = district
-        self.index = try DistrictIndex(district: district)
+        self.index = index
         self.snapMetres = snapMetres
         self.routers = OrderRouterPool(index: self.index, snapMetres: snapMetres)
         // The leaders' map of these cells (projection, street outlines) is drawn ahead, so the

@@ -78,8 +78,12 @@ public final class WanggeService: Sendable {
             path: configuration.databasePath, queriesDirectory: configuration.queriesDirectory,
             workers: configuration.workers, queueLimit: configuration.queueLimit, walLimitBytes: configuration.walLimitBytes)
         tokens = TokenCache(pool: pool)
-        let (district, version) = try pool.write { store in (try store.loadDistrict(), try store.layersVersion()) }
-        let current = Locked(try DistrictSnapshot(generation: 1, layersVersion: version, district: district, snapMetres: configuration.snapMetres))
+        let (district, index, version) = try pool.write { store in
+            let district = try store.loadDistrict()
+            return (district, try store.districtIndex(for: district), try store.layersVersion())
+        }
+        let current = Locked(
+            DistrictSnapshot(generation: 1, layersVersion: version, district: district, index: index, snapMetres: configuration.snapMetres))
         self.current = current
         ingest = IngestQueue(pool: pool, snapMetres: configuration.snapMetres, addressFarMetres: configuration.addressFarMetres) { current.current }
         metrics.setGeneration(1)
@@ -126,9 +130,10 @@ public final class WanggeService: Sendable {
     /// Re-reads the layers with the writer (the caller holds it) and swaps in a new snapshot.
     func reloadDistrict(using store: WanggeStore) throws -> Int {
         let generation = snapshot.generation + 1
-        let next = try DistrictSnapshot(
-            generation: generation, layersVersion: try store.layersVersion(), district: try store.loadDistrict(),
-            snapMetres: configuration.snapMetres)
+        let district = try store.loadDistrict()
+        let next = DistrictSnapshot(
+            generation: generation, layersVersion: try store.layersVersion(), district: district,
+            index: try store.districtIndex(for: district), snapMetres: configuration.snapMetres)
         current.withLock { $0 = next }
         metrics.setGeneration(generation)
         return generation

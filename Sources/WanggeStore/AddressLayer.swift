@@ -76,7 +76,7 @@ extension Importer {
                 ))
         }
         if check.errors.isEmpty {
-            let index = try DistrictIndex(district: try store.loadDistrict())
+            let index = try store.loadDistrictIndex()
             if !index.cells.isEmpty {
                 let router = try OrderRouter(index: index, snapMetres: 0)
                 var outside: [String] = []

@@ -115,6 +115,11 @@ public struct Importer {
                 report.stored = report.appliedEvents
                 return
             }
+            if layer == .cells {
+                // Built now and saved with the cells, so the next process routing orders reads it.
+                progress?("building the cells' search index")
+                _ = try store.loadDistrictIndex()
+            }
             report.reassigned = try reassignStoredOrders()
             if [.cells, .zones, .points].contains(layer) { try store.updateLayerStatistics(layer.rawValue) }
             try store.markLayersChanged()
@@ -287,7 +292,7 @@ public struct Importer {
         guard count > 0 else { return 0 }
         let progress = self.progress
         progress?("re-routing \(count) stored orders")
-        let index = try DistrictIndex(district: try store.loadDistrict())
+        let index = try store.loadDistrictIndex()
         let routing = try store.addressRouting(for: index, farMetres: addressFarMetres)
         let attributes = try store.database.prepare("SELECT attributes FROM orders WHERE rowid = ?1")
         let router = try OrderRouter(index: index, snapMetres: snapMetres)

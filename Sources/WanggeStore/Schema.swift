@@ -163,6 +163,16 @@ enum Schema {
             PRAGMA writable_schema = OFF;
             """
         ),
+        // Search structures derived from a layer and kept so that a process routing orders
+        // does not build them again: `cell_search` holds DistrictIndex.cellSearchImage(), which
+        // carries a fingerprint of the cells it was built from and is used only while it matches.
+        // Not a layer: nothing else reads it, and deleting a row only costs the next start time.
+        (
+            6,
+            """
+            CREATE TABLE derived_indexes (name TEXT PRIMARY KEY NOT NULL, bytes BLOB NOT NULL);
+            """
+        ),
     ]
 
     /// The statement of a migration script that stands for `PRAGMA schema_version = N + 1`,

@@ -160,7 +160,8 @@ public final class WanggeStore {
             return try WKB.decode(bytes)
         }
         var district = District()
-        for r in try database.prepare("SELECT code, name, community_name, street_name, AsBinary(geom) FROM cells").rows() {
+        // In code order, as the index keeps them (it then has nothing to sort).
+        for r in try database.prepare("SELECT code, name, community_name, street_name, AsBinary(geom) FROM cells ORDER BY code").rows() {
             district.cells.append(
                 Cell(
                     code: r[0].string ?? "", name: r[1].string ?? "", communityName: r[2].string ?? "",

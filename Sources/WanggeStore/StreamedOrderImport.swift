@@ -36,7 +36,7 @@ extension Importer {
         }
         try stream.restart()
         progress?("building the index")
-        let index = try DistrictIndex(district: try store.loadDistrict())
+        let index = try store.loadDistrictIndex()
         let wasEmpty = try store.database.scalar("SELECT EXISTS (SELECT 1 FROM orders)").int != 1
         let total = lastLine.count
         // Pass 2: read, check and route a block on a background thread while the one before is stored.

@@ -85,7 +85,7 @@ struct AssignCommand: ParsableCommand {
         }
         do {
             let store = try WanggeStore(path: db, readOnly: true)
-            index = try DistrictIndex(district: try store.loadDistrict())
+            index = try store.loadDistrictIndex()
             addresses = try store.addressRouting(for: index, farMetres: addressFar.metres)
             (input, prepared) = try reading.value.get()
         } catch {
@@ -156,7 +156,7 @@ struct AssignCommand: ParsableCommand {
         let index: DistrictIndex
         do {
             let system = try CoordinateReferenceSystem(parsing: crs.isEmpty ? "wgs84" : crs)
-            index = try DistrictIndex(district: try WanggeStore(path: db, readOnly: true).loadDistrict())
+            index = try WanggeStore(path: db, readOnly: true).loadDistrictIndex()
             assignment = try OrderRouter(index: index, snapMetres: snap.metres).assign(position, crs: system, category: category)
         } catch {
             note("error: \(error)")

@@ -68,6 +68,37 @@ struct MetricProjectionTests {
         }
     }
 
+    /// Transformations after the first are clones of a kept prototype: the same numbers as one
+    /// made from the CRS definitions, to the bit, forwards and back, and the same failures.
+    @Test(arguments: [("EPSG:4326", "EPSG:4549"), ("EPSG:4490", "EPSG:4547"), ("EPSG:4326", "EPSG:32651")])
+    func clonedTransformationsGiveTheSameNumbers(source: String, target: String) throws {
+        _ = try ProjTransform(from: source, to: target)  // keeps the prototype
+        let cloned = try ProjTransform(from: source, to: target)
+        let made = try ProjTransform(from: source, to: target, cloning: false)
+        var state: UInt64 = 12_345
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var points = (0 ..< 5_000).map { _ in Coordinate(120.5 + next() * 2, 30.5 + next() * 1.5) }
+        points += [Coordinate(0, 100), Coordinate(.nan, 31), Coordinate(121.4, 31.3)]
+        var identical = 0
+        for p in points {
+            let a = cloned.transform(p), b = made.transform(p)
+            let backA = a.flatMap { cloned.inverse($0) }, backB = b.flatMap { made.inverse($0) }
+            if a?.x.bitPattern == b?.x.bitPattern && a?.y.bitPattern == b?.y.bitPattern && backA?.x.bitPattern == backB?.x.bitPattern
+                && backA?.y.bitPattern == backB?.y.bitPattern
+            {
+                identical += 1
+            }
+        }
+        #expect(identical == points.count)
+        var batchA = points, batchB = points
+        cloned.transform(&batchA)
+        made.transform(&batchB)
+        #expect(zip(batchA, batchB).allSatisfy { $0.x.bitPattern == $1.x.bitPattern && $0.y.bitPattern == $1.y.bitPattern })
+    }
+
     @Test func projTransformInverse() throws {
         let t = try ProjTransform(from: "EPSG:4326", to: "EPSG:4549")
         let m = try #require(t.transform(Coordinate(121.45, 31.30)))

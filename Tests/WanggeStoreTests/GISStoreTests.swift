@@ -34,7 +34,7 @@ import Testing
             #expect(try receivedAtType(db) == "TEXT")
         }
         let store = try WanggeStore(path: path)
-        #expect(store.schemaVersion == 5)
+        #expect(store.schemaVersion == Schema.latestVersion)
         #expect(try receivedAtType(store.database) == "TIMESTAMP")
         let rows = try store.database.prepare("SELECT id, received_at, typeof(received_at) FROM orders ORDER BY id").rows()
         #expect(

@@ -40,7 +40,7 @@ import Testing
         let (store, dir) = try Fixture.store()
         defer { try? FileManager.default.removeItem(at: dir) }
         #expect(store.schemaVersion == Schema.latestVersion)
-        #expect(Schema.latestVersion == 5)
+        #expect(Schema.latestVersion == 6)
         let indexed = try store.database.prepare("SELECT f_table_name FROM geometry_columns WHERE spatial_index_enabled = 1 ORDER BY 1").rows()
         #expect(indexed.map { $0[0].string ?? "" } == ["addresses", "cells", "orders", "points", "zones"])
         #expect(try store.database.scalar("PRAGMA journal_mode").string == "wal")

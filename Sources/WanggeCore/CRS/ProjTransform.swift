@@ -6,8 +6,13 @@ import CPROJ
 /// `proj_normalize_for_visualization`).
 ///
 /// Owns its own `PJ_CONTEXT`, so separate instances may be used on separate threads; a single
-/// instance is not thread-safe: create one per thread (or per worker). Creation looks the CRSs
-/// up in PROJ's database and costs around a millisecond, so keep instances and reuse them.
+/// instance is not thread-safe: create one per thread (or per worker).
+///
+/// The first transformation between two CRSs in a process looks them up in PROJ's database
+/// (about 35 ms on this machine, each time); it is kept as a prototype that no thread
+/// transforms with, and every later one is a `proj_clone` of it with a context of its own
+/// (well under a millisecond). A clone is the same operation: the same numbers, to the bit,
+/// which the tests check.
 public final class ProjTransform {
     private let context: OpaquePointer
     private let pj: OpaquePointer
@@ -18,7 +23,69 @@ public final class ProjTransform {
     /// (e.g. `"EPSG:4549"`, `"EPSG:4326"`).
     /// - Throws: ``CoordinateError/unknownCRS(_:)`` naming the CRS PROJ does not know, or
     ///   ``CoordinateError/transformFailed(_:)`` if PROJ finds no operation between them.
-    public init(from source: String, to target: String) throws(CoordinateError) {
+    public convenience init(from source: String, to target: String) throws(CoordinateError) {
+        try self.init(from: source, to: target, cloning: true)
+    }
+
+    /// `cloning: false` makes the transformation from the definitions even when a prototype is
+    /// kept (for the tests that compare the two).
+    init(from source: String, to target: String, cloning: Bool) throws(CoordinateError) {
+        guard cloning else {
+            (context, pj, sourceIsGeographic) = try Self.make(from: source, to: target)
+            return
+        }
+        let key = source + "\u{0}" + target
+        if let prototype = Prototype.known.withLock({ $0[key] }), let clone = prototype.clone() {
+            (context, pj, sourceIsGeographic) = (clone.context, clone.pj, prototype.sourceIsGeographic)
+            return
+        }
+        var made = try Self.make(from: source, to: target)
+        let kept = Prototype.known.withLock { known -> Prototype? in
+            // Bounded: CRS texts come from orders' crs columns too.
+            guard known[key] == nil, known.count < Prototype.limit else { return nil }
+            let prototype = Prototype(context: made.context, pj: made.pj, sourceIsGeographic: made.sourceIsGeographic)
+            known[key] = prototype
+            return prototype
+        }
+        if let kept {
+            if let clone = kept.clone() {
+                made = (clone.context, clone.pj, made.sourceIsGeographic)
+            } else {
+                made = try Self.make(from: source, to: target)
+            }
+        }
+        (context, pj, sourceIsGeographic) = (made.context, made.pj, made.sourceIsGeographic)
+    }
+
+    /// A transformation kept for cloning; never transforms, never freed (at most ``limit``).
+    // @unchecked: its PJ is only read, by proj_clone, under the lock of `known`.
+    private final class Prototype: @unchecked Sendable {
+        static let limit = 64
+        static let known = Locked<[String: Prototype]>([:])
+        let context: OpaquePointer
+        let pj: OpaquePointer
+        let sourceIsGeographic: Bool
+
+        init(context: OpaquePointer, pj: OpaquePointer, sourceIsGeographic: Bool) {
+            self.context = context; self.pj = pj; self.sourceIsGeographic = sourceIsGeographic
+        }
+
+        /// A copy in a new context, or nil if PROJ cannot clone it (the caller then makes one).
+        func clone() -> (context: OpaquePointer, pj: OpaquePointer)? {
+            guard let ctx = proj_context_create() else { return nil }
+            proj_log_level(ctx, PJ_LOG_NONE)
+            guard let copy = Self.known.withLock({ _ in proj_clone(ctx, pj) }) else {
+                proj_context_destroy(ctx)
+                return nil
+            }
+            return (ctx, copy)
+        }
+    }
+
+    /// A transformation made from the CRS definitions (PROJ's database).
+    private static func make(from source: String, to target: String) throws(CoordinateError) -> (
+        context: OpaquePointer, pj: OpaquePointer, sourceIsGeographic: Bool
+    ) {
         guard let ctx = proj_context_create() else {
             throw .transformFailed("could not create a PROJ context")
         }
@@ -51,9 +118,7 @@ public final class ProjTransform {
             proj_context_destroy(ctx)
             throw .transformFailed("cannot normalise axis order from \(source) to \(target): \(message)")
         }
-        context = ctx
-        pj = normalized
-        sourceIsGeographic = sourceType == PJ_TYPE_GEOGRAPHIC_2D_CRS || sourceType == PJ_TYPE_GEOGRAPHIC_3D_CRS
+        return (ctx, normalized, sourceType == PJ_TYPE_GEOGRAPHIC_2D_CRS || sourceType == PJ_TYPE_GEOGRAPHIC_3D_CRS)
     }
 
     deinit {

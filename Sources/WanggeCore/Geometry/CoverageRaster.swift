@@ -34,10 +34,13 @@ public struct CoverageRaster: Sendable {
     @usableFromInline let wide: [Int32]
     @usableFromInline static let narrowUndecided: UInt16 = 0xFFFF
     @usableFromInline static let narrowUncovered: UInt16 = 0xFFFE
+    /// The resolution of a district's cell raster: about 256 pixels per cell, at most 2²⁴ in all.
+    public static let defaultPixelsPerFeature: Double = 256
+    public static let defaultMaximumPixels = 1 << 24
 
     /// Builds the raster over the features' extent with about `pixelsPerFeature` pixels per
     /// feature, at most `maximumPixels` in all.
-    public init(shapes: FlatPolygons, pixelsPerFeature: Double = 256, maximumPixels: Int = 1 << 24) {
+    public init(shapes: FlatPolygons, pixelsPerFeature: Double = defaultPixelsPerFeature, maximumPixels: Int = defaultMaximumPixels) {
         var extent: BoundingBox?
         for b in shapes.boxes where b.minX.isFinite && b.maxX.isFinite && b.minY.isFinite && b.maxY.isFinite {
             if extent == nil { extent = b } else { extent!.include(b) }
@@ -173,6 +176,12 @@ public struct CoverageRaster: Sendable {
             narrow = []
             wide = values
         }
+    }
+
+    /// A raster from its parts, as ``CellSearchImage`` reads them back.
+    init(originX: Double, originY: Double, pixelWidth: Double, pixelHeight: Double, columns: Int, rows: Int, narrow: [UInt16], wide: [Int32]) {
+        self.originX = originX; self.originY = originY; self.pixelWidth = pixelWidth; self.pixelHeight = pixelHeight
+        self.columns = columns; self.rows = rows; self.narrow = narrow; self.wide = wide
     }
 
     /// The value of pixel `k` (row-major): a feature index, ``uncovered`` or ``undecided``.

@@ -104,12 +104,8 @@ struct NearestEntryGrid {
             nodes += row.nodes
             reach += row.reach
         }
-        func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, a.count))
-            _ = UnsafeMutableBufferPointer(start: p, count: a.count).initialize(from: a)
-            return p
-        }
-        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: copy(start), nodes: copy(nodes), reach: copy(reach))
+        return NearestEntryGrid(
+            x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: copyToHeap(start), nodes: copyToHeap(nodes), reach: copyToHeap(reach))
     }
 
     /// The pixel holding (px, py), or nil outside the grid.

@@ -68,13 +68,8 @@ public struct NearestFeatureTree: Sendable {
         var entryGrid: NearestEntryGrid?
 
         init(boxes: [Double], levelStart: [Int], feature: [Int32], segmentStart: [Int32], segments: [Double]) {
-            func copy<T>(_ a: [T]) -> UnsafeMutablePointer<T> {
-                let p = UnsafeMutablePointer<T>.allocate(capacity: max(1, a.count))
-                _ = UnsafeMutableBufferPointer(start: p, count: a.count).initialize(from: a)
-                return p
-            }
-            self.boxes = copy(boxes); self.levelStart = levelStart; self.feature = copy(feature)
-            self.segmentStart = copy(segmentStart); self.segments = copy(segments)
+            self.boxes = copyToHeap(boxes); self.levelStart = levelStart; self.feature = copyToHeap(feature)
+            self.segmentStart = copyToHeap(segmentStart); self.segments = copyToHeap(segments)
             leafCount = feature.count
         }
 
@@ -88,7 +83,8 @@ public struct NearestFeatureTree: Sendable {
 
     /// Builds the tree over the features of `shapes` (in their units: Wangge gives it the
     /// cells' EPSG:4549 copies); features without a vertex are left out and never answer.
-    public init(shapes: FlatPolygons) {
+    /// Without `entryGrid`, searches start at the root until ``adoptEntryGrid(_:)`` gives it one.
+    public init(shapes: FlatPolygons, entryGrid: Bool = true) {
         let featureBoxes = shapes.boxes
         let usable = featureBoxes.indices.filter {
             let b = featureBoxes[$0]
@@ -153,7 +149,14 @@ public struct NearestFeatureTree: Sendable {
         storage = Storage(
             boxes: boxes, levelStart: levelStart, feature: leaves.map { Int32($0) },
             segmentStart: segmentStart, segments: segments)
-        storage.entryGrid = NearestEntryGrid.build(for: self)
+        if entryGrid { storage.entryGrid = NearestEntryGrid.build(for: self) }
+    }
+
+    /// Gives a tree built without its entry grid the one built for it (``NearestEntryGrid/build(for:)``,
+    /// or that one read back by ``CellSearchImage``), before the tree is shared with other threads.
+    func adoptEntryGrid(_ grid: NearestEntryGrid?) {
+        storage.entryGrid?.deallocate()
+        storage.entryGrid = grid
     }
 
     /// The number of features in the tree.

@@ -168,21 +168,31 @@ public enum AssignmentFile {
                 case .coveredRun, .snappedRun: return []
                 }
             }
+            // Written field by field into one writer (no array per field: a city has 40,000 cells).
+            var out = CSVWriter(capacity: index.cells.count * 96)
             for (table, entries) in zip(Table.allCases, tables) {
                 first.append(bounds.count)
-                bounds.append(buffer.count)
+                bounds.append(out.bytes.count)
                 switch table {
                 case .coveredRun, .snappedRun:
                     for c in index.cells {
-                        let code = CSVWriter.escaped(c.code)
-                        buffer += code + [0x2C] + (table == .coveredRun ? code : []) + [0x2C]
-                        buffer += CSVWriter.escaped(c.street) + [0x2C] + CSVWriter.escaped(c.community)
-                        bounds.append(buffer.count)
+                        out.append(field: c.code)
+                        out.endField()
+                        if table == .coveredRun { out.append(field: c.code) }
+                        out.endField()
+                        out.append(field: c.street)
+                        out.endField()
+                        out.append(field: c.community)
+                        bounds.append(out.bytes.count)
                     }
                 default:
-                    for e in entries { buffer += CSVWriter.escaped(e); bounds.append(buffer.count) }
+                    for e in entries {
+                        out.append(field: e)
+                        bounds.append(out.bytes.count)
+                    }
                 }
             }
+            buffer = out.bytes
         }
 
         func append(_ table: Table, _ entry: Int, to out: inout CSVWriter) {

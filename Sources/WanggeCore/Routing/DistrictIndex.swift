@@ -82,9 +82,19 @@ public final class DistrictIndex: Sendable {
         let isAreal: Bool
     }
 
+    /// Whether the cells' coverage raster and nearest-cell entry grid were read from the
+    /// `savedCellSearch` bytes given to `init` rather than built (see ``cellSearchImage()``).
+    public let reusedCellSearch: Bool
+    /// What the cells' raster and entry grid are a function of (``CellSearchImage``).
+    let cellSearchFingerprint: ContentHash.Value
+
     /// Builds the index. Geometries must be in WGS84 lon/lat; metric copies are made with
     /// ``MetricProjection`` (EPSG:4549).
-    public init(district: District) throws {
+    ///
+    /// `savedCellSearch`: bytes of ``cellSearchImage()`` kept from an earlier index. They are
+    /// used only when they were built from exactly these cells and are whole; otherwise the
+    /// raster and entry grid are built as without them (``reusedCellSearch`` tells which).
+    public init(district: District, savedCellSearch: [UInt8]? = nil) throws {
         let projection = try MetricProjection()
         let project: (inout [Coordinate]) -> Void = { projection.project(&$0) }
 
@@ -97,27 +107,44 @@ public final class DistrictIndex: Sendable {
         self.units = district.units
         self.unitIndex = unitIndex
 
-        let sortedCells = district.cells.sorted { $0.code < $1.code }
+        // A store hands the cells over in code order already: then there is nothing to sort.
+        let inCodeOrder = zip(district.cells, district.cells.dropFirst()).allSatisfy { !($1.code < $0.code) }
+        let sortedCells = inCodeOrder ? district.cells : district.cells.sorted { $0.code < $1.code }
         var cellShapes = FlatPolygons()
         var cells: [CellInfo] = []
         cells.reserveCapacity(sortedCells.count)
         for c in sortedCells {
             cellShapes.append(c.geometry.polygons ?? [])
+            let code = CellCode(c.code), street = code.street
             cells.append(
                 CellInfo(
                     code: c.code, name: c.name, communityName: c.communityName,
-                    streetName: c.streetName, street: c.streetCode, community: c.communityCode,
-                    streetUnit: streetUnits[c.streetCode]))
+                    streetName: c.streetName, street: street, community: code.community,
+                    streetUnit: streetUnits[street]))
         }
         self.cells = cells
         self.cellStreetUnits = cells.map { Int32($0.streetUnit ?? -1) }
         self.cellShapes = cellShapes
-        // The cell raster is the largest piece: build it on another core meanwhile.
+        // The cell raster is the largest piece: without saved bytes, build it on another core meanwhile.
         let finishedShapes = cellShapes
-        let rasterBuild = BackgroundValue { CoverageRaster(shapes: finishedShapes) }
+        var rasterBuild = savedCellSearch == nil ? BackgroundValue { CoverageRaster(shapes: finishedShapes) } : nil
         let cellMetricShapes = cellShapes.mapCoordinates(project)
         self.cellMetricShapes = cellMetricShapes
-        self.cellTree = NearestFeatureTree(shapes: cellMetricShapes)
+        let cellTree = NearestFeatureTree(shapes: cellMetricShapes, entryGrid: false)
+        self.cellTree = cellTree
+        let fingerprint = CellSearchImage.fingerprint(cells: cellShapes, metricCells: cellMetricShapes, tree: cellTree)
+        self.cellSearchFingerprint = fingerprint
+        var savedRaster: CoverageRaster?
+        if let savedCellSearch,
+            case .success(let saved) = CellSearchImage.decode(savedCellSearch, fingerprint: fingerprint, featureCount: cells.count, tree: cellTree)
+        {
+            savedRaster = saved.raster
+            cellTree.adoptEntryGrid(saved.grid)
+        } else {
+            if rasterBuild == nil { rasterBuild = BackgroundValue { CoverageRaster(shapes: finishedShapes) } }
+            cellTree.adoptEntryGrid(NearestEntryGrid.build(for: cellTree))
+        }
+        self.reusedCellSearch = savedRaster != nil
         self.cellGrid = BucketGrid(boxes: cellShapes.boxes)
 
         let sortedZones = district.zones.sorted { ($0.kind, $0.id) < ($1.kind, $1.id) }
@@ -182,7 +209,13 @@ public final class DistrictIndex: Sendable {
         self.points = points
         self.pointShapes = pointShapes.mapCoordinates(project)
         self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 64)
-        self.cellRaster = rasterBuild.value
+        self.cellRaster = savedRaster ?? rasterBuild!.value
+    }
+
+    /// The cells' coverage raster and nearest-cell entry grid as bytes to keep beside the
+    /// cells and give to a later `init` (``CellSearchImage``): a few megabytes for a city.
+    public func cellSearchImage() -> [UInt8] {
+        CellSearchImage.encode(fingerprint: cellSearchFingerprint, raster: cellRaster, grid: cellTree.storage.entryGrid)
     }
 
     /// The zone layers to try for `category`, resolved once so a batch of orders does not

@@ -13,14 +13,30 @@ enum HugePages {
 
     /// An array of `count` elements, `element(k)` each, advised onto huge pages when it spans any.
     static func array<T>(count: Int, _ element: (Int) -> T) -> [T] {
+        array(count: count) { base in
+            for k in 0 ..< count { (base + k).initialize(to: element(k)) }
+        }
+    }
+
+    /// An array of `count` elements that `initialize` writes, all of them, in place.
+    static func array<T>(count: Int, initializing initialize: (UnsafeMutablePointer<T>) -> Void) -> [T] {
         [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress, count * MemoryLayout<T>.stride >= size {
+            guard let base = buffer.baseAddress else { initialized = 0; return }
+            if count * MemoryLayout<T>.stride >= size {
                 let start = (Int(bitPattern: base) + size - 1) / size * size
                 let end = (Int(bitPattern: base) + count * MemoryLayout<T>.stride) / size * size
                 if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
             }
-            for k in 0 ..< count { (buffer.baseAddress! + k).initialize(to: element(k)) }
+            initialize(base)
             initialized = count
         }
     }
+}
+
+/// A heap copy of `array`, for arrays read through raw pointers in hot loops (the nearest-cell
+/// tree's and its entry grid's); the owner deallocates it.
+func copyToHeap<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, array.count))
+    _ = UnsafeMutableBufferPointer(start: p, count: array.count).initialize(from: array)
+    return p
 }
