@@ -37,9 +37,8 @@ import WanggeTestSupport
         #expect(ga.nx == gb.nx && ga.ny == gb.ny && ga.x0 == gb.x0 && ga.y0 == gb.y0 && ga.size == gb.size)
         let pixels = ga.nx * ga.ny
         #expect(Array(UnsafeBufferPointer(start: ga.start, count: pixels + 1)) == Array(UnsafeBufferPointer(start: gb.start, count: pixels + 1)))
-        let nodes = Int(ga.start[pixels])
-        #expect(Array(UnsafeBufferPointer(start: ga.nodes, count: nodes)) == Array(UnsafeBufferPointer(start: gb.nodes, count: nodes)))
-        #expect(Array(UnsafeBufferPointer(start: ga.reach, count: pixels)) == Array(UnsafeBufferPointer(start: gb.reach, count: pixels)))
+        let listed = Int(ga.start[pixels])
+        #expect(Array(UnsafeBufferPointer(start: ga.leaves, count: listed)) == Array(UnsafeBufferPointer(start: gb.leaves, count: listed)))
     }
 
     /// Full routing of `points` through both indexes, compared field by field.
@@ -72,7 +71,7 @@ import WanggeTestSupport
         #expect(reused.cellSearchImage() == image)
         // Runs of equal pixels keep the raster's share of the bytes below half its two bytes a pixel.
         let grid = try #require(built.cellTree.storage.entryGrid)
-        let gridBytes = (grid.nx * grid.ny + 1) * 4 + Int(grid.start[grid.nx * grid.ny]) * 4 + grid.nx * grid.ny * 8
+        let gridBytes = (grid.nx * grid.ny + 1) * 4 + Int(grid.start[grid.nx * grid.ny]) * 4
         let rasterPixels = built.cellRaster.columns * built.cellRaster.rows
         #expect(image.count - gridBytes < rasterPixels, "\(image.count - gridBytes) bytes for \(rasterPixels) pixels")
     }
@@ -138,21 +137,20 @@ import WanggeTestSupport
         try Self.expectSameSearch(built, try DistrictIndex(district: district, savedCellSearch: flipped(image.count / 3)))
     }
 
-    /// Bytes whose checksum is right but whose contents do not fit the tree and cells (a node
-    /// that is not a leaf node, a pixel naming a cell that does not exist, lists out of order)
-    /// are refused by the range checks rather than read out of bounds.
+    /// Bytes whose checksum is right but whose contents do not fit the tree and cells (a listed
+    /// leaf that is not a leaf of the tree, a pixel naming a cell that does not exist, lists out
+    /// of order) are refused by the range checks rather than read out of bounds.
     @Test func wellFormedButOutOfRangeContentsAreRefused() throws {
         let district = try Self.district("huangpu")
         let built = try DistrictIndex(district: district)
         let grid = try #require(built.cellTree.storage.entryGrid)
         let pixels = grid.nx * grid.ny
-        let nodes = Int(grid.start[pixels])
-        func image(raster: CoverageRaster = built.cellRaster, start: [Int32]? = nil, nodes changed: [Int32]? = nil) -> [UInt8] {
+        let listed = Int(grid.start[pixels])
+        func image(raster: CoverageRaster = built.cellRaster, start: [Int32]? = nil, leaves changed: [Int32]? = nil) -> [UInt8] {
             let start = start ?? Array(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
-            let list = changed ?? Array(UnsafeBufferPointer(start: grid.nodes, count: nodes))
+            let list = changed ?? Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
             let copy = NearestEntryGrid(
-                x0: grid.x0, y0: grid.y0, size: grid.size, nx: grid.nx, ny: grid.ny, start: copyToHeap(start), nodes: copyToHeap(list),
-                reach: copyToHeap(Array(UnsafeBufferPointer(start: grid.reach, count: pixels))))
+                x0: grid.x0, y0: grid.y0, size: grid.size, nx: grid.nx, ny: grid.ny, start: copyToHeap(start), leaves: copyToHeap(list))
             defer { copy.deallocate() }
             return CellSearchImage.encode(fingerprint: built.cellSearchFingerprint, raster: raster, grid: copy)
         }
@@ -160,9 +158,12 @@ import WanggeTestSupport
             CellSearchImage.decode(bytes, fingerprint: built.cellSearchFingerprint, featureCount: built.cells.count, tree: built.cellTree).rejection
         }
         #expect(decoded(image()) == nil)
-        var rootNode = Array(UnsafeBufferPointer(start: grid.nodes, count: nodes))
-        rootNode[nodes / 2] = Int32(built.cellTree.storage.levelStart.last! - 1)
-        #expect(decoded(image(nodes: rootNode)) == .outOfRange)
+        var rootNode = Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
+        rootNode[listed / 2] = Int32(built.cellTree.storage.levelStart.last! - 1)
+        #expect(decoded(image(leaves: rootNode)) == .outOfRange)
+        var negative = Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
+        negative[listed / 3] = -1
+        #expect(decoded(image(leaves: negative)) == .outOfRange)
         var unordered = Array(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
         unordered.swapAt(pixels / 2, pixels / 2 + 1)
         if unordered[pixels / 2] == unordered[pixels / 2 + 1] { unordered[pixels / 2] += 1 }

@@ -1,39 +1,38 @@
 import Foundation
 
-/// A coarse grid over the features' extent, grown on every side, through which a nearest
-/// search starts next to the leaves instead of at the root of the ``NearestFeatureTree``.
+/// A coarse grid over the features' extent, grown on every side, that hands a nearest search
+/// the few features that can answer for a point of each pixel, the likeliest one first, so the
+/// search needs no queue and no walk down the ``NearestFeatureTree``.
 ///
-/// Each pixel R (a closed rectangle) keeps:
-/// - a reach U_R: the exact distance from R's centre c to its nearest feature, plus R's half
-///   diagonal, plus twice ``NearestFeatureTree/slackMetres``. For any point p of R,
-///   dist(p, nearest) ≤ dist(p, f_c) ≤ dist(c, f_c) + |p − c| ≤ U_R (the triangle inequality;
-///   the slack absorbs rounding of the computed distance and of placing p in its pixel), so
-///   U_R bounds D_final from above as MINMAXDIST does;
-/// - the leaf nodes (level 1 of the tree: the parents of the features) whose box lies within
-///   U_R + tieMetres + 2 · slackMetres of R (rectangle-to-rectangle distance).
+/// For each pixel R (a closed rectangle) with centre c, the build finds f_c, the feature
+/// nearest to c (the tree's own search), and the reach
+/// U_R = dist(c, f_c) + R's half diagonal + 2 · ``NearestFeatureTree/slackMetres``.
+/// For any point p of R, dist(p, nearest) ≤ dist(p, f_c) ≤ dist(c, f_c) + |p − c| ≤ U_R (the
+/// triangle inequality; the slack absorbs rounding of the computed distance and of placing p
+/// in its pixel). R lists f_c first, then every other feature whose box lies within
+/// U_R + tieMetres + 2 · slackMetres of R (rectangle-to-rectangle distance).
 ///
-/// Why starting from that list is exact: a feature f that can be in the answer has
-/// dist(p, f) ≤ D_final + tieMetres ≤ U_R + tieMetres. Its box lies within that distance of p
-/// (it contains the feature), its leaf node's box contains its box, and the distance from R to
-/// a box is at most the distance from p ∈ R to it — so f's leaf node is on R's list, up to
-/// rounding, which the second slack covers. The search queues the listed nodes with their own
-/// box distance from p and prunes with U_R from the start; from there the argument of
-/// ``NearestFeatureTree`` holds unchanged (every feature not under a queued entry is already
-/// known to be out of the answer, and the bound only ever exceeds D_final + tieMetres).
-/// Points outside the grid start at the root.
+/// Why a search of that list alone is exact: a feature f that can be in the answer has
+/// dist(p, f) ≤ D_final + tieMetres ≤ U_R + tieMetres. Its box contains it, so the box lies
+/// within that distance of p, and the distance from R to the box is at most the distance from
+/// p ∈ R to it: f is on R's list, up to rounding, which the second slack covers. The search
+/// measures f_c, then each listed feature whose box distance from p is within
+/// D + tieMetres + slackMetres of the best distance D measured so far; a feature it skips has
+/// an exact distance beyond D + tieMetres ≥ D_final + tieMetres, as in the tree's argument.
+/// Points outside the grid start at the tree's root.
 struct NearestEntryGrid {
     let x0: Double, y0: Double, size: Double
     let nx: Int, ny: Int
-    /// Pixel i = ix + nx · iy lists `nodes[start[i] ..< start[i + 1]]` and has reach `reach[i]`.
+    /// Pixel i = ix + nx · iy lists the leaves (features, by their position in the tree)
+    /// `leaves[start[i] ..< start[i + 1]]`, its centre's nearest first.
     let start: UnsafeMutablePointer<Int32>
-    let nodes: UnsafeMutablePointer<Int32>
-    let reach: UnsafeMutablePointer<Double>
+    let leaves: UnsafeMutablePointer<Int32>
 
     /// The most pixels per side.
     static let maxSide = 512
 
-    /// The grid over `storage`'s root box grown on each side by half its larger side, with
-    /// pixels of about one feature's side (at most ``maxSide`` a side); nil for a tree without a leaf-node level.
+    /// The grid over `tree`'s root box grown on each side by half its larger side, with pixels
+    /// of about one feature's side (at most ``maxSide`` a side); nil for a tree of one feature.
     static func build(for tree: NearestFeatureTree) -> NearestEntryGrid? {
         let storage = tree.storage
         let levels = storage.levelStart
@@ -55,16 +54,17 @@ struct NearestEntryGrid {
         let margin = NearestFeatureTree.tieMetres + 2 * slack
         let halfDiagonal = (size * size * 2).squareRoot() / 2
         let top = levels.count - 2
-        // Rows of pixels on all cores (each pixel's entry is a function of the tree alone), joined in order.
+        var leafOfFeature = [Int32](repeating: -1, count: storage.leafCount)
+        for leaf in 0 ..< storage.leafCount { leafOfFeature[Int(storage.feature[leaf])] = Int32(leaf) }
+        let leafOf = leafOfFeature
+        // Rows of pixels on all cores (each pixel's list is a function of the tree alone), joined in order.
         let rows = Parallel.chunks(0 ..< ny, pieces: Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) * 4) {
-            rowRange -> (counts: [Int32], nodes: [Int32], reach: [Double])? in
+            rowRange -> (counts: [Int32], leaves: [Int32])? in
             let scratch = NearestFeatureTree.Scratch()
             let boxes = tree.storage.boxes, size = pixelSize
             var counts: [Int32] = []
-            var nodes: [Int32] = []
-            var reach: [Double] = []
+            var leaves: [Int32] = []
             counts.reserveCapacity(nx * rowRange.count)
-            reach.reserveCapacity(nx * rowRange.count)
             var stack: [(node: Int, level: Int)] = []
             for iy in rowRange {
                 for ix in 0 ..< nx {
@@ -72,9 +72,10 @@ struct NearestEntryGrid {
                     let maxX = minX + size, maxY = minY + size
                     guard let near = tree.nearest((minX + maxX) / 2, (minY + maxY) / 2, scratch: scratch) else { return nil }
                     let u = near.distance + halfDiagonal + 2 * slack
-                    reach.append(u)
                     let limit = (u + margin) * (u + margin)
-                    let before = nodes.count
+                    let first = leafOf[near.feature]
+                    let before = leaves.count
+                    leaves.append(first)
                     stack.removeAll(keepingCapacity: true)
                     stack.append((root, top))
                     while let entry = stack.popLast() {
@@ -83,29 +84,32 @@ struct NearestEntryGrid {
                         let dx = Swift.max(b[0] - maxX, 0, minX - b[2])
                         let dy = Swift.max(b[1] - maxY, 0, minY - b[3])
                         guard dx * dx + dy * dy <= limit else { continue }
-                        if level == 1 { nodes.append(Int32(node)); continue }
+                        if level == 0 {
+                            if node != Int(first) { leaves.append(Int32(node)) }
+                            continue
+                        }
                         let k = node - levels[level]
-                        let first = levels[level - 1] + k * NearestFeatureTree.fanout
-                        for c in first ..< Swift.min(levels[level], first + NearestFeatureTree.fanout) { stack.append((c, level - 1)) }
+                        let firstChild = levels[level - 1] + k * NearestFeatureTree.fanout
+                        for c in firstChild ..< Swift.min(levels[level], firstChild + NearestFeatureTree.fanout) {
+                            stack.append((c, level - 1))
+                        }
                     }
-                    counts.append(Int32(nodes.count - before))
+                    // In tree order after the first: their boxes and rings are then read in address order.
+                    leaves[(before + 1)...].sort()
+                    counts.append(Int32(leaves.count - before))
                 }
             }
-            return (counts, nodes, reach)
+            return (counts, leaves)
         }
         var start: [Int32] = [0]
-        var nodes: [Int32] = []
-        var reach: [Double] = []
+        var leaves: [Int32] = []
         start.reserveCapacity(nx * ny + 1)
-        reach.reserveCapacity(nx * ny)
         for row in rows {
             guard let row else { return nil }
             for c in row.counts { start.append(start[start.count - 1] + c) }
-            nodes += row.nodes
-            reach += row.reach
+            leaves += row.leaves
         }
-        return NearestEntryGrid(
-            x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: copyToHeap(start), nodes: copyToHeap(nodes), reach: copyToHeap(reach))
+        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: copyToHeap(start), leaves: copyToHeap(leaves))
     }
 
     /// The pixel holding (px, py), or nil outside the grid.
@@ -116,6 +120,6 @@ struct NearestEntryGrid {
     }
 
     func deallocate() {
-        start.deallocate(); nodes.deallocate(); reach.deallocate()
+        start.deallocate(); leaves.deallocate()
     }
 }

@@ -29,9 +29,9 @@
 ///   above holds with U in place of D, and the pruning of nodes and features that the
 ///   measured D alone would have kept only ever drops entries that are farther than
 ///   D_final + tieMetres.
-/// - A point inside the tree's ``NearestEntryGrid`` starts from its pixel's leaf nodes with
-///   the pixel's reach as the first bound, not from the root; the grid's own note says why
-///   that queue and that bound keep the argument above.
+/// - A point inside the tree's ``NearestEntryGrid`` measures its pixel's list of features
+///   instead (its centre's nearest first, then those whose box can still beat or tie with the
+///   best), with no queue; the grid's own note says why that list holds every possible answer.
 /// - Rounding: the box distances, MINMAXDIST and the ring distance are computed in double
 ///   precision from the same stored coordinates (the tree keeps a copy of the rings in tree
 ///   order; the arithmetic is that of ``FlatPolygons/distanceToRings(_:_:of:)``, to the bit).
@@ -289,13 +289,11 @@ public struct NearestFeatureTree: Sendable {
             if top == 0 {
                 measure(root)
             } else if let grid = storage.entryGrid, let pixel = grid.pixel(px, py) {
-                // Next to the leaves: the pixel's leaf nodes, pruned by its reach (see NearestEntryGrid).
-                let reach = grid.reach[pixel]
-                bound = (reach + margin) * (reach + margin)
+                // The pixel's features, its centre's nearest first, pruned by the best so far
+                // (see NearestEntryGrid): nothing is queued.
                 for i in Int(grid.start[pixel]) ..< Int(grid.start[pixel + 1]) {
-                    let node = Int(grid.nodes[i])
-                    let d = boxDistanceSquared(node)
-                    if d <= bound { push(d, node, 1) }
+                    let leaf = Int(grid.leaves[i])
+                    if boxDistanceSquared(leaf) <= bound { measure(leaf) }
                 }
             } else {
                 push(boxDistanceSquared(root), root, top)

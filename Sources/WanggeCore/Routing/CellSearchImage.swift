@@ -20,11 +20,11 @@ import Foundation
 /// version, byte-order mark (`UInt32` each); fingerprint (2 × `UInt64`); payload checksum and
 /// length (`UInt64` each); payload. The payload is the raster (origin, pixel size, columns,
 /// rows, then its pixels as runs of equal values: values `[Int32]`, lengths `[UInt32]`) and the
-/// entry grid (present or not; origin, pixel size, columns, rows, its node lists' starts,
-/// nodes and reaches).
+/// entry grid (present or not; origin, pixel size, columns, rows, its lists' starts and the
+/// listed leaves).
 enum CellSearchImage {
     static let magic: UInt32 = 0x5343_4757  // "WGCS" as little-endian bytes
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let headerSize = 44
 
@@ -74,13 +74,12 @@ enum CellSearchImage {
         payload.append(Int64(values.count)); payload.append(contentsOf: values); payload.append(contentsOf: lengths)
         if let grid {
             let pixels = grid.nx * grid.ny
-            let nodeCount = Int(grid.start[pixels])
+            let listed = Int(grid.start[pixels])
             payload.append(Int64(1))
             payload.append(grid.x0); payload.append(grid.y0); payload.append(grid.size)
-            payload.append(Int64(grid.nx)); payload.append(Int64(grid.ny)); payload.append(Int64(nodeCount))
+            payload.append(Int64(grid.nx)); payload.append(Int64(grid.ny)); payload.append(Int64(listed))
             payload.append(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
-            payload.append(UnsafeBufferPointer(start: grid.nodes, count: nodeCount))
-            payload.append(UnsafeBufferPointer(start: grid.reach, count: pixels))
+            payload.append(UnsafeBufferPointer(start: grid.leaves, count: listed))
         } else {
             payload.append(Int64(0))
         }
@@ -177,24 +176,19 @@ enum CellSearchImage {
     }
 
     private static func readGrid(_ payload: inout ByteReader, tree: NearestFeatureTree) -> NearestEntryGrid? {
-        let levels = tree.storage.levelStart
-        guard levels.count >= 3,
+        guard tree.storage.levelStart.count >= 3,
             let x0: Double = payload.read(), let y0: Double = payload.read(), let size: Double = payload.read(),
-            let nx64: Int64 = payload.read(), let ny64: Int64 = payload.read(), let nodeCount: Int64 = payload.read(),
+            let nx64: Int64 = payload.read(), let ny64: Int64 = payload.read(), let listed: Int64 = payload.read(),
             x0.isFinite, y0.isFinite, size > 0, size.isFinite,
             (1 ... Int64(NearestEntryGrid.maxSide)).contains(nx64), (1 ... Int64(NearestEntryGrid.maxSide)).contains(ny64),
             let start: [Int32] = payload.readArray(count: nx64 * ny64 + 1),
-            let nodes: [Int32] = payload.readArray(count: nodeCount),
-            let reach: [Double] = payload.readArray(count: nx64 * ny64)
+            let leaves: [Int32] = payload.readArray(count: listed)
         else { return nil }
-        guard start[0] == 0, Int(start[start.count - 1]) == nodes.count else { return nil }
+        guard start[0] == 0, Int(start[start.count - 1]) == leaves.count else { return nil }
         for i in 1 ..< start.count where start[i] < start[i - 1] { return nil }
-        let leafNodes = Int32(levels[1]) ..< Int32(levels[2])
-        for node in nodes where !leafNodes.contains(node) { return nil }
-        for u in reach where !(u >= 0 && u.isFinite) { return nil }
-        return NearestEntryGrid(
-            x0: x0, y0: y0, size: size, nx: Int(nx64), ny: Int(ny64),
-            start: copyToHeap(start), nodes: copyToHeap(nodes), reach: copyToHeap(reach))
+        let leafRange = 0 ..< Int32(tree.storage.leafCount)
+        for leaf in leaves where !leafRange.contains(leaf) { return nil }
+        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: Int(nx64), ny: Int(ny64), start: copyToHeap(start), leaves: copyToHeap(leaves))
     }
 }
 
