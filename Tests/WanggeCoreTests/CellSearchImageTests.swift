@@ -38,7 +38,7 @@ import WanggeTestSupport
         let pixels = ga.nx * ga.ny
         #expect(Array(UnsafeBufferPointer(start: ga.start, count: pixels + 1)) == Array(UnsafeBufferPointer(start: gb.start, count: pixels + 1)))
         let listed = Int(ga.start[pixels])
-        #expect(Array(UnsafeBufferPointer(start: ga.leaves, count: listed)) == Array(UnsafeBufferPointer(start: gb.leaves, count: listed)))
+        #expect(ga.allLeaves == gb.allLeaves && ga.allLeaves.count == listed)
     }
 
     /// Full routing of `points` through both indexes, compared field by field.
@@ -148,9 +148,10 @@ import WanggeTestSupport
         let listed = Int(grid.start[pixels])
         func image(raster: CoverageRaster = built.cellRaster, start: [Int32]? = nil, leaves changed: [Int32]? = nil) -> [UInt8] {
             let start = start ?? Array(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
-            let list = changed ?? Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
+            let list = changed ?? grid.allLeaves
             let copy = NearestEntryGrid(
-                x0: grid.x0, y0: grid.y0, size: grid.size, nx: grid.nx, ny: grid.ny, start: copyToHeap(start), leaves: copyToHeap(list))
+                x0: grid.x0, y0: grid.y0, size: grid.size, nx: grid.nx, ny: grid.ny, start: start, leaves: list,
+                leafCount: built.cellTree.storage.leafCount)
             defer { copy.deallocate() }
             return CellSearchImage.encode(fingerprint: built.cellSearchFingerprint, raster: raster, grid: copy)
         }
@@ -158,10 +159,10 @@ import WanggeTestSupport
             CellSearchImage.decode(bytes, fingerprint: built.cellSearchFingerprint, featureCount: built.cells.count, tree: built.cellTree).rejection
         }
         #expect(decoded(image()) == nil)
-        var rootNode = Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
+        var rootNode = grid.allLeaves
         rootNode[listed / 2] = Int32(built.cellTree.storage.levelStart.last! - 1)
         #expect(decoded(image(leaves: rootNode)) == .outOfRange)
-        var negative = Array(UnsafeBufferPointer(start: grid.leaves, count: listed))
+        var negative = grid.allLeaves
         negative[listed / 3] = -1
         #expect(decoded(image(leaves: negative)) == .outOfRange)
         var unordered = Array(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
@@ -174,6 +175,16 @@ import WanggeTestSupport
             originX: r.originX, originY: r.originY, pixelWidth: r.pixelWidth, pixelHeight: r.pixelHeight, columns: r.columns, rows: r.rows,
             narrow: [], wide: (0 ..< r.columns * r.rows).map { $0 == 5 ? noSuchCell : r.value(at: $0) })
         #expect(decoded(image(raster: wrongRaster)) == .outOfRange)
+    }
+
+    /// Lists are kept two bytes a leaf up to 65,536 leaves and four beyond, and read back the same.
+    @Test func listsKeepEveryLeafNarrowOrWide() {
+        for (leaves, leafCount) in [([Int32(0), 65_535, 7], 65_536), ([Int32(70_000), 65_536, 3], 70_001)] {
+            let grid = NearestEntryGrid(x0: 0, y0: 0, size: 1, nx: 1, ny: 1, start: [0, 3], leaves: leaves, leafCount: leafCount)
+            defer { grid.deallocate() }
+            #expect(grid.allLeaves == leaves)
+            #expect((0 ..< 3).map { grid.leaf(at: $0) } == leaves.map { Int($0) })
+        }
     }
 
     /// The hash notices any single changed word, wherever it is (each lane is a bijection of

@@ -24,9 +24,35 @@ struct NearestEntryGrid {
     let x0: Double, y0: Double, size: Double
     let nx: Int, ny: Int
     /// Pixel i = ix + nx · iy lists the leaves (features, by their position in the tree)
-    /// `leaves[start[i] ..< start[i + 1]]`, its centre's nearest first.
+    /// `leaf(at: start[i]) ..< leaf(at: start[i + 1])`, its centre's nearest first.
     let start: UnsafeMutablePointer<Int32>
-    let leaves: UnsafeMutablePointer<Int32>
+    /// The listed leaves, two bytes each while the tree has at most 65,536 (half the memory a
+    /// search reads at random; one of the two is nil).
+    private let narrowLeaves: UnsafeMutablePointer<UInt16>?
+    private let wideLeaves: UnsafeMutablePointer<Int32>?
+
+    /// A grid of `nx` × `ny` pixels of `size` from (x0, y0) listing `leaves` (of a tree of
+    /// `leafCount` leaves) from `start` (nx · ny + 1 offsets).
+    init(x0: Double, y0: Double, size: Double, nx: Int, ny: Int, start: [Int32], leaves: [Int32], leafCount: Int) {
+        self.x0 = x0; self.y0 = y0; self.size = size; self.nx = nx; self.ny = ny
+        self.start = copyToHeap(start)
+        if leafCount <= 1 << 16 {
+            narrowLeaves = copyToHeap(leaves.map { UInt16(truncatingIfNeeded: $0) })
+            wideLeaves = nil
+        } else {
+            narrowLeaves = nil
+            wideLeaves = copyToHeap(leaves)
+        }
+    }
+
+    /// Listed leaf `i` (an index into the concatenated lists).
+    @inline(__always) func leaf(at i: Int) -> Int {
+        if let narrowLeaves { return Int(narrowLeaves[i]) }
+        return Int(wideLeaves.unsafelyUnwrapped[i])
+    }
+
+    /// Every listed leaf, list after list.
+    var allLeaves: [Int32] { (0 ..< Int(start[nx * ny])).map { Int32(leaf(at: $0)) } }
 
     /// The most pixels per side.
     static let maxSide = 512
@@ -109,7 +135,7 @@ struct NearestEntryGrid {
             for c in row.counts { start.append(start[start.count - 1] + c) }
             leaves += row.leaves
         }
-        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: copyToHeap(start), leaves: copyToHeap(leaves))
+        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: start, leaves: leaves, leafCount: storage.leafCount)
     }
 
     /// The pixel holding (px, py), or nil outside the grid.
@@ -120,6 +146,6 @@ struct NearestEntryGrid {
     }
 
     func deallocate() {
-        start.deallocate(); leaves.deallocate()
+        start.deallocate(); narrowLeaves?.deallocate(); wideLeaves?.deallocate()
     }
 }

@@ -292,7 +292,7 @@ public struct NearestFeatureTree: Sendable {
                 // The pixel's features, its centre's nearest first, pruned by the best so far
                 // (see NearestEntryGrid): nothing is queued.
                 for i in Int(grid.start[pixel]) ..< Int(grid.start[pixel + 1]) {
-                    let leaf = Int(grid.leaves[i])
+                    let leaf = grid.leaf(at: i)
                     if boxDistanceSquared(leaf) <= bound { measure(leaf) }
                 }
             } else {

@@ -79,7 +79,7 @@ enum CellSearchImage {
             payload.append(grid.x0); payload.append(grid.y0); payload.append(grid.size)
             payload.append(Int64(grid.nx)); payload.append(Int64(grid.ny)); payload.append(Int64(listed))
             payload.append(UnsafeBufferPointer(start: grid.start, count: pixels + 1))
-            payload.append(UnsafeBufferPointer(start: grid.leaves, count: listed))
+            payload.append(contentsOf: grid.allLeaves)
         } else {
             payload.append(Int64(0))
         }
@@ -188,7 +188,8 @@ enum CellSearchImage {
         for i in 1 ..< start.count where start[i] < start[i - 1] { return nil }
         let leafRange = 0 ..< Int32(tree.storage.leafCount)
         for leaf in leaves where !leafRange.contains(leaf) { return nil }
-        return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: Int(nx64), ny: Int(ny64), start: copyToHeap(start), leaves: copyToHeap(leaves))
+        return NearestEntryGrid(
+            x0: x0, y0: y0, size: size, nx: Int(nx64), ny: Int(ny64), start: start, leaves: leaves, leafCount: tree.storage.leafCount)
     }
 }
 
