@@ -138,6 +138,14 @@ public final class OrderRouter {
         let sure = index.cellRaster.answer(p.x, p.y)
         if sure >= 0 { return (Int(sure), false) }
         if sure == CoverageRaster.uncovered { return (-1, false) }
+        return locateCellExactly(p)
+    }
+
+    /// The exact tests of ``locateCell(_:)`` for a point in an undecided pixel, kept out of line
+    /// so the sure answer's path stays a few instructions long (more orders' raster reads then
+    /// overlap in the processor).
+    @inline(never)
+    func locateCellExactly(_ p: Coordinate) -> (cell: Int, onBoundary: Bool) {
         var primary = -1
         var onBoundary = false
         let shapes = index.cellShapes
