@@ -115,12 +115,13 @@ public struct Importer {
                 report.stored = report.appliedEvents
                 return
             }
-            if layer == .cells {
-                // Built now and saved with the cells, so the next process routing orders reads it.
+            report.reassigned = try reassignStoredOrders()
+            if layer == .cells && report.reassigned == 0 {
+                // With no orders to re-route (which builds it), built now and saved with the
+                // cells, so the next process routing orders reads it.
                 progress?("building the cells' search index")
                 _ = try store.loadDistrictIndex()
             }
-            report.reassigned = try reassignStoredOrders()
             if [.cells, .zones, .points].contains(layer) { try store.updateLayerStatistics(layer.rawValue) }
             try store.markLayersChanged()
         }

@@ -162,19 +162,25 @@ public struct CoverageRaster: Sendable {
             }
         }
         for k in values.indices where values[k] == overlapped { values[k] = Self.undecided }
-        if shapes.count < Int(Self.narrowUncovered) {
+        if Self.isNarrow(featureCount: shapes.count) {
             let pixels = values
-            narrow = HugePages.array(count: pixels.count) { k in
-                switch pixels[k] {
-                case Self.undecided: Self.narrowUndecided
-                case Self.uncovered: Self.narrowUncovered
-                case let f: UInt16(truncatingIfNeeded: f)
-                }
-            }
+            narrow = HugePages.array(count: pixels.count) { k in Self.narrowed(pixels[k]) }
             wide = []
         } else {
             narrow = []
             wide = values
+        }
+    }
+
+    /// Whether a raster of `featureCount` features keeps its pixels two bytes each.
+    static func isNarrow(featureCount: Int) -> Bool { featureCount < Int(narrowUncovered) }
+
+    /// A pixel value as the two-byte raster keeps it.
+    static func narrowed(_ value: Int32) -> UInt16 {
+        switch value {
+        case undecided: narrowUndecided
+        case uncovered: narrowUncovered
+        default: UInt16(truncatingIfNeeded: value)
         }
     }
 

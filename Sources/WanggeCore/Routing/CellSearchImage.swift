@@ -149,7 +149,7 @@ enum CellSearchImage {
             total += Int(lengths[i])
         }
         guard total == count else { return nil }
-        let narrowed = featureCount < Int(CoverageRaster.narrowUncovered)
+        let narrowed = CoverageRaster.isNarrow(featureCount: featureCount)
         func expand<T>(_ map: (Int32) -> T) -> [T] {
             HugePages.array(count: count) { base in
                 var k = 0
@@ -160,15 +160,7 @@ enum CellSearchImage {
                 }
             }
         }
-        let narrow: [UInt16] =
-            narrowed
-            ? expand { v in
-                switch v {
-                case CoverageRaster.undecided: CoverageRaster.narrowUndecided
-                case CoverageRaster.uncovered: CoverageRaster.narrowUncovered
-                default: UInt16(truncatingIfNeeded: v)
-                }
-            } : []
+        let narrow: [UInt16] = narrowed ? expand(CoverageRaster.narrowed) : []
         let wide: [Int32] = narrowed ? [] : expand { $0 }
         return CoverageRaster(
             originX: originX, originY: originY, pixelWidth: pixelWidth, pixelHeight: pixelHeight,
