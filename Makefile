@@ -2,7 +2,7 @@
 #   make demo   install what is missing, build, load the sample district, route its orders
 #   make test   install what is missing (Chromium, GDAL included), run every test, the browser test and the GIS interop checks
 #   make bench  the routing benchmark on a synthetic city of ~40,000 cells and 1,000,000 orders
-#   make bench-peers  `wangge assign` beside a tuned Shapely 2 on the peers' city (../shared/peers)
+#   make bench-peers  `wangge assign` beside a tuned Shapely 2 on the peers' city (../shared/peers); then every row under the 1 mm tie rule
 #   make abuse  the service's bounds under abuse (DURATION=300 s of ingest by default)
 
 SHELL := /bin/bash
@@ -107,10 +107,12 @@ bench: build
 	$(WANGGE) bench --city $(BENCH_CITY)
 
 ## `wangge assign` and the Shapely peer side by side on the same city (40,015 cells, 1M orders,
-## a quarter outside the outline): both medians, the ratio and the rows that agree.
+## a quarter outside the outline): both medians, the ratio and the rows that agree; then every
+## row again against the peer with Wangge's tie margin (1 mm) in place of its own (1 µm).
 PEERS ?= ../shared/peers
 bench-peers: build
 	$(PEERS)/side_by_side.sh $(WANGGE)
+	PEERS=$(PEERS) Tests/Peers/tie_rule.sh $(WANGGE)
 
 clean:
 	rm -rf .build $(DEMO)
