@@ -95,7 +95,10 @@ final class IngestQueue: Sendable {
         }
         let routed = try snapshot.withRouter { router in
             var systems = CRSCache()
-            return records.map { router.assign($0, systems: &systems) }
+            var routed: [Assignment] = []
+            routed.reserveCapacity(records.count)
+            router.assign(records[...], systems: &systems, appendingTo: &routed)
+            return routed
         }
         var importer = Importer(store: store, snapMetres: snapMetres)
         importer.addressFarMetres = addressFarMetres

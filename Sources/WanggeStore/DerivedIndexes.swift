@@ -6,7 +6,9 @@ extension WanggeStore {
     /// cells (``DistrictIndex/init(district:savedCellSearch:)`` checks); otherwise they are built,
     /// and saved for the next process unless the store is read-only.
     public func loadDistrictIndex() throws -> DistrictIndex {
-        try districtIndex(for: try loadDistrict())
+        // PROJ's first transformation is made on another core while the layers are read.
+        MetricProjection.prepare()
+        return try districtIndex(for: try loadDistrict())
     }
 
     /// The index of `district`, which must be this store's layers as ``loadDistrict()`` read

@@ -160,13 +160,17 @@ public final class WanggeStore {
             return try WKB.decode(bytes)
         }
         var district = District()
-        // In code order, as the index keeps them (it then has nothing to sort).
-        for r in try database.prepare("SELECT code, name, community_name, street_name, AsBinary(geom) FROM cells ORDER BY code").rows() {
+        // In code order, as the index keeps them (it then has nothing to sort); row by row, not
+        // gathered into rows first (a city has 40,000 cells).
+        let cells = try database.prepare("SELECT code, name, community_name, street_name, AsBinary(geom) FROM cells ORDER BY code")
+        while try cells.step() {
+            let code = cells.string(0) ?? ""
             district.cells.append(
                 Cell(
-                    code: r[0].string ?? "", name: r[1].string ?? "", communityName: r[2].string ?? "",
-                    streetName: r[3].string ?? "", geometry: try geometry(r[4], "cell \(r[0].string ?? "")")))
+                    code: code, name: cells.string(1) ?? "", communityName: cells.string(2) ?? "",
+                    streetName: cells.string(3) ?? "", geometry: try geometry(cells.value(4), "cell \(code)")))
         }
+        cells.reset()
         for r in try database.prepare("SELECT id, kind, unit, name, AsBinary(geom) FROM zones").rows() {
             district.zones.append(
                 Zone(

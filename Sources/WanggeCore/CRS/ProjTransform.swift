@@ -1,4 +1,5 @@
 import CPROJ
+import Foundation
 
 /// A PROJ transformation between two CRSs, in GIS axis order (x = longitude or easting,
 /// y = latitude or northing) whatever the CRS definitions say, because Wangge's
@@ -39,6 +40,15 @@ public final class ProjTransform {
             (context, pj, sourceIsGeographic) = (clone.context, clone.pj, prototype.sourceIsGeographic)
             return
         }
+        // One thread at a time makes a first transformation: another that wants the same pair
+        // meanwhile (the index's projection while ``MetricProjection/prepare()`` makes it) waits
+        // for the prototype and clones it instead of spending another ~35 ms.
+        Prototype.making.lock()
+        defer { Prototype.making.unlock() }
+        if let prototype = Prototype.known.withLock({ $0[key] }), let clone = prototype.clone() {
+            (context, pj, sourceIsGeographic) = (clone.context, clone.pj, prototype.sourceIsGeographic)
+            return
+        }
         var made = try Self.make(from: source, to: target)
         let kept = Prototype.known.withLock { known -> Prototype? in
             // Bounded: CRS texts come from orders' crs columns too.
@@ -62,6 +72,8 @@ public final class ProjTransform {
     private final class Prototype: @unchecked Sendable {
         static let limit = 64
         static let known = Locked<[String: Prototype]>([:])
+        /// Held while a transformation is made from its definitions.
+        static let making = NSLock()
         let context: OpaquePointer
         let pj: OpaquePointer
         let sourceIsGeographic: Bool
@@ -205,6 +217,14 @@ public final class MetricProjection {
     /// - Throws: ``CoordinateError`` if PROJ's database is missing or broken.
     public init() throws(CoordinateError) {
         transformation = try ProjTransform(from: "EPSG:4326", to: "EPSG:4549")
+    }
+
+    /// Starts making the process's first EPSG:4326 → EPSG:4549 transformation on another
+    /// thread (~35 ms of looking up PROJ's database), so that a district index built meanwhile
+    /// finds it ready, or waits for it, instead of making its own. Errors surface later, where
+    /// a projection is made.
+    public static func prepare() {
+        DispatchQueue.global().async { _ = try? MetricProjection() }
     }
 
     /// Projects WGS84 (lon, lat) degrees to EPSG:4549 (easting, northing) metres;

@@ -246,88 +246,146 @@ public enum AssignmentFile {
             codeColumns = addresses == nil ? [] : AddressRouting.codeColumns.compactMap { columns.names.firstIndex(of: $0) }
         }
 
+        /// A row read and checked, waiting for its block to be routed (see ``run(_:firstLine:validated:)``).
+        struct PendingRow {
+            var line: Int
+            var idRange: Range<Int>
+            /// Why the row is invalid whatever its location (its shape, id, category or time), with
+            /// its id as the message names it.
+            var rejection: (id: String, reason: String)?
+            var categoryIndex = 0
+            /// The row's index in the block's orders, or -1 when its coordinates are unusable.
+            var order = -1
+            /// Why the coordinates are unusable (when `order` is -1).
+            var positionProblem: String?
+            /// The address and the first non-empty code column, read only with an address layer.
+            var address = "", code = ""
+        }
+
         /// Routes the records of `range`; `validated`: its text is already known to be UTF-8.
+        ///
+        /// Rows go in blocks of ``OrderRouter/blockSize``: read and checked, then routed together
+        /// (``OrderRouter/assign(_:into:)`` overlaps their raster reads), then written in order.
         mutating func run(_ range: Range<Int>, firstLine: Int, validated: Bool = false) throws -> PieceOutput {
             if !validated { try TextEncoding.checkUTF8(bytes, range: range, firstLine: firstLine) }
             var reader = CSVReader(bytes: bytes, range: range, firstLine: firstLine, validated: true)
             var fields: [Range<Int>] = []
-            out = CSVWriter(capacity: range.count * 3 / 4 + 1024)
+            // Room for the whole output (untouched pages cost nothing): growing copies it.
+            out = CSVWriter(capacity: range.count * 2 + 4096)
             // A local copy: `texts` read through `self` while `self.out` is being written would
             // be copied (its arrays retained) at every field.
             let texts = self.texts
-            while try reader.next(into: &fields) {
-                summary.rows += 1
-                guard fields.count == columns.names.count else {
-                    let id = columns.id < fields.count ? reader.trimmedString(fields[columns.id]) : ""
-                    invalid(texts, line: reader.line, id: id, reason: "has \(fields.count) fields, the header has \(columns.names.count)")
-                    continue
+            var pending: [PendingRow] = []
+            var orders: [BlockOrder] = []
+            var assignments: [Assignment] = []
+            pending.reserveCapacity(OrderRouter.blockSize)
+            orders.reserveCapacity(OrderRouter.blockSize)
+            var more = true
+            while more {
+                pending.removeAll(keepingCapacity: true)
+                orders.removeAll(keepingCapacity: true)
+                while orders.count < OrderRouter.blockSize {
+                    guard try reader.next(into: &fields) else { more = false; break }
+                    pending.append(read(fields, reader, into: &orders))
                 }
-                let idRange = trimmed(fields[columns.id])
-                guard !idRange.isEmpty else {
-                    invalid(texts, line: reader.line, id: "", reason: "the order id is empty")
-                    continue
-                }
-                // The checks of `import orders`, in its order: control characters in the id and
-                // the category, then the reception time, then the location.
-                if bytes[idRange].contains(where: ControlCharacters.isControl) {
-                    let id = reader.trimmedString(fields[columns.id])
-                    let reason = ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character"
-                    invalid(texts, line: reader.line, id: id, reason: reason)
-                    continue
-                }
-                let categoryIndex = categoryEntry(reader, fields[columns.category])
-                // Only the fields needed: copying the whole entry retains its array and strings.
-                let route = categories[categoryIndex].route
-                if let problem = categories[categoryIndex].problem {
-                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: problem)
-                    continue
-                }
-                if let problem = receivedAtProblem(reader, fields[columns.receivedAt]) {
-                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: problem)
-                    continue
-                }
-                let (position, problem) =
-                    plainPosition(fields[columns.lon], fields[columns.lat]).map { ($0, nil) }
-                    ?? WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
-                var assignment = Assignment(status: .invalid)
-                if let position {
-                    let system: Result<CoordinateReferenceSystem, CoordinateError>
-                    if let c = columns.crs, !reader.isBlank(fields[c]) {
-                        system = systems.system(reader.trimmedString(fields[c]))
-                    } else {
-                        system = defaultSystem
-                    }
-                    switch system {
-                    case .success(let system): assignment = router.assign(position, crs: system, route: route)
-                    case .failure(let error): assignment.invalidReason = error.description
-                    }
-                } else {
-                    assignment.invalidReason = problem ?? "unusable coordinates"
-                }
-                var located = AddressRouting.Located(locatedBy: assignment.status == .invalid ? "" : "coordinates")
-                // The columns first: binding `addresses` copies the whole struct.
-                if addressColumn != nil || !codeColumns.isEmpty, let addresses {
-                    let address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
-                    var code = ""
-                    for c in codeColumns where code.isEmpty { code = reader.trimmedString(fields[c]) }
-                    (assignment, located) = addresses.route(assignment, address: address, code: code, route: route, router: router)
-                    if located.isAddressFar { summary.addressFar.append((reader.line, reader.string(idRange), String(located.match.dropFirst(12)))) }
-                    if !located.locatedBy.isEmpty && located.locatedBy != "coordinates" { summary.locatedBy[located.locatedBy, default: 0] += 1 }
-                }
-                if assignment.status == .invalid {
-                    invalid(texts, line: reader.line, id: reader.string(idRange), reason: assignment.invalidReason ?? "unusable coordinates")
-                    continue
-                }
-                if !route.hasRule { categories[categoryIndex].withoutRule += 1 }
-                statusTally[assignment.status.ordinal] += 1
-                writeID(idRange, reader)
-                write(assignment, located, texts)
+                router.assign(orders, into: &assignments)
+                for row in pending { finish(row, assignments, reader, texts) }
             }
             for (k, status) in AssignmentStatus.allCases.enumerated() where statusTally[k] > 0 {
                 summary.statusCounts[status, default: 0] += statusTally[k]
             }
             for c in categories where c.withoutRule > 0 { summary.categoriesWithoutRule[c.name, default: 0] += c.withoutRule }
             return PieceOutput(bytes: out.take(), summary: summary)
+        }
+
+        /// Checks one row as `import orders` does, in its order (the shape, control characters in
+        /// the id and the category, then the reception time, then the location), and appends its
+        /// order to `orders` when its coordinates are usable.
+        mutating func read(_ fields: [Range<Int>], _ reader: CSVReader, into orders: inout [BlockOrder]) -> PendingRow {
+            summary.rows += 1
+            var row = PendingRow(line: reader.line, idRange: 0 ..< 0)
+            guard fields.count == columns.names.count else {
+                let id = columns.id < fields.count ? reader.trimmedString(fields[columns.id]) : ""
+                row.rejection = (id, "has \(fields.count) fields, the header has \(columns.names.count)")
+                return row
+            }
+            let idRange = trimmed(fields[columns.id])
+            row.idRange = idRange
+            guard !idRange.isEmpty else {
+                row.rejection = ("", "the order id is empty")
+                return row
+            }
+            if bytes[idRange].contains(where: ControlCharacters.isControl) {
+                let id = reader.trimmedString(fields[columns.id])
+                row.rejection = (id, ControlCharacters.problem(in: id, field: "id") ?? "the id contains a control character")
+                return row
+            }
+            let categoryIndex = categoryEntry(reader, fields[columns.category])
+            row.categoryIndex = categoryIndex
+            if let problem = categories[categoryIndex].problem {
+                row.rejection = (reader.string(idRange), problem)
+                return row
+            }
+            if let problem = receivedAtProblem(reader, fields[columns.receivedAt]) {
+                row.rejection = (reader.string(idRange), problem)
+                return row
+            }
+            if addressColumn != nil || !codeColumns.isEmpty {
+                row.address = addressColumn.map { reader.trimmedString(fields[$0]) } ?? ""
+                for c in codeColumns where row.code.isEmpty { row.code = reader.trimmedString(fields[c]) }
+            }
+            let (position, problem) =
+                plainPosition(fields[columns.lon], fields[columns.lat]).map { ($0, nil) }
+                ?? WorkOrderRecord.position(lon: reader.string(fields[columns.lon]), lat: reader.string(fields[columns.lat]))
+            guard let position else {
+                row.positionProblem = problem ?? "unusable coordinates"
+                return row
+            }
+            let system: Result<CoordinateReferenceSystem, CoordinateError>
+            if let c = columns.crs, !reader.isBlank(fields[c]) {
+                system = systems.system(reader.trimmedString(fields[c]))
+            } else {
+                system = defaultSystem
+            }
+            switch system {
+            case .success(let system):
+                row.order = orders.count
+                orders.append(BlockOrder(position: position, crs: system, route: categories[categoryIndex].route))
+            case .failure(let error):
+                row.positionProblem = error.description
+            }
+            return row
+        }
+
+        /// Writes one row of a routed block: its assignment, or located by its address, or invalid.
+        mutating func finish(_ row: PendingRow, _ assignments: [Assignment], _ reader: CSVReader, _ texts: OutputTexts) {
+            if let rejection = row.rejection {
+                invalid(texts, line: row.line, id: rejection.id, reason: rejection.reason)
+                return
+            }
+            var assignment: Assignment
+            if row.order >= 0 {
+                assignment = assignments[row.order]
+            } else {
+                assignment = Assignment(status: .invalid)
+                assignment.invalidReason = row.positionProblem
+            }
+            let route = categories[row.categoryIndex].route
+            var located = AddressRouting.Located(locatedBy: assignment.status == .invalid ? "" : "coordinates")
+            // The columns first: binding `addresses` copies the whole struct.
+            if addressColumn != nil || !codeColumns.isEmpty, let addresses {
+                (assignment, located) = addresses.route(assignment, address: row.address, code: row.code, route: route, router: router)
+                if located.isAddressFar { summary.addressFar.append((row.line, reader.string(row.idRange), String(located.match.dropFirst(12)))) }
+                if !located.locatedBy.isEmpty && located.locatedBy != "coordinates" { summary.locatedBy[located.locatedBy, default: 0] += 1 }
+            }
+            if assignment.status == .invalid {
+                invalid(texts, line: row.line, id: reader.string(row.idRange), reason: assignment.invalidReason ?? "unusable coordinates")
+                return
+            }
+            if !route.hasRule { categories[row.categoryIndex].withoutRule += 1 }
+            statusTally[assignment.status.ordinal] += 1
+            writeID(row.idRange, reader)
+            write(assignment, located, texts)
         }
 
         /// Writes the order id as its field: an unquoted id needing no quotes (no `"`, no

@@ -82,14 +82,17 @@ extension DistrictIndex {
             var systems = CRSCache()
             var assignments: [Assignment] = []
             assignments.reserveCapacity(range.count)
-            for i in range {
-                assignments.append(router.assign(records[i], systems: &systems))
-                if (i + 1) % 65_536 == 0, let progress {
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let end = min(range.upperBound, (start / 65_536 + 1) * 65_536)
+                router.assign(records[start ..< end], systems: &systems, appendingTo: &assignments)
+                if end % 65_536 == 0, let progress {
                     progress(
                         done.withLock {
                             $0 += 65_536; return $0
                         })
                 }
+                start = end
             }
             return assignments
         }
@@ -129,18 +132,55 @@ extension OrderRouter {
     /// Routes one record as ``DistrictIndex/assign(_:snapMetres:workers:progress:)`` does:
     /// a row problem, an unreadable position or an unknown CRS gives `invalid` with the reason.
     public func assign(_ record: WorkOrderRecord, systems: inout CRSCache) -> Assignment {
-        if let problem = record.rowProblem ?? record.positionProblem {
-            var a = Assignment(status: .invalid)
-            a.invalidReason = problem
-            return a
+        switch blockOrder(record, systems: &systems) {
+        case .success(let order): assign(order.position, crs: order.crs, route: order.route)
+        case .failure(let invalid): invalid.assignment
         }
+    }
+
+    /// Routes `records` in their order, each as ``assign(_:systems:)`` does, appending to
+    /// `assignments`: block by block (``assign(_:into:)``), the records with a usable position
+    /// routed together and the others answered in their place.
+    public func assign(_ records: ArraySlice<WorkOrderRecord>, systems: inout CRSCache, appendingTo assignments: inout [Assignment]) {
+        var orders: [BlockOrder] = [], routed: [Assignment] = [], rejected: [Assignment?] = []
+        var blockStart = records.startIndex
+        while blockStart < records.endIndex {
+            let block = blockStart ..< min(records.endIndex, blockStart + Self.blockSize)
+            orders.removeAll(keepingCapacity: true)
+            rejected.removeAll(keepingCapacity: true)
+            for i in block {
+                switch blockOrder(records[i], systems: &systems) {
+                case .success(let order): orders.append(order); rejected.append(nil)
+                case .failure(let invalid): rejected.append(invalid.assignment)
+                }
+            }
+            assign(orders, into: &routed)
+            var next = 0
+            for r in rejected {
+                if let r { assignments.append(r) } else { assignments.append(routed[next]); next += 1 }
+            }
+            blockStart = block.upperBound
+        }
+    }
+
+    /// A record as an order of a block, or the `invalid` assignment its row problem, unreadable
+    /// position or unknown CRS gives.
+    func blockOrder(_ record: WorkOrderRecord, systems: inout CRSCache) -> Result<BlockOrder, InvalidRecord> {
+        if let problem = record.rowProblem ?? record.positionProblem { return .failure(InvalidRecord(problem)) }
         switch systems.system(record.crsText) {
         case .success(let system):
-            return assign(record.position!, crs: system, category: record.category)
+            return .success(BlockOrder(position: record.position!, crs: system, route: index.categoryRoute(for: record.category)))
         case .failure(let error):
-            var a = Assignment(status: .invalid)
-            a.invalidReason = error.description
-            return a
+            return .failure(InvalidRecord(error.description))
+        }
+    }
+
+    /// The `invalid` answer for a record that cannot be routed.
+    struct InvalidRecord: Error {
+        var assignment: Assignment
+        init(_ reason: String) {
+            assignment = Assignment(status: .invalid)
+            assignment.invalidReason = reason
         }
     }
 }
