@@ -73,6 +73,19 @@ public struct BucketGrid: Sendable {
         return Int(fy) * columns + Int(fx)
     }
 
+    /// The positions of the point's candidates for ``candidate(at:)`` (empty outside the grid):
+    /// for hot loops, which then need no closure (a closure capturing a grid or its features
+    /// copies them, retaining every array they hold, at each call).
+    @inlinable
+    public func candidates(_ x: Double, _ y: Double) -> Range<Int> {
+        guard let b = bucket(x, y) else { return 0 ..< 0 }
+        return start.withUnsafeBufferPointer { Int($0[b]) ..< Int($0[b + 1]) }
+    }
+
+    /// The feature at position `i` of a ``candidates(_:_:)`` range.
+    @inlinable
+    public func candidate(at i: Int) -> Int { items.withUnsafeBufferPointer { Int($0[i]) } }
+
     /// Calls `body` with the candidate features of the point's bucket, ascending.
     @inlinable
     public func forEachCandidate(_ x: Double, _ y: Double, _ body: (Int) -> Void) {

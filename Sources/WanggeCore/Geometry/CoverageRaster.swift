@@ -194,8 +194,10 @@ public struct CoverageRaster: Sendable {
     @inlinable @inline(__always)
     func value(at k: Int) -> Int32 {
         if wide.isEmpty {
-            let v = narrow.withUnsafeBufferPointer { $0[k] }
-            return v >= Self.narrowUncovered ? (v == Self.narrowUndecided ? Self.undecided : Self.uncovered) : Int32(v)
+            // 0xFFFE → -2 (uncovered), 0xFFFF → -1 (undecided), others as they are: a select,
+            // not a branch on the value just read (a mispredicted one waits for the read).
+            let v = Int32(narrow.withUnsafeBufferPointer { $0[k] })
+            return v - (v >= Int32(Self.narrowUncovered) ? 0x10000 : 0)
         }
         return wide.withUnsafeBufferPointer { $0[k] }
     }

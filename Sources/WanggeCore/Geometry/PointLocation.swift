@@ -32,6 +32,11 @@ public struct FlatPolygons: Sendable {
     @usableFromInline var featureStart: [Int32] = [0]
     /// Bounding box of each feature.
     public private(set) var boxes: [BoundingBox] = []
+    /// For a feature of one polygon without holes (nearly every cell), its ring's span in
+    /// xs/ys as `start | end << 32`; -1 for any other. A point in an undecided pixel is tested
+    /// against a few cells, each a chain of dependent reads from memory: this one read stands
+    /// for three (feature → polygon → ring), and is made beside the box's.
+    @usableFromInline var singleRing: [Int64] = []
 
     public init() {}
 
@@ -54,6 +59,10 @@ public struct FlatPolygons: Sendable {
         }
         featureStart.append(Int32(polygonStart.count - 1))
         boxes.append(box ?? BoundingBox(minX: .nan, minY: .nan, maxX: .nan, maxY: .nan))
+        let rings = ringStart.count - 1
+        singleRing.append(
+            polygons.count == 1 && polygons[0].rings.count == 1
+                ? Int64(ringStart[rings - 1]) | Int64(ringStart[rings]) << 32 : -1)
         return boxes.count - 1
     }
 
@@ -61,6 +70,8 @@ public struct FlatPolygons: Sendable {
     @inlinable
     public func locate(_ px: Double, _ py: Double, in feature: Int) -> PointLocation {
         guard boxes[feature].contains(Coordinate(px, py)) else { return .exterior }
+        let span = singleRing[feature]
+        if span >= 0 { return locateInRing(px, py, start: Int(span & 0xFFFF_FFFF), end: Int(span >> 32)) }
         var best = PointLocation.exterior
         for g in Int(featureStart[feature]) ..< Int(featureStart[feature + 1]) {
             let firstRing = Int(polygonStart[g]), endRing = Int(polygonStart[g + 1])
@@ -86,7 +97,12 @@ public struct FlatPolygons: Sendable {
     /// edge directed upwards.
     @inlinable
     func locateInRing(_ px: Double, _ py: Double, ring: Int) -> PointLocation {
-        let start = Int(ringStart[ring]), end = Int(ringStart[ring + 1])
+        locateInRing(px, py, start: Int(ringStart[ring]), end: Int(ringStart[ring + 1]))
+    }
+
+    /// ``locateInRing(_:_:ring:)`` for the ring at `start ..< end` in xs/ys.
+    @inlinable
+    func locateInRing(_ px: Double, _ py: Double, start: Int, end: Int) -> PointLocation {
         guard end - start >= 2 else { return .exterior }
         var inside = false
         return xs.withUnsafeBufferPointer { x in

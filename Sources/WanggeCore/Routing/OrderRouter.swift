@@ -126,10 +126,10 @@ public final class OrderRouter {
         if sure >= 0 {
             primary = Int(sure)
         } else if sure == CoverageRaster.undecided {
-            let shapes = index.cellShapes
-            index.cellGrid.forEachCandidate(p.x, p.y) { c in
-                let where_ = shapes.locate(p.x, p.y, in: c)
-                guard where_.isCovered else { return }
+            for i in index.cellGrid.candidates(p.x, p.y) {
+                let c = index.cellGrid.candidate(at: i)
+                let where_ = index.cellShapes.locate(p.x, p.y, in: c)
+                guard where_.isCovered else { continue }
                 if where_ == .boundary { onBoundary = true }
                 if primary < 0 { primary = c } else { result.otherCoveringCells.append(c) }
             }
@@ -153,19 +153,24 @@ public final class OrderRouter {
         // Responsible unit: only for an order with a cell.
         // Only an order with a cell falls back to its street unit for want of a rule.
         result.categoryHasNoRule = !route.hasRule && result.cell != nil
+        // The layers are read in place, `index.zoneLayers[k].…`: a local copy of a layer would
+        // retain its dozen arrays for every order.
         for layerIndex in route.layers where result.cell != nil {
-            let layer = index.zoneLayers[layerIndex]
             var hit = -1
-            let sure = layer.raster.answer(p.x, p.y)
+            let sure = index.zoneLayers[layerIndex].raster.answer(p.x, p.y)
             if sure >= 0 {
                 hit = Int(sure)
             } else if sure == CoverageRaster.undecided {
-                layer.grid.forEachCandidate(p.x, p.y) { z in
-                    if hit < 0 && layer.shapes.locate(p.x, p.y, in: z).isCovered { hit = z }
+                for i in index.zoneLayers[layerIndex].grid.candidates(p.x, p.y) {
+                    let z = index.zoneLayers[layerIndex].grid.candidate(at: i)
+                    if index.zoneLayers[layerIndex].shapes.locate(p.x, p.y, in: z).isCovered {
+                        hit = z
+                        break
+                    }
                 }
             }
             if hit >= 0 {
-                let zone = layer.zoneIndexes[hit]
+                let zone = index.zoneLayers[layerIndex].zoneIndexes[hit]
                 result.zone = zone
                 result.unit = index.zones[zone].unit
                 result.route = .zone(layer: layerIndex)
@@ -178,9 +183,10 @@ public final class OrderRouter {
         }
 
         // Inspection points.
-        index.pointGrid.forEachCandidate(p.x, p.y) { i in
+        for k in index.pointGrid.candidates(p.x, p.y) {
+            let i = index.pointGrid.candidate(at: k)
             let m = projected()
-            guard m.x.isFinite else { return }
+            guard m.x.isFinite else { continue }
             let inside = index.points[i].isAreal && index.pointShapes.locate(m.x, m.y, in: i).isCovered
             if inside || index.pointShapes.distanceToRings(m.x, m.y, of: i) <= index.points[i].radiusMetres {
                 result.points.append(i)
@@ -216,9 +222,10 @@ public final class OrderRouter {
     func locateCellExactly(_ p: Coordinate) -> (cell: Int, onBoundary: Bool) {
         var primary = -1
         var onBoundary = false
-        let shapes = index.cellShapes
-        index.cellGrid.forEachCandidate(p.x, p.y) { c in
-            let where_ = shapes.locate(p.x, p.y, in: c)
+        // No closure and no local copy of the grid or the shapes (either retains their arrays).
+        for i in index.cellGrid.candidates(p.x, p.y) {
+            let c = index.cellGrid.candidate(at: i)
+            let where_ = index.cellShapes.locate(p.x, p.y, in: c)
             if where_.isCovered {
                 if where_ == .boundary { onBoundary = true }
                 if primary < 0 { primary = c }
