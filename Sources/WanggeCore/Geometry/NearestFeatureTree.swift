@@ -169,10 +169,12 @@ public struct NearestFeatureTree: Sendable {
         struct Entry { var key: Double; var node: Int32; var level: Int32 }
         /// A measured feature within the tie margin of the best distance at the time.
         struct Candidate { var feature: Int32; var distance: Double }
-        fileprivate var heap: UnsafeMutablePointer<Entry>
-        fileprivate var heapCapacity = 256
-        fileprivate var candidates: UnsafeMutablePointer<Candidate>
-        fileprivate var candidateCapacity = 64
+        // Unchecked: a router (and its scratch) is used by one thread at a time; the search reads
+        // these once per call, and a dynamic exclusivity check each time costs more than that.
+        @exclusivity(unchecked) fileprivate var heap: UnsafeMutablePointer<Entry>
+        @exclusivity(unchecked) fileprivate var heapCapacity = 256
+        @exclusivity(unchecked) fileprivate var candidates: UnsafeMutablePointer<Candidate>
+        @exclusivity(unchecked) fileprivate var candidateCapacity = 64
 
         public init() {
             heap = .allocate(capacity: heapCapacity)
