@@ -103,6 +103,25 @@ struct MetricProjectionTests {
         #expect(zip(batchA, batchB).allSatisfy { $0.x.bitPattern == $1.x.bitPattern && $0.y.bitPattern == $1.y.bitPattern })
     }
 
+    /// Projecting on two cores (as a city's cells are) gives the numbers of one call, to the
+    /// bit, failures included.
+    @Test func projectionOnTwoCoresGivesTheSameNumbers() throws {
+        let projection = try MetricProjection()
+        var state: UInt64 = 20_261_201
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var points = (0 ..< 50_001).map { _ in Coordinate(120.8 + next() * 1.2, 30.6 + next() * 1.3) }
+        points[7] = Coordinate(.nan, 31)
+        points[40_000] = Coordinate(0, 100)
+        var one = points, two = points
+        projection.project(&one)
+        projection.projectOnTwoCores(&two)
+        #expect(zip(one, two).allSatisfy { $0.x.bitPattern == $1.x.bitPattern && $0.y.bitPattern == $1.y.bitPattern })
+        #expect(two[7].x.isNaN && two[40_000].x.isNaN && two[25_001].x.isFinite)
+    }
+
     @Test func projTransformInverse() throws {
         let t = try ProjTransform(from: "EPSG:4326", to: "EPSG:4549")
         let m = try #require(t.transform(Coordinate(121.45, 31.30)))

@@ -171,23 +171,30 @@ public final class ProjTransform {
     }
 
     private func runBatch(_ cs: inout [Coordinate], _ direction: PJ_DIRECTION) {
-        guard !cs.isEmpty else { return }
+        cs.withUnsafeMutableBufferPointer { runBatch($0, direction) }
+    }
+
+    /// ``transform(_:)`` on positions in a buffer.
+    func transform(_ buffer: UnsafeMutableBufferPointer<Coordinate>) {
+        runBatch(buffer, PJ_FWD)
+    }
+
+    private func runBatch(_ buffer: UnsafeMutableBufferPointer<Coordinate>, _ direction: PJ_DIRECTION) {
+        guard let start = buffer.baseAddress, !buffer.isEmpty else { return }
         let stride = MemoryLayout<Coordinate>.stride
         let xOffset = MemoryLayout<Coordinate>.offset(of: \.x)!
         let yOffset = MemoryLayout<Coordinate>.offset(of: \.y)!
-        cs.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
-            let x = (base + xOffset).assumingMemoryBound(to: Double.self)
-            let y = (base + yOffset).assumingMemoryBound(to: Double.self)
-            _ = proj_trans_generic(
-                pj, direction,
-                x, stride, buffer.count,
-                y, stride, buffer.count,
-                nil, 0, 0,
-                nil, 0, 0)
-            for i in buffer.indices where !(buffer[i].x.isFinite && buffer[i].y.isFinite) {
-                buffer[i] = Coordinate(.nan, .nan)
-            }
+        let base = UnsafeMutableRawPointer(start)
+        let x = (base + xOffset).assumingMemoryBound(to: Double.self)
+        let y = (base + yOffset).assumingMemoryBound(to: Double.self)
+        _ = proj_trans_generic(
+            pj, direction,
+            x, stride, buffer.count,
+            y, stride, buffer.count,
+            nil, 0, 0,
+            nil, 0, 0)
+        for i in buffer.indices where !(buffer[i].x.isFinite && buffer[i].y.isFinite) {
+            buffer[i] = Coordinate(.nan, .nan)
         }
         proj_errno_reset(pj)
     }
@@ -236,6 +243,21 @@ public final class MetricProjection {
     /// Projects the positions in place with one batch call; failures become (NaN, NaN).
     public func project(_ cs: inout [Coordinate]) {
         transformation.transform(&cs)
+    }
+
+    /// ``project(_:)`` on two cores for many positions (a city's cells, while an index is
+    /// built and the other core is idle): the second half with a projection made for the
+    /// other thread. Each position is transformed alone, so the numbers are the same.
+    public func projectOnTwoCores(_ cs: inout [Coordinate]) {
+        guard cs.count >= 20_000, let other = try? MetricProjection() else { return project(&cs) }
+        let half = cs.count / 2
+        cs.withUnsafeMutableBufferPointer { all in
+            // Each thread uses its own transformation on its own half.
+            nonisolated(unsafe) let all = all, halves = [transformation, other.transformation]
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                halves[k].transform(UnsafeMutableBufferPointer(rebasing: k == 0 ? all[..<half] : all[half...]))
+            }
+        }
     }
 
     /// Converts EPSG:4549 (easting, northing) metres back to WGS84 (lon, lat);

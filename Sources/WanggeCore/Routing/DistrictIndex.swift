@@ -128,7 +128,7 @@ public final class DistrictIndex: Sendable {
         // The cell raster is the largest piece: without saved bytes, build it on another core meanwhile.
         let finishedShapes = cellShapes
         var rasterBuild = savedCellSearch == nil ? BackgroundValue { CoverageRaster(shapes: finishedShapes) } : nil
-        let cellMetricShapes = cellShapes.mapCoordinates(project)
+        let cellMetricShapes = cellShapes.mapCoordinates { projection.projectOnTwoCores(&$0) }
         self.cellMetricShapes = cellMetricShapes
         let cellTree = NearestFeatureTree(shapes: cellMetricShapes, entryGrid: false)
         self.cellTree = cellTree
