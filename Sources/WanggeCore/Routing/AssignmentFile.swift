@@ -201,6 +201,24 @@ public enum AssignmentFile {
             buffer.withUnsafeBufferPointer { out.append(escaped: UnsafeBufferPointer(rebasing: $0[lower ..< upper])) }
         }
 
+        /// Reads the start of each routed order's cell texts and returns a value made of them:
+        /// a city's texts are megabytes read at random, and a block's reads issued together
+        /// overlap, where the rows written one by one wait for each (see ``PieceWorker/run(_:firstLine:validated:)``).
+        func firstBytes(of assignments: [Assignment]) -> UInt8 {
+            var value: UInt8 = 0
+            buffer.withUnsafeBufferPointer { buffer in
+                bounds.withUnsafeBufferPointer { bounds in
+                    let covered = first[Table.coveredRun.rawValue], snapped = first[Table.snappedRun.rawValue]
+                    for a in assignments {
+                        guard let c = a.cell else { continue }
+                        let k = bounds[(a.status == .snapped ? snapped : covered) + c]
+                        if k < buffer.count { value ^= buffer[k] }
+                    }
+                }
+            }
+            return value
+        }
+
         func append(_ status: AssignmentStatus, to out: inout CSVWriter) {
             append(.status, status.ordinal, to: &out)
         }
@@ -228,6 +246,8 @@ public enum AssignmentFile {
         var statusTally = [Int](repeating: 0, count: AssignmentStatus.allCases.count)
         var out = CSVWriter(capacity: 1 << 20)
         var summary = Summary()
+        /// What ``OutputTexts/firstBytes(of:)`` read (kept so that the reads are made).
+        var touched: UInt8 = 0
 
         static let invalidTail = Array(",,,,,,none,,,,,".utf8)
         static let streetRoute = Array("street".utf8)
@@ -289,6 +309,7 @@ public enum AssignmentFile {
                     pending.append(read(fields, reader, into: &orders))
                 }
                 router.assign(orders, into: &assignments)
+                touched ^= texts.firstBytes(of: assignments)
                 for row in pending { finish(row, assignments, reader, texts) }
             }
             for (k, status) in AssignmentStatus.allCases.enumerated() where statusTally[k] > 0 {
