@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure routing and analytics speed on a synthetic city (see `make bench`).",
         discussion: """
-            Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes random points spread as a city-wide feed (a quarter outside the grid at 0–5 km, 3 % within 120 m of it) in memory: covered and uncovered ones apart on one core, then all of them on one core and on all cores. Times Gi* over every cell and the kernel density of the points on a 500×500 raster, then times `wangge import` and `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
+            Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes random points spread as a city-wide feed (a quarter outside the grid at 0–5 km, 3 % within 120 m of it) in memory, in blocks of 64 as files are routed: covered and uncovered ones apart on one core (covered ones also one at a time), then all of them on one core and on all cores. Times Gi* over every cell and the kernel density of the points on a 500×500 raster, then times `wangge import` and `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
             """)
 
     @Option(help: "Directory of the synthetic city (cells.geojson, zones.geojson, points.geojson, units.csv, rules.csv, orders.csv).")
@@ -33,12 +33,7 @@ struct BenchCommand: ParsableCommand {
         func lap() -> Double { let now = Date(); defer { t = now }; return now.timeIntervalSince(t) }
 
         note("… reading the city")
-        var district = District()
-        district.cells = LayerDecoder.cells(try GeoJSON.decodeFeatureCollection(Data(try file("cells.geojson"))), crs: .wgs84).0
-        district.zones = LayerDecoder.zones(try GeoJSON.decodeFeatureCollection(Data(try file("zones.geojson"))), crs: .wgs84).0
-        district.points = LayerDecoder.points(try GeoJSON.decodeFeatureCollection(Data(try file("points.geojson"))), crs: .wgs84).0
-        district.units = try LayerDecoder.units(try file("units.csv")).0
-        district.rules = try LayerDecoder.rules(try file("rules.csv")).0
+        let district = try LayerDecoder.district(inDirectory: dir)
         let readSeconds = lap()
         let index = try DistrictIndex(district: district)
         let buildSeconds = lap()

@@ -7,21 +7,9 @@ import WanggeTestSupport
 /// must give, row for row, what routing them one at a time gives: the raster reads are only
 /// gathered first, never interpreted differently.
 @Suite struct BlockRoutingTests {
-    /// A whole sample district: cells, zones, units, rules and inspection points.
-    static func district(_ name: String) throws -> District {
-        func file(_ f: String) throws -> [UInt8] { try SampleData.file(f, of: name) }
-        var district = District()
-        district.cells = LayerDecoder.cells(try GeoJSON.decodeFeatureCollection(Data(try file("cells.geojson"))), crs: .wgs84).0
-        district.zones = LayerDecoder.zones(try GeoJSON.decodeFeatureCollection(Data(try file("zones.geojson"))), crs: .wgs84).0
-        district.points = LayerDecoder.points(try GeoJSON.decodeFeatureCollection(Data(try file("points.geojson"))), crs: .wgs84).0
-        district.units = try LayerDecoder.units(try file("units.csv")).0
-        district.rules = try LayerDecoder.rules(try file("rules.csv")).0
-        return district
-    }
-
     @Test(arguments: ["baoshan", "huangpu"])
     func blocksAnswerAsOneOrderAtATime(district name: String) throws {
-        let index = try DistrictIndex(district: try Self.district(name))
+        let index = try DistrictIndex(district: try LayerDecoder.district(inDirectory: SampleData.district(name)))
         let router = try OrderRouter(index: index)
         let extent = index.cellGridExtent
         var random = NearestCellTests.Random(state: 20_261_202)

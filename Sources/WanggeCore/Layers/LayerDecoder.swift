@@ -212,3 +212,20 @@ public enum LayerDecoder {
         return (rules, report)
     }
 }
+
+extension LayerDecoder {
+    /// The layers of a district kept as files in `directory`, as `GeoData/generate.py` writes
+    /// them: cells.geojson, zones.geojson, points.geojson (WGS84), units.csv and rules.csv.
+    /// Features a layer's validation rejects are left out (this is for benchmarks and tests on
+    /// generated districts; `wangge import` reports them).
+    public static func district(inDirectory directory: URL) throws -> District {
+        func file(_ name: String) throws -> Data { try Data(contentsOf: directory.appendingPathComponent(name)) }
+        var district = District()
+        district.cells = cells(try GeoJSON.decodeFeatureCollection(try file("cells.geojson")), crs: .wgs84).0
+        district.zones = zones(try GeoJSON.decodeFeatureCollection(try file("zones.geojson")), crs: .wgs84).0
+        district.points = points(try GeoJSON.decodeFeatureCollection(try file("points.geojson")), crs: .wgs84).0
+        district.units = try units([UInt8](try file("units.csv"))).0
+        district.rules = try rules([UInt8](try file("rules.csv"))).0
+        return district
+    }
+}
