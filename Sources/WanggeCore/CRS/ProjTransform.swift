@@ -36,8 +36,8 @@ public final class ProjTransform {
             return
         }
         let key = source + "\u{0}" + target
-        if let prototype = Prototype.known.withLock({ $0[key] }), let clone = prototype.clone() {
-            (context, pj, sourceIsGeographic) = (clone.context, clone.pj, prototype.sourceIsGeographic)
+        if let clone = Prototype.clone(of: key) {
+            (context, pj, sourceIsGeographic) = clone
             return
         }
         // One thread at a time makes a first transformation: another that wants the same pair
@@ -45,8 +45,8 @@ public final class ProjTransform {
         // for the prototype and clones it instead of spending another ~35 ms.
         Prototype.making.lock()
         defer { Prototype.making.unlock() }
-        if let prototype = Prototype.known.withLock({ $0[key] }), let clone = prototype.clone() {
-            (context, pj, sourceIsGeographic) = (clone.context, clone.pj, prototype.sourceIsGeographic)
+        if let clone = Prototype.clone(of: key) {
+            (context, pj, sourceIsGeographic) = clone
             return
         }
         var made = try Self.make(from: source, to: target)
@@ -80,6 +80,12 @@ public final class ProjTransform {
 
         init(context: OpaquePointer, pj: OpaquePointer, sourceIsGeographic: Bool) {
             self.context = context; self.pj = pj; self.sourceIsGeographic = sourceIsGeographic
+        }
+
+        /// A copy of the prototype kept for `key`, if any and if PROJ can clone it.
+        static func clone(of key: String) -> (context: OpaquePointer, pj: OpaquePointer, sourceIsGeographic: Bool)? {
+            guard let prototype = known.withLock({ $0[key] }), let clone = prototype.clone() else { return nil }
+            return (clone.context, clone.pj, prototype.sourceIsGeographic)
         }
 
         /// A copy in a new context, or nil if PROJ cannot clone it (the caller then makes one).

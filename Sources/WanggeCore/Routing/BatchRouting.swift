@@ -129,18 +129,10 @@ public final class OrderRouterPool: @unchecked Sendable {
 }
 
 extension OrderRouter {
-    /// Routes one record as ``DistrictIndex/assign(_:snapMetres:workers:progress:)`` does:
-    /// a row problem, an unreadable position or an unknown CRS gives `invalid` with the reason.
-    public func assign(_ record: WorkOrderRecord, systems: inout CRSCache) -> Assignment {
-        switch blockOrder(record, systems: &systems) {
-        case .success(let order): assign(order.position, crs: order.crs, route: order.route)
-        case .failure(let invalid): invalid.assignment
-        }
-    }
-
-    /// Routes `records` in their order, each as ``assign(_:systems:)`` does, appending to
-    /// `assignments`: block by block (``assign(_:into:)``), the records with a usable position
-    /// routed together and the others answered in their place.
+    /// Routes `records` in their order, appending to `assignments`: a row problem, an
+    /// unreadable position or an unknown CRS gives `invalid` with the reason. Block by block
+    /// (``assign(_:into:)``): the records with a usable position are routed together and the
+    /// others answered in their place.
     public func assign(_ records: ArraySlice<WorkOrderRecord>, systems: inout CRSCache, appendingTo assignments: inout [Assignment]) {
         var orders: [BlockOrder] = [], routed: [Assignment] = [], rejected: [Assignment?] = []
         var blockStart = records.startIndex

@@ -96,7 +96,6 @@ public final class DistrictIndex: Sendable {
     /// raster and entry grid are built as without them (``reusedCellSearch`` tells which).
     public init(district: District, savedCellSearch: [UInt8]? = nil) throws {
         let projection = try MetricProjection()
-        let project: (inout [Coordinate]) -> Void = { projection.project(&$0) }
 
         var unitIndex: [String: Int] = [:]
         for (i, u) in district.units.enumerated() where unitIndex[u.id] == nil { unitIndex[u.id] = i }
@@ -207,7 +206,7 @@ public final class DistrictIndex: Sendable {
                     isAreal: p.geometry.polygons != nil))
         }
         self.points = points
-        self.pointShapes = pointShapes.mapCoordinates(project)
+        self.pointShapes = pointShapes.mapCoordinates { projection.project(&$0) }
         self.pointGrid = BucketGrid(boxes: pointBoxes, bucketsPerFeature: 64)
         self.cellRaster = savedRaster ?? rasterBuild!.value
     }
