@@ -103,6 +103,44 @@ struct MetricProjectionTests {
         #expect(zip(batchA, batchB).allSatisfy { $0.x.bitPattern == $1.x.bitPattern && $0.y.bitPattern == $1.y.bitPattern })
     }
 
+    /// A transverse Mercator or UTM operation calls its projection step directly on radians
+    /// (see ``ProjTransform``): the numbers and failures of PROJ's whole pipeline, to the bit,
+    /// worldwide, at the poles and the antimeridian, and out of range.
+    @Test(arguments: [
+        ("EPSG:4326", "EPSG:4549", true), ("EPSG:4490", "EPSG:4547", true), ("EPSG:4326", "EPSG:32651", true),
+        // A datum shift first: the whole pipeline.
+        ("EPSG:4326", "EPSG:2326", false), ("EPSG:4214", "EPSG:4326", false),
+    ])
+    func projectionStepCalledDirectlyGivesThePipelinesNumbers(source: String, target: String, direct: Bool) throws {
+        let fast = try ProjTransform(from: source, to: target, cloning: false)
+        let whole = try ProjTransform(from: source, to: target, cloning: false, directStep: false)
+        #expect(fast.projectsDirectly == direct)
+        #expect(!whole.projectsDirectly)
+        var state: UInt64 = 4_549
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var points = (0 ..< 20_000).map { _ in Coordinate(-180 + next() * 360, -90 + next() * 180) }
+        points += (0 ..< 20_000).map { _ in Coordinate(73 + next() * 62, 18 + next() * 35) }
+        points += [
+            Coordinate(180, 0), Coordinate(-180, 0), Coordinate(120, 90), Coordinate(120, -90), Coordinate(0, 100),
+            Coordinate(400, 31), Coordinate(-540, 31), Coordinate(121, 90.000_000_1), Coordinate(.nan, 31), Coordinate(121, .infinity),
+            Coordinate(1e300, 0), Coordinate(-0.0, -0.0), Coordinate(Double.leastNonzeroMagnitude, 31), Coordinate(300, 95),
+        ]
+        func same(_ a: Coordinate?, _ b: Coordinate?) -> Bool {
+            a?.x.bitPattern == b?.x.bitPattern && a?.y.bitPattern == b?.y.bitPattern
+        }
+        let differing = points.filter { !same(fast.transform($0), whole.transform($0)) }
+        #expect(differing.isEmpty, "first differing: \(differing.prefix(3))")
+        var batchFast = points, batchWhole = points
+        fast.transform(&batchFast)
+        whole.transform(&batchWhole)
+        #expect(zip(batchFast, batchWhole).allSatisfy(same))
+        let failures = batchFast.filter { $0.x.isNaN }.count
+        #expect(failures >= (direct ? 6 : 1) && failures < points.count / 2)
+    }
+
     /// Projecting on two cores (as a city's cells are) gives the numbers of one call, to the
     /// bit, failures included.
     @Test func projectionOnTwoCoresGivesTheSameNumbers() throws {
