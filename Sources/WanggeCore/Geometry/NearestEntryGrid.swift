@@ -20,6 +20,13 @@ import Foundation
 /// D + tieMetres + slackMetres of the best distance D measured so far; a feature it skips has
 /// an exact distance beyond D + tieMetres ≥ D_final + tieMetres, as in the tree's argument.
 /// Points outside the grid start at the tree's root.
+///
+/// After f_c, a list is sorted by each box's distance from R (``rectangleDistanceSquared``,
+/// the same arithmetic in the build and the search). That distance is a lower bound of the
+/// box's distance from any p ∈ R, so once it exceeds the search's pruning bound, every later
+/// entry's box is farther still and the search stops reading the list: those features would
+/// have been skipped one by one. (p lies in R up to rounding of ~10⁻⁹ m, far below the
+/// bound's ``NearestFeatureTree/slackMetres``.)
 struct NearestEntryGrid {
     let x0: Double, y0: Double, size: Double
     let nx: Int, ny: Int
@@ -120,8 +127,13 @@ struct NearestEntryGrid {
                             stack.append((c, level - 1))
                         }
                     }
-                    // In tree order after the first: their boxes and rings are then read in address order.
-                    leaves[(before + 1)...].sort()
+                    // After the first, nearest box first (ties in tree order): the search stops at
+                    // the first box beyond its bound.
+                    leaves[(before + 1)...].sort {
+                        let a = rectangleDistanceSquared(boxes + 4 * Int($0), minX, minY, maxX, maxY)
+                        let b = rectangleDistanceSquared(boxes + 4 * Int($1), minX, minY, maxX, maxY)
+                        return a < b || (a == b && $0 < $1)
+                    }
                     counts.append(Int32(leaves.count - before))
                 }
             }
@@ -136,6 +148,23 @@ struct NearestEntryGrid {
             leaves += row.leaves
         }
         return NearestEntryGrid(x0: x0, y0: y0, size: size, nx: nx, ny: ny, start: start, leaves: leaves, leafCount: storage.leafCount)
+    }
+
+    /// The squared distance between `box` (minX, minY, maxX, maxY) and the rectangle given by
+    /// its corners: the key a pixel's list is sorted by, computed alike by the build and the search.
+    @inline(__always) static func rectangleDistanceSquared(
+        _ box: UnsafePointer<Double>, _ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double
+    ) -> Double {
+        let dx = Swift.max(box[0] - maxX, 0, minX - box[2])
+        let dy = Swift.max(box[1] - maxY, 0, minY - box[3])
+        return dx * dx + dy * dy
+    }
+
+    /// Pixel `pixel`'s rectangle, as the build computed it.
+    @inline(__always) func rectangle(of pixel: Int) -> (minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        let ix = pixel % nx, iy = pixel / nx
+        let minX = x0 + Double(ix) * size, minY = y0 + Double(iy) * size
+        return (minX, minY, minX + size, minY + size)
     }
 
     /// The pixel holding (px, py), or nil outside the grid.

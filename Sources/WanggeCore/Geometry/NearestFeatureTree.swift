@@ -291,10 +291,15 @@ public struct NearestFeatureTree: Sendable {
             if top == 0 {
                 measure(root)
             } else if let grid = storage.entryGrid, let pixel = grid.pixel(px, py) {
-                // The pixel's features, its centre's nearest first, pruned by the best so far
-                // (see NearestEntryGrid): nothing is queued.
-                for i in Int(grid.start[pixel]) ..< Int(grid.start[pixel + 1]) {
+                // The pixel's features, its centre's nearest first, then by box distance from the
+                // pixel, pruned by the best so far and read only while that distance is within
+                // the bound (see NearestEntryGrid): nothing is queued.
+                let first = Int(grid.start[pixel]), end = Int(grid.start[pixel + 1])
+                measure(grid.leaf(at: first))
+                let r = grid.rectangle(of: pixel)
+                for i in first + 1 ..< end {
                     let leaf = grid.leaf(at: i)
+                    guard NearestEntryGrid.rectangleDistanceSquared(boxes + 4 * leaf, r.minX, r.minY, r.maxX, r.maxY) <= bound else { break }
                     if boxDistanceSquared(leaf) <= bound { measure(leaf) }
                 }
             } else {

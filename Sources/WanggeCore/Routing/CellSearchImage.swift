@@ -24,7 +24,8 @@ import Foundation
 /// listed leaves).
 enum CellSearchImage {
     static let magic: UInt32 = 0x5343_4757  // "WGCS" as little-endian bytes
-    static let formatVersion: UInt32 = 2
+    /// 3: each entry-grid list sorted by box distance after its first (``NearestEntryGrid``).
+    static let formatVersion: UInt32 = 3
     static let byteOrderMark: UInt32 = 0x0102_0304
     static let headerSize = 44
 
