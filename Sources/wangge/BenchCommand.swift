@@ -117,10 +117,23 @@ struct BenchCommand: ParsableCommand {
         var stillCovered = coveredPoints.count
         let coveredSingly = oneCore { for p in coveredPoints where router.locateCell(p).cell < 0 { stillCovered -= 1 } }
         precondition(stillCovered == coveredPoints.count, "the covered points are covered, one at a time")
-        var snapped = 0
+        var snapped = 0, snappedSingly = 0
+        var nearest: [(cell: Int, distanceMetres: Double)?] = []
         let uncoveredOne = oneCore {
-            for p in uncoveredPoints where (router.nearestCell(wgs84: p)?.distanceMetres ?? .infinity) <= router.snapMetres { snapped += 1 }
+            uncoveredPoints.withUnsafeBufferPointer { p in
+                var start = 0
+                while start < p.count {
+                    let n = min(block, p.count - start)
+                    router.nearestCells(wgs84: UnsafeBufferPointer(rebasing: p[start ..< start + n]), into: &nearest)
+                    for answer in nearest where (answer?.distanceMetres ?? .infinity) <= router.snapMetres { snapped += 1 }
+                    start += n
+                }
+            }
         }
+        let uncoveredSingly = oneCore {
+            for p in uncoveredPoints where (router.nearestCell(wgs84: p)?.distanceMetres ?? .infinity) <= router.snapMetres { snappedSingly += 1 }
+        }
+        precondition(snapped == snappedSingly, "the same snaps in blocks and one at a time")
         let fullOne = oneCore { precondition(routeInBlocks(router, sample[...]) == sample.count) }
         let uncoveredFullOne = oneCore { precondition(routeInBlocks(router, uncoveredPoints[...]) == uncoveredPoints.count) }
         func perCore(_ count: Int, _ t: (wall: Double, cpu: Double)) -> String {
@@ -154,6 +167,7 @@ struct BenchCommand: ParsableCommand {
         print("  covered orders, cell location, 1 core:             \(perCore(coveredPoints.count, coveredOne))")
         print("    (the same one order at a time, without blocks:   \(perCore(coveredPoints.count, coveredSingly)))")
         print("  uncovered orders, nearest cell (EPSG:4549), 1 core: \(perCore(uncoveredPoints.count, uncoveredOne))")
+        print("    (the same one order at a time, without blocks:   \(perCore(uncoveredPoints.count, uncoveredSingly)))")
         print("  uncovered orders, full routing, 1 core:            \(perCore(uncoveredPoints.count, uncoveredFullOne))")
         print("  cell location (all points; no nearest search), 1 core:  \(perCore(points, cellOne))")
         print("  cell location (all points; no nearest search), \(workers) cores: \(rate(n / cellAll)) points/s")

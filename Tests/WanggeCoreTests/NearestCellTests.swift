@@ -83,6 +83,29 @@ import WanggeTestSupport
         // The sample really exercised ties away from the cells and far-away points.
         #expect(ties >= 100, "only \(ties) points with several cells within 1 mm of the nearest")
         #expect(far >= 2_000)
+
+        // Searched a block at a time (the reads of the block made first): the same answers, to
+        // the bit, with points that cannot be searched among them.
+        var withUnusable = points
+        for k in stride(from: 5, to: withUnusable.count, by: 997) { withUnusable[k] = Coordinate(.nan, withUnusable[k].y) }
+        withUnusable[11] = Coordinate(.infinity, 0)
+        let scratch = NearestFeatureTree.Scratch()
+        let singly = withUnusable.map { index.cellTree.nearest($0.x, $0.y, scratch: scratch) }
+        #expect(singly.filter { $0 == nil }.count == 12)
+        for blockSize in [1, 7, 64, 129] {
+            var found: [(feature: Int, distance: Double)?] = [], inBlocks: [(feature: Int, distance: Double)?] = []
+            withUnusable.withUnsafeBufferPointer { all in
+                var start = 0
+                while start < all.count {
+                    let end = min(all.count, start + blockSize)
+                    index.cellTree.nearest(UnsafeBufferPointer(rebasing: all[start ..< end]), into: &found, scratch: scratch)
+                    inBlocks += found
+                    start = end
+                }
+            }
+            let same = zip(singly, inBlocks).filter { $0?.feature == $1?.feature && $0?.distance.bitPattern == $1?.distance.bitPattern }
+            #expect(inBlocks.count == singly.count && same.count == singly.count, "blocks of \(blockSize)")
+        }
     }
 
     /// Two cells equally far from a point (mirror images across the line between them), in

@@ -23,6 +23,11 @@ public final class OrderRouter {
     /// Scratch of ``assign(_:into:)`` and ``locateCells(_:into:)``.
     private var blockLocations: [Coordinate] = []
     private var blockAnswers: [Int32] = []
+    /// Scratch of the block's orders that the cells' raster leaves uncovered: their positions in
+    /// the block, their EPSG:4549 positions and their nearest cells.
+    private var uncoveredOrders: [Int] = []
+    private var uncoveredMetric: [Coordinate] = []
+    private var uncoveredNearest: [(feature: Int, distance: Double)?] = []
 
     public init(index: DistrictIndex, snapMetres: Double = 50) throws {
         self.index = index
@@ -65,8 +70,9 @@ public final class OrderRouter {
     /// Why blocks: a covered order's routing is mostly one read of the cells' coverage raster
     /// (20 MB for a city of 40,000 cells: a random read that misses every cache). One order at a
     /// time, the processor waits for each read; here the raster is read for the whole block
-    /// first, in a short loop of independent reads that the processor overlaps. Feeds route
-    /// their orders ``blockSize`` at a time.
+    /// first, in a short loop of independent reads that the processor overlaps. So are the
+    /// first reads of the nearest-cell searches of the orders it leaves uncovered
+    /// (``nearestCells(wgs84:into:)``). Feeds route their orders ``blockSize`` at a time.
     public func assign(_ block: [BlockOrder], into results: inout [Assignment]) {
         results.removeAll(keepingCapacity: true)
         let count = block.count
@@ -91,13 +97,25 @@ public final class OrderRouter {
                 }
             }
         }
-        var nextFailure = 0
+        uncoveredOrders.removeAll(keepingCapacity: true)
+        uncoveredMetric.removeAll(keepingCapacity: true)
+        for i in 0 ..< count where blockAnswers[i] == CoverageRaster.uncovered && blockLocations[i].x.isFinite {
+            uncoveredOrders.append(i)
+            uncoveredMetric.append(blockLocations[i])
+        }
+        projection.project(&uncoveredMetric)
+        uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
+        var nextFailure = 0, nextUncovered = 0
         for i in 0 ..< count {
             if nextFailure < failures.count && failures[nextFailure].0 == i {
                 var invalid = Assignment(status: .invalid)
                 invalid.invalidReason = failures[nextFailure].1
                 results.append(invalid)
                 nextFailure += 1
+            } else if nextUncovered < uncoveredOrders.count && uncoveredOrders[nextUncovered] == i {
+                let searched = (metric: uncoveredMetric[nextUncovered], nearest: uncoveredNearest[nextUncovered])
+                results.append(assign(wgs84: blockLocations[i], route: block[i].route, cellAnswer: blockAnswers[i], searched: searched))
+                nextUncovered += 1
             } else {
                 results.append(assign(wgs84: blockLocations[i], route: block[i].route, cellAnswer: blockAnswers[i]))
             }
@@ -108,11 +126,15 @@ public final class OrderRouter {
     /// fill the processor's queue, few enough to stay in the first-level cache.
     public static let blockSize = 64
 
-    /// ``assign(wgs84:route:)`` given the cells' raster answer at `p`.
-    func assign(wgs84 p: Coordinate, route: CategoryRoute, cellAnswer sure: Int32) -> Assignment {
+    /// ``assign(wgs84:route:)`` given the cells' raster answer at `p`, and for a point that
+    /// answer leaves uncovered, its EPSG:4549 position and nearest cell if already searched.
+    func assign(
+        wgs84 p: Coordinate, route: CategoryRoute, cellAnswer sure: Int32,
+        searched: (metric: Coordinate, nearest: (feature: Int, distance: Double)?)? = nil
+    ) -> Assignment {
         var result = Assignment(status: .inside)
         result.location = p
-        var metric: Coordinate?
+        var metric: Coordinate? = searched?.metric
         func projected() -> Coordinate {
             if let metric { return metric }
             let m = projection.project(p)
@@ -138,7 +160,7 @@ public final class OrderRouter {
             result.cell = primary
             result.status = onBoundary ? .boundary : .inside
             result.distanceMetres = 0
-        } else if let (nearest, distance) = nearestCell(to: projected()) {
+        } else if let (nearest, distance) = searched.map({ $0.nearest }) ?? nearestCell(to: projected()) {
             result.distanceMetres = distance
             if distance <= snapMetres {
                 result.status = .snapped
@@ -239,6 +261,18 @@ public final class OrderRouter {
     /// Distances within 1 mm of the smallest are ties, which go to the smallest code.
     func nearestCell(to m: Coordinate) -> (Int, Double)? {
         index.cellTree.nearest(m.x, m.y, scratch: nearestScratch).map { ($0.feature, $0.distance) }
+    }
+
+    /// ``nearestCell(wgs84:)`` of each location of a block, `results[i]` for `points[i]`
+    /// (`results` is emptied first): the locations projected in one call and the searches'
+    /// first reads made for the whole block first (``NearestFeatureTree/nearest(_:into:scratch:)``).
+    public func nearestCells(wgs84 points: UnsafeBufferPointer<Coordinate>, into results: inout [(cell: Int, distanceMetres: Double)?]) {
+        uncoveredMetric.removeAll(keepingCapacity: true)
+        uncoveredMetric.append(contentsOf: points)
+        projection.project(&uncoveredMetric)
+        uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
+        results.removeAll(keepingCapacity: true)
+        for answer in uncoveredNearest { results.append(answer.map { (cell: $0.feature, distanceMetres: $0.distance) }) }
     }
 
     /// The nearest cell to a WGS84 location and its distance in EPSG:4549 metres (ties within
