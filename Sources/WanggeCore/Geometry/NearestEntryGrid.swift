@@ -99,6 +99,7 @@ struct NearestEntryGrid {
             var leaves: [Int32] = []
             counts.reserveCapacity(nx * rowRange.count)
             var stack: [(node: Int, level: Int)] = []
+            var keyed: [(key: Double, leaf: Int32)] = []
             for iy in rowRange {
                 for ix in 0 ..< nx {
                     let minX = x0 + Double(ix) * size, minY = y0 + Double(iy) * size
@@ -129,11 +130,12 @@ struct NearestEntryGrid {
                     }
                     // After the first, nearest box first (ties in tree order): the search stops at
                     // the first box beyond its bound.
-                    leaves[(before + 1)...].sort {
-                        let a = rectangleDistanceSquared(boxes + 4 * Int($0), minX, minY, maxX, maxY)
-                        let b = rectangleDistanceSquared(boxes + 4 * Int($1), minX, minY, maxX, maxY)
-                        return a < b || (a == b && $0 < $1)
+                    keyed.removeAll(keepingCapacity: true)
+                    for leaf in leaves[(before + 1)...] {
+                        keyed.append((rectangleDistanceSquared(boxes + 4 * Int(leaf), minX, minY, maxX, maxY), leaf))
                     }
+                    keyed.sort { $0.key < $1.key || ($0.key == $1.key && $0.leaf < $1.leaf) }
+                    for (k, entry) in keyed.enumerated() { leaves[before + 1 + k] = entry.leaf }
                     counts.append(Int32(leaves.count - before))
                 }
             }
