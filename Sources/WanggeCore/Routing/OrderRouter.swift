@@ -28,6 +28,10 @@ public final class OrderRouter {
     private var uncoveredOrders: [Int] = []
     private var uncoveredMetric: [Coordinate] = []
     private var uncoveredNearest: [(feature: Int, distance: Double)?] = []
+    /// Scratch of ``readAheadExactTests(_:_:count:)``, and the sum of what it read (kept so
+    /// that the reads are made).
+    private var exactHeads: [Int] = []
+    private var readAheadSum = 0
 
     public init(index: DistrictIndex, snapMetres: Double = 50) throws {
         self.index = index
@@ -94,6 +98,7 @@ public final class OrderRouter {
                 blockAnswers.withUnsafeMutableBufferPointer { answers in
                     let raster = index.cellRaster
                     for i in 0 ..< count { answers[i] = raster.answer(locations[i].x, locations[i].y) }
+                    readAheadExactTests(UnsafeBufferPointer(locations), UnsafeBufferPointer(answers), count: count)
                 }
             }
         }
@@ -232,9 +237,53 @@ public final class OrderRouter {
         precondition(cells.count >= points.count, "one cell per point")
         let raster = index.cellRaster
         for i in 0 ..< points.count { cells[i] = raster.answer(points[i].x, points[i].y) }
+        readAheadExactTests(points, UnsafeBufferPointer(cells), count: points.count)
         for i in 0 ..< points.count where cells[i] < 0 {
             cells[i] = cells[i] == CoverageRaster.uncovered ? -1 : Int32(locateCellExactly(points[i]).cell)
         }
+    }
+
+    /// Makes the first reads of the exact tests of a block's points in undecided pixels of the
+    /// cells' raster, for all of them first: the point's bucket, its first candidate cell, that
+    /// cell's box and ring span, then the ring's first vertex. Each test otherwise waits on
+    /// those reads one after another, each likely a cache miss; made level by level for the
+    /// whole block, in loops of independent reads, they overlap (as the raster reads do).
+    private func readAheadExactTests(_ points: UnsafeBufferPointer<Coordinate>, _ answers: UnsafeBufferPointer<Int32>, count: Int) {
+        if exactHeads.count < count { exactHeads = [Int](repeating: 0, count: count) }
+        let grid = index.cellGrid
+        var sum = 0
+        exactHeads.withUnsafeMutableBufferPointer { heads in
+            var undecided = 0
+            grid.start.withUnsafeBufferPointer { start in
+                for i in 0 ..< count where answers[i] == CoverageRaster.undecided {
+                    guard let b = grid.bucket(points[i].x, points[i].y) else { continue }
+                    heads[undecided] = Int(start[b])
+                    undecided += 1
+                }
+            }
+            guard undecided > 0 else { return }
+            grid.items.withUnsafeBufferPointer { items in
+                for k in 0 ..< undecided { heads[k] = heads[k] < items.count ? Int(items[heads[k]]) : -1 }
+            }
+            let shapes = index.cellShapes
+            shapes.boxes.withUnsafeBufferPointer { boxes in
+                shapes.singleRing.withUnsafeBufferPointer { spans in
+                    for k in 0 ..< undecided where heads[k] >= 0 {
+                        let c = heads[k]
+                        sum &+= Int(truncatingIfNeeded: boxes[c].minX.bitPattern)
+                        heads[k] = spans[c] >= 0 ? Int(spans[c] & 0xFFFF_FFFF) : -1
+                    }
+                }
+            }
+            shapes.xs.withUnsafeBufferPointer { xs in
+                shapes.ys.withUnsafeBufferPointer { ys in
+                    for k in 0 ..< undecided where heads[k] >= 0 {
+                        sum &+= Int(truncatingIfNeeded: xs[heads[k]].bitPattern ^ ys[heads[k]].bitPattern)
+                    }
+                }
+            }
+        }
+        readAheadSum &+= sum
     }
 
     /// The exact tests of ``locateCell(_:)`` for a point in an undecided pixel, kept out of line
