@@ -68,5 +68,23 @@ import WanggeTestSupport
         }
         #expect(cells.map(Int.init) == points.map { router.locateCell($0).cell })
         #expect(cells.filter { $0 >= 0 }.count > 1_000)
+
+        // The nearest cell alone, in blocks, against one point at a time (covered, uncovered
+        // and unusable points alike), to the bit.
+        var nearest: [(cell: Int, distanceMetres: Double)?] = [], found: [(cell: Int, distanceMetres: Double)?] = []
+        points.withUnsafeBufferPointer { p in
+            var s = 0
+            while s < p.count {
+                let n = min(OrderRouter.blockSize, p.count - s)
+                router.nearestCells(wgs84: UnsafeBufferPointer(rebasing: p[s ..< s + n]), into: &found)
+                nearest += found
+                s += n
+            }
+        }
+        let alone = points.map { router.nearestCell(wgs84: $0) }
+        #expect(nearest.count == alone.count)
+        let agreeing = zip(nearest, alone).filter { $0?.cell == $1?.cell && $0?.distanceMetres.bitPattern == $1?.distanceMetres.bitPattern }
+        #expect(agreeing.count == alone.count)
+        #expect(alone.contains { $0 == nil } && alone.filter { ($0?.distanceMetres ?? 0) > 50 }.count > 100)
     }
 }

@@ -16,11 +16,11 @@ import Foundation
 /// which the tests check.
 ///
 /// When the operation is PROJ's `unitconvert` from degrees to radians followed by one
-/// transverse Mercator or UTM step alone (WGS84 → EPSG:4549 is `unitconvert` then `tmerc`), forward transformations call
-/// that step directly, after multiplying by the factor `unitconvert` multiplies by: PROJ then
-/// runs the same code on the same radians, so the numbers and failures are the same to the bit
-/// (the tests compare the two on points worldwide and out of range), without the pipeline's
-/// dispatch (~50 of ~215 ns a point here).
+/// transverse Mercator or UTM step alone (WGS84 → EPSG:4549 is `unitconvert` then `tmerc`),
+/// forward transformations call that step directly, after multiplying by the factor
+/// `unitconvert` multiplies by: PROJ then runs the same code on the same radians, so the
+/// numbers and failures are the same to the bit (the tests compare the two on points worldwide
+/// and out of range), without the pipeline's dispatch (~50 of ~215 ns a point here).
 public final class ProjTransform {
     private let context: OpaquePointer
     private let pj: OpaquePointer

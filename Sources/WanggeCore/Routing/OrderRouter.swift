@@ -75,8 +75,9 @@ public final class OrderRouter {
     /// (20 MB for a city of 40,000 cells: a random read that misses every cache). One order at a
     /// time, the processor waits for each read; here the raster is read for the whole block
     /// first, in a short loop of independent reads that the processor overlaps. So are the
-    /// first reads of the nearest-cell searches of the orders it leaves uncovered
-    /// (``nearestCells(wgs84:into:)``). Feeds route their orders ``blockSize`` at a time.
+    /// first reads of the exact tests of the orders in its undecided pixels, and of the
+    /// nearest-cell searches of those it leaves uncovered (``nearestCells(wgs84:into:)``).
+    /// Feeds route their orders ``blockSize`` at a time.
     public func assign(_ block: [BlockOrder], into results: inout [Assignment]) {
         results.removeAll(keepingCapacity: true)
         let count = block.count
