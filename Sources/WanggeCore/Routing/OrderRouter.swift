@@ -23,8 +23,8 @@ public final class OrderRouter {
     /// Scratch of ``assign(_:into:)`` and ``locateCells(_:into:)``.
     private var blockLocations: [Coordinate] = []
     private var blockAnswers: [Int32] = []
-    /// Scratch of the block's orders that the cells' raster leaves uncovered: their positions in
-    /// the block, their EPSG:4549 positions and their nearest cells.
+    /// Scratch of the block's orders that no cell covers (by the raster, or beyond the cells'
+    /// grid): their positions in the block, their EPSG:4549 positions and their nearest cells.
     private var uncoveredOrders: [Int] = []
     private var uncoveredMetric: [Coordinate] = []
     private var uncoveredNearest: [(feature: Int, distance: Double)?] = []
@@ -76,7 +76,8 @@ public final class OrderRouter {
     /// time, the processor waits for each read; here the raster is read for the whole block
     /// first, in a short loop of independent reads that the processor overlaps. So are the
     /// first reads of the exact tests of the orders in its undecided pixels, and of the
-    /// nearest-cell searches of those it leaves uncovered (``nearestCells(wgs84:into:)``).
+    /// nearest-cell searches of those it leaves uncovered or that lie beyond the cells' grid
+    /// (``nearestCells(wgs84:into:)``).
     /// Feeds route their orders ``blockSize`` at a time.
     public func assign(_ block: [BlockOrder], into results: inout [Assignment]) {
         results.removeAll(keepingCapacity: true)
@@ -105,9 +106,15 @@ public final class OrderRouter {
         }
         uncoveredOrders.removeAll(keepingCapacity: true)
         uncoveredMetric.removeAll(keepingCapacity: true)
-        for i in 0 ..< count where blockAnswers[i] == CoverageRaster.uncovered && blockLocations[i].x.isFinite {
+        // Uncovered: a sure answer of the raster, or a point beyond the raster and the cells'
+        // buckets (an undecided answer with no candidate cell: most of a city-wide feed's
+        // outside orders).
+        for i in 0 ..< count where blockLocations[i].x.isFinite {
+            let p = blockLocations[i], answer = blockAnswers[i]
+            guard answer == CoverageRaster.uncovered || (answer == CoverageRaster.undecided && index.cellGrid.candidates(p.x, p.y).isEmpty)
+            else { continue }
             uncoveredOrders.append(i)
-            uncoveredMetric.append(blockLocations[i])
+            uncoveredMetric.append(p)
         }
         projection.project(&uncoveredMetric)
         uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
@@ -132,8 +139,8 @@ public final class OrderRouter {
     /// fill the processor's queue, few enough to stay in the first-level cache.
     public static let blockSize = 64
 
-    /// ``assign(wgs84:route:)`` given the cells' raster answer at `p`, and for a point that
-    /// answer leaves uncovered, its EPSG:4549 position and nearest cell if already searched.
+    /// ``assign(wgs84:route:)`` given the cells' raster answer at `p`, and for a point no cell
+    /// covers, its EPSG:4549 position and nearest cell if already searched.
     func assign(
         wgs84 p: Coordinate, route: CategoryRoute, cellAnswer sure: Int32,
         searched: (metric: Coordinate, nearest: (feature: Int, distance: Double)?)? = nil
