@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure routing and analytics speed on a synthetic city (see `make bench`).",
         discussion: """
-            Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes random points spread as a city-wide feed (a quarter outside the grid at 0–5 km, 3 % within 120 m of it) in memory, in blocks of 64 as files are routed: covered and uncovered ones apart on one core (covered ones also one at a time), then all of them on one core and on all cores. Times Gi* over every cell and the kernel density of the points on a 500×500 raster, then times `wangge import` and `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
+            Reads a city written by `python3 GeoData/generate.py --preset bench --out DIR`, routes random points spread as a city-wide feed (a quarter outside the grid at 0–5 km, 3 % within 120 m of it) in memory, in blocks of 64 as files are routed: covered and uncovered ones apart on one core (both also one at a time), then all of them on one core and on all cores. Times Gi* over every cell and the kernel density of the points on a 500×500 raster, then times `wangge import` and `wangge assign` end to end on DIR/orders.csv as separate processes, with their peak memory.
             """)
 
     @Option(help: "Directory of the synthetic city (cells.geojson, zones.geojson, points.geojson, units.csv, rules.csv, orders.csv).")

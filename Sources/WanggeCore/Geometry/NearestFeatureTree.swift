@@ -226,8 +226,8 @@ public struct NearestFeatureTree: Sendable {
             var sum = 0
             scratch.heads.withUnsafeMutableBufferPointer { heads in
                 for i in 0 ..< count {
-                    let p = points[i]
-                    heads[i] = p.x.isFinite && p.y.isFinite ? grid.pixel(p.x, p.y).map { grid.start[$0] } ?? -1 : -1
+                    // nil beyond the grid and for non-finite points.
+                    heads[i] = grid.pixel(points[i].x, points[i].y).map { grid.start[$0] } ?? -1
                 }
                 for i in 0 ..< count where heads[i] >= 0 { heads[i] = Int32(grid.leaf(at: Int(heads[i]))) }
                 for i in 0 ..< count where heads[i] >= 0 { heads[i] = segmentStart[Int(heads[i])] }

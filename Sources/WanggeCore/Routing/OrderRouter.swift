@@ -28,7 +28,7 @@ public final class OrderRouter {
     private var uncoveredOrders: [Int] = []
     private var uncoveredMetric: [Coordinate] = []
     private var uncoveredNearest: [(feature: Int, distance: Double)?] = []
-    /// Scratch of ``readAheadExactTests(_:_:count:)``, and the sum of what it read (kept so
+    /// Scratch of ``readAheadExactTests(_:_:)``, and the sum of what it read (kept so
     /// that the reads are made).
     private var exactHeads: [Int] = []
     private var readAheadSum = 0
@@ -100,7 +100,7 @@ public final class OrderRouter {
                 blockAnswers.withUnsafeMutableBufferPointer { answers in
                     let raster = index.cellRaster
                     for i in 0 ..< count { answers[i] = raster.answer(locations[i].x, locations[i].y) }
-                    readAheadExactTests(UnsafeBufferPointer(locations), UnsafeBufferPointer(answers), count: count)
+                    readAheadExactTests(UnsafeBufferPointer(rebasing: locations[..<count]), UnsafeBufferPointer(rebasing: answers[..<count]))
                 }
             }
         }
@@ -116,8 +116,7 @@ public final class OrderRouter {
             uncoveredOrders.append(i)
             uncoveredMetric.append(p)
         }
-        projection.project(&uncoveredMetric)
-        uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
+        searchUncovered()
         var nextFailure = 0, nextUncovered = 0
         for i in 0 ..< count {
             if nextFailure < failures.count && failures[nextFailure].0 == i {
@@ -245,7 +244,7 @@ public final class OrderRouter {
         precondition(cells.count >= points.count, "one cell per point")
         let raster = index.cellRaster
         for i in 0 ..< points.count { cells[i] = raster.answer(points[i].x, points[i].y) }
-        readAheadExactTests(points, UnsafeBufferPointer(cells), count: points.count)
+        readAheadExactTests(points, UnsafeBufferPointer(rebasing: cells[..<points.count]))
         for i in 0 ..< points.count where cells[i] < 0 {
             cells[i] = cells[i] == CoverageRaster.uncovered ? -1 : Int32(locateCellExactly(points[i]).cell)
         }
@@ -256,7 +255,8 @@ public final class OrderRouter {
     /// cell's box and ring span, then the ring's first vertex. Each test otherwise waits on
     /// those reads one after another, each likely a cache miss; made level by level for the
     /// whole block, in loops of independent reads, they overlap (as the raster reads do).
-    private func readAheadExactTests(_ points: UnsafeBufferPointer<Coordinate>, _ answers: UnsafeBufferPointer<Int32>, count: Int) {
+    private func readAheadExactTests(_ points: UnsafeBufferPointer<Coordinate>, _ answers: UnsafeBufferPointer<Int32>) {
+        let count = points.count
         if exactHeads.count < count { exactHeads = [Int](repeating: 0, count: count) }
         let grid = index.cellGrid
         var sum = 0
@@ -326,10 +326,16 @@ public final class OrderRouter {
     public func nearestCells(wgs84 points: UnsafeBufferPointer<Coordinate>, into results: inout [(cell: Int, distanceMetres: Double)?]) {
         uncoveredMetric.removeAll(keepingCapacity: true)
         uncoveredMetric.append(contentsOf: points)
-        projection.project(&uncoveredMetric)
-        uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
+        searchUncovered()
         results.removeAll(keepingCapacity: true)
         for answer in uncoveredNearest { results.append(answer.map { (cell: $0.feature, distanceMetres: $0.distance) }) }
+    }
+
+    /// Projects the WGS84 locations in `uncoveredMetric` to EPSG:4549 in one call, in place,
+    /// and searches their nearest cells as a block into `uncoveredNearest`.
+    private func searchUncovered() {
+        projection.project(&uncoveredMetric)
+        uncoveredMetric.withUnsafeBufferPointer { index.cellTree.nearest($0, into: &uncoveredNearest, scratch: nearestScratch) }
     }
 
     /// The nearest cell to a WGS84 location and its distance in EPSG:4549 metres (ties within
